@@ -1,0 +1,329 @@
+//! The figure catalog that travels with a template: every figure the template uses, its kind, its
+//! unit, the units a data file may give it in, and the rules that tie figures together.
+
+use crate::error::{Problem, Source};
+use crate::yaml;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+/// What sort of value a figure holds; decides how it is parsed, checked and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A whole number of things: 户, 人, 人次, 对, 例, 所, 家, 张, 具…
+    Count,
+    /// Money, kept exactly in 元; data may give 元 or 万元.
+    Money,
+    /// A percentage (the number before the %).
+    Percent,
+    /// A decimal measure with a unit: 亩, 平方米, 倍.
+    Quantity,
+    /// A calendar year, such as 2024.
+    Year,
+    /// A month, 1 to 12.
+    Month,
+    /// A date: 2024-07-05 or 2024年7月5日.
+    Date,
+    /// A word or name that belongs to the data (a county's name, an institution).
+    Text,
+}
+
+/// One figure's declaration in the catalog.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureDecl {
+    /// The kind of value.
+    pub kind: Kind,
+    /// The unit the report writes it in (户, 万元, 亩…). Money defaults to 万元, percent to %.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Units a data file may give the value in; defaults to the unit itself (money: 元 and 万元).
+    #[serde(default)]
+    pub accept: Vec<String>,
+    /// Decimal places the report shows (money default 2, percent default 1; quantities as entered).
+    #[serde(default)]
+    pub decimals: Option<u32>,
+    /// Whether a negative value is allowed (a change, a balance); counts and money default to no.
+    #[serde(default)]
+    pub signed: bool,
+    /// For months and dates: the value must fall inside the report's period (截至6月 in a
+    /// 上半年 report); planned months and report dates leave it off.
+    #[serde(default)]
+    pub in_period: bool,
+    /// What the figure means, for `zongjie figures` and error messages.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+impl FigureDecl {
+    /// The unit the report shows the figure in ("" when it has none).
+    pub fn display_unit(&self) -> &str {
+        match (&self.unit, self.kind) {
+            (Some(u), _) => u,
+            (None, Kind::Money) => "万元",
+            (None, Kind::Percent) => "%",
+            (None, _) => "",
+        }
+    }
+    /// The units a data file may use for the figure.
+    pub fn accepted_units(&self) -> Vec<String> {
+        if !self.accept.is_empty() {
+            return self.accept.clone();
+        }
+        match self.kind {
+            Kind::Money => vec!["元".into(), "万元".into()],
+            Kind::Month => vec!["月".into()],
+            Kind::Year => vec!["年".into()],
+            _ => {
+                let unit = self.display_unit();
+                if unit.is_empty() {
+                    vec![]
+                } else {
+                    vec![unit.to_string()]
+                }
+            }
+        }
+    }
+}
+
+/// A comparison between figures, such as `低保.户数 <= 低保.人数` or `床位.合计 == 床位.甲 + 床位.乙`.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The rule as written.
+    pub text: String,
+    /// Figures summed on the left.
+    pub left: Vec<String>,
+    /// The comparison.
+    pub op: Op,
+    /// Figures summed on the right.
+    pub right: Vec<String>,
+    /// Where the rule is written.
+    pub source: Source,
+}
+
+/// A comparison operator of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `<=`
+    Le,
+    /// `<`
+    Lt,
+    /// `>=`
+    Ge,
+    /// `>`
+    Gt,
+    /// `==`
+    Eq,
+}
+
+impl Op {
+    /// Whether `a op b` holds.
+    pub fn holds<T: PartialOrd>(self, a: T, b: T) -> bool {
+        match self {
+            Op::Le => a <= b,
+            Op::Lt => a < b,
+            Op::Ge => a >= b,
+            Op::Gt => a > b,
+            Op::Eq => a == b,
+        }
+    }
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Ge => ">=",
+            Op::Gt => ">",
+            Op::Eq => "==",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    figures: BTreeMap<String, Spanned<FigureDecl>>,
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    applies_to: Vec<Spanned<String>>,
+}
+
+/// A declared figure with the place it is declared.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    /// The declaration.
+    pub decl: FigureDecl,
+    /// Where it is declared.
+    pub source: Source,
+}
+
+/// The checked catalog of a template.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The file it came from (workspace-relative or `<bundled>/…`).
+    pub file: String,
+    /// Figures by name, sorted.
+    pub figures: BTreeMap<String, Declared>,
+    /// The rules, in file order.
+    pub rules: Vec<Rule>,
+    /// The kinds of period the template is written for (`H1`, `H2`, `Q3`, `year`), with the line
+    /// that says so; empty means any period.
+    pub applies_to: Vec<(String, Source)>,
+}
+
+impl Catalog {
+    /// Parses and checks a catalog file.
+    pub fn parse(text: &str, file: &str) -> Result<Catalog, Vec<Problem>> {
+        let raw: CatalogFile = yaml::parse(text, file).map_err(|p| vec![p])?;
+        let mut problems = Vec::new();
+        let mut figures = BTreeMap::new();
+        for (name, decl) in raw.figures {
+            let source = Source::new(file, decl.referenced.line());
+            if let Err(why) = check_name(&name) {
+                problems.push(Problem::at(source.clone(), why).figure(&name));
+            }
+            figures.insert(name, Declared { decl: decl.value, source });
+        }
+        // A name that is also a group (低保 and 低保.户数) cannot be both a value and a map.
+        for name in figures.keys() {
+            let prefix = format!("{name}.");
+            if let Some((other, _)) = figures.range(prefix.clone()..).next().filter(|(k, _)| k.starts_with(&prefix)) {
+                problems.push(
+                    Problem::at(figures[name].source.clone(), format!("is also the group of {other}; rename one of them"))
+                        .figure(name),
+                );
+            }
+        }
+        let mut rules = Vec::new();
+        for rule in raw.rules {
+            let source = Source::new(file, rule.referenced.line());
+            match parse_rule(&rule.value, source.clone()) {
+                Ok(parsed) => {
+                    for name in parsed.left.iter().chain(&parsed.right).filter(|t| rule_number(t).is_none()) {
+                        match figures.get(name) {
+                            None => problems.push(Problem::at(
+                                source.clone(),
+                                format!("rule '{}' names {name}, which the catalog does not declare", parsed.text),
+                            )),
+                            Some(d) if !is_numeric(d.decl.kind) => problems.push(Problem::at(
+                                source.clone(),
+                                format!("rule '{}' compares {name}, which is not a number", parsed.text),
+                            )),
+                            _ => {}
+                        }
+                    }
+                    rules.push(parsed);
+                }
+                Err(why) => problems.push(Problem::at(source, why)),
+            }
+        }
+        let applies_to = raw
+            .applies_to
+            .into_iter()
+            .map(|a| (a.value.trim().to_string(), Source::new(file, a.referenced.line())))
+            .collect();
+        if problems.is_empty() {
+            Ok(Catalog { file: file.to_string(), figures, rules, applies_to })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+impl Catalog {
+    /// A problem if the template is not written for this kind of period (a 上半年 template used
+    /// for 2024H2 would print the wrong words).
+    pub fn check_period(&self, period: crate::period::Period) -> Option<Problem> {
+        use crate::period::Span;
+        let code = match period.span {
+            Span::Year => "year".to_string(),
+            Span::Half(h) => format!("H{h}"),
+            Span::Quarter(q) => format!("Q{q}"),
+        };
+        let (_, first) = self.applies_to.first()?;
+        if self.applies_to.iter().any(|(a, _)| a.eq_ignore_ascii_case(&code)) {
+            return None;
+        }
+        let list: Vec<&str> = self.applies_to.iter().map(|(a, _)| a.as_str()).collect();
+        Some(Problem::at(
+            first.clone(),
+            format!(
+                "this template is written for {} periods, not {period}; give the period its own report.md.j2 and catalog.yaml in its data folder",
+                list.join(", ")
+            ),
+        ))
+    }
+}
+
+/// Whether figures of this kind can be compared and summed.
+pub fn is_numeric(kind: Kind) -> bool {
+    matches!(kind, Kind::Count | Kind::Money | Kind::Percent | Kind::Quantity | Kind::Year | Kind::Month)
+}
+
+/// A rule term that is a literal number (`100` in `集中供养率 <= 100`).
+pub fn rule_number(term: &str) -> Option<rust_decimal::Decimal> {
+    term.parse().ok()
+}
+
+fn check_name(name: &str) -> Result<(), String> {
+    if name.split('.').any(|part| {
+        part.is_empty()
+            || part.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || !part.chars().all(|c| c.is_alphanumeric() || c == '_')
+    }) {
+        return Err("a figure name is words joined by dots (低保.户数): letters, digits and _ only, not starting with a digit".into());
+    }
+    Ok(())
+}
+
+fn parse_rule(text: &str, source: Source) -> Result<Rule, String> {
+    let ops = [("<=", Op::Le), (">=", Op::Ge), ("==", Op::Eq), ("<", Op::Lt), (">", Op::Gt)];
+    let (at, sym, op) = ops
+        .iter()
+        .filter_map(|(sym, op)| text.find(sym).map(|at| (at, *sym, *op)))
+        .min_by_key(|(at, sym, _)| (*at, std::cmp::Reverse(sym.len())))
+        .ok_or_else(|| format!("rule '{text}' has no comparison (<=, <, >=, >, ==)"))?;
+    let side = |s: &str| -> Result<Vec<String>, String> {
+        let names: Vec<String> = s.split('+').map(|n| n.trim().to_string()).collect();
+        if names.iter().any(|n| n.is_empty() || (check_name(n).is_err() && rule_number(n).is_none())) {
+            return Err(format!("rule '{text}': each side is a figure name, a number, or a sum of them (a + b)"));
+        }
+        Ok(names)
+    };
+    let (left, right) = (side(&text[..at])?, side(&text[at + sym.len()..])?);
+    if left.iter().chain(&right).all(|t| rule_number(t).is_some()) {
+        return Err(format!("rule '{text}' names no figure"));
+    }
+    Ok(Rule { text: text.trim().to_string(), left, op, right, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_figures_and_rules() {
+        let c = Catalog::parse(
+            "figures:\n  低保.户数: {kind: count, unit: 户}\n  低保.人数: {kind: count, unit: 人}\n  低保.金额: {kind: money}\nrules:\n  - 低保.户数 <= 低保.人数\n",
+            "catalog.yaml",
+        )
+        .unwrap();
+        assert_eq!(c.figures["低保.金额"].decl.display_unit(), "万元");
+        assert_eq!(c.figures["低保.金额"].decl.accepted_units(), vec!["元", "万元"]);
+        assert_eq!(c.figures["低保.人数"].source, Source::new("catalog.yaml", 3));
+        assert_eq!(c.rules[0].op, Op::Le);
+        assert_eq!(c.rules[0].left, vec!["低保.户数"]);
+        assert_eq!(c.rules[0].source.line, 6);
+    }
+
+    #[test]
+    fn rejects_unknown_fields_and_rules_on_unknown_figures() {
+        let err = Catalog::parse("figures:\n  a.b: {kind: count, unti: 户}\n", "c.yaml").unwrap_err();
+        assert!(err[0].to_string().starts_with("c.yaml:2: "), "{}", err[0]);
+        assert!(err[0].to_string().contains("unti"), "{}", err[0]);
+        let err = Catalog::parse("figures:\n  a.b: {kind: count}\nrules:\n  - a.b <= a.c\n", "c.yaml").unwrap_err();
+        assert_eq!(err[0].to_string(), "c.yaml:4: rule 'a.b <= a.c' names a.c, which the catalog does not declare");
+    }
+}

@@ -1,0 +1,35 @@
+//! `zongjie check`: run every check of each period and list every problem; writes nothing.
+
+use super::WorkspaceArgs;
+use clap::Args;
+use std::process::ExitCode;
+use zongjie::period::Period;
+use zongjie::pipeline;
+use zongjie::workspace::Workspace;
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Periods to check (default: the latest in data/).
+    #[arg(value_name = "PERIOD")]
+    pub periods: Vec<Period>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+}
+
+/// Runs `check`.
+pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let ws = Workspace::open(&args.workspace.root)?;
+    let mut failed = false;
+    for period in super::periods(&ws, &args.periods)? {
+        match pipeline::prepare(&ws, period) {
+            Ok(report) => println!("{period}: ok, {} figures from {} files", report.figures.by_name.len(), report.inputs.len()),
+            Err(e) => {
+                failed = true;
+                super::report_error(&anyhow::Error::new(e));
+                eprintln!("{period}: failed");
+            }
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,141 @@
+//! Stage 1: load a period's data files into named raw values, each with the file and line it came
+//! from. Nothing is interpreted here; the catalog decides what a value means (see `figures`).
+
+use crate::error::{Problem, Source};
+use crate::yaml::{self, Node};
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A value as a data file gives it, before the catalog gives it a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawValue {
+    /// The literal text; `None` when the key is present but empty (a period started by `new`).
+    pub text: Option<String>,
+    /// Where it is written.
+    pub source: Source,
+}
+
+/// One input file of a period, kept for the manifest.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// Path relative to the workspace root, with `/` separators.
+    pub path: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// All raw values of one period, by dotted name (`低保.户数`).
+#[derive(Debug, Clone, Default)]
+pub struct PeriodData {
+    /// Values by name.
+    pub values: BTreeMap<String, RawValue>,
+    /// The data files read, in path order.
+    pub files: Vec<InputFile>,
+}
+
+/// Files in a period folder that are not data: the period's own template and catalog.
+pub const NOT_DATA: [&str; 2] = ["catalog.yaml", "report.md.j2"];
+
+/// Reads every `.yaml`/`.yml` data file under `root/dir` (recursively, in path order).
+///
+/// All problems of all files are returned together, so that `check` can list them at once.
+pub fn load_period(root: &Path, dir: &str) -> Result<PeriodData, Vec<Problem>> {
+    let mut data = PeriodData::default();
+    let mut problems = Vec::new();
+    let base = root.join(dir);
+    let mut paths: Vec<_> = walkdir::WalkDir::new(&base)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+            !name.starts_with('.') && matches!(ext, "yaml" | "yml") && !NOT_DATA.contains(&name)
+        })
+        .collect();
+    paths.sort();
+    for path in paths {
+        let rel = relative(root, &path);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                problems.push(Problem::at(Source::file(&rel), format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        match decode_utf8(&bytes, &rel) {
+            Ok(text) => match yaml::parse_tree(&text, &rel) {
+                Ok(tree) => flatten(&tree, &rel, "", &mut data.values, &mut problems),
+                Err(p) => problems.push(p),
+            },
+            Err(p) => problems.push(p),
+        }
+        data.files.push(InputFile { path: rel, bytes });
+    }
+    if problems.is_empty() {
+        Ok(data)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A path relative to the workspace root with `/` separators, for messages and manifests.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Text of a data file: UTF-8 (a BOM is dropped), never guessed. A GBK file from an old Excel is
+/// rejected with a message saying so rather than read as mojibake.
+pub fn decode_utf8(bytes: &[u8], file: &str) -> Result<String, Problem> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+            Err(Problem::at(
+                Source::new(file, line),
+                "the file is not UTF-8 (perhaps GBK from an old Excel or Notepad); save it as UTF-8",
+            ))
+        }
+    }
+}
+
+fn flatten(
+    node: &Spanned<Node>,
+    file: &str,
+    prefix: &str,
+    out: &mut BTreeMap<String, RawValue>,
+    problems: &mut Vec<Problem>,
+) {
+    let source = Source::new(file, node.referenced.line());
+    match &node.value {
+        Node::Map(entries) => {
+            for (key, value) in entries {
+                let name = if prefix.is_empty() { key.value.trim().to_string() } else { format!("{prefix}.{}", key.value.trim()) };
+                flatten(value, file, &name, out, problems);
+            }
+        }
+        _ if prefix.is_empty() => {
+            problems.push(Problem::at(source, "a data file is a mapping of names to values (低保: {户数: 123})"))
+        }
+        Node::Seq(_) => problems.push(
+            Problem::at(source, "a list is not a figure; give each value its own name").figure(prefix),
+        ),
+        Node::Scalar { text, .. } => insert(out, prefix, Some(text.clone()), source, problems),
+        Node::Null => insert(out, prefix, None, source, problems),
+    }
+}
+
+fn insert(out: &mut BTreeMap<String, RawValue>, name: &str, text: Option<String>, source: Source, problems: &mut Vec<Problem>) {
+    if let Some(first) = out.get(name) {
+        problems.push(
+            Problem::at(source, format!("is given twice; first at {}", first.source)).figure(name),
+        );
+        return;
+    }
+    out.insert(name.to_string(), RawValue { text, source });
+}

@@ -1,0 +1,116 @@
+//! One error type for the whole pipeline. Every problem carries where it came from (file, line,
+//! figure) from the moment it is made, so the CLI only has to print it.
+
+use std::fmt;
+
+/// Where a value, a declaration or a template line came from.
+///
+/// `file` is relative to the workspace root (or a name such as `<bundled>/report.md.j2`), never an
+/// absolute machine path, so messages and manifests are the same on every machine.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Source {
+    /// File relative to the workspace root.
+    pub file: String,
+    /// 1-based line, 0 when the problem concerns the whole file.
+    pub line: u64,
+}
+
+impl Source {
+    /// A location in a file.
+    pub fn new(file: impl Into<String>, line: u64) -> Self {
+        Source { file: file.into(), line }
+    }
+    /// The whole file, with no particular line.
+    pub fn file(file: impl Into<String>) -> Self {
+        Source { file: file.into(), line: 0 }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
+    }
+}
+
+/// One thing wrong with the inputs: where, which figure, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where the problem is; `None` only for problems of the whole workspace.
+    pub source: Option<Source>,
+    /// The figure concerned, by its catalog name (`低保.户数`).
+    pub figure: Option<String>,
+    /// What is wrong, and what was expected.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at a place in a file.
+    pub fn at(source: Source, message: impl Into<String>) -> Self {
+        Problem { source: Some(source), figure: None, message: message.into() }
+    }
+    /// Names the figure the problem concerns.
+    pub fn figure(mut self, name: impl Into<String>) -> Self {
+        self.figure = Some(name.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(source) = &self.source {
+            write!(f, "{source}: ")?;
+        }
+        if let Some(figure) = &self.figure {
+            write!(f, "{figure}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Everything that can stop a build.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The inputs are wrong: one or more problems, each with its place.
+    #[error("{}", join_problems(.0))]
+    Input(Vec<Problem>),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path as the user gave it or as it sits in the workspace.
+        path: String,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A renderer failed on a document the pipeline accepted (a bug or a resource limit).
+    #[error("{0}")]
+    Render(String),
+}
+
+fn join_problems(problems: &[Problem]) -> String {
+    problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+}
+
+impl Error {
+    /// A single input problem.
+    pub fn problem(p: Problem) -> Self {
+        Error::Input(vec![p])
+    }
+    /// An I/O failure on a path.
+    pub fn io(path: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+}
+
+impl From<Problem> for Error {
+    fn from(p: Problem) -> Self {
+        Error::problem(p)
+    }
+}
+
+/// Results of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

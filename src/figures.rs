@@ -1,0 +1,461 @@
+//! Stage 2: give each raw value its declared kind and unit, check it, and check the catalog's
+//! rules. The result is the set of figures a template may use, each traceable to file:line.
+
+use crate::catalog::{Catalog, Declared, FigureDecl, Kind, Op};
+use crate::data::{PeriodData, RawValue};
+use crate::error::{Problem, Source};
+use crate::period::Period;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// Largest count a report can plausibly state; larger is a typing or export error.
+const MAX_COUNT: i64 = 1_000_000_000;
+/// Largest amount of money, in 元, a county report can plausibly state (一万亿元).
+const MAX_MONEY_YUAN: i64 = 1_000_000_000_000;
+
+/// A figure's checked value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FigureValue {
+    /// A whole number (counts, years, months).
+    Whole(i64),
+    /// An exact decimal: money in 元, a percentage, a quantity in its unit.
+    Decimal(Decimal),
+    /// A date.
+    Date(NaiveDate),
+    /// Text.
+    Text(String),
+}
+
+impl FigureValue {
+    /// The value as a decimal, for rules and comparisons (`None` for dates and text).
+    pub fn as_decimal(&self) -> Option<Decimal> {
+        match self {
+            FigureValue::Whole(n) => Some(Decimal::from(*n)),
+            FigureValue::Decimal(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+/// A checked figure: value, declaration and source.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// Catalog name, such as `低保.户数`.
+    pub name: String,
+    /// The declaration it was checked against.
+    pub decl: FigureDecl,
+    /// The value (money in 元).
+    pub value: FigureValue,
+    /// The text the data file gave.
+    pub entered: String,
+    /// Where the data file gave it.
+    pub source: Source,
+}
+
+impl Figure {
+    /// The figure as the report writes it by default: its display unit, its declared decimals.
+    pub fn display(&self) -> String {
+        match &self.value {
+            FigureValue::Whole(n) => n.to_string(),
+            FigureValue::Decimal(d) => match self.decl.kind {
+                Kind::Money => {
+                    let unit = self.decl.display_unit();
+                    format_decimal(money_in(*d, unit), Some(self.decl.decimals.unwrap_or(2)))
+                }
+                Kind::Percent => format_decimal(*d, Some(self.decl.decimals.unwrap_or(1))),
+                _ => format_decimal(*d, self.decl.decimals),
+            },
+            FigureValue::Date(d) => format_date(*d, DateStyle::Arabic),
+            FigureValue::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// The figures of one period, by name.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    /// The period they belong to.
+    pub period: Period,
+    /// Figures by name.
+    pub by_name: BTreeMap<String, Arc<Figure>>,
+}
+
+/// Checks every raw value against the catalog and every rule; returns all problems at once.
+pub fn resolve(catalog: &Catalog, data: &PeriodData, period: Period) -> Result<Figures, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut by_name = BTreeMap::new();
+    for (name, raw) in &data.values {
+        let Some(declared) = catalog.figures.get(name) else {
+            problems.push(unknown_figure(name, raw, catalog));
+            continue;
+        };
+        let Some(text) = raw.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+            problems.push(Problem::at(raw.source.clone(), "has no value; fill it in").figure(name));
+            continue;
+        };
+        match parse_value(&declared.decl, text, period) {
+            Ok(value) => {
+                let figure = Figure {
+                    name: name.clone(),
+                    decl: declared.decl.clone(),
+                    value,
+                    entered: text.to_string(),
+                    source: raw.source.clone(),
+                };
+                by_name.insert(name.clone(), Arc::new(figure));
+            }
+            Err(why) => problems.push(Problem::at(raw.source.clone(), why).figure(name)),
+        }
+    }
+    for rule in &catalog.rules {
+        let side = |terms: &[String]| -> Option<(Decimal, Vec<Arc<Figure>>)> {
+            let constant: Decimal = terms.iter().filter_map(|t| crate::catalog::rule_number(t)).sum();
+            let names = terms.iter().filter(|t| crate::catalog::rule_number(t).is_none());
+            let figs: Vec<Arc<Figure>> = names.map(|n| by_name.get(n).cloned()).collect::<Option<_>>()?;
+            let sum = figs.iter().map(|f| f.value.as_decimal()).sum::<Option<Decimal>>()?;
+            Some((sum + constant, figs))
+        };
+        // A rule on a missing or invalid figure is already reported as that figure's problem.
+        let (Some((left, lfigs)), Some((right, rfigs))) = (side(&rule.left), side(&rule.right)) else {
+            continue;
+        };
+        if !rule.op.holds(left, right) {
+            problems.push(rule_problem(rule, left, &lfigs, right, &rfigs));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Figures { period, by_name })
+    } else {
+        Err(problems)
+    }
+}
+
+fn rule_problem(rule: &crate::catalog::Rule, left: Decimal, lfigs: &[Arc<Figure>], right: Decimal, rfigs: &[Arc<Figure>]) -> Problem {
+    let describe = |figs: &[Arc<Figure>], total: Decimal| -> String {
+        if figs.is_empty() {
+            total.normalize().to_string()
+        } else if figs.len() == 1 && total == figs[0].value.as_decimal().unwrap_or_default() {
+            let f = &figs[0];
+            format!("{} is {}{} ({})", f.name, f.entered_number(), f.decl.display_unit(), f.source)
+        } else {
+            let parts: Vec<String> = figs.iter().map(|f| format!("{} {} ({})", f.name, f.entered_number(), f.source)).collect();
+            format!("{} sum to {}", parts.join(" + "), total.normalize())
+        }
+    };
+    let verb = match rule.op {
+        Op::Le => "must not exceed",
+        Op::Lt => "must be less than",
+        Op::Ge => "must be at least",
+        Op::Gt => "must be more than",
+        Op::Eq => "must equal",
+    };
+    // The problem sits on the left-hand figure: that is the one the rule is about.
+    let first = lfigs.first().or(rfigs.first()).expect("the catalog only accepts rules that name a figure");
+    Problem::at(
+        first.source.clone(),
+        format!(
+            "{}, which {verb} {}; rule '{}' at {}",
+            describe(lfigs, left),
+            describe(rfigs, right),
+            rule.text,
+            rule.source
+        ),
+    )
+    .figure(&first.name)
+}
+
+impl Figure {
+    /// The value as a plain number in the unit the data gave (for messages).
+    pub fn entered_number(&self) -> String {
+        match &self.value {
+            FigureValue::Decimal(d) if self.decl.kind == Kind::Money => {
+                format_decimal(money_in(*d, self.decl.display_unit()), None)
+            }
+            FigureValue::Whole(n) => n.to_string(),
+            FigureValue::Decimal(d) => d.normalize().to_string(),
+            _ => self.entered.clone(),
+        }
+    }
+}
+
+fn unknown_figure(name: &str, raw: &RawValue, catalog: &Catalog) -> Problem {
+    let mut message = format!("is not a figure of the catalog ({})", catalog.file);
+    if let Some(near) = nearest(name, catalog.figures.keys()) {
+        message.push_str(&format!("; did you mean {near}?"));
+    }
+    Problem::at(raw.source.clone(), message).figure(name)
+}
+
+/// The declared name closest to a misspelt one, if it is close (one or two characters off).
+fn nearest<'a>(name: &str, names: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    names
+        .map(|n| (edit_distance(name, n), n))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, n)| (*d, (*n).clone()))
+        .map(|(_, n)| n)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Splits `4567.89万元` into the number text and the unit text.
+fn split_number(text: &str) -> (&str, &str) {
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        let ok = c.is_ascii_digit() || c == '.' || ((c == '-' || c == '+') && i == 0);
+        if !ok {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    (&text[..end], text[end..].trim())
+}
+
+/// Parses a value for a declaration; the error says what was seen and what was expected.
+pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<FigureValue, String> {
+    match decl.kind {
+        Kind::Text => return Ok(FigureValue::Text(text.to_string())),
+        Kind::Date => {
+            let date = parse_date(text)?;
+            if decl.in_period && !period.contains(date) {
+                return Err(format!("{date} is outside the period {period} ({} to {})", period.first_day(), period.last_day()));
+            }
+            return Ok(FigureValue::Date(date));
+        }
+        _ => {}
+    }
+    let (number, unit) = split_number(text);
+    let accepted = decl.accepted_units();
+    let unit = if unit.is_empty() {
+        match decl.kind {
+            Kind::Money if accepted.len() > 1 => {
+                return Err(format!("'{text}' has no unit; write it in {} (for example {text}元 or {text}万元)", accepted.join(" or ")))
+            }
+            _ => accepted.first().cloned().unwrap_or_default(),
+        }
+    } else if accepted.iter().any(|u| u == unit) || (decl.kind == Kind::Percent && unit == "%") {
+        unit.to_string()
+    } else if number.is_empty() {
+        return Err(format!("'{text}' is not a number; expected {}", expected(decl)));
+    } else {
+        let allowed = if accepted.is_empty() { "no unit".to_string() } else { accepted.join(", ") };
+        return Err(format!("'{text}' is in {unit}, which this figure does not take; allowed: {allowed}"));
+    };
+    let value = Decimal::from_str(number)
+        .ok()
+        .filter(|_| !number.starts_with('.') && !number.ends_with('.') && !number.starts_with('+'))
+        .ok_or_else(|| format!("'{text}' is not a number; expected {}", expected(decl)))?;
+    if value.is_sign_negative() && !value.is_zero() && !decl.signed {
+        return Err(format!("'{text}' is negative; {} cannot be below 0", kind_name(decl.kind)));
+    }
+    match decl.kind {
+        Kind::Count => {
+            if value.fract() != Decimal::ZERO {
+                return Err(format!("'{text}' is not a whole number; a count of {} is whole", decl.display_unit()));
+            }
+            let n = i64::try_from(value).ok().filter(|n| n.abs() <= MAX_COUNT).ok_or_else(|| {
+                format!("'{text}' is larger than any county count ({MAX_COUNT}); check the export")
+            })?;
+            Ok(FigureValue::Whole(n))
+        }
+        Kind::Money => {
+            let yuan = if unit == "万元" { value * Decimal::from(10_000) } else { value };
+            if yuan.abs() > Decimal::from(MAX_MONEY_YUAN) {
+                return Err(format!("'{text}' is more than a county report can hold (1万亿元); check the unit"));
+            }
+            Ok(FigureValue::Decimal(yuan))
+        }
+        Kind::Percent | Kind::Quantity => Ok(FigureValue::Decimal(value)),
+        Kind::Year => {
+            let year = i64::try_from(value).ok().filter(|y| value.fract().is_zero() && (1900..=2999).contains(y));
+            year.map(FigureValue::Whole).ok_or_else(|| format!("'{text}' is not a year (such as 2024)"))
+        }
+        Kind::Month => {
+            let month = i64::try_from(value).ok().filter(|m| value.fract().is_zero() && (1..=12).contains(m));
+            let month = month.ok_or_else(|| format!("'{text}' is not a month (1 to 12)"))?;
+            let (first, last) = period.months();
+            if decl.in_period && !(i64::from(first)..=i64::from(last)).contains(&month) {
+                return Err(format!("month {month} is outside the period {period} ({first}月 to {last}月)"));
+            }
+            Ok(FigureValue::Whole(month))
+        }
+        Kind::Text | Kind::Date => unreachable!("handled above"),
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Count => "a count",
+        Kind::Money => "an amount of money",
+        Kind::Percent => "a percentage",
+        Kind::Quantity => "a quantity",
+        Kind::Year => "a year",
+        Kind::Month => "a month",
+        Kind::Date => "a date",
+        Kind::Text => "text",
+    }
+}
+
+fn expected(decl: &FigureDecl) -> String {
+    match decl.kind {
+        Kind::Count => format!("a whole number of {}", decl.display_unit()),
+        Kind::Money => "an amount such as 4567.89万元 or 45678900元".into(),
+        Kind::Percent => "a percentage such as 85.5%".into(),
+        Kind::Quantity => format!("a number of {}", decl.display_unit()),
+        Kind::Year => "a year such as 2024".into(),
+        Kind::Month => "a month such as 6".into(),
+        Kind::Date | Kind::Text => kind_name(decl.kind).into(),
+    }
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let err = || format!("'{text}' is not a date; write 2024-07-05 or 2024年7月5日");
+    let parts: Vec<&str> = text.split(|c| matches!(c, '-' | '年' | '月' | '日' | '/')).filter(|p| !p.is_empty()).collect();
+    let [y, m, d] = parts.as_slice() else { return Err(err()) };
+    let num = |s: &str| s.trim().parse::<u32>().ok();
+    match (num(y), num(m), num(d)) {
+        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(err),
+        _ => Err(err()),
+    }
+}
+
+/// Money in 元 expressed in `unit` (万元 or 元).
+pub fn money_in(yuan: Decimal, unit: &str) -> Decimal {
+    if unit == "万元" {
+        yuan / Decimal::from(10_000)
+    } else {
+        yuan
+    }
+}
+
+/// Formats a decimal at `decimals` places, rounding half-up on the exact value once; `None` keeps
+/// the value's own digits (trailing zeros of the data kept, no grouping).
+pub fn format_decimal(value: Decimal, decimals: Option<u32>) -> String {
+    match decimals {
+        Some(dp) => {
+            let mut v = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+            v.rescale(dp);
+            if v.is_zero() {
+                v.set_sign_positive(true);
+            }
+            v.to_string()
+        }
+        None => value.to_string(),
+    }
+}
+
+/// How a date is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+pub enum DateStyle {
+    /// GB/T 9704-2012: 2024年7月5日.
+    #[default]
+    #[serde(rename = "2012")]
+    Arabic,
+    /// GB/T 9704-1999: 二〇二四年七月五日.
+    #[serde(rename = "1999")]
+    Chinese,
+}
+
+/// Writes a date in the style of the standard the period follows.
+pub fn format_date(date: NaiveDate, style: DateStyle) -> String {
+    match style {
+        DateStyle::Arabic => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        DateStyle::Chinese => {
+            let year: String = date.year().to_string().chars().map(|c| "〇一二三四五六七八九".chars().nth(c as usize - '0' as usize).unwrap_or(c)).collect();
+            format!("{year}年{}月{}日", chinese_number(date.month() as u64), chinese_number(date.day() as u64))
+        }
+    }
+}
+
+/// Chinese numeral for 0 to 99 as used in ordinals and dates (一, 十, 十一, 二十一); larger
+/// numbers fall back to Arabic digits, as reports write them.
+pub fn chinese_number(n: u64) -> String {
+    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n as usize].to_string(),
+        10 => "十".into(),
+        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
+        20..=99 if n % 10 == 0 => format!("{}十", DIGITS[(n / 10) as usize]),
+        20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
+        _ => n.to_string(),
+    }
+}
+
+/// Declarations used by the template but absent from data, with the problems to report.
+pub fn missing(catalog: &Catalog, figures: &Figures, data: &PeriodData) -> Vec<(String, Declared)> {
+    catalog
+        .figures
+        .iter()
+        .filter(|(name, _)| !figures.by_name.contains_key(*name) && !data.values.contains_key(*name))
+        .map(|(n, d)| (n.clone(), d.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decl(kind: Kind, unit: Option<&str>) -> FigureDecl {
+        FigureDecl { kind, unit: unit.map(String::from), accept: vec![], decimals: None, signed: false, in_period: true, label: None }
+    }
+    fn h1() -> Period {
+        "2024H1".parse().unwrap()
+    }
+
+    #[test]
+    fn money_in_yuan_or_wanyuan_is_the_same_figure() {
+        let d = decl(Kind::Money, None);
+        let a = parse_value(&d, "45678901.23元", h1()).unwrap();
+        let b = parse_value(&d, "4567.890123万元", h1()).unwrap();
+        assert_eq!(a, b);
+        let fig = Figure { name: "x".into(), decl: d.clone(), value: a, entered: String::new(), source: Source::file("f") };
+        assert_eq!(fig.display(), "4567.89");
+        assert_eq!(parse_value(&d, "12", h1()).unwrap_err(), "'12' has no unit; write it in 元 or 万元 (for example 12元 or 12万元)");
+    }
+
+    #[test]
+    fn rounding_is_half_up_on_the_exact_value() {
+        assert_eq!(format_decimal(Decimal::from_str("2.345").unwrap(), Some(2)), "2.35");
+        assert_eq!(format_decimal(Decimal::from_str("2.5").unwrap(), Some(0)), "3");
+        assert_eq!(format_decimal(Decimal::from_str("-2.345").unwrap(), Some(2)), "-2.35");
+        assert_eq!(format_decimal(Decimal::from_str("7").unwrap(), Some(1)), "7.0");
+        assert_eq!(format_decimal(Decimal::from_str("1.005").unwrap(), Some(2)), "1.01");
+    }
+
+    #[test]
+    fn counts_are_whole_non_negative_and_in_their_unit() {
+        let d = decl(Kind::Count, Some("户"));
+        assert_eq!(parse_value(&d, "12345户", h1()).unwrap(), FigureValue::Whole(12345));
+        assert_eq!(parse_value(&d, "-3", h1()).unwrap_err(), "'-3' is negative; a count cannot be below 0");
+        assert_eq!(parse_value(&d, "12.5", h1()).unwrap_err(), "'12.5' is not a whole number; a count of 户 is whole");
+        assert_eq!(parse_value(&d, "很多", h1()).unwrap_err(), "'很多' is not a number; expected a whole number of 户");
+        assert_eq!(parse_value(&d, "12人", h1()).unwrap_err(), "'12' is in 人, which this figure does not take; allowed: 户".replace("'12'", "'12人'"));
+        assert!(parse_value(&d, "1e20", h1()).is_err());
+        assert!(parse_value(&d, "100000000000", h1()).unwrap_err().contains("larger than any county count"));
+    }
+
+    #[test]
+    fn months_and_dates() {
+        assert_eq!(parse_value(&decl(Kind::Month, None), "6月", h1()).unwrap(), FigureValue::Whole(6));
+        assert_eq!(parse_value(&decl(Kind::Month, None), "8", h1()).unwrap_err(), "month 8 is outside the period 2024H1 (1月 to 6月)");
+        let d = parse_date("2024年7月5日").unwrap();
+        assert_eq!(d, parse_date("2024-07-05").unwrap());
+        assert_eq!(format_date(d, DateStyle::Arabic), "2024年7月5日");
+        assert_eq!(format_date(d, DateStyle::Chinese), "二〇二四年七月五日");
+        assert_eq!(chinese_number(21), "二十一");
+        assert_eq!(chinese_number(10), "十");
+    }
+}

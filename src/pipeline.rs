@@ -1,0 +1,92 @@
+//! The path through the stages for one period: load data → check figures → render template →
+//! parse the document → run the renderers. Everything happens in memory; nothing is written
+//! until every stage and every renderer has succeeded.
+
+use crate::catalog::Catalog;
+use crate::data::{self, InputFile};
+use crate::document::{self, Document};
+use crate::error::{Error, Problem, Result};
+use crate::figures::{self, Figures};
+use crate::period::Period;
+use crate::render::Renderer;
+use crate::template::{self, TemplateSource};
+use crate::workspace::Workspace;
+
+/// A period's report, checked and rendered to the document, ready for the renderers.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The period.
+    pub period: Period,
+    /// The period's data folder, workspace-relative.
+    pub data_dir: String,
+    /// The template used.
+    pub template: TemplateSource,
+    /// The catalog used.
+    pub catalog: Catalog,
+    /// The checked figures.
+    pub figures: Figures,
+    /// The document.
+    pub document: Document,
+    /// The data files read.
+    pub inputs: Vec<InputFile>,
+}
+
+/// Runs every check and renders the document; all input problems come back together.
+pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
+    let data_dir = ws.period_dir(period)?.to_string();
+    let (template, catalog) = ws.template_for(period)?;
+    let mut problems: Vec<Problem> = catalog.check_period(period).into_iter().collect();
+    let data = match data::load_period(&ws.root, &data_dir) {
+        Ok(d) => d,
+        Err(more) => return Err(input(problems, more)),
+    };
+    problems.extend(template::precheck(&template, &catalog, |name| data.values.contains_key(name), &data_dir));
+    let figures = match figures::resolve(&catalog, &data, period) {
+        Ok(f) if problems.is_empty() => f,
+        Ok(_) => return Err(input(problems, vec![])),
+        Err(more) => return Err(input(problems, more)),
+    };
+    let markdown = template::render(&template, &figures, ws.date_style(period))?;
+    let document = document::parse(&markdown, &template.name)?;
+    Ok(Report { period, data_dir, template, catalog, figures, document, inputs: data.files })
+}
+
+fn input(mut problems: Vec<Problem>, more: Vec<Problem>) -> Error {
+    problems.extend(more);
+    // Sorted by file and line, so a statistician can work down the list file by file.
+    problems.sort_by(|a, b| a.source.cmp(&b.source));
+    problems.dedup();
+    Error::Input(problems)
+}
+
+/// An output file's name and bytes.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// File name inside the period's output folder.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Runs each renderer on the report's document.
+pub fn render(report: &Report, renderers: &[&dyn Renderer]) -> Result<Vec<Output>> {
+    let stem = file_stem(&report.document.title);
+    renderers
+        .iter()
+        .map(|r| Ok(Output { name: format!("{stem}.{}", r.extension()), bytes: r.render(&report.document)? }))
+        .collect()
+}
+
+/// The report title as a file name: characters that no file system takes become `_`.
+pub fn file_stem(title: &str) -> String {
+    let stem: String = title
+        .chars()
+        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
+        .collect();
+    let stem = stem.trim().trim_start_matches('.');
+    if stem.is_empty() {
+        "report".to_string()
+    } else {
+        stem.to_string()
+    }
+}

@@ -1,0 +1,248 @@
+//! Stage 3: render the report template (minijinja, strict) with the checked figures into Markdown.
+//!
+//! Strict undefined: a name the template uses that the catalog or the data lacks is an error that
+//! names the template line, never an empty string. Filters cover what a report writer needs:
+//! money in 万元 or 元 at a chosen precision (half-up on the exact decimal), fixed decimals,
+//! Chinese ordinals and dates in the style of the period's standard.
+
+use crate::catalog::{Catalog, Kind};
+use crate::error::{Problem, Source};
+use crate::figures::{self, DateStyle, Figure, FigureValue, Figures};
+use minijinja::value::{Object, Value};
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A report template: its text and the name it is known by in messages.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// Workspace-relative path, or `<bundled>/…` for the built-in one.
+    pub name: String,
+    /// The template text.
+    pub text: String,
+}
+
+/// How much work a template may do before it is stopped (an endless loop is an error, not a hang).
+const FUEL: u64 = 2_000_000;
+
+/// A figure as the template sees it: renders as its default display, and offers `.source`,
+/// `.unit`, `.value` and `.entered` for templates that want them.
+#[derive(Debug)]
+struct FigureObject(Arc<Figure>);
+
+impl Object for FigureObject {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let f = &self.0;
+        match key.as_str()? {
+            "unit" => Some(Value::from(f.decl.display_unit())),
+            "source" => Some(Value::from(f.source.to_string())),
+            "entered" => Some(Value::from(f.entered.clone())),
+            "value" => Some(Value::from(f.display())),
+            _ => None,
+        }
+    }
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.display())
+    }
+}
+
+fn figure_of(value: &Value) -> Result<&Figure, minijinja::Error> {
+    value.downcast_object_ref::<FigureObject>().map(|o| o.0.as_ref()).ok_or_else(|| {
+        minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a figure from the data"))
+    })
+}
+
+fn money_filter(unit: &'static str) -> impl Fn(Value, Option<u32>) -> Result<String, minijinja::Error> {
+    move |value: Value, decimals: Option<u32>| {
+        let f = figure_of(&value)?;
+        match (&f.value, f.decl.kind) {
+            (FigureValue::Decimal(yuan), Kind::Money) => {
+                Ok(figures::format_decimal(figures::money_in(*yuan, unit), Some(decimals.unwrap_or(if unit == "元" { 0 } else { 2 }))))
+            }
+            _ => Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{unit} takes an amount of money, but {} is not money", f.name),
+            )),
+        }
+    }
+}
+
+fn fixed(value: Value, decimals: u32) -> Result<String, minijinja::Error> {
+    let f = figure_of(&value)?;
+    match (&f.value, f.decl.kind) {
+        (FigureValue::Decimal(d), Kind::Money) => {
+            Ok(figures::format_decimal(figures::money_in(*d, f.decl.display_unit()), Some(decimals)))
+        }
+        (v, _) => v.as_decimal().map(|d| figures::format_decimal(d, Some(decimals))).ok_or_else(|| {
+            minijinja::Error::new(ErrorKind::InvalidOperation, format!("fixed takes a number, but {} is not one", f.name))
+        }),
+    }
+}
+
+fn whole_number(value: &Value) -> Result<u64, minijinja::Error> {
+    if let Some(f) = value.downcast_object_ref::<FigureObject>() {
+        if let FigureValue::Whole(n) = f.0.value {
+            return u64::try_from(n).map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, "a negative number has no Chinese ordinal"));
+        }
+    }
+    u64::try_from(value.clone()).map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a whole number")))
+}
+
+/// Builds the environment with the report filters. The date style is the period's.
+pub fn environment(date_style: DateStyle) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_debug(true);
+    env.set_fuel(Some(FUEL));
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    // Values land in Markdown: escape the characters Markdown would swallow, so a name such as
+    // "A*B" prints as written.
+    env.set_formatter(|out, _state, value| {
+        let text = value.to_string();
+        let escaped = escape_markdown(&text);
+        out.write_str(&escaped).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
+    });
+    env.add_filter("万元", money_filter("万元"));
+    env.add_filter("元", money_filter("元"));
+    env.add_filter("fixed", fixed);
+    env.add_filter("序号", |v: Value| whole_number(&v).map(figures::chinese_number));
+    env.add_filter("中文数字", |v: Value| whole_number(&v).map(figures::chinese_number));
+    env.add_filter("日期", move |v: Value| -> Result<String, minijinja::Error> {
+        let f = figure_of(&v)?;
+        match f.value {
+            FigureValue::Date(d) => Ok(figures::format_date(d, date_style)),
+            _ => Err(minijinja::Error::new(ErrorKind::InvalidOperation, format!("日期 takes a date, but {} is not one", f.name))),
+        }
+    });
+    env
+}
+
+/// Escapes the Markdown characters that would change a value's meaning in running text.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The names a template may use besides figures.
+const GLOBALS: [&str; 1] = ["period"];
+
+/// Checks that every name the template uses is a declared figure that the data gives.
+pub fn precheck(template: &TemplateSource, catalog: &Catalog, in_data: impl Fn(&str) -> bool, data_dir: &str) -> Vec<Problem> {
+    let env = environment(DateStyle::Arabic);
+    let tmpl = match env.template_from_named_str(&template.name, &template.text) {
+        Ok(t) => t,
+        Err(e) => return vec![template_problem(&e, template)],
+    };
+    let mut used: Vec<String> = tmpl.undeclared_variables(true).into_iter().collect();
+    used.sort();
+    let mut problems = Vec::new();
+    for name in used {
+        if GLOBALS.iter().any(|g| name == *g || name.starts_with(&format!("{g}."))) {
+            continue;
+        }
+        let source = Source::new(&template.name, line_of(&template.text, &name));
+        // `低保.户数.source` is the figure `低保.户数`; `低保` alone is the group.
+        let figure = catalog
+            .figures
+            .keys()
+            .find(|f| name == **f || name.starts_with(&format!("{f}.")))
+            .cloned();
+        let is_group = catalog.figures.keys().any(|f| f.starts_with(&format!("{name}.")));
+        match figure {
+            Some(f) if !in_data(&f) => problems.push(
+                Problem::at(
+                    source,
+                    format!("the template uses this figure but no file in {data_dir} gives it (declared at {})", catalog.figures[&f].source),
+                )
+                .figure(f),
+            ),
+            Some(_) => {}
+            None if is_group => {}
+            None => problems.push(
+                Problem::at(source, format!("the template uses this name, but the catalog ({}) does not declare it", catalog.file))
+                    .figure(name),
+            ),
+        }
+    }
+    problems
+}
+
+/// 1-based line of the first use of `name` in the template text (0 if not found literally).
+fn line_of(text: &str, name: &str) -> u64 {
+    text.lines().position(|l| l.contains(name)).map(|i| i as u64 + 1).unwrap_or(0)
+}
+
+/// Turns a minijinja error into a problem at template:line.
+fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem {
+    let line = e.line().unwrap_or(0) as u64;
+    let detail = match (e.kind(), e.detail()) {
+        (ErrorKind::OutOfFuel, _) => "the template does too much work (an endless loop?) and was stopped".to_string(),
+        (_, Some(detail)) => format!("{}: {detail}", e.kind()),
+        (_, None) => e.kind().to_string(),
+    };
+    Problem::at(Source::new(&template.name, line), detail)
+}
+
+/// The template context: figures as nested objects (`低保.户数`), and `period`.
+pub fn context(figures: &Figures) -> Value {
+    #[derive(Default)]
+    struct Tree(BTreeMap<String, Node>);
+    enum Node {
+        Leaf(Value),
+        Branch(Tree),
+    }
+    fn into_value(tree: Tree) -> Value {
+        let map: BTreeMap<String, Value> = tree
+            .0
+            .into_iter()
+            .map(|(k, n)| (k, match n {
+                Node::Leaf(v) => v,
+                Node::Branch(t) => into_value(t),
+            }))
+            .collect();
+        Value::from_object(map)
+    }
+    let mut root = Tree::default();
+    for (name, figure) in &figures.by_name {
+        let parts: Vec<&str> = name.split('.').collect();
+        let mut cur = &mut root;
+        for part in &parts[..parts.len() - 1] {
+            let node = cur.0.entry(part.to_string()).or_insert_with(|| Node::Branch(Tree::default()));
+            cur = match node {
+                Node::Branch(t) => t,
+                // The catalog rejects a name that is both a figure and a group.
+                Node::Leaf(_) => unreachable!("catalog forbids a figure that is also a group"),
+            };
+        }
+        cur.0.insert(parts[parts.len() - 1].to_string(), Node::Leaf(Value::from_object(FigureObject(figure.clone()))));
+    }
+    let p = figures.period;
+    let (first, last) = p.months();
+    let period: BTreeMap<&str, Value> = BTreeMap::from([
+        ("name", Value::from(p.to_string())),
+        ("year", Value::from(p.year)),
+        ("part", Value::from(p.part_name())),
+        ("first_month", Value::from(first)),
+        ("last_month", Value::from(last)),
+        ("as_of_month", Value::from(p.as_of_month())),
+    ]);
+    root.0.insert("period".into(), Node::Leaf(Value::from_object(period.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())));
+    into_value(root)
+}
+
+/// Renders the template to Markdown.
+pub fn render(template: &TemplateSource, figures: &Figures, date_style: DateStyle) -> Result<String, Problem> {
+    let env = environment(date_style);
+    let tmpl = env.template_from_named_str(&template.name, &template.text).map_err(|e| template_problem(&e, template))?;
+    tmpl.render(context(figures)).map_err(|e| template_problem(&e, template))
+}

@@ -1,0 +1,165 @@
+//! The workspace: its root folder, its config (`zongjie.yaml`), the period folders under `data/`,
+//! and which template and catalog apply to a period (the period's own, the workspace's, or the
+//! bundled one).
+
+use crate::catalog::Catalog;
+use crate::data;
+use crate::error::{Error, Problem, Result, Source};
+use crate::figures::DateStyle;
+use crate::period::Period;
+use crate::template::TemplateSource;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The config file's name at the workspace root.
+pub const CONFIG_FILE: &str = "zongjie.yaml";
+/// The template file's name in a template folder or a period folder.
+pub const TEMPLATE_FILE: &str = "report.md.j2";
+/// The catalog file's name beside it.
+pub const CATALOG_FILE: &str = "catalog.yaml";
+
+/// The bundled template: the 县民政局 half-year report, built into the binary.
+pub mod bundled {
+    /// Name used in messages for the bundled template folder.
+    pub const DIR: &str = "<bundled>/civil-affairs-h1";
+    /// The template text.
+    pub const TEMPLATE: &str = include_str!("../templates/civil-affairs-h1/report.md.j2");
+    /// Its catalog.
+    pub const CATALOG: &str = include_str!("../templates/civil-affairs-h1/catalog.yaml");
+}
+
+/// Settings of a workspace, from `zongjie.yaml` (all optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Folder holding `report.md.j2` and `catalog.yaml`, relative to the workspace root; absent
+    /// means the bundled template.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// How dates are written: `2012` (2024年7月5日, the default) or `1999` (二〇二四年七月五日).
+    #[serde(default)]
+    pub date_style: DateStyle,
+    /// Per-period date style, for reissuing reports made under the older standard.
+    #[serde(default)]
+    pub period_date_style: BTreeMap<String, DateStyle>,
+}
+
+/// An opened workspace.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The root folder.
+    pub root: PathBuf,
+    /// Its config.
+    pub config: Config,
+    /// The config file's bytes, if there is one (an input of every report).
+    pub config_bytes: Option<Vec<u8>>,
+    /// Period folders under `data/`, by period.
+    pub periods: BTreeMap<Period, String>,
+}
+
+impl Workspace {
+    /// Opens the workspace at `root`: reads the config and finds the period folders.
+    pub fn open(root: &Path) -> Result<Workspace> {
+        let config_path = root.join(CONFIG_FILE);
+        let (config, config_bytes) = if config_path.is_file() {
+            let bytes = std::fs::read(&config_path).map_err(|e| Error::io(CONFIG_FILE, e))?;
+            let text = data::decode_utf8(&bytes, CONFIG_FILE)?;
+            let config: Config = if text.trim().is_empty() { Config::default() } else { crate::yaml::parse(&text, CONFIG_FILE)? };
+            (config, Some(bytes))
+        } else {
+            (Config::default(), None)
+        };
+        let data_dir = root.join("data");
+        if !data_dir.is_dir() {
+            return Err(Problem::at(
+                Source::file("data"),
+                format!("no data folder in {}; is this a zongjie workspace? (zongjie init DIR makes one)", root.display()),
+            )
+            .into());
+        }
+        let mut periods = BTreeMap::new();
+        let mut problems = Vec::new();
+        let entries = std::fs::read_dir(&data_dir).map_err(|e| Error::io("data", e))?;
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+            .filter_map(|e| e.file_name().to_str().map(String::from))
+            .collect();
+        names.sort();
+        for name in names {
+            if name.starts_with('.') {
+                continue;
+            }
+            match name.parse::<Period>() {
+                Ok(p) => {
+                    let dir = format!("data/{name}");
+                    if let Some(other) = periods.insert(p, dir.clone()) {
+                        problems.push(Problem::at(Source::file(&dir), format!("holds the same period {p} as {other}; keep one")));
+                    }
+                }
+                Err(e) => problems.push(Problem::at(Source::file(format!("data/{name}")), format!("{e} (each folder under data/ is one period)"))),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Input(problems));
+        }
+        Ok(Workspace { root: root.to_path_buf(), config, config_bytes, periods })
+    }
+
+    /// All periods with data, oldest first.
+    pub fn all_periods(&self) -> Vec<Period> {
+        self.periods.keys().copied().collect()
+    }
+
+    /// The newest period with data.
+    pub fn latest(&self) -> Option<Period> {
+        self.periods.keys().next_back().copied()
+    }
+
+    /// The folder (workspace-relative) holding a period's data.
+    pub fn period_dir(&self, period: Period) -> Result<&str> {
+        self.periods.get(&period).map(String::as_str).ok_or_else(|| {
+            let have: Vec<String> = self.all_periods().iter().map(|p| p.to_string()).collect();
+            Problem::at(
+                Source::file(format!("data/{period}")),
+                format!("there is no data for {period}; periods with data: {}", if have.is_empty() { "none".into() } else { have.join(", ") }),
+            )
+            .into()
+        })
+    }
+
+    /// The date style a period's report uses.
+    pub fn date_style(&self, period: Period) -> DateStyle {
+        self.config.period_date_style.get(&period.to_string()).copied().unwrap_or(self.config.date_style)
+    }
+
+    /// The template and catalog that apply to a period: the period folder's own `report.md.j2`
+    /// (with its own `catalog.yaml`, or else the workspace's), else the workspace's template
+    /// folder from the config, else the bundled template.
+    pub fn template_for(&self, period: Period) -> Result<(TemplateSource, Catalog)> {
+        let dir = self.period_dir(period)?;
+        let (default_template, default_catalog) = match &self.config.template {
+            Some(folder) => {
+                let folder = folder.trim_end_matches('/');
+                (self.read_text(&format!("{folder}/{TEMPLATE_FILE}"))?, self.read_text(&format!("{folder}/{CATALOG_FILE}"))?)
+            }
+            None => (
+                TemplateSource { name: format!("{}/{TEMPLATE_FILE}", bundled::DIR), text: bundled::TEMPLATE.into() },
+                TemplateSource { name: format!("{}/{CATALOG_FILE}", bundled::DIR), text: bundled::CATALOG.into() },
+            ),
+        };
+        let own_template = format!("{dir}/{TEMPLATE_FILE}");
+        let own_catalog = format!("{dir}/{CATALOG_FILE}");
+        let template = if self.root.join(&own_template).is_file() { self.read_text(&own_template)? } else { default_template };
+        let catalog = if self.root.join(&own_catalog).is_file() { self.read_text(&own_catalog)? } else { default_catalog };
+        let catalog = Catalog::parse(&catalog.text, &catalog.name).map_err(Error::Input)?;
+        Ok((template, catalog))
+    }
+
+    /// Reads a workspace file as UTF-8 text, naming it on failure.
+    pub fn read_text(&self, rel: &str) -> Result<TemplateSource> {
+        let bytes = std::fs::read(self.root.join(rel)).map_err(|e| Error::io(rel, e))?;
+        Ok(TemplateSource { name: rel.to_string(), text: data::decode_utf8(&bytes, rel)? })
+    }
+}

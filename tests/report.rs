@@ -1,0 +1,237 @@
+//! The sample report: built through the real binary and compared with the seed report it was
+//! modelled on, sentence for sentence.
+
+mod common;
+use common::*;
+
+/// Place names of the real county the seed came from. The sample county is fictional, so the
+/// template takes these from data (县情.yaml) like any figure: they are slots here too.
+const SEED_PLACE_NAMES: [&str; 7] = ["东北新城", "孚玉镇", "玉龙社区", "巴黎商都", "宿松", "五里乡", "牌楼村"];
+
+/// The seed's paragraphs, with the scraped ASCII punctuation made full-width as the report
+/// writes it, and each run of redacted x (a figure or a redacted word) as a wildcard.
+fn seed_patterns() -> Vec<(String, String)> {
+    let seed = std::fs::read_to_string(fixture("seed.txt")).unwrap();
+    seed.lines()
+        .skip(1) // the title: checked separately, the bureau's name comes before it
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let mut line_with_slots = line.to_string();
+            for name in SEED_PLACE_NAMES {
+                line_with_slots = line_with_slots.replace(name, "x");
+            }
+            let normal: String = line_with_slots
+                .replace("x-x", "x—x")
+                .chars()
+                .map(|c| match c {
+                    ',' => '，',
+                    '(' => '（',
+                    ')' => '）',
+                    ':' => '：',
+                    ';' => '；',
+                    c => c,
+                })
+                .filter(|c| *c != ' ')
+                .collect();
+            (line.to_string(), normal)
+        })
+        .collect()
+}
+
+/// Whether `text` is `pattern` with each run of x replaced by some non-empty text.
+fn matches(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('x').filter(|p| !p.is_empty()).collect();
+    let starts_with_x = pattern.starts_with('x');
+    let ends_with_x = pattern.ends_with('x');
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        let found = if i == 0 && !starts_with_x {
+            rest.starts_with(part).then_some(0)
+        } else {
+            // the filled-in figure must not be empty: skip at least one character
+            let skip = rest.chars().next().map(|c| c.len_utf8()).unwrap_or(0);
+            rest.get(skip..).and_then(|r| r.find(part)).map(|i| i + skip)
+        };
+        let Some(at) = found else { return false };
+        rest = &rest[at + part.len()..];
+    }
+    if ends_with_x {
+        !rest.is_empty()
+    } else {
+        rest.is_empty()
+    }
+}
+
+#[test]
+fn sample_report_has_every_seed_sentence_with_figures_filled_in() {
+    let ws = sample_workspace();
+    let out = zongjie(ws.path(), &["build", "2024H1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = markdown(ws.path(), "2024H1");
+    let doc = zongjie::document::parse(&md, "report.md").unwrap();
+    assert_eq!(doc.title, "梧桐县民政局上半年工作总结和下半年工作安排");
+    assert!(doc.title.ends_with("县民政局上半年工作总结和下半年工作安排"));
+    let text = doc.plain_text();
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    let patterns = seed_patterns();
+    // Same order, one report line per seed paragraph, then the signature.
+    for (i, (original, pattern)) in patterns.iter().enumerate() {
+        let line = lines.get(i).unwrap_or(&"<missing>");
+        assert!(matches(pattern, line), "seed paragraph {}:\n  seed:   {original}\n  report: {line}", i + 2);
+    }
+    assert_eq!(&lines[patterns.len()..], &["梧桐县民政局", "2024年7月5日"]);
+    assert!(!md.contains('x'), "a placeholder x is left in the report");
+    for ascii in [",", "(", ")", ";"] {
+        assert!(!md.contains(ascii), "ASCII '{ascii}' in the report; the report writes full-width punctuation");
+    }
+}
+
+#[test]
+fn sample_report_states_the_2024h1_figures() {
+    let ws = sample_workspace();
+    assert!(zongjie(ws.path(), &["build"]).status.success(), "the default period is the latest, 2024H1");
+    let md = markdown(ws.path(), "2024H1");
+    for expected in [
+        "截至6月，全县城乡低保11900户20750人，累计发放低保金6584.32万元；",
+        "全县特困人员总数3724人，累计发放救助供养金2827.5万元。",
+        "共拨付临时救助资金63.87万元，保障1389人次；拨付乡镇临时救助备用金156.0万元。",
+        "失能特困人员集中供养率达到64.35%。",
+        "2018年推动深圳证券交易所在我县设立“爱心救助专项基金”",
+        "1—6月共计救助生活困难残疾人60910人次、救助重度残疾人67721人次",
+        "合计床位600张，建筑面积32000平方米。",
+        "推动“自治、法治、德治”融合。",
+    ] {
+        assert!(md.contains(expected), "missing: {expected}");
+    }
+}
+
+#[test]
+fn every_sample_period_builds() {
+    let ws = sample_workspace();
+    let out = zongjie(ws.path(), &["build", "2022H1", "2023-H1", "2024年上半年"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(markdown(ws.path(), "2022H1").contains("2022年以来，县民政局"));
+    assert!(markdown(ws.path(), "2023H1").contains("2023年以来，县民政局"));
+}
+
+#[test]
+fn building_twice_gives_the_same_bytes() {
+    let a = sample_workspace();
+    let b = sample_workspace();
+    assert!(zongjie(a.path(), &["build"]).status.success());
+    assert!(zongjie(b.path(), &["build"]).status.success());
+    let (sa, sb) = (snapshot(&a.path().join("output")), snapshot(&b.path().join("output")));
+    assert!(!sa.is_empty());
+    assert_eq!(sa, sb);
+}
+
+/// Splits a line into runs of digits and runs of other characters.
+fn tokens(line: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in line.chars() {
+        match out.last_mut() {
+            Some(last) if last.chars().next().unwrap().is_ascii_digit() == c.is_ascii_digit() => last.push(c),
+            _ => out.push(c.to_string()),
+        }
+    }
+    out
+}
+
+#[test]
+fn changing_a_count_changes_exactly_that_figure() {
+    let ws = sample_workspace();
+    assert!(zongjie(ws.path(), &["build"]).status.success());
+    let before = markdown(ws.path(), "2024H1");
+    let catalog = zongjie::catalog::Catalog::parse(
+        &std::fs::read_to_string(ws.path().join("templates/civil-affairs-h1/catalog.yaml")).unwrap(),
+        "catalog.yaml",
+    )
+    .unwrap();
+    let in_eq_rule: Vec<&String> = catalog
+        .rules
+        .iter()
+        .filter(|r| r.op == zongjie::catalog::Op::Eq)
+        .flat_map(|r| r.left.iter().chain(&r.right))
+        .collect();
+    let counts: Vec<&String> = catalog
+        .figures
+        .iter()
+        .filter(|(n, d)| d.decl.kind == zongjie::catalog::Kind::Count && !in_eq_rule.contains(n))
+        .map(|(n, _)| n)
+        .collect();
+    assert!(counts.len() > 30, "the sample has many counts");
+    let data_dir = ws.path().join("data/2024H1");
+    let mut tried = 0;
+    for name in counts {
+        let (group, key) = name.split_once('.').unwrap();
+        // Find the file and line that give this figure.
+        for entry in std::fs::read_dir(&data_dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let Some(g) = lines.iter().position(|l| *l == format!("{group}:")) else { continue };
+            let Some(k) = lines[g + 1..].iter().take_while(|l| l.starts_with(' ')).position(|l| l.trim_start().starts_with(&format!("{key}:"))) else { continue };
+            let at = g + 1 + k;
+            let value: String = lines[at].split(':').nth(1).unwrap().trim().chars().take_while(|c| c.is_ascii_digit()).collect();
+            let old: u64 = value.parse().unwrap();
+            let new = old + 1;
+            let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            changed[at] = format!("  {key}: {new}");
+            std::fs::write(&path, changed.join("\n") + "\n").unwrap();
+            let out = zongjie(ws.path(), &["build"]);
+            assert!(out.status.success(), "{name}: {}", stderr(&out));
+            let after = markdown(ws.path(), "2024H1");
+            std::fs::write(&path, &text).unwrap();
+            let (b, a): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+            assert_eq!(b.len(), a.len(), "{name}");
+            let mut figures_changed = 0;
+            for (lb, la) in b.iter().zip(&a) {
+                if lb == la {
+                    continue;
+                }
+                let (tb, ta) = (tokens(lb), tokens(la));
+                assert_eq!(tb.len(), ta.len(), "{name}: more than the figure changed:\n{lb}\n{la}");
+                for (x, y) in tb.iter().zip(&ta) {
+                    if x != y {
+                        assert_eq!((x.as_str(), y.as_str()), (old.to_string().as_str(), new.to_string().as_str()), "{name}: another figure changed");
+                        figures_changed += 1;
+                    }
+                }
+            }
+            assert!(figures_changed >= 1, "{name}: the report did not change");
+            tried += 1;
+        }
+    }
+    assert!(tried > 30);
+}
+
+#[test]
+fn money_entered_in_yuan_or_wanyuan_gives_the_same_report() {
+    let a = workspace("mini");
+    let b = workspace("mini");
+    let data = b.path().join("data/2024H1/救助.yaml");
+    let text = std::fs::read_to_string(&data).unwrap().replace("45678901.23元", "4567.890123万元");
+    std::fs::write(&data, text).unwrap();
+    assert!(zongjie(a.path(), &["build"]).status.success());
+    assert!(zongjie(b.path(), &["build"]).status.success());
+    let md = markdown(a.path(), "2024H1");
+    assert_eq!(md, markdown(b.path(), "2024H1"));
+    assert!(md.contains("全县低保120户210人，发放4567.89万元，集中供养率61.3%。"), "{md}");
+}
+
+#[test]
+fn a_period_folder_may_hold_its_own_template() {
+    let ws = workspace("mini");
+    std::fs::write(
+        ws.path().join("data/2024H1/report.md.j2"),
+        "# {{ 单位.名称 }}本期特别报告\n\n低保{{ 低保.户数 }}户。\n",
+    )
+    .unwrap();
+    let out = zongjie(ws.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("output/2024H1/测试县民政局本期特别报告.md")).unwrap(),
+        "# 测试县民政局本期特别报告\n\n低保120户。\n"
+    );
+}
