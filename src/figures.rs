@@ -134,15 +134,25 @@ pub fn resolve(catalog: &Catalog, data: &PeriodData, period: Period) -> Result<F
 }
 
 fn rule_problem(rule: &crate::catalog::Rule, left: Decimal, lfigs: &[Arc<Figure>], right: Decimal, rfigs: &[Arc<Figure>]) -> Problem {
-    let describe = |figs: &[Arc<Figure>], total: Decimal| -> String {
-        if figs.is_empty() {
-            total.normalize().to_string()
-        } else if figs.len() == 1 && total == figs[0].value.as_decimal().unwrap_or_default() {
-            let f = &figs[0];
-            format!("{} is {}{} ({})", f.name, f.entered_number(), f.decl.display_unit(), f.source)
+    // The problem sits on the first figure of the rule: "低保.户数: 120户 must not exceed
+    // 低保.人数, 100人 (file:line); rule '…' (catalog:line)".
+    let first = lfigs.first().or(rfigs.first()).expect("the catalog only accepts rules that name a figure");
+    let amount = |f: &Figure| format!("{}{}", f.entered_number(), f.decl.display_unit());
+    let describe = |figs: &[Arc<Figure>], total: Decimal, skip_first: bool| -> String {
+        let named: Vec<String> = figs
+            .iter()
+            .enumerate()
+            .map(|(i, f)| if skip_first && i == 0 { amount(f) } else { format!("{}, {} ({})", f.name, amount(f), f.source) })
+            .collect();
+        let constant = total - figs.iter().filter_map(|f| f.value.as_decimal()).sum::<Decimal>();
+        let mut parts = named;
+        if !constant.is_zero() || figs.is_empty() {
+            parts.push(constant.normalize().to_string());
+        }
+        if parts.len() == 1 {
+            parts.remove(0)
         } else {
-            let parts: Vec<String> = figs.iter().map(|f| format!("{} {} ({})", f.name, f.entered_number(), f.source)).collect();
-            format!("{} sum to {}", parts.join(" + "), total.normalize())
+            format!("{} (together {})", parts.join(" + "), total.normalize())
         }
     };
     let verb = match rule.op {
@@ -152,14 +162,13 @@ fn rule_problem(rule: &crate::catalog::Rule, left: Decimal, lfigs: &[Arc<Figure>
         Op::Gt => "must be more than",
         Op::Eq => "must equal",
     };
-    // The problem sits on the left-hand figure: that is the one the rule is about.
-    let first = lfigs.first().or(rfigs.first()).expect("the catalog only accepts rules that name a figure");
+    let on_left = !lfigs.is_empty();
     Problem::at(
         first.source.clone(),
         format!(
-            "{}, which {verb} {}; rule '{}' at {}",
-            describe(lfigs, left),
-            describe(rfigs, right),
+            "{} {verb} {}; rule '{}' ({})",
+            describe(lfigs, left, on_left),
+            describe(rfigs, right, !on_left),
             rule.text,
             rule.source
         ),

@@ -133,8 +133,8 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
-/// The names a template may use besides figures.
-const GLOBALS: [&str; 1] = ["period"];
+/// The names a template may use besides figures: `period` and minijinja's own functions.
+const GLOBALS: [&str; 8] = ["period", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner"];
 
 /// Checks that every name the template uses is a declared figure that the data gives.
 pub fn precheck(template: &TemplateSource, catalog: &Catalog, in_data: impl Fn(&str) -> bool, data_dir: &str) -> Vec<Problem> {

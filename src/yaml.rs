@@ -31,7 +31,13 @@ fn describe(e: &serde_saphyr::Error) -> String {
         Some(i) => text[..i].to_string(),
         None => text,
     };
-    text.trim().to_string()
+    // Library advice ("set DuplicateKeyPolicy in Options") means nothing to a statistician.
+    let text = text.split(", set ").next().unwrap_or("").trim();
+    match text.strip_prefix("duplicate mapping key: ") {
+        Some(key) => format!("{key} is given twice in the same mapping; keep one"),
+        None if text.contains("unknown field") => text.replace('`', "'"),
+        None => format!("not valid YAML: {text}"),
+    }
 }
 
 /// A YAML node as written, each child with its line, scalars kept as their literal text.

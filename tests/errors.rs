@@ -1,0 +1,199 @@
+//! Bad input through the real binary: each case exits 1 with a message naming the file, the line
+//! and the figure, and leaves the earlier output exactly as it was.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const DATA: &str = "data/2024H1/救助.yaml";
+
+/// Builds the mini workspace once (the earlier output), applies `edit` to the file `file`, builds
+/// again and returns stderr after checking exit 1 and that the output is untouched.
+fn build_after(file: &str, edit: impl Fn(&str) -> String) -> String {
+    let ws = workspace("mini");
+    assert!(zongjie(ws.path(), &["build"]).status.success());
+    let before = snapshot(&ws.path().join("output"));
+    assert_eq!(before.len(), 1);
+    let path = ws.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = edit(&text);
+    assert_ne!(changed, text, "the edit must change the file");
+    std::fs::write(&path, changed).unwrap();
+    let out = zongjie(ws.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
+    assert!(out.stdout.is_empty(), "nothing is reported as written");
+    assert_eq!(snapshot(&ws.path().join("output")), before, "the earlier output must stay intact");
+    // check finds the same problems and writes nothing either
+    let check = zongjie(ws.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    stderr(&out)
+}
+
+fn replace(from: &'static str, to: &'static str) -> impl Fn(&str) -> String {
+    move |t: &str| t.replace(from, to)
+}
+
+#[test]
+fn malformed_yaml_names_file_and_line() {
+    assert_eq!(
+        build_after(DATA, replace("  人数: 210", "  人数: [210")),
+        "error: data/2024H1/救助.yaml:8: not valid YAML: illegal placement of ':' indicator\n"
+    );
+}
+
+#[test]
+fn a_word_where_a_count_belongs() {
+    assert_eq!(
+        build_after(DATA, replace("户数: 120", "户数: 很多")),
+        "error: data/2024H1/救助.yaml:6: 低保.户数: '很多' is not a number; expected a whole number of 户\n"
+    );
+}
+
+#[test]
+fn a_negative_count() {
+    assert_eq!(
+        build_after(DATA, replace("户数: 120", "户数: -120")),
+        "error: data/2024H1/救助.yaml:6: 低保.户数: '-120' is negative; a count cannot be below 0\n"
+    );
+}
+
+#[test]
+fn fewer_persons_than_households() {
+    assert_eq!(
+        build_after(DATA, replace("人数: 210", "人数: 100")),
+        "error: data/2024H1/救助.yaml:6: 低保.户数: 120户 must not exceed 低保.人数, 100人 (data/2024H1/救助.yaml:7); rule '低保.户数 <= 低保.人数' (tmpl/catalog.yaml:9)\n"
+    );
+}
+
+#[test]
+fn a_figure_the_template_uses_that_the_data_lacks() {
+    assert_eq!(
+        build_after(DATA, replace("  人数: 210\n", "")),
+        "error: tmpl/report.md.j2:7: 低保.人数: the template uses this figure but no file in data/2024H1 gives it (declared at tmpl/catalog.yaml:5)\n"
+    );
+}
+
+#[test]
+fn a_misspelt_key_is_not_dropped_silently() {
+    assert_eq!(
+        build_after(DATA, replace("户数: 120", "户树: 120")),
+        "error: data/2024H1/救助.yaml:6: 低保.户树: is not a figure of the catalog (tmpl/catalog.yaml); did you mean 低保.户数?\n\
+         error: tmpl/report.md.j2:7: 低保.户数: the template uses this figure but no file in data/2024H1 gives it (declared at tmpl/catalog.yaml:4)\n"
+    );
+}
+
+#[test]
+fn a_name_the_catalog_does_not_declare() {
+    assert_eq!(
+        build_after("tmpl/report.md.j2", replace("{{ 低保.户数 }}户", "{{ 低保.总户数 }}户")),
+        "error: tmpl/report.md.j2:7: 低保.总户数: the template uses this name, but the catalog (tmpl/catalog.yaml) does not declare it\n"
+    );
+}
+
+#[test]
+fn a_duplicate_key() {
+    assert_eq!(
+        build_after(DATA, replace("  人数: 210\n", "  人数: 210\n  人数: 211\n")),
+        "error: data/2024H1/救助.yaml:8: 人数 is given twice in the same mapping; keep one\n"
+    );
+}
+
+#[test]
+fn money_without_a_unit() {
+    assert_eq!(
+        build_after(DATA, replace("45678901.23元", "45678901.23")),
+        "error: data/2024H1/救助.yaml:8: 低保.金额: '45678901.23' has no unit; write it in 元 or 万元 (for example 45678901.23元 or 45678901.23万元)\n"
+    );
+}
+
+#[test]
+fn decimals_in_a_count() {
+    assert_eq!(
+        build_after(DATA, replace("户数: 120", "户数: 120.5")),
+        "error: data/2024H1/救助.yaml:6: 低保.户数: '120.5' is not a whole number; a count of 户 is whole\n"
+    );
+}
+
+#[test]
+fn an_empty_data_file() {
+    assert_eq!(build_after(DATA, |_| "\n".to_string()), "error: data/2024H1/救助.yaml: the file is empty\n");
+}
+
+#[test]
+fn a_gbk_file_is_refused_not_misread() {
+    // "户数" saved as GBK is not UTF-8.
+    let ws = workspace("mini");
+    let mut bytes = std::fs::read(ws.path().join(DATA)).unwrap();
+    bytes.extend_from_slice(b"# \xbb\xa7\xca\xfd\n");
+    std::fs::write(ws.path().join(DATA), bytes).unwrap();
+    let out = zongjie(ws.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: data/2024H1/救助.yaml:11: the file is not UTF-8 (perhaps GBK from an old Excel or Notepad); save it as UTF-8\n"
+    );
+}
+
+#[test]
+fn a_template_that_loops_forever_is_stopped() {
+    assert_eq!(
+        build_after("tmpl/report.md.j2", |t| format!("{t}{{% for i in range(100000) %}}{{% for j in range(100000) %}}{{% endfor %}}{{% endfor %}}\n")),
+        "error: tmpl/report.md.j2:14: the template does too much work (an endless loop?) and was stopped\n"
+    );
+}
+
+#[test]
+fn check_lists_every_problem_at_once() {
+    let ws = workspace("mini");
+    let path = ws.path().join(DATA);
+    let text = std::fs::read_to_string(&path).unwrap().replace("户数: 120", "户数: -1").replace("61.25%", "六十%").replace("2024-07-05", "2024-13-05");
+    std::fs::write(&path, text).unwrap();
+    let out = zongjie(ws.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: data/2024H1/救助.yaml:4: 落款.日期: '2024-13-05' is not a date; write 2024-07-05 or 2024年7月5日\n\
+         error: data/2024H1/救助.yaml:6: 低保.户数: '-1' is negative; a count cannot be below 0\n\
+         error: data/2024H1/救助.yaml:10: 特困.集中供养率: '六十%' is not a number; expected a percentage such as 85.5%\n\
+         2024H1: failed\n"
+    );
+    assert!(!ws.path().join("output").exists(), "check writes nothing");
+}
+
+#[test]
+fn an_unwritable_output_folder_is_an_error_and_leaves_old_files() {
+    let ws = workspace("mini");
+    let blocker = ws.path().join("not-a-folder");
+    std::fs::write(&blocker, "x").unwrap();
+    let out = zongjie(ws.path(), &["build", "--out", blocker.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with(&format!("error: {}", Path::new(&blocker).join("2024H1").display())), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
+}
+
+#[test]
+fn usage_errors_exit_2_and_unknown_periods_exit_1() {
+    let ws = workspace("mini");
+    let out = zongjie(ws.path(), &["build", "2024H3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("'2024H3' is not a period: write 2024H1, 2024H2, 2024Q3, 2024, 2024-H1 or 2024年上半年"));
+    let out = zongjie(ws.path(), &["build", "2023H1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "error: data/2023H1: there is no data for 2023H1; periods with data: 2024H1\n");
+    let out = zongjie(ws.path(), &["build", "--root", "no-such-folder"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error: data: no data folder in no-such-folder"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_bundled_template_refuses_a_second_half_year() {
+    let ws = sample_workspace();
+    std::fs::rename(ws.path().join("data/2024H1"), ws.path().join("data/2024H2")).unwrap();
+    let out = zongjie(ws.path(), &["build", "2024H2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: data/2024H2/单位.yaml:5: 报告.截至月份: month 6 is outside the period 2024H2 (7月 to 12月)\n\
+         error: templates/civil-affairs-h1/catalog.yaml:4: this template is written for H1 periods, not 2024H2; give the period its own report.md.j2 and catalog.yaml in its data folder\n"
+    );
+}
