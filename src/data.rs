@@ -85,7 +85,10 @@ pub fn load_period(root: &Path, dir: &str) -> Result<PeriodData, Vec<Problem>> {
 /// A path relative to the workspace root with `/` separators, for messages and manifests.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Text of a data file: UTF-8 (a BOM is dropped), never guessed. A GBK file from an old Excel is
@@ -95,7 +98,10 @@ pub fn decode_utf8(bytes: &[u8], file: &str) -> Result<String, Problem> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
             Err(Problem::at(
                 Source::new(file, line),
                 "the file is not UTF-8 (perhaps GBK from an old Excel or Notepad); save it as UTF-8",
@@ -115,22 +121,37 @@ fn flatten(
     match &node.value {
         Node::Map(entries) => {
             for (key, value) in entries {
-                let name = if prefix.is_empty() { key.value.trim().to_string() } else { format!("{prefix}.{}", key.value.trim()) };
+                let name = if prefix.is_empty() {
+                    key.value.trim().to_string()
+                } else {
+                    format!("{prefix}.{}", key.value.trim())
+                };
                 flatten(value, file, &name, out, problems);
             }
         }
-        _ if prefix.is_empty() => {
-            problems.push(Problem::at(source, "a data file is a mapping of names to values (低保: {户数: 123})"))
-        }
+        _ if prefix.is_empty() => problems.push(Problem::at(
+            source,
+            "a data file is a mapping of names to values (低保: {户数: 123})",
+        )),
         Node::Seq(_) => problems.push(
-            Problem::at(source, "a list is not a figure; give each value its own name").figure(prefix),
+            Problem::at(
+                source,
+                "a list is not a figure; give each value its own name",
+            )
+            .figure(prefix),
         ),
         Node::Scalar { text, .. } => insert(out, prefix, Some(text.clone()), source, problems),
         Node::Null => insert(out, prefix, None, source, problems),
     }
 }
 
-fn insert(out: &mut BTreeMap<String, RawValue>, name: &str, text: Option<String>, source: Source, problems: &mut Vec<Problem>) {
+fn insert(
+    out: &mut BTreeMap<String, RawValue>,
+    name: &str,
+    text: Option<String>,
+    source: Source,
+    problems: &mut Vec<Problem>,
+) {
     if let Some(first) = out.get(name) {
         problems.push(
             Problem::at(source, format!("is given twice; first at {}", first.source)).figure(name),

@@ -18,11 +18,17 @@ pub struct Source {
 impl Source {
     /// A location in a file.
     pub fn new(file: impl Into<String>, line: u64) -> Self {
-        Source { file: file.into(), line }
+        Source {
+            file: file.into(),
+            line,
+        }
     }
     /// The whole file, with no particular line.
     pub fn file(file: impl Into<String>) -> Self {
-        Source { file: file.into(), line: 0 }
+        Source {
+            file: file.into(),
+            line: 0,
+        }
     }
 }
 
@@ -50,7 +56,11 @@ pub struct Problem {
 impl Problem {
     /// A problem at a place in a file.
     pub fn at(source: Source, message: impl Into<String>) -> Self {
-        Problem { source: Some(source), figure: None, message: message.into() }
+        Problem {
+            source: Some(source),
+            figure: None,
+            message: message.into(),
+        }
     }
     /// Names the figure the problem concerns.
     pub fn figure(mut self, name: impl Into<String>) -> Self {
@@ -89,10 +99,18 @@ pub enum Error {
     /// A renderer failed on a document the pipeline accepted (a bug or a resource limit).
     #[error("{0}")]
     Render(String),
+    /// Characters that no configured font has, each with some text around it; the pipeline
+    /// turns this into problems naming the figure or template they came from.
+    #[error("no font has {}", .0.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>().join(", "))]
+    MissingGlyphs(Vec<(char, String)>),
 }
 
 fn join_problems(problems: &[Problem]) -> String {
-    problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Error {
@@ -102,7 +120,10 @@ impl Error {
     }
     /// An I/O failure on a path.
     pub fn io(path: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

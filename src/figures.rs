@@ -84,7 +84,11 @@ pub struct Figures {
 }
 
 /// Checks every raw value against the catalog and every rule; returns all problems at once.
-pub fn resolve(catalog: &Catalog, data: &PeriodData, period: Period) -> Result<Figures, Vec<Problem>> {
+pub fn resolve(
+    catalog: &Catalog,
+    data: &PeriodData,
+    period: Period,
+) -> Result<Figures, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut by_name = BTreeMap::new();
     for (name, raw) in &data.values {
@@ -112,14 +116,25 @@ pub fn resolve(catalog: &Catalog, data: &PeriodData, period: Period) -> Result<F
     }
     for rule in &catalog.rules {
         let side = |terms: &[String]| -> Option<(Decimal, Vec<Arc<Figure>>)> {
-            let constant: Decimal = terms.iter().filter_map(|t| crate::catalog::rule_number(t)).sum();
-            let names = terms.iter().filter(|t| crate::catalog::rule_number(t).is_none());
-            let figs: Vec<Arc<Figure>> = names.map(|n| by_name.get(n).cloned()).collect::<Option<_>>()?;
-            let sum = figs.iter().map(|f| f.value.as_decimal()).sum::<Option<Decimal>>()?;
+            let constant: Decimal = terms
+                .iter()
+                .filter_map(|t| crate::catalog::rule_number(t))
+                .sum();
+            let names = terms
+                .iter()
+                .filter(|t| crate::catalog::rule_number(t).is_none());
+            let figs: Vec<Arc<Figure>> = names
+                .map(|n| by_name.get(n).cloned())
+                .collect::<Option<_>>()?;
+            let sum = figs
+                .iter()
+                .map(|f| f.value.as_decimal())
+                .sum::<Option<Decimal>>()?;
             Some((sum + constant, figs))
         };
         // A rule on a missing or invalid figure is already reported as that figure's problem.
-        let (Some((left, lfigs)), Some((right, rfigs))) = (side(&rule.left), side(&rule.right)) else {
+        let (Some((left, lfigs)), Some((right, rfigs))) = (side(&rule.left), side(&rule.right))
+        else {
             continue;
         };
         if !rule.op.holds(left, right) {
@@ -133,18 +148,37 @@ pub fn resolve(catalog: &Catalog, data: &PeriodData, period: Period) -> Result<F
     }
 }
 
-fn rule_problem(rule: &crate::catalog::Rule, left: Decimal, lfigs: &[Arc<Figure>], right: Decimal, rfigs: &[Arc<Figure>]) -> Problem {
+fn rule_problem(
+    rule: &crate::catalog::Rule,
+    left: Decimal,
+    lfigs: &[Arc<Figure>],
+    right: Decimal,
+    rfigs: &[Arc<Figure>],
+) -> Problem {
     // The problem sits on the first figure of the rule: "低保.户数: 120户 must not exceed
     // 低保.人数, 100人 (file:line); rule '…' (catalog:line)".
-    let first = lfigs.first().or(rfigs.first()).expect("the catalog only accepts rules that name a figure");
+    let first = lfigs
+        .first()
+        .or(rfigs.first())
+        .expect("the catalog only accepts rules that name a figure");
     let amount = |f: &Figure| format!("{}{}", f.entered_number(), f.decl.display_unit());
     let describe = |figs: &[Arc<Figure>], total: Decimal, skip_first: bool| -> String {
         let named: Vec<String> = figs
             .iter()
             .enumerate()
-            .map(|(i, f)| if skip_first && i == 0 { amount(f) } else { format!("{}, {} ({})", f.name, amount(f), f.source) })
+            .map(|(i, f)| {
+                if skip_first && i == 0 {
+                    amount(f)
+                } else {
+                    format!("{}, {} ({})", f.name, amount(f), f.source)
+                }
+            })
             .collect();
-        let constant = total - figs.iter().filter_map(|f| f.value.as_decimal()).sum::<Decimal>();
+        let constant = total
+            - figs
+                .iter()
+                .filter_map(|f| f.value.as_decimal())
+                .sum::<Decimal>();
         let mut parts = named;
         if !constant.is_zero() || figs.is_empty() {
             parts.push(constant.normalize().to_string());
@@ -213,7 +247,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }
@@ -240,7 +278,11 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
         Kind::Date => {
             let date = parse_date(text)?;
             if decl.in_period && !period.contains(date) {
-                return Err(format!("{date} is outside the period {period} ({} to {})", period.first_day(), period.last_day()));
+                return Err(format!(
+                    "{date} is outside the period {period} ({} to {})",
+                    period.first_day(),
+                    period.last_day()
+                ));
             }
             return Ok(FigureValue::Date(date));
         }
@@ -251,53 +293,89 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
     let unit = if unit.is_empty() {
         match decl.kind {
             Kind::Money if accepted.len() > 1 => {
-                return Err(format!("'{text}' has no unit; write it in {} (for example {text}元 or {text}万元)", accepted.join(" or ")))
+                return Err(format!(
+                    "'{text}' has no unit; write it in {} (for example {text}元 or {text}万元)",
+                    accepted.join(" or ")
+                ))
             }
             _ => accepted.first().cloned().unwrap_or_default(),
         }
     } else if accepted.iter().any(|u| u == unit) || (decl.kind == Kind::Percent && unit == "%") {
         unit.to_string()
     } else if number.is_empty() {
-        return Err(format!("'{text}' is not a number; expected {}", expected(decl)));
+        return Err(format!(
+            "'{text}' is not a number; expected {}",
+            expected(decl)
+        ));
     } else {
-        let allowed = if accepted.is_empty() { "no unit".to_string() } else { accepted.join(", ") };
-        return Err(format!("'{text}' is in {unit}, which this figure does not take; allowed: {allowed}"));
+        let allowed = if accepted.is_empty() {
+            "no unit".to_string()
+        } else {
+            accepted.join(", ")
+        };
+        return Err(format!(
+            "'{text}' is in {unit}, which this figure does not take; allowed: {allowed}"
+        ));
     };
     let value = Decimal::from_str(number)
         .ok()
         .filter(|_| !number.starts_with('.') && !number.ends_with('.') && !number.starts_with('+'))
         .ok_or_else(|| format!("'{text}' is not a number; expected {}", expected(decl)))?;
     if value.is_sign_negative() && !value.is_zero() && !decl.signed {
-        return Err(format!("'{text}' is negative; {} cannot be below 0", kind_name(decl.kind)));
+        return Err(format!(
+            "'{text}' is negative; {} cannot be below 0",
+            kind_name(decl.kind)
+        ));
     }
     match decl.kind {
         Kind::Count => {
             if value.fract() != Decimal::ZERO {
-                return Err(format!("'{text}' is not a whole number; a count of {} is whole", decl.display_unit()));
+                return Err(format!(
+                    "'{text}' is not a whole number; a count of {} is whole",
+                    decl.display_unit()
+                ));
             }
-            let n = i64::try_from(value).ok().filter(|n| n.abs() <= MAX_COUNT).ok_or_else(|| {
-                format!("'{text}' is larger than any county count ({MAX_COUNT}); check the export")
-            })?;
+            let n = i64::try_from(value)
+                .ok()
+                .filter(|n| n.abs() <= MAX_COUNT)
+                .ok_or_else(|| {
+                    format!(
+                        "'{text}' is larger than any county count ({MAX_COUNT}); check the export"
+                    )
+                })?;
             Ok(FigureValue::Whole(n))
         }
         Kind::Money => {
-            let yuan = if unit == "万元" { value * Decimal::from(10_000) } else { value };
+            let yuan = if unit == "万元" {
+                value * Decimal::from(10_000)
+            } else {
+                value
+            };
             if yuan.abs() > Decimal::from(MAX_MONEY_YUAN) {
-                return Err(format!("'{text}' is more than a county report can hold (1万亿元); check the unit"));
+                return Err(format!(
+                    "'{text}' is more than a county report can hold (1万亿元); check the unit"
+                ));
             }
             Ok(FigureValue::Decimal(yuan))
         }
         Kind::Percent | Kind::Quantity => Ok(FigureValue::Decimal(value)),
         Kind::Year => {
-            let year = i64::try_from(value).ok().filter(|y| value.fract().is_zero() && (1900..=2999).contains(y));
-            year.map(FigureValue::Whole).ok_or_else(|| format!("'{text}' is not a year (such as 2024)"))
+            let year = i64::try_from(value)
+                .ok()
+                .filter(|y| value.fract().is_zero() && (1900..=2999).contains(y));
+            year.map(FigureValue::Whole)
+                .ok_or_else(|| format!("'{text}' is not a year (such as 2024)"))
         }
         Kind::Month => {
-            let month = i64::try_from(value).ok().filter(|m| value.fract().is_zero() && (1..=12).contains(m));
+            let month = i64::try_from(value)
+                .ok()
+                .filter(|m| value.fract().is_zero() && (1..=12).contains(m));
             let month = month.ok_or_else(|| format!("'{text}' is not a month (1 to 12)"))?;
             let (first, last) = period.months();
             if decl.in_period && !(i64::from(first)..=i64::from(last)).contains(&month) {
-                return Err(format!("month {month} is outside the period {period} ({first}月 to {last}月)"));
+                return Err(format!(
+                    "month {month} is outside the period {period} ({first}月 to {last}月)"
+                ));
             }
             Ok(FigureValue::Whole(month))
         }
@@ -332,8 +410,13 @@ fn expected(decl: &FigureDecl) -> String {
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let err = || format!("'{text}' is not a date; write 2024-07-05 or 2024年7月5日");
-    let parts: Vec<&str> = text.split(|c| matches!(c, '-' | '年' | '月' | '日' | '/')).filter(|p| !p.is_empty()).collect();
-    let [y, m, d] = parts.as_slice() else { return Err(err()) };
+    let parts: Vec<&str> = text
+        .split(|c| matches!(c, '-' | '年' | '月' | '日' | '/'))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(err());
+    };
     let num = |s: &str| s.trim().parse::<u32>().ok();
     match (num(y), num(m), num(d)) {
         (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(err),
@@ -383,8 +466,22 @@ pub fn format_date(date: NaiveDate, style: DateStyle) -> String {
     match style {
         DateStyle::Arabic => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
         DateStyle::Chinese => {
-            let year: String = date.year().to_string().chars().map(|c| "〇一二三四五六七八九".chars().nth(c as usize - '0' as usize).unwrap_or(c)).collect();
-            format!("{year}年{}月{}日", chinese_number(date.month() as u64), chinese_number(date.day() as u64))
+            let year: String = date
+                .year()
+                .to_string()
+                .chars()
+                .map(|c| {
+                    "〇一二三四五六七八九"
+                        .chars()
+                        .nth(c as usize - '0' as usize)
+                        .unwrap_or(c)
+                })
+                .collect();
+            format!(
+                "{year}年{}月{}日",
+                chinese_number(date.month() as u64),
+                chinese_number(date.day() as u64)
+            )
         }
     }
 }
@@ -398,7 +495,11 @@ pub fn chinese_number(n: u64) -> String {
         10 => "十".into(),
         11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
         20..=99 if n % 10 == 0 => format!("{}十", DIGITS[(n / 10) as usize]),
-        20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
+        20..=99 => format!(
+            "{}十{}",
+            DIGITS[(n / 10) as usize],
+            DIGITS[(n % 10) as usize]
+        ),
         _ => n.to_string(),
     }
 }
@@ -408,7 +509,9 @@ pub fn missing(catalog: &Catalog, figures: &Figures, data: &PeriodData) -> Vec<(
     catalog
         .figures
         .iter()
-        .filter(|(name, _)| !figures.by_name.contains_key(*name) && !data.values.contains_key(*name))
+        .filter(|(name, _)| {
+            !figures.by_name.contains_key(*name) && !data.values.contains_key(*name)
+        })
         .map(|(n, d)| (n.clone(), d.clone()))
         .collect()
 }
@@ -418,7 +521,15 @@ mod tests {
     use super::*;
 
     fn decl(kind: Kind, unit: Option<&str>) -> FigureDecl {
-        FigureDecl { kind, unit: unit.map(String::from), accept: vec![], decimals: None, signed: false, in_period: true, label: None }
+        FigureDecl {
+            kind,
+            unit: unit.map(String::from),
+            accept: vec![],
+            decimals: None,
+            signed: false,
+            in_period: true,
+            label: None,
+        }
     }
     fn h1() -> Period {
         "2024H1".parse().unwrap()
@@ -430,36 +541,83 @@ mod tests {
         let a = parse_value(&d, "45678901.23元", h1()).unwrap();
         let b = parse_value(&d, "4567.890123万元", h1()).unwrap();
         assert_eq!(a, b);
-        let fig = Figure { name: "x".into(), decl: d.clone(), value: a, entered: String::new(), source: Source::file("f") };
+        let fig = Figure {
+            name: "x".into(),
+            decl: d.clone(),
+            value: a,
+            entered: String::new(),
+            source: Source::file("f"),
+        };
         assert_eq!(fig.display(), "4567.89");
-        assert_eq!(parse_value(&d, "12", h1()).unwrap_err(), "'12' has no unit; write it in 元 or 万元 (for example 12元 or 12万元)");
+        assert_eq!(
+            parse_value(&d, "12", h1()).unwrap_err(),
+            "'12' has no unit; write it in 元 or 万元 (for example 12元 or 12万元)"
+        );
     }
 
     #[test]
     fn rounding_is_half_up_on_the_exact_value() {
-        assert_eq!(format_decimal(Decimal::from_str("2.345").unwrap(), Some(2)), "2.35");
-        assert_eq!(format_decimal(Decimal::from_str("2.5").unwrap(), Some(0)), "3");
-        assert_eq!(format_decimal(Decimal::from_str("-2.345").unwrap(), Some(2)), "-2.35");
-        assert_eq!(format_decimal(Decimal::from_str("7").unwrap(), Some(1)), "7.0");
-        assert_eq!(format_decimal(Decimal::from_str("1.005").unwrap(), Some(2)), "1.01");
+        assert_eq!(
+            format_decimal(Decimal::from_str("2.345").unwrap(), Some(2)),
+            "2.35"
+        );
+        assert_eq!(
+            format_decimal(Decimal::from_str("2.5").unwrap(), Some(0)),
+            "3"
+        );
+        assert_eq!(
+            format_decimal(Decimal::from_str("-2.345").unwrap(), Some(2)),
+            "-2.35"
+        );
+        assert_eq!(
+            format_decimal(Decimal::from_str("7").unwrap(), Some(1)),
+            "7.0"
+        );
+        assert_eq!(
+            format_decimal(Decimal::from_str("1.005").unwrap(), Some(2)),
+            "1.01"
+        );
     }
 
     #[test]
     fn counts_are_whole_non_negative_and_in_their_unit() {
         let d = decl(Kind::Count, Some("户"));
-        assert_eq!(parse_value(&d, "12345户", h1()).unwrap(), FigureValue::Whole(12345));
-        assert_eq!(parse_value(&d, "-3", h1()).unwrap_err(), "'-3' is negative; a count cannot be below 0");
-        assert_eq!(parse_value(&d, "12.5", h1()).unwrap_err(), "'12.5' is not a whole number; a count of 户 is whole");
-        assert_eq!(parse_value(&d, "很多", h1()).unwrap_err(), "'很多' is not a number; expected a whole number of 户");
-        assert_eq!(parse_value(&d, "12人", h1()).unwrap_err(), "'12' is in 人, which this figure does not take; allowed: 户".replace("'12'", "'12人'"));
+        assert_eq!(
+            parse_value(&d, "12345户", h1()).unwrap(),
+            FigureValue::Whole(12345)
+        );
+        assert_eq!(
+            parse_value(&d, "-3", h1()).unwrap_err(),
+            "'-3' is negative; a count cannot be below 0"
+        );
+        assert_eq!(
+            parse_value(&d, "12.5", h1()).unwrap_err(),
+            "'12.5' is not a whole number; a count of 户 is whole"
+        );
+        assert_eq!(
+            parse_value(&d, "很多", h1()).unwrap_err(),
+            "'很多' is not a number; expected a whole number of 户"
+        );
+        assert_eq!(
+            parse_value(&d, "12人", h1()).unwrap_err(),
+            "'12' is in 人, which this figure does not take; allowed: 户".replace("'12'", "'12人'")
+        );
         assert!(parse_value(&d, "1e20", h1()).is_err());
-        assert!(parse_value(&d, "100000000000", h1()).unwrap_err().contains("larger than any county count"));
+        assert!(parse_value(&d, "100000000000", h1())
+            .unwrap_err()
+            .contains("larger than any county count"));
     }
 
     #[test]
     fn months_and_dates() {
-        assert_eq!(parse_value(&decl(Kind::Month, None), "6月", h1()).unwrap(), FigureValue::Whole(6));
-        assert_eq!(parse_value(&decl(Kind::Month, None), "8", h1()).unwrap_err(), "month 8 is outside the period 2024H1 (1月 to 6月)");
+        assert_eq!(
+            parse_value(&decl(Kind::Month, None), "6月", h1()).unwrap(),
+            FigureValue::Whole(6)
+        );
+        assert_eq!(
+            parse_value(&decl(Kind::Month, None), "8", h1()).unwrap_err(),
+            "month 8 is outside the period 2024H1 (1月 to 6月)"
+        );
         let d = parse_date("2024年7月5日").unwrap();
         assert_eq!(d, parse_date("2024-07-05").unwrap());
         assert_eq!(format_date(d, DateStyle::Arabic), "2024年7月5日");

@@ -40,15 +40,42 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
         Ok(d) => d,
         Err(more) => return Err(input(problems, more)),
     };
-    problems.extend(template::precheck(&template, &catalog, |name| data.values.contains_key(name), &data_dir));
+    problems.extend(template::precheck(
+        &template,
+        &catalog,
+        |name| data.values.contains_key(name),
+        &data_dir,
+    ));
     let figures = match figures::resolve(&catalog, &data, period) {
         Ok(f) if problems.is_empty() => f,
         Ok(_) => return Err(input(problems, vec![])),
         Err(more) => return Err(input(problems, more)),
     };
     let markdown = template::render(&template, &figures, ws.date_style(period))?;
-    let document = document::parse(&markdown, &template.name)?;
-    Ok(Report { period, data_dir, template, catalog, figures, document, inputs: data.files })
+    let mut document = document::parse(&markdown, &template.name)?;
+    document.date = Some(report_date(&catalog, &figures));
+    Ok(Report {
+        period,
+        data_dir,
+        template,
+        catalog,
+        figures,
+        document,
+        inputs: data.files,
+    })
+}
+
+/// The report's date: the catalog's `report_date` figure, else the period's last day. Never the
+/// clock, so a rebuild gives the same bytes.
+fn report_date(catalog: &Catalog, figures: &Figures) -> chrono::NaiveDate {
+    let named = catalog
+        .report_date
+        .as_ref()
+        .and_then(|name| figures.by_name.get(name));
+    match named.map(|f| &f.value) {
+        Some(figures::FigureValue::Date(d)) => *d,
+        _ => figures.period.last_day(),
+    }
 }
 
 fn input(mut problems: Vec<Problem>, more: Vec<Problem>) -> Error {
@@ -73,7 +100,34 @@ pub fn render(report: &Report, renderers: &[&dyn Renderer]) -> Result<Vec<Output
     let stem = file_stem(&report.document.title);
     renderers
         .iter()
-        .map(|r| Ok(Output { name: format!("{stem}.{}", r.extension()), bytes: r.render(&report.document)? }))
+        .map(|r| match r.render(&report.document) {
+            Ok(bytes) => Ok(Output {
+                name: format!("{stem}.{}", r.extension()),
+                bytes,
+            }),
+            Err(Error::MissingGlyphs(missing)) => {
+                Err(Error::Input(missing_glyph_problems(report, &missing)))
+            }
+            Err(e) => Err(e),
+        })
+        .collect()
+}
+
+/// Names where each character no font has comes from: the data figure that holds it, or else
+/// the template.
+fn missing_glyph_problems(report: &Report, missing: &[(char, String)]) -> Vec<Problem> {
+    missing
+        .iter()
+        .map(|(c, context)| {
+            let message = format!(
+                "'{c}' (U+{:04X}) is in no font of the report (near \"{context}\"); name a font that has it in zongjie.yaml (fonts: fallback: path/to/font)",
+                *c as u32
+            );
+            match report.figures.by_name.values().find(|f| f.display().contains(*c)) {
+                Some(f) => Problem::at(f.source.clone(), message).figure(&f.name),
+                None => Problem::at(crate::error::Source::file(&report.template.name), message),
+            }
+        })
         .collect()
 }
 
@@ -81,7 +135,13 @@ pub fn render(report: &Report, renderers: &[&dyn Renderer]) -> Result<Vec<Output
 pub fn file_stem(title: &str) -> String {
     let stem: String = title
         .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let stem = stem.trim().trim_start_matches('.');
     if stem.is_empty() {

@@ -48,21 +48,33 @@ impl Object for FigureObject {
 }
 
 fn figure_of(value: &Value) -> Result<&Figure, minijinja::Error> {
-    value.downcast_object_ref::<FigureObject>().map(|o| o.0.as_ref()).ok_or_else(|| {
-        minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a figure from the data"))
-    })
+    value
+        .downcast_object_ref::<FigureObject>()
+        .map(|o| o.0.as_ref())
+        .ok_or_else(|| {
+            minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{value} is not a figure from the data"),
+            )
+        })
 }
 
-fn money_filter(unit: &'static str) -> impl Fn(Value, Option<u32>) -> Result<String, minijinja::Error> {
+fn money_filter(
+    unit: &'static str,
+) -> impl Fn(Value, Option<u32>) -> Result<String, minijinja::Error> {
     move |value: Value, decimals: Option<u32>| {
         let f = figure_of(&value)?;
         match (&f.value, f.decl.kind) {
-            (FigureValue::Decimal(yuan), Kind::Money) => {
-                Ok(figures::format_decimal(figures::money_in(*yuan, unit), Some(decimals.unwrap_or(if unit == "元" { 0 } else { 2 }))))
-            }
+            (FigureValue::Decimal(yuan), Kind::Money) => Ok(figures::format_decimal(
+                figures::money_in(*yuan, unit),
+                Some(decimals.unwrap_or(if unit == "元" { 0 } else { 2 })),
+            )),
             _ => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
-                format!("{unit} takes an amount of money, but {} is not money", f.name),
+                format!(
+                    "{unit} takes an amount of money, but {} is not money",
+                    f.name
+                ),
             )),
         }
     }
@@ -71,22 +83,39 @@ fn money_filter(unit: &'static str) -> impl Fn(Value, Option<u32>) -> Result<Str
 fn fixed(value: Value, decimals: u32) -> Result<String, minijinja::Error> {
     let f = figure_of(&value)?;
     match (&f.value, f.decl.kind) {
-        (FigureValue::Decimal(d), Kind::Money) => {
-            Ok(figures::format_decimal(figures::money_in(*d, f.decl.display_unit()), Some(decimals)))
-        }
-        (v, _) => v.as_decimal().map(|d| figures::format_decimal(d, Some(decimals))).ok_or_else(|| {
-            minijinja::Error::new(ErrorKind::InvalidOperation, format!("fixed takes a number, but {} is not one", f.name))
-        }),
+        (FigureValue::Decimal(d), Kind::Money) => Ok(figures::format_decimal(
+            figures::money_in(*d, f.decl.display_unit()),
+            Some(decimals),
+        )),
+        (v, _) => v
+            .as_decimal()
+            .map(|d| figures::format_decimal(d, Some(decimals)))
+            .ok_or_else(|| {
+                minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("fixed takes a number, but {} is not one", f.name),
+                )
+            }),
     }
 }
 
 fn whole_number(value: &Value) -> Result<u64, minijinja::Error> {
     if let Some(f) = value.downcast_object_ref::<FigureObject>() {
         if let FigureValue::Whole(n) = f.0.value {
-            return u64::try_from(n).map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, "a negative number has no Chinese ordinal"));
+            return u64::try_from(n).map_err(|_| {
+                minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    "a negative number has no Chinese ordinal",
+                )
+            });
         }
     }
-    u64::try_from(value.clone()).map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a whole number")))
+    u64::try_from(value.clone()).map_err(|_| {
+        minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{value} is not a whole number"),
+        )
+    })
 }
 
 /// Builds the environment with the report filters. The date style is the period's.
@@ -104,20 +133,31 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.set_formatter(|out, _state, value| {
         let text = value.to_string();
         let escaped = escape_markdown(&text);
-        out.write_str(&escaped).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
+        out.write_str(&escaped)
+            .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     env.add_filter("万元", money_filter("万元"));
     env.add_filter("元", money_filter("元"));
     env.add_filter("fixed", fixed);
-    env.add_filter("序号", |v: Value| whole_number(&v).map(figures::chinese_number));
-    env.add_filter("中文数字", |v: Value| whole_number(&v).map(figures::chinese_number));
-    env.add_filter("日期", move |v: Value| -> Result<String, minijinja::Error> {
-        let f = figure_of(&v)?;
-        match f.value {
-            FigureValue::Date(d) => Ok(figures::format_date(d, date_style)),
-            _ => Err(minijinja::Error::new(ErrorKind::InvalidOperation, format!("日期 takes a date, but {} is not one", f.name))),
-        }
+    env.add_filter("序号", |v: Value| {
+        whole_number(&v).map(figures::chinese_number)
     });
+    env.add_filter("中文数字", |v: Value| {
+        whole_number(&v).map(figures::chinese_number)
+    });
+    env.add_filter(
+        "日期",
+        move |v: Value| -> Result<String, minijinja::Error> {
+            let f = figure_of(&v)?;
+            match f.value {
+                FigureValue::Date(d) => Ok(figures::format_date(d, date_style)),
+                _ => Err(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("日期 takes a date, but {} is not one", f.name),
+                )),
+            }
+        },
+    );
     env
 }
 
@@ -125,7 +165,10 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -134,10 +177,24 @@ pub fn escape_markdown(text: &str) -> String {
 }
 
 /// The names a template may use besides figures: `period` and minijinja's own functions.
-const GLOBALS: [&str; 8] = ["period", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner"];
+const GLOBALS: [&str; 8] = [
+    "period",
+    "range",
+    "dict",
+    "namespace",
+    "debug",
+    "lipsum",
+    "cycler",
+    "joiner",
+];
 
 /// Checks that every name the template uses is a declared figure that the data gives.
-pub fn precheck(template: &TemplateSource, catalog: &Catalog, in_data: impl Fn(&str) -> bool, data_dir: &str) -> Vec<Problem> {
+pub fn precheck(
+    template: &TemplateSource,
+    catalog: &Catalog,
+    in_data: impl Fn(&str) -> bool,
+    data_dir: &str,
+) -> Vec<Problem> {
     let env = environment(DateStyle::Arabic);
     let tmpl = match env.template_from_named_str(&template.name, &template.text) {
         Ok(t) => t,
@@ -147,7 +204,10 @@ pub fn precheck(template: &TemplateSource, catalog: &Catalog, in_data: impl Fn(&
     used.sort();
     let mut problems = Vec::new();
     for name in used {
-        if GLOBALS.iter().any(|g| name == *g || name.starts_with(&format!("{g}."))) {
+        if GLOBALS
+            .iter()
+            .any(|g| name == *g || name.starts_with(&format!("{g}.")))
+        {
             continue;
         }
         let source = Source::new(&template.name, line_of(&template.text, &name));
@@ -157,7 +217,10 @@ pub fn precheck(template: &TemplateSource, catalog: &Catalog, in_data: impl Fn(&
             .keys()
             .find(|f| name == **f || name.starts_with(&format!("{f}.")))
             .cloned();
-        let is_group = catalog.figures.keys().any(|f| f.starts_with(&format!("{name}.")));
+        let is_group = catalog
+            .figures
+            .keys()
+            .any(|f| f.starts_with(&format!("{name}.")));
         match figure {
             Some(f) if !in_data(&f) => problems.push(
                 Problem::at(
@@ -179,14 +242,19 @@ pub fn precheck(template: &TemplateSource, catalog: &Catalog, in_data: impl Fn(&
 
 /// 1-based line of the first use of `name` in the template text (0 if not found literally).
 fn line_of(text: &str, name: &str) -> u64 {
-    text.lines().position(|l| l.contains(name)).map(|i| i as u64 + 1).unwrap_or(0)
+    text.lines()
+        .position(|l| l.contains(name))
+        .map(|i| i as u64 + 1)
+        .unwrap_or(0)
 }
 
 /// Turns a minijinja error into a problem at template:line.
 fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem {
     let line = e.line().unwrap_or(0) as u64;
     let detail = match (e.kind(), e.detail()) {
-        (ErrorKind::OutOfFuel, _) => "the template does too much work (an endless loop?) and was stopped".to_string(),
+        (ErrorKind::OutOfFuel, _) => {
+            "the template does too much work (an endless loop?) and was stopped".to_string()
+        }
         (_, Some(detail)) => format!("{}: {detail}", e.kind()),
         (_, None) => e.kind().to_string(),
     };
@@ -205,10 +273,15 @@ pub fn context(figures: &Figures) -> Value {
         let map: BTreeMap<String, Value> = tree
             .0
             .into_iter()
-            .map(|(k, n)| (k, match n {
-                Node::Leaf(v) => v,
-                Node::Branch(t) => into_value(t),
-            }))
+            .map(|(k, n)| {
+                (
+                    k,
+                    match n {
+                        Node::Leaf(v) => v,
+                        Node::Branch(t) => into_value(t),
+                    },
+                )
+            })
             .collect();
         Value::from_object(map)
     }
@@ -217,14 +290,20 @@ pub fn context(figures: &Figures) -> Value {
         let parts: Vec<&str> = name.split('.').collect();
         let mut cur = &mut root;
         for part in &parts[..parts.len() - 1] {
-            let node = cur.0.entry(part.to_string()).or_insert_with(|| Node::Branch(Tree::default()));
+            let node = cur
+                .0
+                .entry(part.to_string())
+                .or_insert_with(|| Node::Branch(Tree::default()));
             cur = match node {
                 Node::Branch(t) => t,
                 // The catalog rejects a name that is both a figure and a group.
                 Node::Leaf(_) => unreachable!("catalog forbids a figure that is also a group"),
             };
         }
-        cur.0.insert(parts[parts.len() - 1].to_string(), Node::Leaf(Value::from_object(FigureObject(figure.clone()))));
+        cur.0.insert(
+            parts[parts.len() - 1].to_string(),
+            Node::Leaf(Value::from_object(FigureObject(figure.clone()))),
+        );
     }
     let p = figures.period;
     let (first, last) = p.months();
@@ -236,13 +315,28 @@ pub fn context(figures: &Figures) -> Value {
         ("last_month", Value::from(last)),
         ("as_of_month", Value::from(p.as_of_month())),
     ]);
-    root.0.insert("period".into(), Node::Leaf(Value::from_object(period.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())));
+    root.0.insert(
+        "period".into(),
+        Node::Leaf(Value::from_object(
+            period
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<BTreeMap<_, _>>(),
+        )),
+    );
     into_value(root)
 }
 
 /// Renders the template to Markdown.
-pub fn render(template: &TemplateSource, figures: &Figures, date_style: DateStyle) -> Result<String, Problem> {
+pub fn render(
+    template: &TemplateSource,
+    figures: &Figures,
+    date_style: DateStyle,
+) -> Result<String, Problem> {
     let env = environment(date_style);
-    let tmpl = env.template_from_named_str(&template.name, &template.text).map_err(|e| template_problem(&e, template))?;
-    tmpl.render(context(figures)).map_err(|e| template_problem(&e, template))
+    let tmpl = env
+        .template_from_named_str(&template.name, &template.text)
+        .map_err(|e| template_problem(&e, template))?;
+    tmpl.render(context(figures))
+        .map_err(|e| template_problem(&e, template))
 }

@@ -43,6 +43,9 @@ pub struct Config {
     /// Per-period date style, for reissuing reports made under the older standard.
     #[serde(default)]
     pub period_date_style: BTreeMap<String, DateStyle>,
+    /// Font files replacing the bundled Fandol fonts, by role, and a fallback font.
+    #[serde(default)]
+    pub fonts: crate::render::pdf::fonts::FontConfig,
 }
 
 /// An opened workspace.
@@ -65,7 +68,11 @@ impl Workspace {
         let (config, config_bytes) = if config_path.is_file() {
             let bytes = std::fs::read(&config_path).map_err(|e| Error::io(CONFIG_FILE, e))?;
             let text = data::decode_utf8(&bytes, CONFIG_FILE)?;
-            let config: Config = if text.trim().is_empty() { Config::default() } else { crate::yaml::parse(&text, CONFIG_FILE)? };
+            let config: Config = if text.trim().is_empty() {
+                Config::default()
+            } else {
+                crate::yaml::parse(&text, CONFIG_FILE)?
+            };
             (config, Some(bytes))
         } else {
             (Config::default(), None)
@@ -95,16 +102,27 @@ impl Workspace {
                 Ok(p) => {
                     let dir = format!("data/{name}");
                     if let Some(other) = periods.insert(p, dir.clone()) {
-                        problems.push(Problem::at(Source::file(&dir), format!("holds the same period {p} as {other}; keep one")));
+                        problems.push(Problem::at(
+                            Source::file(&dir),
+                            format!("holds the same period {p} as {other}; keep one"),
+                        ));
                     }
                 }
-                Err(e) => problems.push(Problem::at(Source::file(format!("data/{name}")), format!("{e} (each folder under data/ is one period)"))),
+                Err(e) => problems.push(Problem::at(
+                    Source::file(format!("data/{name}")),
+                    format!("{e} (each folder under data/ is one period)"),
+                )),
             }
         }
         if !problems.is_empty() {
             return Err(Error::Input(problems));
         }
-        Ok(Workspace { root: root.to_path_buf(), config, config_bytes, periods })
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            config,
+            config_bytes,
+            periods,
+        })
     }
 
     /// All periods with data, oldest first.
@@ -119,19 +137,33 @@ impl Workspace {
 
     /// The folder (workspace-relative) holding a period's data.
     pub fn period_dir(&self, period: Period) -> Result<&str> {
-        self.periods.get(&period).map(String::as_str).ok_or_else(|| {
-            let have: Vec<String> = self.all_periods().iter().map(|p| p.to_string()).collect();
-            Problem::at(
-                Source::file(format!("data/{period}")),
-                format!("there is no data for {period}; periods with data: {}", if have.is_empty() { "none".into() } else { have.join(", ") }),
-            )
-            .into()
-        })
+        self.periods
+            .get(&period)
+            .map(String::as_str)
+            .ok_or_else(|| {
+                let have: Vec<String> = self.all_periods().iter().map(|p| p.to_string()).collect();
+                Problem::at(
+                    Source::file(format!("data/{period}")),
+                    format!(
+                        "there is no data for {period}; periods with data: {}",
+                        if have.is_empty() {
+                            "none".into()
+                        } else {
+                            have.join(", ")
+                        }
+                    ),
+                )
+                .into()
+            })
     }
 
     /// The date style a period's report uses.
     pub fn date_style(&self, period: Period) -> DateStyle {
-        self.config.period_date_style.get(&period.to_string()).copied().unwrap_or(self.config.date_style)
+        self.config
+            .period_date_style
+            .get(&period.to_string())
+            .copied()
+            .unwrap_or(self.config.date_style)
     }
 
     /// The template and catalog that apply to a period: the period folder's own `report.md.j2`
@@ -142,17 +174,34 @@ impl Workspace {
         let (default_template, default_catalog) = match &self.config.template {
             Some(folder) => {
                 let folder = folder.trim_end_matches('/');
-                (self.read_text(&format!("{folder}/{TEMPLATE_FILE}"))?, self.read_text(&format!("{folder}/{CATALOG_FILE}"))?)
+                (
+                    self.read_text(&format!("{folder}/{TEMPLATE_FILE}"))?,
+                    self.read_text(&format!("{folder}/{CATALOG_FILE}"))?,
+                )
             }
             None => (
-                TemplateSource { name: format!("{}/{TEMPLATE_FILE}", bundled::DIR), text: bundled::TEMPLATE.into() },
-                TemplateSource { name: format!("{}/{CATALOG_FILE}", bundled::DIR), text: bundled::CATALOG.into() },
+                TemplateSource {
+                    name: format!("{}/{TEMPLATE_FILE}", bundled::DIR),
+                    text: bundled::TEMPLATE.into(),
+                },
+                TemplateSource {
+                    name: format!("{}/{CATALOG_FILE}", bundled::DIR),
+                    text: bundled::CATALOG.into(),
+                },
             ),
         };
         let own_template = format!("{dir}/{TEMPLATE_FILE}");
         let own_catalog = format!("{dir}/{CATALOG_FILE}");
-        let template = if self.root.join(&own_template).is_file() { self.read_text(&own_template)? } else { default_template };
-        let catalog = if self.root.join(&own_catalog).is_file() { self.read_text(&own_catalog)? } else { default_catalog };
+        let template = if self.root.join(&own_template).is_file() {
+            self.read_text(&own_template)?
+        } else {
+            default_template
+        };
+        let catalog = if self.root.join(&own_catalog).is_file() {
+            self.read_text(&own_catalog)?
+        } else {
+            default_catalog
+        };
         let catalog = Catalog::parse(&catalog.text, &catalog.name).map_err(Error::Input)?;
         Ok((template, catalog))
     }
@@ -160,6 +209,9 @@ impl Workspace {
     /// Reads a workspace file as UTF-8 text, naming it on failure.
     pub fn read_text(&self, rel: &str) -> Result<TemplateSource> {
         let bytes = std::fs::read(self.root.join(rel)).map_err(|e| Error::io(rel, e))?;
-        Ok(TemplateSource { name: rel.to_string(), text: data::decode_utf8(&bytes, rel)? })
+        Ok(TemplateSource {
+            name: rel.to_string(),
+            text: data::decode_utf8(&bytes, rel)?,
+        })
     }
 }

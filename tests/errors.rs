@@ -22,7 +22,11 @@ fn build_after(file: &str, edit: impl Fn(&str) -> String) -> String {
     let out = zongjie(ws.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     assert!(out.stdout.is_empty(), "nothing is reported as written");
-    assert_eq!(snapshot(&ws.path().join("output")), before, "the earlier output must stay intact");
+    assert_eq!(
+        snapshot(&ws.path().join("output")),
+        before,
+        "the earlier output must stay intact"
+    );
     // check finds the same problems and writes nothing either
     let check = zongjie(ws.path(), &["check"]);
     assert_eq!(check.status.code(), Some(1));
@@ -116,7 +120,10 @@ fn decimals_in_a_count() {
 
 #[test]
 fn an_empty_data_file() {
-    assert_eq!(build_after(DATA, |_| "\n".to_string()), "error: data/2024H1/救助.yaml: the file is empty\n");
+    assert_eq!(
+        build_after(DATA, |_| "\n".to_string()),
+        "error: data/2024H1/救助.yaml: the file is empty\n"
+    );
 }
 
 #[test]
@@ -146,7 +153,11 @@ fn a_template_that_loops_forever_is_stopped() {
 fn check_lists_every_problem_at_once() {
     let ws = workspace("mini");
     let path = ws.path().join(DATA);
-    let text = std::fs::read_to_string(&path).unwrap().replace("户数: 120", "户数: -1").replace("61.25%", "六十%").replace("2024-07-05", "2024-13-05");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("户数: 120", "户数: -1")
+        .replace("61.25%", "六十%")
+        .replace("2024-07-05", "2024-13-05");
     std::fs::write(&path, text).unwrap();
     let out = zongjie(ws.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
@@ -167,7 +178,14 @@ fn an_unwritable_output_folder_is_an_error_and_leaves_old_files() {
     std::fs::write(&blocker, "x").unwrap();
     let out = zongjie(ws.path(), &["build", "--out", blocker.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).starts_with(&format!("error: {}", Path::new(&blocker).join("2024H1").display())), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(&format!(
+            "error: {}",
+            Path::new(&blocker).join("2024H1").display()
+        )),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
 }
 
@@ -176,13 +194,22 @@ fn usage_errors_exit_2_and_unknown_periods_exit_1() {
     let ws = workspace("mini");
     let out = zongjie(ws.path(), &["build", "2024H3"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("'2024H3' is not a period: write 2024H1, 2024H2, 2024Q3, 2024, 2024-H1 or 2024年上半年"));
+    assert!(stderr(&out).contains(
+        "'2024H3' is not a period: write 2024H1, 2024H2, 2024Q3, 2024, 2024-H1 or 2024年上半年"
+    ));
     let out = zongjie(ws.path(), &["build", "2023H1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "error: data/2023H1: there is no data for 2023H1; periods with data: 2024H1\n");
+    assert_eq!(
+        stderr(&out),
+        "error: data/2023H1: there is no data for 2023H1; periods with data: 2024H1\n"
+    );
     let out = zongjie(ws.path(), &["build", "--root", "no-such-folder"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).starts_with("error: data: no data folder in no-such-folder"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: data: no data folder in no-such-folder"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use zongjie::period::Period;
+use zongjie::render::pdf::{fonts::FontSet, PdfRenderer};
 use zongjie::render::{markdown::MarkdownRenderer, Renderer};
 use zongjie::workspace::Workspace;
 use zongjie::{archive, pipeline};
@@ -14,6 +15,8 @@ use zongjie::{archive, pipeline};
 pub enum Format {
     /// Markdown, ready for pandoc.
     Md,
+    /// PDF in the official-document layout (GB/T 9704).
+    Pdf,
 }
 
 /// Arguments of `build`.
@@ -26,7 +29,7 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Output formats, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "md")]
+    #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
     pub format: Vec<Format>,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
@@ -39,10 +42,17 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
+    // Fonts are loaded once for all periods.
+    let pdf = if formats.contains(&Format::Pdf) {
+        Some(PdfRenderer::new(FontSet::load(&ws.config.fonts, &ws.root)?))
+    } else {
+        None
+    };
     let renderers: Vec<&dyn Renderer> = formats
         .iter()
         .map(|f| match f {
             Format::Md => &MarkdownRenderer as &dyn Renderer,
+            Format::Pdf => pdf.as_ref().expect("loaded above") as &dyn Renderer,
         })
         .collect();
     for period in super::periods(&ws, &args.periods)? {

@@ -62,9 +62,17 @@ pub fn report_error(e: &anyhow::Error) {
 }
 
 /// The periods to work on: those named, or the latest with data.
-pub fn periods(ws: &zongjie::workspace::Workspace, named: &[zongjie::period::Period]) -> anyhow::Result<Vec<zongjie::period::Period>> {
+pub fn periods(
+    ws: &zongjie::workspace::Workspace,
+    named: &[zongjie::period::Period],
+) -> anyhow::Result<Vec<zongjie::period::Period>> {
     if !named.is_empty() {
         return Ok(named.to_vec());
     }
-    ws.latest().map(|p| vec![p]).ok_or_else(|| anyhow::anyhow!("there is no period folder under {}", ws.root.join("data").display()))
+    ws.latest().map(|p| vec![p]).ok_or_else(|| {
+        anyhow::anyhow!(
+            "there is no period folder under {}",
+            ws.root.join("data").display()
+        )
+    })
 }

@@ -23,16 +23,35 @@ pub fn to_markdown(doc: &Document) -> String {
     for block in &doc.blocks {
         out.push('\n');
         match block {
-            Block::Heading { level, text } => out.push_str(&format!("{} {}\n", level.markdown(), escape_markdown(text))),
+            Block::Heading { level, text } => {
+                out.push_str(&format!("{} {}\n", level.markdown(), escape_markdown(text)))
+            }
             Block::Paragraph { lead, text } => {
                 if let Some((level, lead)) = lead {
-                    out.push_str(&format!("{} {}\n\n", level.markdown(), escape_markdown(lead)));
+                    out.push_str(&format!(
+                        "{} {}\n\n",
+                        level.markdown(),
+                        escape_markdown(lead)
+                    ));
                 }
                 out.push_str(&escape_markdown(text));
                 out.push('\n');
             }
-            Block::Table { header, rows, align } => {
-                let row = |cells: &[String]| format!("| {} |\n", cells.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" | "));
+            Block::Table {
+                header,
+                rows,
+                align,
+            } => {
+                let row = |cells: &[String]| {
+                    format!(
+                        "| {} |\n",
+                        cells
+                            .iter()
+                            .map(|c| escape_markdown(c))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    )
+                };
                 out.push_str(&row(header));
                 let rule: Vec<&str> = align
                     .iter()
@@ -50,7 +69,13 @@ pub fn to_markdown(doc: &Document) -> String {
             Block::Signature { lines } => {
                 out.push_str(SIGNATURE_FENCE);
                 out.push('\n');
-                out.push_str(&lines.iter().map(|l| escape_markdown(l)).collect::<Vec<_>>().join("\n\n"));
+                out.push_str(
+                    &lines
+                        .iter()
+                        .map(|l| escape_markdown(l))
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                );
                 out.push_str("\n:::\n");
             }
         }

@@ -4,6 +4,7 @@ use crate::document::Document;
 use crate::error::Result;
 
 pub mod markdown;
+pub mod pdf;
 
 /// An output format of the report.
 pub trait Renderer {

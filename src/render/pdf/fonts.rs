@@ -1,0 +1,229 @@
+//! Fonts of the official layout by role, built into the binary (Fandol, GPLv3 with the font
+//! exception) and replaceable per role from the workspace config by fonts an office owns.
+
+use crate::error::{Error, Problem, Result, Source};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// What a font is used for in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// 仿宋: body text, 1. and （1） headings, signature.
+    Body,
+    /// 小标宋 (here 宋体 Bold): the title.
+    Title,
+    /// 黑体: 一、 headings, table headers.
+    Hei,
+    /// 楷体: （一） headings.
+    Kai,
+    /// 宋体: page numbers.
+    PageNumber,
+}
+
+impl Role {
+    /// Every role, in a fixed order.
+    pub const ALL: [Role; 5] = [
+        Role::Body,
+        Role::Title,
+        Role::Hei,
+        Role::Kai,
+        Role::PageNumber,
+    ];
+
+    /// The key of this role in `zongjie.yaml` under `fonts:`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Body => "body",
+            Role::Title => "title",
+            Role::Hei => "hei",
+            Role::Kai => "kai",
+            Role::PageNumber => "page_number",
+        }
+    }
+
+    fn bundled(self) -> (&'static str, &'static [u8]) {
+        match self {
+            Role::Body => (
+                "FandolFang-Regular.otf",
+                include_bytes!("../../../fonts/fandol/FandolFang-Regular.otf"),
+            ),
+            Role::Title => (
+                "FandolSong-Bold.otf",
+                include_bytes!("../../../fonts/fandol/FandolSong-Bold.otf"),
+            ),
+            Role::Hei => (
+                "FandolHei-Regular.otf",
+                include_bytes!("../../../fonts/fandol/FandolHei-Regular.otf"),
+            ),
+            Role::Kai => (
+                "FandolKai-Regular.otf",
+                include_bytes!("../../../fonts/fandol/FandolKai-Regular.otf"),
+            ),
+            Role::PageNumber => (
+                "FandolSong-Regular.otf",
+                include_bytes!("../../../fonts/fandol/FandolSong-Regular.otf"),
+            ),
+        }
+    }
+}
+
+/// Font files named in the workspace config (`fonts:` in zongjie.yaml), relative to the root;
+/// `path#N` picks face N of a collection (.ttc).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontConfig {
+    /// 仿宋 for the body.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// 小标宋 for the title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// 黑体.
+    #[serde(default)]
+    pub hei: Option<String>,
+    /// 楷体.
+    #[serde(default)]
+    pub kai: Option<String>,
+    /// 宋体 for page numbers.
+    #[serde(default)]
+    pub page_number: Option<String>,
+    /// A font for characters the role's font lacks (rare characters in names).
+    #[serde(default)]
+    pub fallback: Option<String>,
+}
+
+impl FontConfig {
+    fn path_for(&self, role: Role) -> Option<&String> {
+        match role {
+            Role::Body => self.body.as_ref(),
+            Role::Title => self.title.as_ref(),
+            Role::Hei => self.hei.as_ref(),
+            Role::Kai => self.kai.as_ref(),
+            Role::PageNumber => self.page_number.as_ref(),
+        }
+    }
+}
+
+/// One font file loaded for layout and embedding.
+pub struct LoadedFont {
+    /// Name for messages and the manifest (file name, or the config's path).
+    pub name: String,
+    /// The file's bytes.
+    pub data: Arc<dyn AsRef<[u8]> + Send + Sync>,
+    /// Face index in a collection.
+    pub index: u32,
+    units_per_em: f32,
+    /// (glyph id, advance in em) per character; `None` when the font lacks it.
+    cache: Mutex<HashMap<char, Option<(u16, f32)>>>,
+}
+
+impl std::fmt::Debug for LoadedFont {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoadedFont({})", self.name)
+    }
+}
+
+impl LoadedFont {
+    fn new(
+        name: String,
+        data: Arc<dyn AsRef<[u8]> + Send + Sync>,
+        index: u32,
+    ) -> std::result::Result<Self, String> {
+        let face = ttf_parser::Face::parse((*data).as_ref(), index)
+            .map_err(|e| format!("not a usable font ({e})"))?;
+        let units_per_em = f32::from(face.units_per_em());
+        Ok(LoadedFont {
+            name,
+            data,
+            index,
+            units_per_em,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The glyph and advance (in em) of a character, or `None` when the font lacks it.
+    pub fn glyph(&self, c: char) -> Option<(u16, f32)> {
+        let mut cache = self.cache.lock().expect("font cache");
+        *cache.entry(c).or_insert_with(|| {
+            let face = ttf_parser::Face::parse((*self.data).as_ref(), self.index).ok()?;
+            let gid = face.glyph_index(c)?;
+            let advance = f32::from(face.glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em;
+            Some((gid.0, advance))
+        })
+    }
+}
+
+/// The fonts of a report by role, plus an optional fallback.
+#[derive(Debug)]
+pub struct FontSet {
+    fonts: Vec<(Role, Arc<LoadedFont>)>,
+    /// The font for characters a role's font lacks.
+    pub fallback: Option<Arc<LoadedFont>>,
+}
+
+impl FontSet {
+    /// The bundled Fandol fonts.
+    pub fn bundled() -> Self {
+        Self::load(&FontConfig::default(), Path::new(".")).expect("the bundled fonts load")
+    }
+
+    /// Loads the configured fonts (paths relative to `root`), the bundled one for each role the
+    /// config leaves out.
+    pub fn load(config: &FontConfig, root: &Path) -> Result<Self> {
+        let mut fonts = Vec::new();
+        for role in Role::ALL {
+            let font = match config.path_for(role) {
+                Some(spec) => load_file(spec, root, &format!("fonts.{}", role.key()))?,
+                None => {
+                    let (name, bytes) = role.bundled();
+                    let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+                    LoadedFont::new(format!("<bundled>/fonts/{name}"), data, 0)
+                        .map_err(Error::Render)?
+                }
+            };
+            fonts.push((role, Arc::new(font)));
+        }
+        let fallback = match &config.fallback {
+            Some(spec) => Some(Arc::new(load_file(spec, root, "fonts.fallback")?)),
+            None => None,
+        };
+        Ok(FontSet { fonts, fallback })
+    }
+
+    /// The font of a role.
+    pub fn get(&self, role: Role) -> &Arc<LoadedFont> {
+        &self
+            .fonts
+            .iter()
+            .find(|(r, _)| *r == role)
+            .expect("every role has a font")
+            .1
+    }
+
+    /// Every distinct font, for embedding and the manifest.
+    pub fn all(&self) -> Vec<&Arc<LoadedFont>> {
+        let mut all: Vec<&Arc<LoadedFont>> = self.fonts.iter().map(|(_, f)| f).collect();
+        all.extend(self.fallback.iter());
+        all
+    }
+}
+
+fn load_file(spec: &str, root: &Path, key: &str) -> Result<LoadedFont> {
+    let (path, index) = match spec.rsplit_once('#') {
+        Some((p, i)) if i.chars().all(|c| c.is_ascii_digit()) && !i.is_empty() => {
+            (p, i.parse().unwrap_or(0))
+        }
+        _ => (spec, 0),
+    };
+    let source = Source::file(crate::workspace::CONFIG_FILE);
+    let bytes = std::fs::read(root.join(path)).map_err(|e| {
+        Problem::at(source.clone(), format!("cannot read the font {path}: {e}")).figure(key)
+    })?;
+    let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+    LoadedFont::new(spec.to_string(), data, index).map_err(|why| {
+        Problem::at(source, format!("{path}: {why}"))
+            .figure(key)
+            .into()
+    })
+}
