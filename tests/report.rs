@@ -168,7 +168,9 @@ fn tokens(line: &str) -> Vec<String> {
 #[test]
 fn changing_a_count_changes_exactly_that_figure() {
     let ws = sample_workspace();
-    assert!(zongjie(ws.path(), &["build"]).status.success());
+    assert!(zongjie(ws.path(), &["build", "--format", "md"])
+        .status
+        .success());
     let before = markdown(ws.path(), "2024H1");
     let catalog = zongjie::catalog::Catalog::parse(
         &std::fs::read_to_string(ws.path().join("templates/civil-affairs-h1/catalog.yaml"))
@@ -222,7 +224,7 @@ fn changing_a_count_changes_exactly_that_figure() {
             let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
             changed[at] = format!("  {key}: {new}");
             std::fs::write(&path, changed.join("\n") + "\n").unwrap();
-            let out = zongjie(ws.path(), &["build"]);
+            let out = zongjie(ws.path(), &["build", "--format", "md"]);
             assert!(out.status.success(), "{name}: {}", stderr(&out));
             let after = markdown(ws.path(), "2024H1");
             std::fs::write(&path, &text).unwrap();
