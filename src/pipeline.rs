@@ -2,6 +2,7 @@
 //! parse the document → run the renderers. Everything happens in memory; nothing is written
 //! until every stage and every renderer has succeeded.
 
+use crate::archive::{self, Manifest, Written};
 use crate::catalog::Catalog;
 use crate::data::{self, InputFile};
 use crate::document::{self, Document};
@@ -10,7 +11,9 @@ use crate::figures::{self, Figures};
 use crate::period::Period;
 use crate::render::Renderer;
 use crate::template::{self, TemplateSource};
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, CONFIG_FILE};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// A period's report, checked and rendered to the document, ready for the renderers.
 #[derive(Debug, Clone)]
@@ -21,6 +24,8 @@ pub struct Report {
     pub data_dir: String,
     /// The template used.
     pub template: TemplateSource,
+    /// The catalog's text, as read.
+    pub catalog_source: TemplateSource,
     /// The catalog used.
     pub catalog: Catalog,
     /// The checked figures.
@@ -34,7 +39,7 @@ pub struct Report {
 /// Runs every check and renders the document; all input problems come back together.
 pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
     let data_dir = ws.period_dir(period)?.to_string();
-    let (template, catalog) = ws.template_for(period)?;
+    let (template, catalog_source, catalog) = ws.template_for(period)?;
     let mut problems: Vec<Problem> = catalog.check_period(period).into_iter().collect();
     let data = match data::load_period(&ws.root, &data_dir) {
         Ok(d) => d,
@@ -58,6 +63,7 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
         period,
         data_dir,
         template,
+        catalog_source,
         catalog,
         figures,
         document,
@@ -148,5 +154,105 @@ pub fn file_stem(title: &str) -> String {
         "report".to_string()
     } else {
         stem.to_string()
+    }
+}
+
+/// Every input of a report with its sha256: data files, template, catalog, config, and what the
+/// renderers read (fonts).
+pub fn input_hashes(
+    ws: &Workspace,
+    report: &Report,
+    renderers: &[&dyn Renderer],
+) -> BTreeMap<String, String> {
+    let mut inputs: BTreeMap<String, String> = report
+        .inputs
+        .iter()
+        .map(|f| (f.path.clone(), archive::sha256(&f.bytes)))
+        .collect();
+    inputs.insert(
+        report.template.name.clone(),
+        archive::sha256(report.template.text.as_bytes()),
+    );
+    inputs.insert(
+        report.catalog_source.name.clone(),
+        archive::sha256(report.catalog_source.text.as_bytes()),
+    );
+    if let Some(bytes) = &ws.config_bytes {
+        inputs.insert(CONFIG_FILE.to_string(), archive::sha256(bytes));
+    }
+    for r in renderers {
+        inputs.extend(r.inputs());
+    }
+    inputs
+}
+
+/// The manifest of a rendered report.
+pub fn manifest(report: &Report, inputs: BTreeMap<String, String>, outputs: &[Output]) -> Manifest {
+    Manifest {
+        tool: format!("zongjie {}", env!("CARGO_PKG_VERSION")),
+        period: report.period.to_string(),
+        inputs,
+        outputs: outputs
+            .iter()
+            .map(|o| (o.name.clone(), archive::sha256(&o.bytes)))
+            .collect(),
+    }
+}
+
+/// Checks, renders and writes one period's report into `out_root/<period>/`.
+pub fn build_period(
+    ws: &Workspace,
+    period: Period,
+    renderers: &[&dyn Renderer],
+    out_root: &Path,
+) -> Result<Written> {
+    let report = prepare(ws, period)?;
+    let outputs = render(&report, renderers)?;
+    let manifest = manifest(&report, input_hashes(ws, &report, renderers), &outputs);
+    archive::write_report(&out_root.join(period.to_string()), &outputs, &manifest)
+}
+
+/// Rebuilds one period in memory and compares it with its manifest and the files on disk.
+pub fn verify_period(
+    ws: &Workspace,
+    period: Period,
+    renderers: &[&dyn Renderer],
+    out_root: &Path,
+) -> Result<Vec<archive::Finding>> {
+    let dir = out_root.join(period.to_string());
+    let Some(recorded) = Manifest::read(&dir)? else {
+        return Ok(vec![archive::Finding::NoManifest]);
+    };
+    // Rebuild only the formats the manifest records.
+    let wanted: Vec<&dyn Renderer> = renderers
+        .iter()
+        .copied()
+        .filter(|r| {
+            recorded
+                .outputs
+                .keys()
+                .any(|name| name.ends_with(&format!(".{}", r.extension())))
+        })
+        .collect();
+    match prepare(ws, period)
+        .and_then(|report| render(&report, &wanted).map(|outputs| (report, outputs)))
+    {
+        Ok((report, outputs)) => {
+            let inputs = input_hashes(ws, &report, &wanted);
+            Ok(archive::compare(&dir, &recorded, &inputs, &outputs))
+        }
+        Err(e) => {
+            // The data no longer builds: still say which recorded files changed on disk.
+            let mut current = recorded.inputs.clone();
+            for (path, hash) in current.iter_mut().filter(|(p, _)| !p.starts_with('<')) {
+                *hash = std::fs::read(ws.root.join(path))
+                    .map(|b| archive::sha256(&b))
+                    .unwrap_or_default();
+            }
+            let mut findings = archive::compare(&dir, &recorded, &current, &[]);
+            findings.retain(|f| !matches!(f, archive::Finding::RebuildDiffers(_)));
+            findings.push(archive::Finding::CannotRebuild(e.to_string()));
+            Ok(findings)
+        }
     }
 }

@@ -169,7 +169,10 @@ impl Workspace {
     /// The template and catalog that apply to a period: the period folder's own `report.md.j2`
     /// (with its own `catalog.yaml`, or else the workspace's), else the workspace's template
     /// folder from the config, else the bundled template.
-    pub fn template_for(&self, period: Period) -> Result<(TemplateSource, Catalog)> {
+    pub fn template_for(
+        &self,
+        period: Period,
+    ) -> Result<(TemplateSource, TemplateSource, Catalog)> {
         let dir = self.period_dir(period)?;
         let (default_template, default_catalog) = match &self.config.template {
             Some(folder) => {
@@ -197,13 +200,14 @@ impl Workspace {
         } else {
             default_template
         };
-        let catalog = if self.root.join(&own_catalog).is_file() {
+        let catalog_source = if self.root.join(&own_catalog).is_file() {
             self.read_text(&own_catalog)?
         } else {
             default_catalog
         };
-        let catalog = Catalog::parse(&catalog.text, &catalog.name).map_err(Error::Input)?;
-        Ok((template, catalog))
+        let catalog =
+            Catalog::parse(&catalog_source.text, &catalog_source.name).map_err(Error::Input)?;
+        Ok((template, catalog_source, catalog))
     }
 
     /// Reads a workspace file as UTF-8 text, naming it on failure.

@@ -13,7 +13,7 @@ fn build_after(file: &str, edit: impl Fn(&str) -> String) -> String {
     let ws = workspace("mini");
     assert!(zongjie(ws.path(), &["build"]).status.success());
     let before = snapshot(&ws.path().join("output"));
-    assert_eq!(before.len(), 2, "the earlier .md and .pdf");
+    assert_eq!(before.len(), 3, "the earlier .md, .pdf and manifest.json");
     let path = ws.path().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let changed = edit(&text);

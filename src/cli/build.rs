@@ -1,36 +1,25 @@
-//! `zongjie build`: check and render the report of each period, then write its files.
+//! `zongjie build`: check and render the report of each period, then write its files beside a
+//! manifest. `--all` builds every period in data/ across the cores.
 
-use super::WorkspaceArgs;
-use clap::{Args, ValueEnum};
-use std::path::PathBuf;
+use super::{OutputArgs, WorkspaceArgs};
+use clap::Args;
 use std::process::ExitCode;
+use zongjie::archive::Written;
 use zongjie::period::Period;
-use zongjie::render::pdf::{fonts::FontSet, PdfRenderer};
-use zongjie::render::{markdown::MarkdownRenderer, Renderer};
+use zongjie::pipeline;
 use zongjie::workspace::Workspace;
-use zongjie::{archive, pipeline};
-
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum Format {
-    /// Markdown, ready for pandoc.
-    Md,
-    /// PDF in the official-document layout (GB/T 9704).
-    Pdf,
-}
 
 /// Arguments of `build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Periods to build: 2024H1, 2024-H1, 2024年上半年… (default: the latest in data/).
-    #[arg(value_name = "PERIOD")]
+    #[arg(value_name = "PERIOD", conflicts_with = "all")]
     pub periods: Vec<Period>,
-    /// Where reports go (default: ROOT/output); each period gets its own folder.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Output formats, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
-    pub format: Vec<Format>,
+    /// Build every period in data/, each with its own template.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
 }
@@ -38,29 +27,50 @@ pub struct BuildArgs {
 /// Runs `build`.
 pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.workspace.root)?;
-    let out = args.out.clone().unwrap_or_else(|| ws.root.join("output"));
-    let mut formats = args.format.clone();
-    formats.sort();
-    formats.dedup();
-    // Fonts are loaded once for all periods.
-    let pdf = if formats.contains(&Format::Pdf) {
-        Some(PdfRenderer::new(FontSet::load(&ws.config.fonts, &ws.root)?))
+    let out = args.output.out_dir(&ws);
+    let formats = args.output.renderers(&ws)?;
+    let renderers = formats.as_refs();
+    let periods = if args.all {
+        ws.all_periods()
     } else {
-        None
+        super::periods(&ws, &args.periods)?
     };
-    let renderers: Vec<&dyn Renderer> = formats
-        .iter()
-        .map(|f| match f {
-            Format::Md => &MarkdownRenderer as &dyn Renderer,
-            Format::Pdf => pdf.as_ref().expect("loaded above") as &dyn Renderer,
-        })
-        .collect();
-    for period in super::periods(&ws, &args.periods)? {
-        let report = pipeline::prepare(&ws, period)?;
-        let outputs = pipeline::render(&report, &renderers)?;
-        for path in archive::write_outputs(&out.join(period.to_string()), &outputs)? {
-            println!("wrote {}", path.display());
+    let results = super::each_period(&periods, "build", |p| {
+        pipeline::build_period(&ws, p, &renderers, &out)
+    });
+    let mut failed = Vec::new();
+    for (period, result) in results {
+        match result {
+            Ok(written) => report_written(period, &written, &out),
+            Err(e) => {
+                super::report_error(&anyhow::Error::new(e));
+                failed.push(period.to_string());
+            }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    if failed.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if periods.len() > 1 {
+        eprintln!(
+            "{} of {} periods failed: {}",
+            failed.len(),
+            periods.len(),
+            failed.join(", ")
+        );
+    }
+    Ok(ExitCode::from(1))
+}
+
+fn report_written(period: Period, written: &Written, out: &std::path::Path) {
+    if written.unchanged {
+        println!("{}: unchanged", out.join(period.to_string()).display());
+        return;
+    }
+    if let Some(kept) = &written.kept {
+        println!("kept the earlier report in {}", kept.display());
+    }
+    for path in &written.files {
+        println!("wrote {}", path.display());
+    }
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 pub mod build;
 pub mod check;
+pub mod verify;
 
 /// zongjie（总结）：从数据文件生成县级部门的阶段工作总结（Markdown、GB/T 9704 PDF、DOCX）。
 #[derive(Debug, Parser)]
@@ -24,6 +25,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Check data, catalog and template of one or more periods; writes nothing.
     Check(check::CheckArgs),
+    /// Rebuild in memory and compare with each period's manifest and files on disk.
+    Verify(verify::VerifyArgs),
 }
 
 /// Options every subcommand shares.
@@ -39,6 +42,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,
@@ -75,4 +79,135 @@ pub fn periods(
             ws.root.join("data").display()
         )
     })
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    /// Markdown, ready for pandoc.
+    Md,
+    /// PDF in the official-document layout (GB/T 9704).
+    Pdf,
+}
+
+/// Where outputs go and in which formats.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Where reports go (default: ROOT/output); each period gets its own folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Output formats, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "md,pdf")]
+    pub format: Vec<Format>,
+}
+
+impl OutputArgs {
+    /// The output root.
+    pub fn out_dir(&self, ws: &zongjie::workspace::Workspace) -> PathBuf {
+        match &self.out {
+            Some(out) => out.clone(),
+            // "output/2024H1", not "./output/2024H1", when run in the workspace.
+            None if ws.root == std::path::Path::new(".") => PathBuf::from("output"),
+            None => ws.root.join("output"),
+        }
+    }
+    /// The renderers of the chosen formats (fonts loaded once for all periods).
+    pub fn renderers(&self, ws: &zongjie::workspace::Workspace) -> anyhow::Result<Formats> {
+        Formats::load(ws, &self.format)
+    }
+}
+
+/// The renderers of a build, owned.
+pub struct Formats {
+    markdown: Option<zongjie::render::markdown::MarkdownRenderer>,
+    pdf: Option<zongjie::render::pdf::PdfRenderer>,
+}
+
+impl Formats {
+    /// Loads the renderers of the given formats.
+    pub fn load(ws: &zongjie::workspace::Workspace, formats: &[Format]) -> anyhow::Result<Self> {
+        let pdf = if formats.contains(&Format::Pdf) {
+            let fonts = zongjie::render::pdf::fonts::FontSet::load(&ws.config.fonts, &ws.root)?;
+            Some(zongjie::render::pdf::PdfRenderer::new(fonts))
+        } else {
+            None
+        };
+        let markdown = formats
+            .contains(&Format::Md)
+            .then_some(zongjie::render::markdown::MarkdownRenderer);
+        Ok(Formats { markdown, pdf })
+    }
+    /// Every format.
+    pub fn all(ws: &zongjie::workspace::Workspace) -> anyhow::Result<Self> {
+        Self::load(ws, &[Format::Md, Format::Pdf])
+    }
+    /// The renderers, in a fixed order.
+    pub fn as_refs(&self) -> Vec<&dyn zongjie::render::Renderer> {
+        let mut out: Vec<&dyn zongjie::render::Renderer> = Vec::new();
+        if let Some(m) = &self.markdown {
+            out.push(m);
+        }
+        if let Some(p) = &self.pdf {
+            out.push(p);
+        }
+        out
+    }
+}
+
+/// Runs `work` on each period, spread over the cores, and returns the results in period order.
+/// On a terminal a progress bar shows on stderr; in a log each period gets a plain line.
+pub fn each_period<T: Send>(
+    periods: &[zongjie::period::Period],
+    verb: &str,
+    work: impl Fn(zongjie::period::Period) -> zongjie::error::Result<T> + Sync,
+) -> Vec<(zongjie::period::Period, zongjie::error::Result<T>)> {
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    if periods.len() <= 1 {
+        return periods.iter().map(|&p| (p, work(p))).collect();
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(periods.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(verb.to_string());
+        bar
+    });
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<zongjie::error::Result<T>>>> =
+        Mutex::new((0..periods.len()).map(|_| None).collect());
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(periods.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&period) = periods.get(i) else { break };
+                let result = work(period);
+                match &bar {
+                    Some(bar) => bar.inc(1),
+                    None => eprintln!(
+                        "{verb} {period}: {}",
+                        if result.is_ok() { "done" } else { "failed" }
+                    ),
+                }
+                results.lock().expect("results")[i] = Some(result);
+            });
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let results = results.into_inner().expect("results");
+    periods
+        .iter()
+        .copied()
+        .zip(results.into_iter().map(|r| r.expect("every period ran")))
+        .collect()
 }

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+include!(concat!(env!("OUT_DIR"), "/font_hashes.rs"));
+
 /// What a font is used for in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
@@ -113,6 +115,8 @@ pub struct LoadedFont {
     pub data: Arc<dyn AsRef<[u8]> + Send + Sync>,
     /// Face index in a collection.
     pub index: u32,
+    /// sha256 of the file, for the manifest.
+    pub sha256: String,
     units_per_em: f32,
     /// (glyph id, advance in em) per character; `None` when the font lacks it.
     cache: Mutex<HashMap<char, Option<(u16, f32)>>>,
@@ -129,6 +133,7 @@ impl LoadedFont {
         name: String,
         data: Arc<dyn AsRef<[u8]> + Send + Sync>,
         index: u32,
+        sha256: String,
     ) -> std::result::Result<Self, String> {
         let face = ttf_parser::Face::parse((*data).as_ref(), index)
             .map_err(|e| format!("not a usable font ({e})"))?;
@@ -137,6 +142,7 @@ impl LoadedFont {
             name,
             data,
             index,
+            sha256,
             units_per_em,
             cache: Mutex::new(HashMap::new()),
         })
@@ -178,7 +184,12 @@ impl FontSet {
                 None => {
                     let (name, bytes) = role.bundled();
                     let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
-                    LoadedFont::new(format!("<bundled>/fonts/{name}"), data, 0)
+                    let sha = BUNDLED_FONT_SHA256
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, h)| h.to_string())
+                        .unwrap_or_default();
+                    LoadedFont::new(format!("<bundled>/fonts/{name}"), data, 0, sha)
                         .map_err(Error::Render)?
                 }
             };
@@ -220,8 +231,9 @@ fn load_file(spec: &str, root: &Path, key: &str) -> Result<LoadedFont> {
     let bytes = std::fs::read(root.join(path)).map_err(|e| {
         Problem::at(source.clone(), format!("cannot read the font {path}: {e}")).figure(key)
     })?;
+    let sha = crate::archive::sha256(&bytes);
     let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
-    LoadedFont::new(spec.to_string(), data, index).map_err(|why| {
+    LoadedFont::new(spec.to_string(), data, index, sha).map_err(|why| {
         Problem::at(source, format!("{path}: {why}"))
             .figure(key)
             .into()

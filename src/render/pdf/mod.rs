@@ -73,6 +73,14 @@ impl Renderer for PdfRenderer {
         "pdf"
     }
 
+    fn inputs(&self) -> Vec<(String, String)> {
+        self.fonts
+            .all()
+            .iter()
+            .map(|f| (f.name.clone(), f.sha256.clone()))
+            .collect()
+    }
+
     fn render(&self, doc: &Document) -> Result<Vec<u8>> {
         let laid = self
             .layout(doc)

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Benchmark of `zongjie build --all`: a bench workspace of N periods made by copying the sample's
+2024H1 data, timed as a whole process, with peak memory, for several N to show that memory stays
+flat as the period count grows.
+
+    cargo build --release && python3 bench/build_all.py [--periods 20] [--runs 5]
+
+Target (issue 6, on the 2-core CI machine): 20 periods in at most 1.0 s wall.
+"""
+import argparse, os, resource, shutil, statistics, subprocess, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def workspace(count):
+    work = tempfile.mkdtemp(prefix="zongjie-bench-all-")
+    shutil.copy(os.path.join(ROOT, "zongjie.yaml"), work)
+    shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(work, "templates"))
+    for year in range(2025 - count, 2025):
+        shutil.copytree(os.path.join(ROOT, "data", "2024H1"), os.path.join(work, "data", f"{year}H1"))
+    return work
+
+
+def measure(binary, count, runs):
+    times, peaks = [], []
+    for _ in range(runs):
+        work = workspace(count)
+        cmd = [binary, "build", "--all", "--root", work]
+        start = time.perf_counter()
+        # a fresh child each run, so ru_maxrss of RUSAGE_CHILDREN is the max over runs; measure via wait4
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append((time.perf_counter() - start) * 1000)
+        peaks.append(usage.ru_maxrss / 1024)
+        assert os.waitstatus_to_exitcode(status) == 0, "build --all failed"
+        shutil.rmtree(work)
+    return statistics.median(times), max(peaks)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--periods", type=int, default=20)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--bin", default=os.path.join(ROOT, "target/release/zongjie"))
+    args = ap.parse_args()
+    for count in sorted({5, 10, args.periods}):
+        ms, peak = measure(args.bin, count, args.runs)
+        print(f"{count:3d} periods   median {ms:7.1f} ms   peak RSS {peak:6.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
