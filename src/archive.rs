@@ -127,11 +127,27 @@ pub fn write_report(dir: &Path, outputs: &[Output], manifest: &Manifest) -> Resu
     {
         std::fs::remove_file(dir.join(name)).map_err(|e| Error::io(shown(&dir.join(name)), e))?;
     }
+    let outputs: Vec<Output> = files
+        .into_iter()
+        .map(|(name, bytes)| Output { name, bytes })
+        .collect();
+    let written = write_files(dir, &outputs)?;
+    Ok(Written {
+        files: written,
+        kept,
+        unchanged: false,
+    })
+}
+
+/// Writes files into `dir`, each to a temporary file renamed over its target.
+pub fn write_files(dir: &Path, files: &[Output]) -> Result<Vec<PathBuf>> {
+    let shown = |p: &Path| p.display().to_string();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(shown(dir), e))?;
     let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (name, bytes) in &files {
-        let target = dir.join(name);
-        let temp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-        if let Err(e) = write_synced(&temp, bytes) {
+    for output in files {
+        let target = dir.join(&output.name);
+        let temp = dir.join(format!(".{}.tmp{}", output.name, std::process::id()));
+        if let Err(e) = write_synced(&temp, &output.bytes) {
             let _ = std::fs::remove_file(&temp);
             for (t, _) in &temps {
                 let _ = std::fs::remove_file(t);
@@ -148,11 +164,7 @@ pub fn write_report(dir: &Path, outputs: &[Output], manifest: &Manifest) -> Resu
         })?;
         written.push(target);
     }
-    Ok(Written {
-        files: written,
-        kept,
-        unchanged: false,
-    })
+    Ok(written)
 }
 
 /// Links (or copies) the current report's files into the next `versions/N/` folder.

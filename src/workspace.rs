@@ -46,6 +46,10 @@ pub struct Config {
     /// Font files replacing the bundled Fandol fonts, by role, and a fallback font.
     #[serde(default)]
     pub fonts: crate::render::pdf::fonts::FontConfig,
+    /// Font names the DOCX asks Word for, by role (defaults: 方正小标宋简体, 黑体, 楷体_GB2312,
+    /// 仿宋_GB2312, 宋体, Times New Roman).
+    #[serde(default)]
+    pub docx_fonts: crate::render::docx::DocxFonts,
 }
 
 /// An opened workspace.

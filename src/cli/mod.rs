@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 pub mod build;
 pub mod check;
+pub mod reference_docx;
 pub mod verify;
 
 /// zongjie（总结）：从数据文件生成县级部门的阶段工作总结（Markdown、GB/T 9704 PDF、DOCX）。
@@ -27,6 +28,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Rebuild in memory and compare with each period's manifest and files on disk.
     Verify(verify::VerifyArgs),
+    /// Write the reference .docx for pandoc (--reference-doc) with the report's styles.
+    ReferenceDocx(reference_docx::ReferenceDocxArgs),
 }
 
 /// Options every subcommand shares.
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::ReferenceDocx(args) => reference_docx::run(args),
     };
     match result {
         Ok(code) => code,
@@ -88,6 +92,8 @@ pub enum Format {
     Md,
     /// PDF in the official-document layout (GB/T 9704).
     Pdf,
+    /// Word document in 公文 styles.
+    Docx,
 }
 
 /// Where outputs go and in which formats.
@@ -121,6 +127,7 @@ impl OutputArgs {
 pub struct Formats {
     markdown: Option<zongjie::render::markdown::MarkdownRenderer>,
     pdf: Option<zongjie::render::pdf::PdfRenderer>,
+    docx: Option<zongjie::render::docx::DocxRenderer>,
 }
 
 impl Formats {
@@ -135,11 +142,20 @@ impl Formats {
         let markdown = formats
             .contains(&Format::Md)
             .then_some(zongjie::render::markdown::MarkdownRenderer);
-        Ok(Formats { markdown, pdf })
+        let docx = formats
+            .contains(&Format::Docx)
+            .then(|| zongjie::render::docx::DocxRenderer {
+                fonts: ws.config.docx_fonts.clone(),
+            });
+        Ok(Formats {
+            markdown,
+            pdf,
+            docx,
+        })
     }
     /// Every format.
     pub fn all(ws: &zongjie::workspace::Workspace) -> anyhow::Result<Self> {
-        Self::load(ws, &[Format::Md, Format::Pdf])
+        Self::load(ws, &[Format::Md, Format::Pdf, Format::Docx])
     }
     /// The renderers, in a fixed order.
     pub fn as_refs(&self) -> Vec<&dyn zongjie::render::Renderer> {
@@ -149,6 +165,9 @@ impl Formats {
         }
         if let Some(p) = &self.pdf {
             out.push(p);
+        }
+        if let Some(d) = &self.docx {
+            out.push(d);
         }
         out
     }

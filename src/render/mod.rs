@@ -3,6 +3,7 @@
 use crate::document::Document;
 use crate::error::Result;
 
+pub mod docx;
 pub mod markdown;
 pub mod pdf;
 

@@ -424,24 +424,9 @@ impl Layouter<'_> {
         };
         let pieces = self.shape(&[(title, style)]);
         let width = self.geo.width;
-        let total: f32 = pieces.iter().map(|p| p.width).sum();
-        let count = (total / width).ceil().max(1.0) as usize;
-        let mut ranges = Vec::new();
-        if count <= 1 {
-            ranges.push(0..pieces.len());
-        } else {
-            let chars: Vec<char> = pieces.iter().map(|p| p.ch).collect();
-            let mut start = 0;
-            for k in 1..count {
-                let remaining = count - k + 1;
-                let rest: f32 = pieces[start..].iter().map(|p| p.width).sum();
-                let target = rest / remaining as f32;
-                let end = title_break(&chars, &pieces, start, target, width);
-                ranges.push(start..end);
-                start = end;
-            }
-            ranges.push(start..pieces.len());
-        }
+        let chars: Vec<char> = pieces.iter().map(|p| p.ch).collect();
+        let widths: Vec<f32> = pieces.iter().map(|p| p.width).collect();
+        let ranges = title_lines(&chars, &widths, width);
         for range in ranges {
             let glyphs = Self::place(&pieces[range], 0.0, width, LineAlign::Center);
             self.rows.push(Row {
@@ -597,25 +582,42 @@ impl Layouter<'_> {
     }
 }
 
-/// Picks where a title line ends: a natural break (after a unit's name, or before 关于) that
-/// keeps both parts within the width, nearest the balanced point; else the balanced point.
-fn title_break(chars: &[char], pieces: &[Piece], start: usize, target: f32, width: f32) -> usize {
+/// Breaks a title into lines no wider than `width`: as many as needed, balanced, each break at a
+/// natural point (after a unit's name such as …局, or before 关于) when one keeps both parts
+/// within the width, else at the balanced point. `widths` are the characters' advances.
+pub fn title_lines(chars: &[char], widths: &[f32], width: f32) -> Vec<std::ops::Range<usize>> {
+    let total: f32 = widths.iter().sum();
+    let count = (total / width).ceil().max(1.0) as usize;
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for k in 1..count {
+        let rest: f32 = widths[start..].iter().sum();
+        let target = rest / (count - k + 1) as f32;
+        let end = title_break(chars, widths, start, target, width);
+        ranges.push(start..end);
+        start = end;
+    }
+    ranges.push(start..chars.len());
+    ranges
+}
+
+fn title_break(chars: &[char], widths: &[f32], start: usize, target: f32, width: f32) -> usize {
     let mut acc = 0.0;
     let mut balanced = start + 1;
     let mut candidates = Vec::new();
     for i in start..chars.len() {
-        acc += pieces[i].width;
+        acc += widths[i];
         let end = i + 1;
         if end >= chars.len() || acc > width {
             break;
         }
-        if acc <= target + pieces[i].width / 2.0 {
+        if acc <= target + widths[i] / 2.0 {
             balanced = end;
         }
         if !can_break(chars[i], chars[end]) {
             continue;
         }
-        let rest: f32 = pieces[end..].iter().map(|p| p.width).sum();
+        let rest: f32 = widths[end..].iter().sum();
         let natural = "局委府院会厅办部室".contains(chars[i])
             || (chars[end] == '关' && chars.get(end + 1) == Some(&'于'));
         if natural && rest <= width {
