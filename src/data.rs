@@ -43,20 +43,7 @@ pub const NOT_DATA: [&str; 2] = ["catalog.yaml", "report.md.j2"];
 pub fn load_period(root: &Path, dir: &str) -> Result<PeriodData, Vec<Problem>> {
     let mut data = PeriodData::default();
     let mut problems = Vec::new();
-    let base = root.join(dir);
-    let mut paths: Vec<_> = walkdir::WalkDir::new(&base)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-            !name.starts_with('.') && matches!(ext, "yaml" | "yml") && !NOT_DATA.contains(&name)
-        })
-        .collect();
-    paths.sort();
+    let paths = data_paths(root, dir);
     for path in paths {
         let rel = relative(root, &path);
         let bytes = match std::fs::read(&path) {
@@ -80,6 +67,47 @@ pub fn load_period(root: &Path, dir: &str) -> Result<PeriodData, Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// The data files of a period folder (recursively, in path order): YAML files other than the
+/// period's own catalog and template, and CSV/XLSX sheets; hidden files are skipped.
+pub fn data_paths(root: &Path, dir: &str) -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> = walkdir::WalkDir::new(root.join(dir))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let ext = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            !name.starts_with('.')
+                && DATA_EXTENSIONS.contains(&ext.as_str())
+                && !NOT_DATA.contains(&name)
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// File extensions that hold data.
+pub const DATA_EXTENSIONS: [&str; 2] = ["yaml", "yml"];
+
+/// The data files of a period folder with their bytes (unreadable ones left out).
+pub fn period_files(root: &Path, dir: &str) -> Vec<InputFile> {
+    data_paths(root, dir)
+        .into_iter()
+        .filter_map(|p| {
+            std::fs::read(&p).ok().map(|bytes| InputFile {
+                path: relative(root, &p),
+                bytes,
+            })
+        })
+        .collect()
 }
 
 /// A path relative to the workspace root with `/` separators, for messages and manifests.

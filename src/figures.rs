@@ -81,6 +81,10 @@ pub struct Figures {
     pub period: Period,
     /// Figures by name.
     pub by_name: BTreeMap<String, Arc<Figure>>,
+    /// The same period last year, when data/ has it (for 同比).
+    pub last_year: Option<Arc<Figures>>,
+    /// The period before, when data/ has it (for 环比).
+    pub previous: Option<Arc<Figures>>,
 }
 
 /// Checks every raw value against the catalog and every rule; returns all problems at once.
@@ -89,6 +93,17 @@ pub fn resolve(
     data: &PeriodData,
     period: Period,
 ) -> Result<Figures, Vec<Problem>> {
+    let (figures, problems) = check(catalog, data, period);
+    if problems.is_empty() {
+        Ok(figures)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Like [`resolve`], but returns the figures that are valid together with the problems: for
+/// comparison periods, whose data may follow an older catalog.
+pub fn check(catalog: &Catalog, data: &PeriodData, period: Period) -> (Figures, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut by_name = BTreeMap::new();
     for (name, raw) in &data.values {
@@ -141,10 +156,127 @@ pub fn resolve(
             problems.push(rule_problem(rule, left, &lfigs, right, &rfigs));
         }
     }
-    if problems.is_empty() {
-        Ok(Figures { period, by_name })
-    } else {
-        Err(problems)
+    (
+        Figures {
+            period,
+            by_name,
+            last_year: None,
+            previous: None,
+        },
+        problems,
+    )
+}
+
+/// Which comparison a phrase states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Against {
+    /// The same period last year: 同比.
+    LastYear,
+    /// The period before: 环比.
+    Previous,
+}
+
+impl Against {
+    fn words(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Against::LastYear => ("同比", "较去年同期", "与去年同期"),
+            Against::Previous => ("环比", "较上期", "与上期"),
+        }
+    }
+}
+
+/// "同比增长3.2%", "同比下降1.5%", "与去年同期持平"; for a rate "同比提高2.1个百分点" (a change
+/// in a rate is never given in %). Rounded half-up to `decimals`.
+pub fn change_phrase(
+    current: &Figure,
+    earlier: &Figure,
+    against: Against,
+    decimals: u32,
+) -> Result<String, String> {
+    let (short, _, same) = against.words();
+    let (cur, prev) = numbers(current, earlier)?;
+    if cur == prev {
+        return Ok(format!("{same}持平"));
+    }
+    if current.decl.kind == Kind::Percent {
+        let points = format_decimal((cur - prev).abs(), Some(decimals));
+        let verb = if cur > prev { "提高" } else { "降低" };
+        return Ok(format!("{short}{verb}{points}个百分点"));
+    }
+    if prev.is_zero() {
+        return Err(format!(
+            "{}'s value for {} is 0, so a change in % cannot be stated; write the change itself (同比增减)",
+            current.name, earlier_period_word(against)
+        ));
+    }
+    let pct = ((cur - prev) / prev.abs() * Decimal::from(100)).abs();
+    let shown = format_decimal(pct, Some(decimals));
+    if shown.chars().all(|c| c == '0' || c == '.') {
+        return Ok(format!("{same}基本持平"));
+    }
+    let verb = if cur > prev { "增长" } else { "下降" };
+    Ok(format!("{short}{verb}{shown}%"))
+}
+
+/// "较去年同期增加125户", "较上期减少3.5万元", "与去年同期持平"; rates in 个百分点.
+pub fn difference_phrase(
+    current: &Figure,
+    earlier: &Figure,
+    against: Against,
+    decimals: Option<u32>,
+) -> Result<String, String> {
+    let (_, long, same) = against.words();
+    let (cur, prev) = numbers(current, earlier)?;
+    if cur == prev {
+        return Ok(format!("{same}持平"));
+    }
+    let unit = current.decl.display_unit();
+    let diff = (cur - prev).abs();
+    let amount = match current.decl.kind {
+        Kind::Money => format_decimal(
+            money_in(diff, unit),
+            Some(decimals.or(current.decl.decimals).unwrap_or(2)),
+        ),
+        Kind::Percent => {
+            format_decimal(diff, Some(decimals.or(current.decl.decimals).unwrap_or(1)))
+        }
+        _ => format_decimal(diff, decimals.or(current.decl.decimals)),
+    };
+    Ok(match current.decl.kind {
+        Kind::Percent => format!(
+            "{long}{}{amount}个百分点",
+            if cur > prev { "提高" } else { "降低" }
+        ),
+        _ => format!(
+            "{long}{}{amount}{unit}",
+            if cur > prev { "增加" } else { "减少" }
+        ),
+    })
+}
+
+/// The completion of a target in %: 184 for 完成全年任务的184% (may exceed 100).
+pub fn completion(done: &Figure, target: &Figure, decimals: u32) -> Result<String, String> {
+    let (d, t) = numbers(done, target)?;
+    if t.is_zero() {
+        return Err(format!("the target {} is 0", target.name));
+    }
+    Ok(format_decimal(d / t * Decimal::from(100), Some(decimals)))
+}
+
+fn earlier_period_word(against: Against) -> &'static str {
+    match against {
+        Against::LastYear => "the same period last year",
+        Against::Previous => "the previous period",
+    }
+}
+
+fn numbers(current: &Figure, earlier: &Figure) -> Result<(Decimal, Decimal), String> {
+    match (current.value.as_decimal(), earlier.value.as_decimal()) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(format!(
+            "{} is not a number and cannot be compared",
+            current.name
+        )),
     }
 }
 
@@ -624,5 +756,84 @@ mod tests {
         assert_eq!(format_date(d, DateStyle::Chinese), "二〇二四年七月五日");
         assert_eq!(chinese_number(21), "二十一");
         assert_eq!(chinese_number(10), "十");
+    }
+
+    fn fig(kind: Kind, unit: Option<&str>, value: &str) -> Figure {
+        let d = decl(kind, unit);
+        let value = parse_value(&d, value, h1()).unwrap();
+        Figure {
+            name: "x.y".into(),
+            decl: d,
+            value,
+            entered: String::new(),
+            source: Source::file("f"),
+        }
+    }
+
+    #[test]
+    fn year_on_year_phrases() {
+        let now = fig(Kind::Count, Some("人"), "20750");
+        let then = fig(Kind::Count, Some("人"), "21304");
+        assert_eq!(
+            change_phrase(&now, &then, Against::LastYear, 1).unwrap(),
+            "同比下降2.6%"
+        );
+        assert_eq!(
+            change_phrase(&then, &now, Against::LastYear, 1).unwrap(),
+            "同比增长2.7%"
+        );
+        assert_eq!(
+            change_phrase(&now, &now, Against::LastYear, 1).unwrap(),
+            "与去年同期持平"
+        );
+        assert_eq!(
+            change_phrase(
+                &now,
+                &fig(Kind::Count, Some("人"), "20751"),
+                Against::LastYear,
+                1
+            )
+            .unwrap(),
+            "与去年同期基本持平"
+        );
+        assert_eq!(
+            difference_phrase(&now, &then, Against::LastYear, None).unwrap(),
+            "较去年同期减少554人"
+        );
+        assert_eq!(
+            change_phrase(&now, &then, Against::Previous, 1).unwrap(),
+            "环比下降2.6%"
+        );
+        let rate_now = fig(Kind::Percent, None, "64.35%");
+        let rate_then = fig(Kind::Percent, None, "62.84%");
+        assert_eq!(
+            change_phrase(&rate_now, &rate_then, Against::LastYear, 1).unwrap(),
+            "同比提高1.5个百分点"
+        );
+        assert_eq!(
+            change_phrase(&rate_then, &rate_now, Against::LastYear, 1).unwrap(),
+            "同比降低1.5个百分点"
+        );
+        assert_eq!(
+            difference_phrase(&rate_now, &rate_then, Against::LastYear, Some(2)).unwrap(),
+            "较去年同期提高1.51个百分点"
+        );
+        let zero = fig(Kind::Count, Some("人"), "0");
+        assert!(change_phrase(&now, &zero, Against::LastYear, 1)
+            .unwrap_err()
+            .contains("is 0, so a change in % cannot be stated"));
+        let money_now = fig(Kind::Money, None, "6584.3193万元");
+        let money_then = fig(Kind::Money, None, "63678000元");
+        assert_eq!(
+            difference_phrase(&money_now, &money_then, Against::LastYear, None).unwrap(),
+            "较去年同期增加216.52万元"
+        );
+    }
+
+    #[test]
+    fn completion_may_exceed_100() {
+        let done = fig(Kind::Count, Some("户"), "92");
+        let target = fig(Kind::Count, Some("户"), "50");
+        assert_eq!(completion(&done, &target, 0).unwrap(), "184");
     }
 }

@@ -56,6 +56,15 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
         Ok(_) => return Err(input(problems, vec![])),
         Err(more) => return Err(input(problems, more)),
     };
+    // Earlier periods for 同比/环比: their data files are inputs of this report too.
+    let mut figures = figures;
+    let mut inputs = data.files;
+    let (last_year, files) = comparison(ws, &catalog, period.same_period_last_year());
+    figures.last_year = last_year;
+    inputs.extend(files);
+    let (previous, files) = comparison(ws, &catalog, period.previous());
+    figures.previous = previous;
+    inputs.extend(files);
     let markdown = template::render(&template, &figures, ws.date_style(period))?;
     let mut document = document::parse(&markdown, &template.name)?;
     document.date = Some(report_date(&catalog, &figures));
@@ -67,8 +76,28 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
         catalog,
         figures,
         document,
-        inputs: data.files,
+        inputs,
     })
+}
+
+/// The figures of an earlier period for 同比/环比, read with this period's catalog. Lenient: its
+/// data may follow an older catalog; a figure that does not check is simply not comparable (and
+/// a template that compares it says so).
+fn comparison(
+    ws: &Workspace,
+    catalog: &Catalog,
+    period: Period,
+) -> (Option<std::sync::Arc<Figures>>, Vec<InputFile>) {
+    let Some(dir) = ws.periods.get(&period) else {
+        return (None, Vec::new());
+    };
+    // Whatever it reads is an input, even when it does not parse: a fix to it changes this report.
+    let files = data::period_files(&ws.root, dir);
+    let Ok(data) = data::load_period(&ws.root, dir) else {
+        return (None, files);
+    };
+    let (figures, _problems) = figures::check(catalog, &data, period);
+    (Some(std::sync::Arc::new(figures)), files)
 }
 
 /// The report's date: the catalog's `report_date` figure, else the period's last day. Never the

@@ -7,7 +7,7 @@
 
 use crate::catalog::{Catalog, Kind};
 use crate::error::{Problem, Source};
-use crate::figures::{self, DateStyle, Figure, FigureValue, Figures};
+use crate::figures::{self, Against, DateStyle, Figure, FigureValue, Figures};
 use minijinja::value::{Object, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use std::collections::BTreeMap;
@@ -29,28 +29,56 @@ const FUEL: u64 = 2_000_000;
 /// A figure as the template sees it: renders as its default display, and offers `.source`,
 /// `.unit`, `.value` and `.entered` for templates that want them.
 #[derive(Debug)]
-struct FigureObject(Arc<Figure>);
+struct FigureObject {
+    figure: Arc<Figure>,
+    /// The same figure in the same period last year, and that period (None: no data folder).
+    last_year: (Option<Arc<Figure>>, Option<crate::period::Period>),
+    /// The same figure in the previous period, and that period.
+    previous: (Option<Arc<Figure>>, Option<crate::period::Period>),
+    /// The period of the report.
+    period: crate::period::Period,
+}
+
+impl FigureObject {
+    fn earlier(&self, against: Against) -> Result<&Figure, String> {
+        let (figure, period) = match against {
+            Against::LastYear => &self.last_year,
+            Against::Previous => &self.previous,
+        };
+        let want = match against {
+            Against::LastYear => self.period.same_period_last_year(),
+            Against::Previous => self.period.previous(),
+        };
+        match (figure, period) {
+            (Some(f), _) => Ok(f),
+            (None, Some(p)) => Err(format!("{}: the data of {p} has no valid value for it, so there is nothing to compare with", self.figure.name)),
+            (None, None) => Err(format!("{}: there is no data/{want} to compare with", self.figure.name)),
+        }
+    }
+}
 
 impl Object for FigureObject {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let f = &self.0;
+        let f = &self.figure;
         match key.as_str()? {
             "unit" => Some(Value::from(f.decl.display_unit())),
             "source" => Some(Value::from(f.source.to_string())),
             "entered" => Some(Value::from(f.entered.clone())),
             "value" => Some(Value::from(f.display())),
+            "上年" | "last_year" => self.last_year.0.as_ref().map(|p| Value::from(p.display())),
+            "上期" | "previous" => self.previous.0.as_ref().map(|p| Value::from(p.display())),
             _ => None,
         }
     }
     fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.display())
+        f.write_str(&self.figure.display())
     }
 }
 
 fn figure_of(value: &Value) -> Result<&Figure, minijinja::Error> {
     value
         .downcast_object_ref::<FigureObject>()
-        .map(|o| o.0.as_ref())
+        .map(|o| o.figure.as_ref())
         .ok_or_else(|| {
             minijinja::Error::new(
                 ErrorKind::InvalidOperation,
@@ -101,7 +129,7 @@ fn fixed(value: Value, decimals: u32) -> Result<String, minijinja::Error> {
 
 fn whole_number(value: &Value) -> Result<u64, minijinja::Error> {
     if let Some(f) = value.downcast_object_ref::<FigureObject>() {
-        if let FigureValue::Whole(n) = f.0.value {
+        if let FigureValue::Whole(n) = f.figure.value {
             return u64::try_from(n).map_err(|_| {
                 minijinja::Error::new(
                     ErrorKind::InvalidOperation,
@@ -145,6 +173,25 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.add_filter("中文数字", |v: Value| {
         whole_number(&v).map(figures::chinese_number)
     });
+    env.add_filter("同比", |v: Value, fallback: Option<String>| {
+        compare(&v, Against::LastYear, false, fallback)
+    });
+    env.add_filter("环比", |v: Value, fallback: Option<String>| {
+        compare(&v, Against::Previous, false, fallback)
+    });
+    env.add_filter("同比增减", |v: Value, fallback: Option<String>| {
+        compare(&v, Against::LastYear, true, fallback)
+    });
+    env.add_filter("环比增减", |v: Value, fallback: Option<String>| {
+        compare(&v, Against::Previous, true, fallback)
+    });
+    env.add_filter(
+        "完成率",
+        |v: Value, target: Value, decimals: Option<u32>| -> Result<String, minijinja::Error> {
+            figures::completion(figure_of(&v)?, figure_of(&target)?, decimals.unwrap_or(0))
+                .map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why))
+        },
+    );
     env.add_filter(
         "日期",
         move |v: Value| -> Result<String, minijinja::Error> {
@@ -159,6 +206,36 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
         },
     );
     env
+}
+
+/// A 同比/环比 phrase, or the template's fallback text when there is nothing to compare with;
+/// without a fallback, a missing comparison is an error at the template line, never a blank.
+fn compare(
+    value: &Value,
+    against: Against,
+    difference: bool,
+    fallback: Option<String>,
+) -> Result<String, minijinja::Error> {
+    let object = value.downcast_object_ref::<FigureObject>().ok_or_else(|| {
+        minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{value} is not a figure from the data"),
+        )
+    })?;
+    let earlier = match object.earlier(against) {
+        Ok(f) => f,
+        Err(why) => {
+            return fallback.ok_or_else(|| {
+                minijinja::Error::new(ErrorKind::InvalidOperation, format!("{why}; add that data, or give the text to print instead, e.g. | 同比(\"（上年无可比数据）\")"))
+            })
+        }
+    };
+    let phrase = if difference {
+        figures::difference_phrase(&object.figure, earlier, against, None)
+    } else {
+        figures::change_phrase(&object.figure, earlier, against, 1)
+    };
+    phrase.map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why))
 }
 
 /// Escapes the Markdown characters that would change a value's meaning in running text.
@@ -300,9 +377,21 @@ pub fn context(figures: &Figures) -> Value {
                 Node::Leaf(_) => unreachable!("catalog forbids a figure that is also a group"),
             };
         }
+        let counterpart = |set: &Option<Arc<Figures>>| {
+            (
+                set.as_ref().and_then(|s| s.by_name.get(name).cloned()),
+                set.as_ref().map(|s| s.period),
+            )
+        };
+        let object = FigureObject {
+            figure: figure.clone(),
+            last_year: counterpart(&figures.last_year),
+            previous: counterpart(&figures.previous),
+            period: figures.period,
+        };
         cur.0.insert(
             parts[parts.len() - 1].to_string(),
-            Node::Leaf(Value::from_object(FigureObject(figure.clone()))),
+            Node::Leaf(Value::from_object(object)),
         );
     }
     let p = figures.period;

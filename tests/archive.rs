@@ -116,7 +116,9 @@ fn verify_passes_then_names_the_edited_data_file_and_the_altered_output() {
     assert_eq!(
         stdout(&out),
         format!(
-            "2022H1: unchanged\n2023H1: inputs changed since the manifest: data/2023H1/社会救助.yaml\n2024H1: outputs altered on disk: {TITLE}.pdf\n"
+            // 2024H1 states 同比 against 2023H1, so 2023H1's data is an input of its report too.
+            "2022H1: unchanged\n2023H1: inputs changed since the manifest: data/2023H1/社会救助.yaml\n\
+             2024H1: inputs changed since the manifest: data/2023H1/社会救助.yaml\n2024H1: outputs altered on disk: {TITLE}.pdf\n"
         )
     );
     let out = zongjie(ws.path(), &["verify", "2022H1"]);

@@ -224,3 +224,29 @@ fn the_bundled_template_refuses_a_second_half_year() {
          error: templates/civil-affairs-h1/catalog.yaml:4: this template is written for H1 periods, not 2024H2; give the period its own report.md.j2 and catalog.yaml in its data folder\n"
     );
 }
+
+#[test]
+fn a_comparison_without_last_years_data_names_the_template_line() {
+    assert_eq!(
+        build_after("tmpl/report.md.j2", replace("{{ 低保.人数 }}人，", "{{ 低保.人数 }}人（{{ 低保.人数 | 同比 }}），")),
+        "error: tmpl/report.md.j2:7: invalid operation: 低保.人数: there is no data/2023H1 to compare with; add that data, or give the text to print instead, e.g. | 同比(\"（上年无可比数据）\")\n"
+    );
+}
+
+#[test]
+fn a_template_may_state_its_fallback_for_a_missing_comparison() {
+    let ws = workspace("mini");
+    let t = ws.path().join("tmpl/report.md.j2");
+    std::fs::write(
+        &t,
+        std::fs::read_to_string(&t).unwrap().replace(
+            "{{ 低保.人数 }}人，",
+            "{{ 低保.人数 }}人（{{ 低保.人数 | 同比(\"上年无可比数据\") }}），",
+        ),
+    )
+    .unwrap();
+    assert!(zongjie(ws.path(), &["build", "--format", "md"])
+        .status
+        .success());
+    assert!(markdown(ws.path(), "2024H1").contains("全县低保120户210人（上年无可比数据），"));
+}
