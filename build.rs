@@ -11,7 +11,9 @@ fn main() {
         "FandolKai-Regular.otf",
         "FandolSong-Regular.otf",
     ];
-    let mut out = String::from("/// sha256 of each bundled font, computed by build.rs.\npub const BUNDLED_FONT_SHA256: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// sha256 of each bundled font, computed by build.rs.\npub const BUNDLED_FONT_SHA256: &[(&str, &str)] = &[\n",
+    );
     for name in fonts {
         let path = format!("fonts/fandol/{name}");
         println!("cargo:rerun-if-changed={path}");

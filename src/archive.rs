@@ -41,9 +41,9 @@ impl Manifest {
     pub fn read(dir: &Path) -> Result<Option<Manifest>> {
         let path = dir.join(MANIFEST);
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                Error::Render(format!("{}: not a zongjie manifest: {e}", path.display()))
-            }),
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| Error::Render(format!("{}: not a zongjie manifest: {e}", path.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io(path.display().to_string(), e)),
         }
@@ -53,12 +53,10 @@ impl Manifest {
 /// The sha256 of some bytes, in lowercase hex.
 pub fn sha256(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// What writing a report did.
@@ -82,61 +80,31 @@ pub fn write_report(dir: &Path, outputs: &[Output], manifest: &Manifest) -> Resu
     let shown = |p: &Path| p.display().to_string();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(shown(dir), e))?;
     remove_stale_temps(dir);
-    let mut files: Vec<(String, Vec<u8>)> = outputs
-        .iter()
-        .map(|o| (o.name.clone(), o.bytes.clone()))
-        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = outputs.iter().map(|o| (o.name.clone(), o.bytes.clone())).collect();
     files.push((MANIFEST.to_string(), manifest.to_bytes()));
     // The files of the report on disk: those its manifest names, or those we would replace.
     let old_manifest = Manifest::read(dir).ok().flatten();
     let mut old_files: Vec<String> = match &old_manifest {
-        Some(m) => m
-            .outputs
-            .keys()
-            .cloned()
-            .chain([MANIFEST.to_string()])
-            .collect(),
+        Some(m) => m.outputs.keys().cloned().chain([MANIFEST.to_string()]).collect(),
         None => files.iter().map(|(n, _)| n.clone()).collect(),
     };
     old_files.retain(|name| dir.join(name).is_file());
-    let differs = old_files
-        .iter()
-        .any(|name| match files.iter().find(|(n, _)| n == name) {
-            Some((_, bytes)) => std::fs::read(dir.join(name))
-                .map(|old| &old != bytes)
-                .unwrap_or(true),
-            None => true, // a file of the old report that the new one does not have (a new title)
-        });
+    let differs = old_files.iter().any(|name| match files.iter().find(|(n, _)| n == name) {
+        Some((_, bytes)) => std::fs::read(dir.join(name)).map(|old| &old != bytes).unwrap_or(true),
+        None => true, // a file of the old report that the new one does not have (a new title)
+    });
     let complete = files.iter().all(|(n, _)| old_files.contains(n));
     if !differs && complete {
-        return Ok(Written {
-            files: Vec::new(),
-            kept: None,
-            unchanged: true,
-        });
+        return Ok(Written { files: Vec::new(), kept: None, unchanged: true });
     }
-    let kept = if differs {
-        Some(keep_version(dir, &old_files)?)
-    } else {
-        None
-    };
+    let kept = if differs { Some(keep_version(dir, &old_files)?) } else { None };
     // Files of the old report that the new one does not replace now live only in versions/N.
-    for name in old_files
-        .iter()
-        .filter(|n| !files.iter().any(|(f, _)| f == *n))
-    {
+    for name in old_files.iter().filter(|n| !files.iter().any(|(f, _)| f == *n)) {
         std::fs::remove_file(dir.join(name)).map_err(|e| Error::io(shown(&dir.join(name)), e))?;
     }
-    let outputs: Vec<Output> = files
-        .into_iter()
-        .map(|(name, bytes)| Output { name, bytes })
-        .collect();
+    let outputs: Vec<Output> = files.into_iter().map(|(name, bytes)| Output { name, bytes }).collect();
     let written = write_files(dir, &outputs)?;
-    Ok(Written {
-        files: written,
-        kept,
-        unchanged: false,
-    })
+    Ok(Written { files: written, kept, unchanged: false })
 }
 
 /// Writes files into `dir`, each to a temporary file renamed over its target.
@@ -171,12 +139,7 @@ pub fn write_files(dir: &Path, files: &[Output]) -> Result<Vec<PathBuf>> {
 fn keep_version(dir: &Path, names: &[String]) -> Result<PathBuf> {
     let versions = dir.join(VERSIONS);
     let next = std::fs::read_dir(&versions)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|entries| entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok()).max().unwrap_or(0))
         .unwrap_or(0)
         + 1;
     let target = versions.join(next.to_string());
@@ -225,12 +188,7 @@ pub enum Finding {
 }
 
 /// Compares a rebuilt report with the manifest and with the files on disk.
-pub fn compare(
-    dir: &Path,
-    manifest: &Manifest,
-    inputs: &BTreeMap<String, String>,
-    rebuilt: &[Output],
-) -> Vec<Finding> {
+pub fn compare(dir: &Path, manifest: &Manifest, inputs: &BTreeMap<String, String>, rebuilt: &[Output]) -> Vec<Finding> {
     let mut findings = Vec::new();
     let changed: Vec<String> = manifest
         .inputs
@@ -244,11 +202,7 @@ pub fn compare(
     let altered: Vec<String> = manifest
         .outputs
         .iter()
-        .filter(|(name, hash)| {
-            std::fs::read(dir.join(name))
-                .map(|b| sha256(&b) != **hash)
-                .unwrap_or(true)
-        })
+        .filter(|(name, hash)| std::fs::read(dir.join(name)).map(|b| sha256(&b) != **hash).unwrap_or(true))
         .map(|(name, _)| name.clone())
         .collect();
     if !changed.is_empty() {

@@ -188,22 +188,12 @@ impl Catalog {
             if let Err(why) = check_name(&name) {
                 problems.push(Problem::at(source.clone(), why).figure(&name));
             }
-            figures.insert(
-                name,
-                Declared {
-                    decl: decl.value,
-                    source,
-                },
-            );
+            figures.insert(name, Declared { decl: decl.value, source });
         }
         // A name that is also a group (低保 and 低保.户数) cannot be both a value and a map.
         for name in figures.keys() {
             let prefix = format!("{name}.");
-            if let Some((other, _)) = figures
-                .range(prefix.clone()..)
-                .next()
-                .filter(|(k, _)| k.starts_with(&prefix))
-            {
+            if let Some((other, _)) = figures.range(prefix.clone()..).next().filter(|(k, _)| k.starts_with(&prefix)) {
                 problems.push(
                     Problem::at(
                         figures[name].source.clone(),
@@ -218,26 +208,15 @@ impl Catalog {
             let source = Source::new(file, rule.referenced.line());
             match parse_rule(&rule.value, source.clone()) {
                 Ok(parsed) => {
-                    for name in parsed
-                        .left
-                        .iter()
-                        .chain(&parsed.right)
-                        .filter(|t| rule_number(t).is_none())
-                    {
+                    for name in parsed.left.iter().chain(&parsed.right).filter(|t| rule_number(t).is_none()) {
                         match figures.get(name) {
                             None => problems.push(Problem::at(
                                 source.clone(),
-                                format!(
-                                    "rule '{}' names {name}, which the catalog does not declare",
-                                    parsed.text
-                                ),
+                                format!("rule '{}' names {name}, which the catalog does not declare", parsed.text),
                             )),
                             Some(d) if !is_numeric(d.decl.kind) => problems.push(Problem::at(
                                 source.clone(),
-                                format!(
-                                    "rule '{}' compares {name}, which is not a number",
-                                    parsed.text
-                                ),
+                                format!("rule '{}' compares {name}, which is not a number", parsed.text),
                             )),
                             _ => {}
                         }
@@ -250,33 +229,19 @@ impl Catalog {
         let applies_to = raw
             .applies_to
             .into_iter()
-            .map(|a| {
-                (
-                    a.value.trim().to_string(),
-                    Source::new(file, a.referenced.line()),
-                )
-            })
+            .map(|a| (a.value.trim().to_string(), Source::new(file, a.referenced.line())))
             .collect();
         if let Some(date) = &raw.report_date {
             if figures.get(&date.value).map(|d| d.decl.kind) != Some(Kind::Date) {
                 problems.push(Problem::at(
                     Source::new(file, date.referenced.line()),
-                    format!(
-                        "report_date names {}, which is not a date figure of the catalog",
-                        date.value
-                    ),
+                    format!("report_date names {}, which is not a date figure of the catalog", date.value),
                 ));
             }
         }
         let report_date = raw.report_date.map(|d| d.value);
         if problems.is_empty() {
-            Ok(Catalog {
-                file: file.to_string(),
-                figures,
-                rules,
-                applies_to,
-                report_date,
-            })
+            Ok(Catalog { file: file.to_string(), figures, rules, applies_to, report_date })
         } else {
             Err(problems)
         }
@@ -294,11 +259,7 @@ impl Catalog {
             Span::Quarter(q) => format!("Q{q}"),
         };
         let (_, first) = self.applies_to.first()?;
-        if self
-            .applies_to
-            .iter()
-            .any(|(a, _)| a.eq_ignore_ascii_case(&code))
-        {
+        if self.applies_to.iter().any(|(a, _)| a.eq_ignore_ascii_case(&code)) {
             return None;
         }
         let list: Vec<&str> = self.applies_to.iter().map(|(a, _)| a.as_str()).collect();
@@ -314,10 +275,7 @@ impl Catalog {
 
 /// Whether figures of this kind can be compared and summed.
 pub fn is_numeric(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::Count | Kind::Money | Kind::Percent | Kind::Quantity | Kind::Year | Kind::Month
-    )
+    matches!(kind, Kind::Count | Kind::Money | Kind::Percent | Kind::Quantity | Kind::Year | Kind::Month)
 }
 
 /// A rule term that is a literal number (`100` in `集中供养率 <= 100`).
@@ -331,19 +289,16 @@ fn check_name(name: &str) -> Result<(), String> {
             || part.chars().next().is_some_and(|c| c.is_ascii_digit())
             || !part.chars().all(|c| c.is_alphanumeric() || c == '_')
     }) {
-        return Err("a figure name is words joined by dots (低保.户数): letters, digits and _ only, not starting with a digit".into());
+        return Err(
+            "a figure name is words joined by dots (低保.户数): letters, digits and _ only, not starting with a digit"
+                .into(),
+        );
     }
     Ok(())
 }
 
 fn parse_rule(text: &str, source: Source) -> Result<Rule, String> {
-    let ops = [
-        ("<=", Op::Le),
-        (">=", Op::Ge),
-        ("==", Op::Eq),
-        ("<", Op::Lt),
-        (">", Op::Gt),
-    ];
+    let ops = [("<=", Op::Le), (">=", Op::Ge), ("==", Op::Eq), ("<", Op::Lt), (">", Op::Gt)];
     let (at, sym, op) = ops
         .iter()
         .filter_map(|(sym, op)| text.find(sym).map(|at| (at, *sym, *op)))
@@ -351,13 +306,8 @@ fn parse_rule(text: &str, source: Source) -> Result<Rule, String> {
         .ok_or_else(|| format!("rule '{text}' has no comparison (<=, <, >=, >, ==)"))?;
     let side = |s: &str| -> Result<Vec<String>, String> {
         let names: Vec<String> = s.split('+').map(|n| n.trim().to_string()).collect();
-        if names
-            .iter()
-            .any(|n| n.is_empty() || (check_name(n).is_err() && rule_number(n).is_none()))
-        {
-            return Err(format!(
-                "rule '{text}': each side is a figure name, a number, or a sum of them (a + b)"
-            ));
+        if names.iter().any(|n| n.is_empty() || (check_name(n).is_err() && rule_number(n).is_none())) {
+            return Err(format!("rule '{text}': each side is a figure name, a number, or a sum of them (a + b)"));
         }
         Ok(names)
     };
@@ -365,13 +315,7 @@ fn parse_rule(text: &str, source: Source) -> Result<Rule, String> {
     if left.iter().chain(&right).all(|t| rule_number(t).is_some()) {
         return Err(format!("rule '{text}' names no figure"));
     }
-    Ok(Rule {
-        text: text.trim().to_string(),
-        left,
-        op,
-        right,
-        source,
-    })
+    Ok(Rule { text: text.trim().to_string(), left, op, right, source })
 }
 
 #[cfg(test)]
@@ -386,14 +330,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.figures["低保.金额"].decl.display_unit(), "万元");
-        assert_eq!(
-            c.figures["低保.金额"].decl.accepted_units(),
-            vec!["元", "万元"]
-        );
-        assert_eq!(
-            c.figures["低保.人数"].source,
-            Source::new("catalog.yaml", 3)
-        );
+        assert_eq!(c.figures["低保.金额"].decl.accepted_units(), vec!["元", "万元"]);
+        assert_eq!(c.figures["低保.人数"].source, Source::new("catalog.yaml", 3));
         assert_eq!(c.rules[0].op, Op::Le);
         assert_eq!(c.rules[0].left, vec!["低保.户数"]);
         assert_eq!(c.rules[0].source.line, 6);
@@ -401,18 +339,10 @@ mod tests {
 
     #[test]
     fn rejects_unknown_fields_and_rules_on_unknown_figures() {
-        let err =
-            Catalog::parse("figures:\n  a.b: {kind: count, unti: 户}\n", "c.yaml").unwrap_err();
+        let err = Catalog::parse("figures:\n  a.b: {kind: count, unti: 户}\n", "c.yaml").unwrap_err();
         assert!(err[0].to_string().starts_with("c.yaml:2: "), "{}", err[0]);
         assert!(err[0].to_string().contains("unti"), "{}", err[0]);
-        let err = Catalog::parse(
-            "figures:\n  a.b: {kind: count}\nrules:\n  - a.b <= a.c\n",
-            "c.yaml",
-        )
-        .unwrap_err();
-        assert_eq!(
-            err[0].to_string(),
-            "c.yaml:4: rule 'a.b <= a.c' names a.c, which the catalog does not declare"
-        );
+        let err = Catalog::parse("figures:\n  a.b: {kind: count}\nrules:\n  - a.b <= a.c\n", "c.yaml").unwrap_err();
+        assert_eq!(err[0].to_string(), "c.yaml:4: rule 'a.b <= a.c' names a.c, which the catalog does not declare");
     }
 }

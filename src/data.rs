@@ -14,6 +14,8 @@ pub struct RawValue {
     pub text: Option<String>,
     /// Where it is written.
     pub source: Source,
+    /// How it was computed, for a figure summed from a sheet.
+    pub via: Option<String>,
 }
 
 /// One input file of a period, kept for the manifest.
@@ -80,14 +82,8 @@ pub fn data_paths(root: &Path, dir: &str) -> Vec<std::path::PathBuf> {
         .map(|e| e.into_path())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let ext = p
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            !name.starts_with('.')
-                && DATA_EXTENSIONS.contains(&ext.as_str())
-                && !NOT_DATA.contains(&name)
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            !name.starts_with('.') && DATA_EXTENSIONS.contains(&ext.as_str()) && !NOT_DATA.contains(&name)
         })
         .collect();
     paths.sort();
@@ -101,22 +97,14 @@ pub const DATA_EXTENSIONS: [&str; 2] = ["yaml", "yml"];
 pub fn period_files(root: &Path, dir: &str) -> Vec<InputFile> {
     data_paths(root, dir)
         .into_iter()
-        .filter_map(|p| {
-            std::fs::read(&p).ok().map(|bytes| InputFile {
-                path: relative(root, &p),
-                bytes,
-            })
-        })
+        .filter_map(|p| std::fs::read(&p).ok().map(|bytes| InputFile { path: relative(root, &p), bytes }))
         .collect()
 }
 
 /// A path relative to the workspace root with `/` separators, for messages and manifests.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Text of a data file: UTF-8 (a BOM is dropped), never guessed. A GBK file from an old Excel is
@@ -126,10 +114,7 @@ pub fn decode_utf8(bytes: &[u8], file: &str) -> Result<String, Problem> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
             Err(Problem::at(
                 Source::new(file, line),
                 "the file is not UTF-8 (perhaps GBK from an old Excel or Notepad); save it as UTF-8",
@@ -157,17 +142,12 @@ fn flatten(
                 flatten(value, file, &name, out, problems);
             }
         }
-        _ if prefix.is_empty() => problems.push(Problem::at(
-            source,
-            "a data file is a mapping of names to values (低保: {户数: 123})",
-        )),
-        Node::Seq(_) => problems.push(
-            Problem::at(
-                source,
-                "a list is not a figure; give each value its own name",
-            )
-            .figure(prefix),
-        ),
+        _ if prefix.is_empty() => {
+            problems.push(Problem::at(source, "a data file is a mapping of names to values (低保: {户数: 123})"))
+        }
+        Node::Seq(_) => {
+            problems.push(Problem::at(source, "a list is not a figure; give each value its own name").figure(prefix))
+        }
         Node::Scalar { text, .. } => insert(out, prefix, Some(text.clone()), source, problems),
         Node::Null => insert(out, prefix, None, source, problems),
     }
@@ -181,10 +161,8 @@ fn insert(
     problems: &mut Vec<Problem>,
 ) {
     if let Some(first) = out.get(name) {
-        problems.push(
-            Problem::at(source, format!("is given twice; first at {}", first.source)).figure(name),
-        );
+        problems.push(Problem::at(source, format!("is given twice; first at {}", first.source)).figure(name));
         return;
     }
-    out.insert(name.to_string(), RawValue { text, source });
+    out.insert(name.to_string(), RawValue { text, source, via: None });
 }

@@ -89,6 +89,9 @@ pub struct Document {
     /// The report date (成文日期), set from data by the pipeline; PDF and DOCX metadata use it
     /// instead of the clock.
     pub date: Option<chrono::NaiveDate>,
+    /// Blocks after the signature for the statistician (`build --with-figures`: the figures and
+    /// their sources); only the Markdown output carries them.
+    pub appendix: Vec<Block>,
 }
 
 impl Document {
@@ -106,10 +109,9 @@ impl Document {
         for block in &self.blocks {
             match block {
                 Block::Heading { text, .. } => out.push(text.clone()),
-                Block::Paragraph { lead, text } => out.push(format!(
-                    "{}{text}",
-                    lead.as_ref().map(|(_, l)| l.as_str()).unwrap_or("")
-                )),
+                Block::Paragraph { lead, text } => {
+                    out.push(format!("{}{text}", lead.as_ref().map(|(_, l)| l.as_str()).unwrap_or("")))
+                }
                 Block::Table { header, rows, .. } => {
                     out.push(header.join(" "));
                     out.extend(rows.iter().map(|r| r.join(" ")));
@@ -154,18 +156,13 @@ pub fn parse(markdown: &str, name: &str) -> Result<Document, Problem> {
                     HeadingLevel::H4 => Level::Item,
                     _ => Level::SubItem,
                 };
-                blocks.push(Block::Heading {
-                    level,
-                    text: text.trim().to_string(),
-                });
+                blocks.push(Block::Heading { level, text: text.trim().to_string() });
             }
             Event::End(TagEnd::Paragraph) => {
                 let body_text = text.trim().to_string();
                 // A （一）, 1. or （1） heading ending in 。 runs into the paragraph after it.
                 let lead = match blocks.last() {
-                    Some(Block::Heading { level, text })
-                        if *level != Level::Part && text.ends_with('。') =>
-                    {
+                    Some(Block::Heading { level, text }) if *level != Level::Part && text.ends_with('。') => {
                         Some((*level, text.clone()))
                     }
                     _ => None,
@@ -173,10 +170,7 @@ pub fn parse(markdown: &str, name: &str) -> Result<Document, Problem> {
                 if lead.is_some() {
                     blocks.pop();
                 }
-                blocks.push(Block::Paragraph {
-                    lead,
-                    text: body_text,
-                });
+                blocks.push(Block::Paragraph { lead, text: body_text });
             }
             Event::Start(Tag::Table(aligns)) => {
                 let align = aligns
@@ -201,21 +195,11 @@ pub fn parse(markdown: &str, name: &str) -> Result<Document, Problem> {
             }
             Event::End(TagEnd::Table) => {
                 if let Some((align, mut rows, _)) = table.take() {
-                    let header = if rows.is_empty() {
-                        Vec::new()
-                    } else {
-                        rows.remove(0)
-                    };
-                    blocks.push(Block::Table {
-                        header,
-                        rows,
-                        align,
-                    });
+                    let header = if rows.is_empty() { Vec::new() } else { rows.remove(0) };
+                    blocks.push(Block::Table { header, rows, align });
                 }
             }
-            Event::Start(
-                Tag::List(_) | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::HtmlBlock,
-            ) => {
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::HtmlBlock) => {
                 return Err(Problem::at(
                     Source::new(name, line()),
                     "a report has headings, paragraphs, tables and a signature; lists, quotes, code and HTML are not part of it",
@@ -224,49 +208,28 @@ pub fn parse(markdown: &str, name: &str) -> Result<Document, Problem> {
             _ => {}
         }
     }
-    let title = title.ok_or_else(|| {
-        Problem::at(
-            Source::file(name),
-            "the report has no title: start it with '# 标题'",
-        )
-    })?;
+    let title =
+        title.ok_or_else(|| Problem::at(Source::file(name), "the report has no title: start it with '# 标题'"))?;
     if let Some(lines) = signature {
         blocks.push(Block::Signature { lines });
     }
-    Ok(Document {
-        title,
-        blocks,
-        date: None,
-    })
+    Ok(Document { title, blocks, date: None, appendix: Vec::new() })
 }
 
 /// Cuts the trailing `::: {custom-style="落款"}` … `:::` block off the Markdown.
-fn split_signature<'a>(
-    markdown: &'a str,
-    name: &str,
-) -> Result<(&'a str, Option<Vec<String>>), Problem> {
+fn split_signature<'a>(markdown: &'a str, name: &str) -> Result<(&'a str, Option<Vec<String>>), Problem> {
     let Some(start) = markdown.find(SIGNATURE_FENCE) else {
         return Ok((markdown, None));
     };
     let line = 1 + markdown[..start].matches('\n').count() as u64;
     let after = &markdown[start + SIGNATURE_FENCE.len()..];
-    let end = after.find("\n:::").ok_or_else(|| {
-        Problem::at(
-            Source::new(name, line),
-            "the signature block is not closed with ':::'",
-        )
-    })?;
+    let end = after
+        .find("\n:::")
+        .ok_or_else(|| Problem::at(Source::new(name, line), "the signature block is not closed with ':::'"))?;
     if !after[end + 4..].trim().is_empty() {
-        return Err(Problem::at(
-            Source::new(name, line),
-            "the signature block must end the report",
-        ));
+        return Err(Problem::at(Source::new(name, line), "the signature block must end the report"));
     }
-    let lines = after[..end]
-        .lines()
-        .map(|l| l.trim().replace('\\', ""))
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines = after[..end].lines().map(|l| l.trim().replace('\\', "")).filter(|l| !l.is_empty()).collect();
     Ok((&markdown[..start], Some(lines)))
 }
 
@@ -282,33 +245,16 @@ mod tests {
         assert_eq!(
             doc.blocks,
             vec![
-                Block::Paragraph {
-                    lead: None,
-                    text: "开头。".into()
-                },
-                Block::Heading {
-                    level: Level::Part,
-                    text: "一、第一部分".into()
-                },
+                Block::Paragraph { lead: None, text: "开头。".into() },
+                Block::Heading { level: Level::Part, text: "一、第一部分".into() },
                 Block::Paragraph {
                     lead: Some((Level::Section, "（一）做好低保工作。".into())),
                     text: "一是完善。".into()
                 },
-                Block::Heading {
-                    level: Level::Section,
-                    text: "（二）新建养老综合体".into()
-                },
-                Block::Paragraph {
-                    lead: None,
-                    text: "包括中心。".into()
-                },
-                Block::Paragraph {
-                    lead: Some((Level::Item, "1.整体构想。".into())),
-                    text: "拟新建。".into()
-                },
-                Block::Signature {
-                    lines: vec!["某县民政局".into(), "2024年7月5日".into()]
-                },
+                Block::Heading { level: Level::Section, text: "（二）新建养老综合体".into() },
+                Block::Paragraph { lead: None, text: "包括中心。".into() },
+                Block::Paragraph { lead: Some((Level::Item, "1.整体构想。".into())), text: "拟新建。".into() },
+                Block::Signature { lines: vec!["某县民政局".into(), "2024年7月5日".into()] },
             ]
         );
         assert_eq!(doc.author(), Some("某县民政局"));
@@ -316,19 +262,12 @@ mod tests {
 
     #[test]
     fn tables_keep_alignment() {
-        let doc = parse(
-            "# T\n\n| 乡镇 | 户数 |\n|:--|--:|\n| 甲镇 | 12 |\n| 合计 | 12 |\n",
-            "t",
-        )
-        .unwrap();
+        let doc = parse("# T\n\n| 乡镇 | 户数 |\n|:--|--:|\n| 甲镇 | 12 |\n| 合计 | 12 |\n", "t").unwrap();
         assert_eq!(
             doc.blocks,
             vec![Block::Table {
                 header: vec!["乡镇".into(), "户数".into()],
-                rows: vec![
-                    vec!["甲镇".into(), "12".into()],
-                    vec!["合计".into(), "12".into()]
-                ],
+                rows: vec![vec!["甲镇".into(), "12".into()], vec!["合计".into(), "12".into()]],
                 align: vec![Align::Left, Align::Right],
             }]
         );

@@ -18,17 +18,11 @@ pub struct Source {
 impl Source {
     /// A location in a file.
     pub fn new(file: impl Into<String>, line: u64) -> Self {
-        Source {
-            file: file.into(),
-            line,
-        }
+        Source { file: file.into(), line }
     }
     /// The whole file, with no particular line.
     pub fn file(file: impl Into<String>) -> Self {
-        Source {
-            file: file.into(),
-            line: 0,
-        }
+        Source { file: file.into(), line: 0 }
     }
 }
 
@@ -56,11 +50,7 @@ pub struct Problem {
 impl Problem {
     /// A problem at a place in a file.
     pub fn at(source: Source, message: impl Into<String>) -> Self {
-        Problem {
-            source: Some(source),
-            figure: None,
-            message: message.into(),
-        }
+        Problem { source: Some(source), figure: None, message: message.into() }
     }
     /// Names the figure the problem concerns.
     pub fn figure(mut self, name: impl Into<String>) -> Self {
@@ -106,11 +96,7 @@ pub enum Error {
 }
 
 fn join_problems(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| p.to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
+    problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
 }
 
 impl Error {
@@ -120,10 +106,7 @@ impl Error {
     }
     /// An I/O failure on a path.
     pub fn io(path: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 }
 

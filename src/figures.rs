@@ -53,6 +53,8 @@ pub struct Figure {
     pub entered: String,
     /// Where the data file gave it.
     pub source: Source,
+    /// How it was computed from a sheet (the column and rows summed), when it was.
+    pub via: Option<String>,
 }
 
 impl Figure {
@@ -88,11 +90,7 @@ pub struct Figures {
 }
 
 /// Checks every raw value against the catalog and every rule; returns all problems at once.
-pub fn resolve(
-    catalog: &Catalog,
-    data: &PeriodData,
-    period: Period,
-) -> Result<Figures, Vec<Problem>> {
+pub fn resolve(catalog: &Catalog, data: &PeriodData, period: Period) -> Result<Figures, Vec<Problem>> {
     let (figures, problems) = check(catalog, data, period);
     if problems.is_empty() {
         Ok(figures)
@@ -123,6 +121,7 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period) -> (Figures, 
                     value,
                     entered: text.to_string(),
                     source: raw.source.clone(),
+                    via: raw.via.clone(),
                 };
                 by_name.insert(name.clone(), Arc::new(figure));
             }
@@ -131,40 +130,21 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period) -> (Figures, 
     }
     for rule in &catalog.rules {
         let side = |terms: &[String]| -> Option<(Decimal, Vec<Arc<Figure>>)> {
-            let constant: Decimal = terms
-                .iter()
-                .filter_map(|t| crate::catalog::rule_number(t))
-                .sum();
-            let names = terms
-                .iter()
-                .filter(|t| crate::catalog::rule_number(t).is_none());
-            let figs: Vec<Arc<Figure>> = names
-                .map(|n| by_name.get(n).cloned())
-                .collect::<Option<_>>()?;
-            let sum = figs
-                .iter()
-                .map(|f| f.value.as_decimal())
-                .sum::<Option<Decimal>>()?;
+            let constant: Decimal = terms.iter().filter_map(|t| crate::catalog::rule_number(t)).sum();
+            let names = terms.iter().filter(|t| crate::catalog::rule_number(t).is_none());
+            let figs: Vec<Arc<Figure>> = names.map(|n| by_name.get(n).cloned()).collect::<Option<_>>()?;
+            let sum = figs.iter().map(|f| f.value.as_decimal()).sum::<Option<Decimal>>()?;
             Some((sum + constant, figs))
         };
         // A rule on a missing or invalid figure is already reported as that figure's problem.
-        let (Some((left, lfigs)), Some((right, rfigs))) = (side(&rule.left), side(&rule.right))
-        else {
+        let (Some((left, lfigs)), Some((right, rfigs))) = (side(&rule.left), side(&rule.right)) else {
             continue;
         };
         if !rule.op.holds(left, right) {
             problems.push(rule_problem(rule, left, &lfigs, right, &rfigs));
         }
     }
-    (
-        Figures {
-            period,
-            by_name,
-            last_year: None,
-            previous: None,
-        },
-        problems,
-    )
+    (Figures { period, by_name, last_year: None, previous: None }, problems)
 }
 
 /// Which comparison a phrase states.
@@ -187,12 +167,7 @@ impl Against {
 
 /// "同比增长3.2%", "同比下降1.5%", "与去年同期持平"; for a rate "同比提高2.1个百分点" (a change
 /// in a rate is never given in %). Rounded half-up to `decimals`.
-pub fn change_phrase(
-    current: &Figure,
-    earlier: &Figure,
-    against: Against,
-    decimals: u32,
-) -> Result<String, String> {
+pub fn change_phrase(current: &Figure, earlier: &Figure, against: Against, decimals: u32) -> Result<String, String> {
     let (short, _, same) = against.words();
     let (cur, prev) = numbers(current, earlier)?;
     if cur == prev {
@@ -206,7 +181,8 @@ pub fn change_phrase(
     if prev.is_zero() {
         return Err(format!(
             "{}'s value for {} is 0, so a change in % cannot be stated; write the change itself (同比增减)",
-            current.name, earlier_period_word(against)
+            current.name,
+            earlier_period_word(against)
         ));
     }
     let pct = ((cur - prev) / prev.abs() * Decimal::from(100)).abs();
@@ -233,24 +209,13 @@ pub fn difference_phrase(
     let unit = current.decl.display_unit();
     let diff = (cur - prev).abs();
     let amount = match current.decl.kind {
-        Kind::Money => format_decimal(
-            money_in(diff, unit),
-            Some(decimals.or(current.decl.decimals).unwrap_or(2)),
-        ),
-        Kind::Percent => {
-            format_decimal(diff, Some(decimals.or(current.decl.decimals).unwrap_or(1)))
-        }
+        Kind::Money => format_decimal(money_in(diff, unit), Some(decimals.or(current.decl.decimals).unwrap_or(2))),
+        Kind::Percent => format_decimal(diff, Some(decimals.or(current.decl.decimals).unwrap_or(1))),
         _ => format_decimal(diff, decimals.or(current.decl.decimals)),
     };
     Ok(match current.decl.kind {
-        Kind::Percent => format!(
-            "{long}{}{amount}个百分点",
-            if cur > prev { "提高" } else { "降低" }
-        ),
-        _ => format!(
-            "{long}{}{amount}{unit}",
-            if cur > prev { "增加" } else { "减少" }
-        ),
+        Kind::Percent => format!("{long}{}{amount}个百分点", if cur > prev { "提高" } else { "降低" }),
+        _ => format!("{long}{}{amount}{unit}", if cur > prev { "增加" } else { "减少" }),
     })
 }
 
@@ -273,10 +238,7 @@ fn earlier_period_word(against: Against) -> &'static str {
 fn numbers(current: &Figure, earlier: &Figure) -> Result<(Decimal, Decimal), String> {
     match (current.value.as_decimal(), earlier.value.as_decimal()) {
         (Some(a), Some(b)) => Ok((a, b)),
-        _ => Err(format!(
-            "{} is not a number and cannot be compared",
-            current.name
-        )),
+        _ => Err(format!("{} is not a number and cannot be compared", current.name)),
     }
 }
 
@@ -289,38 +251,32 @@ fn rule_problem(
 ) -> Problem {
     // The problem sits on the first figure of the rule: "低保.户数: 120户 must not exceed
     // 低保.人数, 100人 (file:line); rule '…' (catalog:line)".
-    let first = lfigs
-        .first()
-        .or(rfigs.first())
-        .expect("the catalog only accepts rules that name a figure");
+    let first = lfigs.first().or(rfigs.first()).expect("the catalog only accepts rules that name a figure");
     let amount = |f: &Figure| format!("{}{}", f.entered_number(), f.decl.display_unit());
-    let describe = |figs: &[Arc<Figure>], total: Decimal, skip_first: bool| -> String {
-        let named: Vec<String> = figs
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                if skip_first && i == 0 {
-                    amount(f)
-                } else {
-                    format!("{}, {} ({})", f.name, amount(f), f.source)
-                }
-            })
-            .collect();
-        let constant = total
-            - figs
-                .iter()
-                .filter_map(|f| f.value.as_decimal())
-                .sum::<Decimal>();
-        let mut parts = named;
-        if !constant.is_zero() || figs.is_empty() {
-            parts.push(constant.normalize().to_string());
-        }
-        if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            format!("{} (together {})", parts.join(" + "), total.normalize())
-        }
-    };
+    let describe =
+        |figs: &[Arc<Figure>], total: Decimal, skip_first: bool| -> String {
+            let named: Vec<String> =
+                figs.iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        if skip_first && i == 0 {
+                            amount(f)
+                        } else {
+                            format!("{}, {} ({})", f.name, amount(f), f.source)
+                        }
+                    })
+                    .collect();
+            let constant = total - figs.iter().filter_map(|f| f.value.as_decimal()).sum::<Decimal>();
+            let mut parts = named;
+            if !constant.is_zero() || figs.is_empty() {
+                parts.push(constant.normalize().to_string());
+            }
+            if parts.len() == 1 {
+                parts.remove(0)
+            } else {
+                format!("{} (together {})", parts.join(" + "), total.normalize())
+            }
+        };
     let verb = match rule.op {
         Op::Le => "must not exceed",
         Op::Lt => "must be less than",
@@ -379,11 +335,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
         }
         prev = cur;
     }
@@ -435,79 +387,47 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
     } else if accepted.iter().any(|u| u == unit) || (decl.kind == Kind::Percent && unit == "%") {
         unit.to_string()
     } else if number.is_empty() {
-        return Err(format!(
-            "'{text}' is not a number; expected {}",
-            expected(decl)
-        ));
+        return Err(format!("'{text}' is not a number; expected {}", expected(decl)));
     } else {
-        let allowed = if accepted.is_empty() {
-            "no unit".to_string()
-        } else {
-            accepted.join(", ")
-        };
-        return Err(format!(
-            "'{text}' is in {unit}, which this figure does not take; allowed: {allowed}"
-        ));
+        let allowed = if accepted.is_empty() { "no unit".to_string() } else { accepted.join(", ") };
+        return Err(format!("'{text}' is in {unit}, which this figure does not take; allowed: {allowed}"));
     };
     let value = Decimal::from_str(number)
         .ok()
         .filter(|_| !number.starts_with('.') && !number.ends_with('.') && !number.starts_with('+'))
         .ok_or_else(|| format!("'{text}' is not a number; expected {}", expected(decl)))?;
     if value.is_sign_negative() && !value.is_zero() && !decl.signed {
-        return Err(format!(
-            "'{text}' is negative; {} cannot be below 0",
-            kind_name(decl.kind)
-        ));
+        return Err(format!("'{text}' is negative; {} cannot be below 0", kind_name(decl.kind)));
     }
     match decl.kind {
         Kind::Count => {
             if value.fract() != Decimal::ZERO {
-                return Err(format!(
-                    "'{text}' is not a whole number; a count of {} is whole",
-                    decl.display_unit()
-                ));
+                return Err(format!("'{text}' is not a whole number; a count of {} is whole", decl.display_unit()));
             }
             let n = i64::try_from(value)
                 .ok()
                 .filter(|n| n.abs() <= MAX_COUNT)
-                .ok_or_else(|| {
-                    format!(
-                        "'{text}' is larger than any county count ({MAX_COUNT}); check the export"
-                    )
-                })?;
+                .ok_or_else(|| format!("'{text}' is larger than any county count ({MAX_COUNT}); check the export"))?;
             Ok(FigureValue::Whole(n))
         }
         Kind::Money => {
-            let yuan = if unit == "万元" {
-                value * Decimal::from(10_000)
-            } else {
-                value
-            };
+            let yuan = if unit == "万元" { value * Decimal::from(10_000) } else { value };
             if yuan.abs() > Decimal::from(MAX_MONEY_YUAN) {
-                return Err(format!(
-                    "'{text}' is more than a county report can hold (1万亿元); check the unit"
-                ));
+                return Err(format!("'{text}' is more than a county report can hold (1万亿元); check the unit"));
             }
             Ok(FigureValue::Decimal(yuan))
         }
         Kind::Percent | Kind::Quantity => Ok(FigureValue::Decimal(value)),
         Kind::Year => {
-            let year = i64::try_from(value)
-                .ok()
-                .filter(|y| value.fract().is_zero() && (1900..=2999).contains(y));
-            year.map(FigureValue::Whole)
-                .ok_or_else(|| format!("'{text}' is not a year (such as 2024)"))
+            let year = i64::try_from(value).ok().filter(|y| value.fract().is_zero() && (1900..=2999).contains(y));
+            year.map(FigureValue::Whole).ok_or_else(|| format!("'{text}' is not a year (such as 2024)"))
         }
         Kind::Month => {
-            let month = i64::try_from(value)
-                .ok()
-                .filter(|m| value.fract().is_zero() && (1..=12).contains(m));
+            let month = i64::try_from(value).ok().filter(|m| value.fract().is_zero() && (1..=12).contains(m));
             let month = month.ok_or_else(|| format!("'{text}' is not a month (1 to 12)"))?;
             let (first, last) = period.months();
             if decl.in_period && !(i64::from(first)..=i64::from(last)).contains(&month) {
-                return Err(format!(
-                    "month {month} is outside the period {period} ({first}月 to {last}月)"
-                ));
+                return Err(format!("month {month} is outside the period {period} ({first}月 to {last}月)"));
             }
             Ok(FigureValue::Whole(month))
         }
@@ -542,10 +462,8 @@ fn expected(decl: &FigureDecl) -> String {
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let err = || format!("'{text}' is not a date; write 2024-07-05 or 2024年7月5日");
-    let parts: Vec<&str> = text
-        .split(|c| matches!(c, '-' | '年' | '月' | '日' | '/'))
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> =
+        text.split(|c| matches!(c, '-' | '年' | '月' | '日' | '/')).filter(|p| !p.is_empty()).collect();
     let [y, m, d] = parts.as_slice() else {
         return Err(err());
     };
@@ -602,18 +520,9 @@ pub fn format_date(date: NaiveDate, style: DateStyle) -> String {
                 .year()
                 .to_string()
                 .chars()
-                .map(|c| {
-                    "〇一二三四五六七八九"
-                        .chars()
-                        .nth(c as usize - '0' as usize)
-                        .unwrap_or(c)
-                })
+                .map(|c| "〇一二三四五六七八九".chars().nth(c as usize - '0' as usize).unwrap_or(c))
                 .collect();
-            format!(
-                "{year}年{}月{}日",
-                chinese_number(date.month() as u64),
-                chinese_number(date.day() as u64)
-            )
+            format!("{year}年{}月{}日", chinese_number(date.month() as u64), chinese_number(date.day() as u64))
         }
     }
 }
@@ -627,11 +536,7 @@ pub fn chinese_number(n: u64) -> String {
         10 => "十".into(),
         11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
         20..=99 if n % 10 == 0 => format!("{}十", DIGITS[(n / 10) as usize]),
-        20..=99 => format!(
-            "{}十{}",
-            DIGITS[(n / 10) as usize],
-            DIGITS[(n % 10) as usize]
-        ),
+        20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
         _ => n.to_string(),
     }
 }
@@ -641,9 +546,7 @@ pub fn missing(catalog: &Catalog, figures: &Figures, data: &PeriodData) -> Vec<(
     catalog
         .figures
         .iter()
-        .filter(|(name, _)| {
-            !figures.by_name.contains_key(*name) && !data.values.contains_key(*name)
-        })
+        .filter(|(name, _)| !figures.by_name.contains_key(*name) && !data.values.contains_key(*name))
         .map(|(n, d)| (n.clone(), d.clone()))
         .collect()
 }
@@ -673,13 +576,8 @@ mod tests {
         let a = parse_value(&d, "45678901.23元", h1()).unwrap();
         let b = parse_value(&d, "4567.890123万元", h1()).unwrap();
         assert_eq!(a, b);
-        let fig = Figure {
-            name: "x".into(),
-            decl: d.clone(),
-            value: a,
-            entered: String::new(),
-            source: Source::file("f"),
-        };
+        let fig =
+            Figure { name: "x".into(), decl: d.clone(), value: a, entered: String::new(), source: Source::file("f") };
         assert_eq!(fig.display(), "4567.89");
         assert_eq!(
             parse_value(&d, "12", h1()).unwrap_err(),
@@ -689,63 +587,31 @@ mod tests {
 
     #[test]
     fn rounding_is_half_up_on_the_exact_value() {
-        assert_eq!(
-            format_decimal(Decimal::from_str("2.345").unwrap(), Some(2)),
-            "2.35"
-        );
-        assert_eq!(
-            format_decimal(Decimal::from_str("2.5").unwrap(), Some(0)),
-            "3"
-        );
-        assert_eq!(
-            format_decimal(Decimal::from_str("-2.345").unwrap(), Some(2)),
-            "-2.35"
-        );
-        assert_eq!(
-            format_decimal(Decimal::from_str("7").unwrap(), Some(1)),
-            "7.0"
-        );
-        assert_eq!(
-            format_decimal(Decimal::from_str("1.005").unwrap(), Some(2)),
-            "1.01"
-        );
+        assert_eq!(format_decimal(Decimal::from_str("2.345").unwrap(), Some(2)), "2.35");
+        assert_eq!(format_decimal(Decimal::from_str("2.5").unwrap(), Some(0)), "3");
+        assert_eq!(format_decimal(Decimal::from_str("-2.345").unwrap(), Some(2)), "-2.35");
+        assert_eq!(format_decimal(Decimal::from_str("7").unwrap(), Some(1)), "7.0");
+        assert_eq!(format_decimal(Decimal::from_str("1.005").unwrap(), Some(2)), "1.01");
     }
 
     #[test]
     fn counts_are_whole_non_negative_and_in_their_unit() {
         let d = decl(Kind::Count, Some("户"));
-        assert_eq!(
-            parse_value(&d, "12345户", h1()).unwrap(),
-            FigureValue::Whole(12345)
-        );
-        assert_eq!(
-            parse_value(&d, "-3", h1()).unwrap_err(),
-            "'-3' is negative; a count cannot be below 0"
-        );
-        assert_eq!(
-            parse_value(&d, "12.5", h1()).unwrap_err(),
-            "'12.5' is not a whole number; a count of 户 is whole"
-        );
-        assert_eq!(
-            parse_value(&d, "很多", h1()).unwrap_err(),
-            "'很多' is not a number; expected a whole number of 户"
-        );
+        assert_eq!(parse_value(&d, "12345户", h1()).unwrap(), FigureValue::Whole(12345));
+        assert_eq!(parse_value(&d, "-3", h1()).unwrap_err(), "'-3' is negative; a count cannot be below 0");
+        assert_eq!(parse_value(&d, "12.5", h1()).unwrap_err(), "'12.5' is not a whole number; a count of 户 is whole");
+        assert_eq!(parse_value(&d, "很多", h1()).unwrap_err(), "'很多' is not a number; expected a whole number of 户");
         assert_eq!(
             parse_value(&d, "12人", h1()).unwrap_err(),
             "'12' is in 人, which this figure does not take; allowed: 户".replace("'12'", "'12人'")
         );
         assert!(parse_value(&d, "1e20", h1()).is_err());
-        assert!(parse_value(&d, "100000000000", h1())
-            .unwrap_err()
-            .contains("larger than any county count"));
+        assert!(parse_value(&d, "100000000000", h1()).unwrap_err().contains("larger than any county count"));
     }
 
     #[test]
     fn months_and_dates() {
-        assert_eq!(
-            parse_value(&decl(Kind::Month, None), "6月", h1()).unwrap(),
-            FigureValue::Whole(6)
-        );
+        assert_eq!(parse_value(&decl(Kind::Month, None), "6月", h1()).unwrap(), FigureValue::Whole(6));
         assert_eq!(
             parse_value(&decl(Kind::Month, None), "8", h1()).unwrap_err(),
             "month 8 is outside the period 2024H1 (1月 to 6月)"
@@ -761,59 +627,26 @@ mod tests {
     fn fig(kind: Kind, unit: Option<&str>, value: &str) -> Figure {
         let d = decl(kind, unit);
         let value = parse_value(&d, value, h1()).unwrap();
-        Figure {
-            name: "x.y".into(),
-            decl: d,
-            value,
-            entered: String::new(),
-            source: Source::file("f"),
-        }
+        Figure { name: "x.y".into(), decl: d, value, entered: String::new(), source: Source::file("f") }
     }
 
     #[test]
     fn year_on_year_phrases() {
         let now = fig(Kind::Count, Some("人"), "20750");
         let then = fig(Kind::Count, Some("人"), "21304");
+        assert_eq!(change_phrase(&now, &then, Against::LastYear, 1).unwrap(), "同比下降2.6%");
+        assert_eq!(change_phrase(&then, &now, Against::LastYear, 1).unwrap(), "同比增长2.7%");
+        assert_eq!(change_phrase(&now, &now, Against::LastYear, 1).unwrap(), "与去年同期持平");
         assert_eq!(
-            change_phrase(&now, &then, Against::LastYear, 1).unwrap(),
-            "同比下降2.6%"
-        );
-        assert_eq!(
-            change_phrase(&then, &now, Against::LastYear, 1).unwrap(),
-            "同比增长2.7%"
-        );
-        assert_eq!(
-            change_phrase(&now, &now, Against::LastYear, 1).unwrap(),
-            "与去年同期持平"
-        );
-        assert_eq!(
-            change_phrase(
-                &now,
-                &fig(Kind::Count, Some("人"), "20751"),
-                Against::LastYear,
-                1
-            )
-            .unwrap(),
+            change_phrase(&now, &fig(Kind::Count, Some("人"), "20751"), Against::LastYear, 1).unwrap(),
             "与去年同期基本持平"
         );
-        assert_eq!(
-            difference_phrase(&now, &then, Against::LastYear, None).unwrap(),
-            "较去年同期减少554人"
-        );
-        assert_eq!(
-            change_phrase(&now, &then, Against::Previous, 1).unwrap(),
-            "环比下降2.6%"
-        );
+        assert_eq!(difference_phrase(&now, &then, Against::LastYear, None).unwrap(), "较去年同期减少554人");
+        assert_eq!(change_phrase(&now, &then, Against::Previous, 1).unwrap(), "环比下降2.6%");
         let rate_now = fig(Kind::Percent, None, "64.35%");
         let rate_then = fig(Kind::Percent, None, "62.84%");
-        assert_eq!(
-            change_phrase(&rate_now, &rate_then, Against::LastYear, 1).unwrap(),
-            "同比提高1.5个百分点"
-        );
-        assert_eq!(
-            change_phrase(&rate_then, &rate_now, Against::LastYear, 1).unwrap(),
-            "同比降低1.5个百分点"
-        );
+        assert_eq!(change_phrase(&rate_now, &rate_then, Against::LastYear, 1).unwrap(), "同比提高1.5个百分点");
+        assert_eq!(change_phrase(&rate_then, &rate_now, Against::LastYear, 1).unwrap(), "同比降低1.5个百分点");
         assert_eq!(
             difference_phrase(&rate_now, &rate_then, Against::LastYear, Some(2)).unwrap(),
             "较去年同期提高1.51个百分点"

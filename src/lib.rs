@@ -8,6 +8,7 @@ pub mod figures;
 pub mod period;
 pub mod pipeline;
 pub mod render;
+pub mod review;
 pub mod template;
 pub mod workspace;
 pub mod yaml;

@@ -54,10 +54,7 @@ impl Period {
     }
     /// The same period one year earlier, for 同比.
     pub fn same_period_last_year(&self) -> Period {
-        Period {
-            year: self.year - 1,
-            span: self.span,
-        }
+        Period { year: self.year - 1, span: self.span }
     }
     /// The period just before this one, for 环比.
     pub fn previous(&self) -> Period {

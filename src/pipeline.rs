@@ -32,8 +32,10 @@ pub struct Report {
     pub figures: Figures,
     /// The document.
     pub document: Document,
-    /// The data files read.
+    /// The data files read (this period's and those of the periods it is compared with).
     pub inputs: Vec<InputFile>,
+    /// The figures the template uses, sorted by name.
+    pub used: Vec<String>,
 }
 
 /// Runs every check and renders the document; all input problems come back together.
@@ -45,12 +47,9 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
         Ok(d) => d,
         Err(more) => return Err(input(problems, more)),
     };
-    problems.extend(template::precheck(
-        &template,
-        &catalog,
-        |name| data.values.contains_key(name),
-        &data_dir,
-    ));
+    let (used, template_problems) =
+        template::precheck(&template, &catalog, |name| data.values.contains_key(name), &data_dir);
+    problems.extend(template_problems);
     let figures = match figures::resolve(&catalog, &data, period) {
         Ok(f) if problems.is_empty() => f,
         Ok(_) => return Err(input(problems, vec![])),
@@ -68,26 +67,13 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
     let markdown = template::render(&template, &figures, ws.date_style(period))?;
     let mut document = document::parse(&markdown, &template.name)?;
     document.date = Some(report_date(&catalog, &figures));
-    Ok(Report {
-        period,
-        data_dir,
-        template,
-        catalog_source,
-        catalog,
-        figures,
-        document,
-        inputs,
-    })
+    Ok(Report { period, data_dir, template, catalog_source, catalog, figures, document, inputs, used })
 }
 
 /// The figures of an earlier period for 同比/环比, read with this period's catalog. Lenient: its
 /// data may follow an older catalog; a figure that does not check is simply not comparable (and
 /// a template that compares it says so).
-fn comparison(
-    ws: &Workspace,
-    catalog: &Catalog,
-    period: Period,
-) -> (Option<std::sync::Arc<Figures>>, Vec<InputFile>) {
+fn comparison(ws: &Workspace, catalog: &Catalog, period: Period) -> (Option<std::sync::Arc<Figures>>, Vec<InputFile>) {
     let Some(dir) = ws.periods.get(&period) else {
         return (None, Vec::new());
     };
@@ -103,10 +89,7 @@ fn comparison(
 /// The report's date: the catalog's `report_date` figure, else the period's last day. Never the
 /// clock, so a rebuild gives the same bytes.
 fn report_date(catalog: &Catalog, figures: &Figures) -> chrono::NaiveDate {
-    let named = catalog
-        .report_date
-        .as_ref()
-        .and_then(|name| figures.by_name.get(name));
+    let named = catalog.report_date.as_ref().and_then(|name| figures.by_name.get(name));
     match named.map(|f| &f.value) {
         Some(figures::FigureValue::Date(d)) => *d,
         _ => figures.period.last_day(),
@@ -136,13 +119,8 @@ pub fn render(report: &Report, renderers: &[&dyn Renderer]) -> Result<Vec<Output
     renderers
         .iter()
         .map(|r| match r.render(&report.document) {
-            Ok(bytes) => Ok(Output {
-                name: format!("{stem}.{}", r.extension()),
-                bytes,
-            }),
-            Err(Error::MissingGlyphs(missing)) => {
-                Err(Error::Input(missing_glyph_problems(report, &missing)))
-            }
+            Ok(bytes) => Ok(Output { name: format!("{stem}.{}", r.extension()), bytes }),
+            Err(Error::MissingGlyphs(missing)) => Err(Error::Input(missing_glyph_problems(report, &missing))),
             Err(e) => Err(e),
         })
         .collect()
@@ -168,16 +146,17 @@ fn missing_glyph_problems(report: &Report, missing: &[(char, String)]) -> Vec<Pr
 
 /// The report title as a file name: characters that no file system takes become `_`.
 pub fn file_stem(title: &str) -> String {
-    let stem: String = title
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
+    let stem: String =
+        title
+            .chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
     let stem = stem.trim().trim_start_matches('.');
     if stem.is_empty() {
         "report".to_string()
@@ -188,24 +167,11 @@ pub fn file_stem(title: &str) -> String {
 
 /// Every input of a report with its sha256: data files, template, catalog, config, and what the
 /// renderers read (fonts).
-pub fn input_hashes(
-    ws: &Workspace,
-    report: &Report,
-    renderers: &[&dyn Renderer],
-) -> BTreeMap<String, String> {
-    let mut inputs: BTreeMap<String, String> = report
-        .inputs
-        .iter()
-        .map(|f| (f.path.clone(), archive::sha256(&f.bytes)))
-        .collect();
-    inputs.insert(
-        report.template.name.clone(),
-        archive::sha256(report.template.text.as_bytes()),
-    );
-    inputs.insert(
-        report.catalog_source.name.clone(),
-        archive::sha256(report.catalog_source.text.as_bytes()),
-    );
+pub fn input_hashes(ws: &Workspace, report: &Report, renderers: &[&dyn Renderer]) -> BTreeMap<String, String> {
+    let mut inputs: BTreeMap<String, String> =
+        report.inputs.iter().map(|f| (f.path.clone(), archive::sha256(&f.bytes))).collect();
+    inputs.insert(report.template.name.clone(), archive::sha256(report.template.text.as_bytes()));
+    inputs.insert(report.catalog_source.name.clone(), archive::sha256(report.catalog_source.text.as_bytes()));
     if let Some(bytes) = &ws.config_bytes {
         inputs.insert(CONFIG_FILE.to_string(), archive::sha256(bytes));
     }
@@ -221,21 +187,27 @@ pub fn manifest(report: &Report, inputs: BTreeMap<String, String>, outputs: &[Ou
         tool: format!("zongjie {}", env!("CARGO_PKG_VERSION")),
         period: report.period.to_string(),
         inputs,
-        outputs: outputs
-            .iter()
-            .map(|o| (o.name.clone(), archive::sha256(&o.bytes)))
-            .collect(),
+        outputs: outputs.iter().map(|o| (o.name.clone(), archive::sha256(&o.bytes))).collect(),
     }
 }
 
-/// Checks, renders and writes one period's report into `out_root/<period>/`.
+/// Checks, renders and writes one period's report into `out_root/<period>/`; with
+/// `with_figures`, the Markdown ends with an appendix listing every figure and its source.
 pub fn build_period(
     ws: &Workspace,
     period: Period,
     renderers: &[&dyn Renderer],
     out_root: &Path,
+    with_figures: bool,
 ) -> Result<Written> {
-    let report = prepare(ws, period)?;
+    let mut report = prepare(ws, period)?;
+    if with_figures {
+        let rows = crate::review::rows(&report);
+        report.document.appendix = vec![
+            crate::document::Block::Heading { level: crate::document::Level::Part, text: "附：数据来源".into() },
+            crate::review::to_markdown_table(&rows),
+        ];
+    }
     let outputs = render(&report, renderers)?;
     let manifest = manifest(&report, input_hashes(ws, &report, renderers), &outputs);
     archive::write_report(&out_root.join(period.to_string()), &outputs, &manifest)
@@ -256,16 +228,9 @@ pub fn verify_period(
     let wanted: Vec<&dyn Renderer> = renderers
         .iter()
         .copied()
-        .filter(|r| {
-            recorded
-                .outputs
-                .keys()
-                .any(|name| name.ends_with(&format!(".{}", r.extension())))
-        })
+        .filter(|r| recorded.outputs.keys().any(|name| name.ends_with(&format!(".{}", r.extension()))))
         .collect();
-    match prepare(ws, period)
-        .and_then(|report| render(&report, &wanted).map(|outputs| (report, outputs)))
-    {
+    match prepare(ws, period).and_then(|report| render(&report, &wanted).map(|outputs| (report, outputs))) {
         Ok((report, outputs)) => {
             let inputs = input_hashes(ws, &report, &wanted);
             Ok(archive::compare(&dir, &recorded, &inputs, &outputs))
@@ -274,9 +239,7 @@ pub fn verify_period(
             // The data no longer builds: still say which recorded files changed on disk.
             let mut current = recorded.inputs.clone();
             for (path, hash) in current.iter_mut().filter(|(p, _)| !p.starts_with('<')) {
-                *hash = std::fs::read(ws.root.join(path))
-                    .map(|b| archive::sha256(&b))
-                    .unwrap_or_default();
+                *hash = std::fs::read(ws.root.join(path)).map(|b| archive::sha256(&b)).unwrap_or_default();
             }
             let mut findings = archive::compare(&dir, &recorded, &current, &[]);
             findings.retain(|f| !matches!(f, archive::Finding::RebuildDiffers(_)));

@@ -51,7 +51,10 @@ impl FigureObject {
         };
         match (figure, period) {
             (Some(f), _) => Ok(f),
-            (None, Some(p)) => Err(format!("{}: the data of {p} has no valid value for it, so there is nothing to compare with", self.figure.name)),
+            (None, Some(p)) => Err(format!(
+                "{}: the data of {p} has no valid value for it, so there is nothing to compare with",
+                self.figure.name
+            )),
             (None, None) => Err(format!("{}: there is no data/{want} to compare with", self.figure.name)),
         }
     }
@@ -76,20 +79,12 @@ impl Object for FigureObject {
 }
 
 fn figure_of(value: &Value) -> Result<&Figure, minijinja::Error> {
-    value
-        .downcast_object_ref::<FigureObject>()
-        .map(|o| o.figure.as_ref())
-        .ok_or_else(|| {
-            minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("{value} is not a figure from the data"),
-            )
-        })
+    value.downcast_object_ref::<FigureObject>().map(|o| o.figure.as_ref()).ok_or_else(|| {
+        minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a figure from the data"))
+    })
 }
 
-fn money_filter(
-    unit: &'static str,
-) -> impl Fn(Value, Option<u32>) -> Result<String, minijinja::Error> {
+fn money_filter(unit: &'static str) -> impl Fn(Value, Option<u32>) -> Result<String, minijinja::Error> {
     move |value: Value, decimals: Option<u32>| {
         let f = figure_of(&value)?;
         match (&f.value, f.decl.kind) {
@@ -99,10 +94,7 @@ fn money_filter(
             )),
             _ => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
-                format!(
-                    "{unit} takes an amount of money, but {} is not money",
-                    f.name
-                ),
+                format!("{unit} takes an amount of money, but {} is not money", f.name),
             )),
         }
     }
@@ -111,19 +103,15 @@ fn money_filter(
 fn fixed(value: Value, decimals: u32) -> Result<String, minijinja::Error> {
     let f = figure_of(&value)?;
     match (&f.value, f.decl.kind) {
-        (FigureValue::Decimal(d), Kind::Money) => Ok(figures::format_decimal(
-            figures::money_in(*d, f.decl.display_unit()),
-            Some(decimals),
-        )),
-        (v, _) => v
-            .as_decimal()
-            .map(|d| figures::format_decimal(d, Some(decimals)))
-            .ok_or_else(|| {
-                minijinja::Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("fixed takes a number, but {} is not one", f.name),
-                )
-            }),
+        (FigureValue::Decimal(d), Kind::Money) => {
+            Ok(figures::format_decimal(figures::money_in(*d, f.decl.display_unit()), Some(decimals)))
+        }
+        (v, _) => v.as_decimal().map(|d| figures::format_decimal(d, Some(decimals))).ok_or_else(|| {
+            minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("fixed takes a number, but {} is not one", f.name),
+            )
+        }),
     }
 }
 
@@ -131,19 +119,12 @@ fn whole_number(value: &Value) -> Result<u64, minijinja::Error> {
     if let Some(f) = value.downcast_object_ref::<FigureObject>() {
         if let FigureValue::Whole(n) = f.figure.value {
             return u64::try_from(n).map_err(|_| {
-                minijinja::Error::new(
-                    ErrorKind::InvalidOperation,
-                    "a negative number has no Chinese ordinal",
-                )
+                minijinja::Error::new(ErrorKind::InvalidOperation, "a negative number has no Chinese ordinal")
             });
         }
     }
-    u64::try_from(value.clone()).map_err(|_| {
-        minijinja::Error::new(
-            ErrorKind::InvalidOperation,
-            format!("{value} is not a whole number"),
-        )
-    })
+    u64::try_from(value.clone())
+        .map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a whole number")))
 }
 
 /// Builds the environment with the report filters. The date style is the period's.
@@ -161,50 +142,31 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.set_formatter(|out, _state, value| {
         let text = value.to_string();
         let escaped = escape_markdown(&text);
-        out.write_str(&escaped)
-            .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
+        out.write_str(&escaped).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     env.add_filter("万元", money_filter("万元"));
     env.add_filter("元", money_filter("元"));
     env.add_filter("fixed", fixed);
-    env.add_filter("序号", |v: Value| {
-        whole_number(&v).map(figures::chinese_number)
+    env.add_filter("序号", |v: Value| whole_number(&v).map(figures::chinese_number));
+    env.add_filter("中文数字", |v: Value| whole_number(&v).map(figures::chinese_number));
+    env.add_filter("同比", |v: Value, fallback: Option<String>| compare(&v, Against::LastYear, false, fallback));
+    env.add_filter("环比", |v: Value, fallback: Option<String>| compare(&v, Against::Previous, false, fallback));
+    env.add_filter("同比增减", |v: Value, fallback: Option<String>| compare(&v, Against::LastYear, true, fallback));
+    env.add_filter("环比增减", |v: Value, fallback: Option<String>| compare(&v, Against::Previous, true, fallback));
+    env.add_filter("完成率", |v: Value, target: Value, decimals: Option<u32>| -> Result<String, minijinja::Error> {
+        figures::completion(figure_of(&v)?, figure_of(&target)?, decimals.unwrap_or(0))
+            .map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why))
     });
-    env.add_filter("中文数字", |v: Value| {
-        whole_number(&v).map(figures::chinese_number)
+    env.add_filter("日期", move |v: Value| -> Result<String, minijinja::Error> {
+        let f = figure_of(&v)?;
+        match f.value {
+            FigureValue::Date(d) => Ok(figures::format_date(d, date_style)),
+            _ => Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("日期 takes a date, but {} is not one", f.name),
+            )),
+        }
     });
-    env.add_filter("同比", |v: Value, fallback: Option<String>| {
-        compare(&v, Against::LastYear, false, fallback)
-    });
-    env.add_filter("环比", |v: Value, fallback: Option<String>| {
-        compare(&v, Against::Previous, false, fallback)
-    });
-    env.add_filter("同比增减", |v: Value, fallback: Option<String>| {
-        compare(&v, Against::LastYear, true, fallback)
-    });
-    env.add_filter("环比增减", |v: Value, fallback: Option<String>| {
-        compare(&v, Against::Previous, true, fallback)
-    });
-    env.add_filter(
-        "完成率",
-        |v: Value, target: Value, decimals: Option<u32>| -> Result<String, minijinja::Error> {
-            figures::completion(figure_of(&v)?, figure_of(&target)?, decimals.unwrap_or(0))
-                .map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why))
-        },
-    );
-    env.add_filter(
-        "日期",
-        move |v: Value| -> Result<String, minijinja::Error> {
-            let f = figure_of(&v)?;
-            match f.value {
-                FigureValue::Date(d) => Ok(figures::format_date(d, date_style)),
-                _ => Err(minijinja::Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("日期 takes a date, but {} is not one", f.name),
-                )),
-            }
-        },
-    );
     env
 }
 
@@ -217,16 +179,18 @@ fn compare(
     fallback: Option<String>,
 ) -> Result<String, minijinja::Error> {
     let object = value.downcast_object_ref::<FigureObject>().ok_or_else(|| {
-        minijinja::Error::new(
-            ErrorKind::InvalidOperation,
-            format!("{value} is not a figure from the data"),
-        )
+        minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a figure from the data"))
     })?;
     let earlier = match object.earlier(against) {
         Ok(f) => f,
         Err(why) => {
             return fallback.ok_or_else(|| {
-                minijinja::Error::new(ErrorKind::InvalidOperation, format!("{why}; add that data, or give the text to print instead, e.g. | 同比(\"（上年无可比数据）\")"))
+                minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!(
+                        "{why}; add that data, or give the text to print instead, e.g. | 同比(\"（上年无可比数据）\")"
+                    ),
+                )
             })
         }
     };
@@ -242,10 +206,7 @@ fn compare(
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
             out.push('\\');
         }
         out.push(c);
@@ -254,84 +215,73 @@ pub fn escape_markdown(text: &str) -> String {
 }
 
 /// The names a template may use besides figures: `period` and minijinja's own functions.
-const GLOBALS: [&str; 8] = [
-    "period",
-    "range",
-    "dict",
-    "namespace",
-    "debug",
-    "lipsum",
-    "cycler",
-    "joiner",
-];
+const GLOBALS: [&str; 8] = ["period", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner"];
 
-/// Checks that every name the template uses is a declared figure that the data gives.
+/// Checks that every name the template uses is a declared figure that the data gives; returns
+/// the figures it uses, sorted, with the problems.
 pub fn precheck(
     template: &TemplateSource,
     catalog: &Catalog,
     in_data: impl Fn(&str) -> bool,
     data_dir: &str,
-) -> Vec<Problem> {
+) -> (Vec<String>, Vec<Problem>) {
     let env = environment(DateStyle::Arabic);
     let tmpl = match env.template_from_named_str(&template.name, &template.text) {
         Ok(t) => t,
-        Err(e) => return vec![template_problem(&e, template)],
+        Err(e) => return (Vec::new(), vec![template_problem(&e, template)]),
     };
+    let mut figures_used = std::collections::BTreeSet::new();
     let mut used: Vec<String> = tmpl.undeclared_variables(true).into_iter().collect();
     used.sort();
     let mut problems = Vec::new();
     for name in used {
-        if GLOBALS
-            .iter()
-            .any(|g| name == *g || name.starts_with(&format!("{g}.")))
-        {
+        if GLOBALS.iter().any(|g| name == *g || name.starts_with(&format!("{g}."))) {
             continue;
         }
         let source = Source::new(&template.name, line_of(&template.text, &name));
         // `低保.户数.source` is the figure `低保.户数`; `低保` alone is the group.
-        let figure = catalog
-            .figures
-            .keys()
-            .find(|f| name == **f || name.starts_with(&format!("{f}.")))
-            .cloned();
-        let is_group = catalog
-            .figures
-            .keys()
-            .any(|f| f.starts_with(&format!("{name}.")));
+        let figure = catalog.figures.keys().find(|f| name == **f || name.starts_with(&format!("{f}."))).cloned();
+        let is_group = catalog.figures.keys().any(|f| f.starts_with(&format!("{name}.")));
         match figure {
             Some(f) if !in_data(&f) => problems.push(
                 Problem::at(
                     source,
-                    format!("the template uses this figure but no file in {data_dir} gives it (declared at {})", catalog.figures[&f].source),
+                    format!(
+                        "the template uses this figure but no file in {data_dir} gives it (declared at {})",
+                        catalog.figures[&f].source
+                    ),
                 )
                 .figure(f),
             ),
-            Some(_) => {}
-            None if is_group => {}
+            Some(f) => {
+                figures_used.insert(f);
+            }
+            None if is_group => {
+                let prefix = format!("{name}.");
+                figures_used.extend(catalog.figures.keys().filter(|f| f.starts_with(&prefix)).cloned());
+            }
             None => problems.push(
-                Problem::at(source, format!("the template uses this name, but the catalog ({}) does not declare it", catalog.file))
-                    .figure(name),
+                Problem::at(
+                    source,
+                    format!("the template uses this name, but the catalog ({}) does not declare it", catalog.file),
+                )
+                .figure(name),
             ),
         }
     }
-    problems
+    (figures_used.into_iter().collect(), problems)
 }
 
 /// 1-based line of the first use of `name` in the template text (0 if not found literally).
 fn line_of(text: &str, name: &str) -> u64 {
-    text.lines()
-        .position(|l| l.contains(name))
-        .map(|i| i as u64 + 1)
-        .unwrap_or(0)
+    text.lines().position(|l| l.contains(name)).map(|i| i as u64 + 1).unwrap_or(0)
 }
 
 /// Turns a minijinja error into a problem at template:line.
 fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem {
     let line = e.line().unwrap_or(0) as u64;
     let detail = match (e.kind(), e.detail()) {
-        (ErrorKind::OutOfFuel, _) => {
-            "the template does too much work (an endless loop?) and was stopped".to_string()
-        }
+        (ErrorKind::OutOfFuel, _) => "the template does too much work (an endless loop?) and was stopped".to_string(),
         (_, Some(detail)) => format!("{}: {detail}", e.kind()),
         (_, None) => e.kind().to_string(),
     };
@@ -367,10 +317,7 @@ pub fn context(figures: &Figures) -> Value {
         let parts: Vec<&str> = name.split('.').collect();
         let mut cur = &mut root;
         for part in &parts[..parts.len() - 1] {
-            let node = cur
-                .0
-                .entry(part.to_string())
-                .or_insert_with(|| Node::Branch(Tree::default()));
+            let node = cur.0.entry(part.to_string()).or_insert_with(|| Node::Branch(Tree::default()));
             cur = match node {
                 Node::Branch(t) => t,
                 // The catalog rejects a name that is both a figure and a group.
@@ -378,10 +325,7 @@ pub fn context(figures: &Figures) -> Value {
             };
         }
         let counterpart = |set: &Option<Arc<Figures>>| {
-            (
-                set.as_ref().and_then(|s| s.by_name.get(name).cloned()),
-                set.as_ref().map(|s| s.period),
-            )
+            (set.as_ref().and_then(|s| s.by_name.get(name).cloned()), set.as_ref().map(|s| s.period))
         };
         let object = FigureObject {
             figure: figure.clone(),
@@ -389,10 +333,7 @@ pub fn context(figures: &Figures) -> Value {
             previous: counterpart(&figures.previous),
             period: figures.period,
         };
-        cur.0.insert(
-            parts[parts.len() - 1].to_string(),
-            Node::Leaf(Value::from_object(object)),
-        );
+        cur.0.insert(parts[parts.len() - 1].to_string(), Node::Leaf(Value::from_object(object)));
     }
     let p = figures.period;
     let (first, last) = p.months();
@@ -406,26 +347,15 @@ pub fn context(figures: &Figures) -> Value {
     ]);
     root.0.insert(
         "period".into(),
-        Node::Leaf(Value::from_object(
-            period
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect::<BTreeMap<_, _>>(),
-        )),
+        Node::Leaf(Value::from_object(period.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())),
     );
     into_value(root)
 }
 
 /// Renders the template to Markdown.
-pub fn render(
-    template: &TemplateSource,
-    figures: &Figures,
-    date_style: DateStyle,
-) -> Result<String, Problem> {
+pub fn render(template: &TemplateSource, figures: &Figures, date_style: DateStyle) -> Result<String, Problem> {
     let env = environment(date_style);
-    let tmpl = env
-        .template_from_named_str(&template.name, &template.text)
-        .map_err(|e| template_problem(&e, template))?;
-    tmpl.render(context(figures))
-        .map_err(|e| template_problem(&e, template))
+    let tmpl =
+        env.template_from_named_str(&template.name, &template.text).map_err(|e| template_problem(&e, template))?;
+    tmpl.render(context(figures)).map_err(|e| template_problem(&e, template))
 }

@@ -72,11 +72,8 @@ impl Workspace {
         let (config, config_bytes) = if config_path.is_file() {
             let bytes = std::fs::read(&config_path).map_err(|e| Error::io(CONFIG_FILE, e))?;
             let text = data::decode_utf8(&bytes, CONFIG_FILE)?;
-            let config: Config = if text.trim().is_empty() {
-                Config::default()
-            } else {
-                crate::yaml::parse(&text, CONFIG_FILE)?
-            };
+            let config: Config =
+                if text.trim().is_empty() { Config::default() } else { crate::yaml::parse(&text, CONFIG_FILE)? };
             (config, Some(bytes))
         } else {
             (Config::default(), None)
@@ -85,7 +82,10 @@ impl Workspace {
         if !data_dir.is_dir() {
             return Err(Problem::at(
                 Source::file("data"),
-                format!("no data folder in {}; is this a zongjie workspace? (zongjie init DIR makes one)", root.display()),
+                format!(
+                    "no data folder in {}; is this a zongjie workspace? (zongjie init DIR makes one)",
+                    root.display()
+                ),
             )
             .into());
         }
@@ -121,12 +121,7 @@ impl Workspace {
         if !problems.is_empty() {
             return Err(Error::Input(problems));
         }
-        Ok(Workspace {
-            root: root.to_path_buf(),
-            config,
-            config_bytes,
-            periods,
-        })
+        Ok(Workspace { root: root.to_path_buf(), config, config_bytes, periods })
     }
 
     /// All periods with data, oldest first.
@@ -141,42 +136,28 @@ impl Workspace {
 
     /// The folder (workspace-relative) holding a period's data.
     pub fn period_dir(&self, period: Period) -> Result<&str> {
-        self.periods
-            .get(&period)
-            .map(String::as_str)
-            .ok_or_else(|| {
-                let have: Vec<String> = self.all_periods().iter().map(|p| p.to_string()).collect();
-                Problem::at(
-                    Source::file(format!("data/{period}")),
-                    format!(
-                        "there is no data for {period}; periods with data: {}",
-                        if have.is_empty() {
-                            "none".into()
-                        } else {
-                            have.join(", ")
-                        }
-                    ),
-                )
-                .into()
-            })
+        self.periods.get(&period).map(String::as_str).ok_or_else(|| {
+            let have: Vec<String> = self.all_periods().iter().map(|p| p.to_string()).collect();
+            Problem::at(
+                Source::file(format!("data/{period}")),
+                format!(
+                    "there is no data for {period}; periods with data: {}",
+                    if have.is_empty() { "none".into() } else { have.join(", ") }
+                ),
+            )
+            .into()
+        })
     }
 
     /// The date style a period's report uses.
     pub fn date_style(&self, period: Period) -> DateStyle {
-        self.config
-            .period_date_style
-            .get(&period.to_string())
-            .copied()
-            .unwrap_or(self.config.date_style)
+        self.config.period_date_style.get(&period.to_string()).copied().unwrap_or(self.config.date_style)
     }
 
     /// The template and catalog that apply to a period: the period folder's own `report.md.j2`
     /// (with its own `catalog.yaml`, or else the workspace's), else the workspace's template
     /// folder from the config, else the bundled template.
-    pub fn template_for(
-        &self,
-        period: Period,
-    ) -> Result<(TemplateSource, TemplateSource, Catalog)> {
+    pub fn template_for(&self, period: Period) -> Result<(TemplateSource, TemplateSource, Catalog)> {
         let dir = self.period_dir(period)?;
         let (default_template, default_catalog) = match &self.config.template {
             Some(folder) => {
@@ -187,39 +168,23 @@ impl Workspace {
                 )
             }
             None => (
-                TemplateSource {
-                    name: format!("{}/{TEMPLATE_FILE}", bundled::DIR),
-                    text: bundled::TEMPLATE.into(),
-                },
-                TemplateSource {
-                    name: format!("{}/{CATALOG_FILE}", bundled::DIR),
-                    text: bundled::CATALOG.into(),
-                },
+                TemplateSource { name: format!("{}/{TEMPLATE_FILE}", bundled::DIR), text: bundled::TEMPLATE.into() },
+                TemplateSource { name: format!("{}/{CATALOG_FILE}", bundled::DIR), text: bundled::CATALOG.into() },
             ),
         };
         let own_template = format!("{dir}/{TEMPLATE_FILE}");
         let own_catalog = format!("{dir}/{CATALOG_FILE}");
-        let template = if self.root.join(&own_template).is_file() {
-            self.read_text(&own_template)?
-        } else {
-            default_template
-        };
-        let catalog_source = if self.root.join(&own_catalog).is_file() {
-            self.read_text(&own_catalog)?
-        } else {
-            default_catalog
-        };
-        let catalog =
-            Catalog::parse(&catalog_source.text, &catalog_source.name).map_err(Error::Input)?;
+        let template =
+            if self.root.join(&own_template).is_file() { self.read_text(&own_template)? } else { default_template };
+        let catalog_source =
+            if self.root.join(&own_catalog).is_file() { self.read_text(&own_catalog)? } else { default_catalog };
+        let catalog = Catalog::parse(&catalog_source.text, &catalog_source.name).map_err(Error::Input)?;
         Ok((template, catalog_source, catalog))
     }
 
     /// Reads a workspace file as UTF-8 text, naming it on failure.
     pub fn read_text(&self, rel: &str) -> Result<TemplateSource> {
         let bytes = std::fs::read(self.root.join(rel)).map_err(|e| Error::io(rel, e))?;
-        Ok(TemplateSource {
-            name: rel.to_string(),
-            text: data::decode_utf8(&bytes, rel)?,
-        })
+        Ok(TemplateSource { name: rel.to_string(), text: data::decode_utf8(&bytes, rel)? })
     }
 }

@@ -73,52 +73,28 @@ impl<'de> Visitor<'de> for NodeVisitor {
         f.write_str("a YAML value")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Scalar {
-            text: v.to_string(),
-            literal: false,
-        })
+        Ok(Node::Scalar { text: v.to_string(), literal: false })
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Scalar {
-            text: v,
-            literal: false,
-        })
+        Ok(Node::Scalar { text: v, literal: false })
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Scalar {
-            text: v.to_string(),
-            literal: true,
-        })
+        Ok(Node::Scalar { text: v.to_string(), literal: true })
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Scalar {
-            text: v.to_string(),
-            literal: true,
-        })
+        Ok(Node::Scalar { text: v.to_string(), literal: true })
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Scalar {
-            text: v.to_string(),
-            literal: true,
-        })
+        Ok(Node::Scalar { text: v.to_string(), literal: true })
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
-        Ok(Node::Scalar {
-            text: v.to_string(),
-            literal: true,
-        })
+        Ok(Node::Scalar { text: v.to_string(), literal: true })
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        Ok(Node::Scalar {
-            text: v.to_string(),
-            literal: true,
-        })
+        Ok(Node::Scalar { text: v.to_string(), literal: true })
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Scalar {
-            text: v.to_string(),
-            literal: true,
-        })
+        Ok(Node::Scalar { text: v.to_string(), literal: true })
     }
     fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
         Ok(Node::Null)
@@ -147,10 +123,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
 pub fn restore_literals(node: &mut Spanned<Node>, source: &str) {
     let span = node.referenced.span();
     match &mut node.value {
-        Node::Scalar {
-            text,
-            literal: true,
-        } => {
+        Node::Scalar { text, literal: true } => {
             if let (Some(start), Some(len)) = (span.byte_offset(), span.byte_len()) {
                 let (start, len) = (start as usize, len as usize);
                 if let Some(raw) = source.get(start..start + len) {
@@ -186,14 +159,8 @@ mod tests {
     fn leaf(node: &Spanned<Node>, path: &[&str]) -> (String, u64) {
         let mut cur = node;
         for key in path {
-            let Node::Map(entries) = &cur.value else {
-                panic!("not a map")
-            };
-            cur = &entries
-                .iter()
-                .find(|(k, _)| k.value == *key)
-                .expect("key")
-                .1;
+            let Node::Map(entries) = &cur.value else { panic!("not a map") };
+            cur = &entries.iter().find(|(k, _)| k.value == *key).expect("key").1;
         }
         match &cur.value {
             Node::Scalar { text, .. } => (text.clone(), cur.referenced.line()),
@@ -206,15 +173,9 @@ mod tests {
         let src = "低保:\n  户数: 12345\n  金额: 4567.890123万元\n  比例: 0.10\n  大: 12345678901234567890.123456789\n";
         let tree = parse_tree(src, "a.yaml").unwrap();
         assert_eq!(leaf(&tree, &["低保", "户数"]), ("12345".into(), 2));
-        assert_eq!(
-            leaf(&tree, &["低保", "金额"]),
-            ("4567.890123万元".into(), 3)
-        );
+        assert_eq!(leaf(&tree, &["低保", "金额"]), ("4567.890123万元".into(), 3));
         assert_eq!(leaf(&tree, &["低保", "比例"]), ("0.10".into(), 4));
-        assert_eq!(
-            leaf(&tree, &["低保", "大"]).0,
-            "12345678901234567890.123456789"
-        );
+        assert_eq!(leaf(&tree, &["低保", "大"]).0, "12345678901234567890.123456789");
     }
 
     #[test]

@@ -29,16 +29,9 @@ fn build_all_in_two_folders_with_other_time_zone_and_locale_gives_identical_byte
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let (sa, sb) = (
-        snapshot(&a.path().join("output")),
-        snapshot(&b.path().join("output")),
-    );
+    let (sa, sb) = (snapshot(&a.path().join("output")), snapshot(&b.path().join("output")));
     let names: Vec<&str> = sa.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names.len(),
-        9,
-        "md, pdf and manifest for each of three periods: {names:?}"
-    );
+    assert_eq!(names.len(), 9, "md, pdf and manifest for each of three periods: {names:?}");
     assert!(names.contains(&"2022H1/manifest.json"));
     assert_eq!(sa, sb);
 }
@@ -50,17 +43,11 @@ fn the_manifest_records_every_input_and_output() {
     let dir = ws.path().join("output/2024H1");
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(
-        manifest["tool"],
-        format!("zongjie {}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(manifest["tool"], format!("zongjie {}", env!("CARGO_PKG_VERSION")));
     assert_eq!(manifest["period"], "2024H1");
     let inputs = manifest["inputs"].as_object().unwrap();
     for name in std::fs::read_dir(ws.path().join("data/2024H1")).unwrap() {
-        let rel = format!(
-            "data/2024H1/{}",
-            name.unwrap().file_name().to_string_lossy()
-        );
+        let rel = format!("data/2024H1/{}", name.unwrap().file_name().to_string_lossy());
         let bytes = std::fs::read(ws.path().join(&rel)).unwrap();
         assert_eq!(inputs[&rel], zongjie::archive::sha256(&bytes), "{rel}");
     }
@@ -73,17 +60,11 @@ fn the_manifest_records_every_input_and_output() {
         assert!(inputs.contains_key(key), "{key} missing from {inputs:?}");
     }
     let font = std::fs::read(repo().join("fonts/fandol/FandolFang-Regular.otf")).unwrap();
-    assert_eq!(
-        inputs["<bundled>/fonts/FandolFang-Regular.otf"],
-        zongjie::archive::sha256(&font)
-    );
+    assert_eq!(inputs["<bundled>/fonts/FandolFang-Regular.otf"], zongjie::archive::sha256(&font));
     let outputs = manifest["outputs"].as_object().unwrap();
     for ext in ["md", "pdf"] {
         let name = format!("{TITLE}.{ext}");
-        assert_eq!(
-            outputs[&name],
-            zongjie::archive::sha256(&std::fs::read(dir.join(&name)).unwrap())
-        );
+        assert_eq!(outputs[&name], zongjie::archive::sha256(&std::fs::read(dir.join(&name)).unwrap()));
     }
     assert!(
         !String::from_utf8(std::fs::read(dir.join("manifest.json")).unwrap())
@@ -98,10 +79,7 @@ fn verify_passes_then_names_the_edited_data_file_and_the_altered_output() {
     let ws = sample_workspace();
     assert!(zongjie(ws.path(), &["build", "--all"]).status.success());
     let out = zongjie(ws.path(), &["verify", "--all"]);
-    assert_eq!(
-        stdout(&out),
-        "2022H1: unchanged\n2023H1: unchanged\n2024H1: unchanged\n"
-    );
+    assert_eq!(stdout(&out), "2022H1: unchanged\n2023H1: unchanged\n2024H1: unchanged\n");
     assert!(out.status.success());
 
     let data = ws.path().join("data/2023H1/社会救助.yaml");
@@ -146,13 +124,7 @@ fn rebuilding_after_a_correction_keeps_the_earlier_report_as_a_version() {
     assert!(!dir.join("versions").exists());
     // A data correction: the earlier report is kept in versions/1, byte for byte.
     let data = ws.path().join("data/2024H1/社会救助.yaml");
-    std::fs::write(
-        &data,
-        std::fs::read_to_string(&data)
-            .unwrap()
-            .replace("户数: 11900", "户数: 11902"),
-    )
-    .unwrap();
+    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("户数: 11900", "户数: 11902")).unwrap();
     let out = zongjie(ws.path(), &["build"]);
     assert!(out.status.success());
     assert_eq!(
@@ -165,30 +137,18 @@ fn rebuilding_after_a_correction_keeps_the_earlier_report_as_a_version() {
     let md = dir.join(format!("{TITLE}.md"));
     std::fs::write(&md, "秘书改过的稿子\n").unwrap();
     assert!(zongjie(ws.path(), &["build"]).status.success());
-    assert_eq!(
-        std::fs::read_to_string(dir.join(format!("versions/2/{TITLE}.md"))).unwrap(),
-        "秘书改过的稿子\n"
-    );
+    assert_eq!(std::fs::read_to_string(dir.join(format!("versions/2/{TITLE}.md"))).unwrap(), "秘书改过的稿子\n");
 }
 
 #[test]
 fn one_failing_period_does_not_stop_the_others() {
     let ws = sample_workspace();
     let data = ws.path().join("data/2023H1/社会救助.yaml");
-    std::fs::write(
-        &data,
-        std::fs::read_to_string(&data)
-            .unwrap()
-            .replacen("户数: ", "户数: -", 1),
-    )
-    .unwrap();
+    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replacen("户数: ", "户数: -", 1)).unwrap();
     let out = zongjie(ws.path(), &["build", "--all"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(
-        err.contains("error: data/2023H1/社会救助.yaml:3: 低保.户数: '-"),
-        "{err}"
-    );
+    assert!(err.contains("error: data/2023H1/社会救助.yaml:3: 低保.户数: '-"), "{err}");
     assert!(err.ends_with("1 of 3 periods failed: 2023H1\n"), "{err}");
     assert!(ws.path().join("output/2022H1/manifest.json").exists());
     assert!(ws.path().join("output/2024H1/manifest.json").exists());
@@ -198,12 +158,10 @@ fn one_failing_period_does_not_stop_the_others() {
 #[test]
 fn a_period_may_use_the_1999_date_style() {
     let ws = sample_workspace();
-    let config = std::fs::read_to_string(ws.path().join("zongjie.yaml")).unwrap()
-        + "period_date_style:\n  2022H1: \"1999\"\n";
+    let config =
+        std::fs::read_to_string(ws.path().join("zongjie.yaml")).unwrap() + "period_date_style:\n  2022H1: \"1999\"\n";
     std::fs::write(ws.path().join("zongjie.yaml"), config).unwrap();
-    assert!(zongjie(ws.path(), &["build", "--all", "--format", "md"])
-        .status
-        .success());
+    assert!(zongjie(ws.path(), &["build", "--all", "--format", "md"]).status.success());
     assert!(markdown(ws.path(), "2022H1").ends_with("梧桐县民政局\n\n二〇二二年七月六日\n:::\n"));
     assert!(markdown(ws.path(), "2024H1").ends_with("梧桐县民政局\n\n2024年7月5日\n:::\n"));
 }
@@ -212,10 +170,7 @@ fn a_period_may_use_the_1999_date_style() {
 fn many_periods(root: &Path, count: i32) {
     std::fs::remove_dir_all(root.join("data")).unwrap();
     for year in 2025 - count..2025 {
-        copy_tree(
-            &repo().join("data/2024H1"),
-            &root.join(format!("data/{year}H1")),
-        );
+        copy_tree(&repo().join("data/2024H1"), &root.join(format!("data/{year}H1")));
     }
 }
 
@@ -229,21 +184,13 @@ fn a_build_killed_part_way_leaves_every_file_whole() {
     let change = |root: &Path| {
         for entry in std::fs::read_dir(root.join("data")).unwrap() {
             let f = entry.unwrap().path().join("社会救助.yaml");
-            std::fs::write(
-                &f,
-                std::fs::read_to_string(&f)
-                    .unwrap()
-                    .replace("户数: 11900", "户数: 11903"),
-            )
-            .unwrap();
+            std::fs::write(&f, std::fs::read_to_string(&f).unwrap().replace("户数: 11900", "户数: 11903")).unwrap();
         }
     };
     let reference = sample_workspace();
     many_periods(reference.path(), 12);
     change(reference.path());
-    assert!(zongjie(reference.path(), &["build", "--all"])
-        .status
-        .success());
+    assert!(zongjie(reference.path(), &["build", "--all"]).status.success());
     let new = snapshot(&reference.path().join("output"));
 
     change(ws.path());
@@ -257,9 +204,7 @@ fn a_build_killed_part_way_leaves_every_file_whole() {
     // Kill once the first period is done, while others are being written.
     let mut first = String::new();
     use std::io::BufRead;
-    std::io::BufReader::new(child.stderr.as_mut().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    std::io::BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut first).unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
     let after = snapshot(&ws.path().join("output"));
@@ -270,20 +215,13 @@ fn a_build_killed_part_way_leaves_every_file_whole() {
         }
         let was = old.iter().find(|(n, _)| n == name).map(|(_, b)| b);
         let now = new.iter().find(|(n, _)| n == name).map(|(_, b)| b);
-        assert!(
-            Some(bytes) == was || Some(bytes) == now,
-            "{name} is neither the earlier nor the new file"
-        );
+        assert!(Some(bytes) == was || Some(bytes) == now, "{name} is neither the earlier nor the new file");
         replaced += usize::from(Some(bytes) == now && Some(bytes) != was);
     }
     for (name, _) in &old {
         assert!(after.iter().any(|(n, _)| n == name), "{name} disappeared");
     }
-    assert!(
-        replaced > 0 && replaced < new.len(),
-        "the kill came part way: {replaced} of {} files new",
-        new.len()
-    );
+    assert!(replaced > 0 && replaced < new.len(), "the kill came part way: {replaced} of {} files new", new.len());
     // The next build completes the work and verify agrees.
     assert!(zongjie(ws.path(), &["build", "--all"]).status.success());
     assert!(zongjie(ws.path(), &["verify", "--all"]).status.success());

@@ -22,11 +22,7 @@ fn build_after(file: &str, edit: impl Fn(&str) -> String) -> String {
     let out = zongjie(ws.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     assert!(out.stdout.is_empty(), "nothing is reported as written");
-    assert_eq!(
-        snapshot(&ws.path().join("output")),
-        before,
-        "the earlier output must stay intact"
-    );
+    assert_eq!(snapshot(&ws.path().join("output")), before, "the earlier output must stay intact");
     // check finds the same problems and writes nothing either
     let check = zongjie(ws.path(), &["check"]);
     assert_eq!(check.status.code(), Some(1));
@@ -120,10 +116,7 @@ fn decimals_in_a_count() {
 
 #[test]
 fn an_empty_data_file() {
-    assert_eq!(
-        build_after(DATA, |_| "\n".to_string()),
-        "error: data/2024H1/救助.yaml: the file is empty\n"
-    );
+    assert_eq!(build_after(DATA, |_| "\n".to_string()), "error: data/2024H1/救助.yaml: the file is empty\n");
 }
 
 #[test]
@@ -144,7 +137,9 @@ fn a_gbk_file_is_refused_not_misread() {
 #[test]
 fn a_template_that_loops_forever_is_stopped() {
     assert_eq!(
-        build_after("tmpl/report.md.j2", |t| format!("{t}{{% for i in range(100000) %}}{{% for j in range(100000) %}}{{% endfor %}}{{% endfor %}}\n")),
+        build_after("tmpl/report.md.j2", |t| format!(
+            "{t}{{% for i in range(100000) %}}{{% for j in range(100000) %}}{{% endfor %}}{{% endfor %}}\n"
+        )),
         "error: tmpl/report.md.j2:14: the template does too much work (an endless loop?) and was stopped\n"
     );
 }
@@ -179,10 +174,7 @@ fn an_unwritable_output_folder_is_an_error_and_leaves_old_files() {
     let out = zongjie(ws.path(), &["build", "--out", blocker.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).starts_with(&format!(
-            "error: {}",
-            Path::new(&blocker).join("2024H1").display()
-        )),
+        stderr(&out).starts_with(&format!("error: {}", Path::new(&blocker).join("2024H1").display())),
         "{}",
         stderr(&out)
     );
@@ -194,22 +186,15 @@ fn usage_errors_exit_2_and_unknown_periods_exit_1() {
     let ws = workspace("mini");
     let out = zongjie(ws.path(), &["build", "2024H3"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains(
-        "'2024H3' is not a period: write 2024H1, 2024H2, 2024Q3, 2024, 2024-H1 or 2024年上半年"
-    ));
+    assert!(
+        stderr(&out).contains("'2024H3' is not a period: write 2024H1, 2024H2, 2024Q3, 2024, 2024-H1 or 2024年上半年")
+    );
     let out = zongjie(ws.path(), &["build", "2023H1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stderr(&out),
-        "error: data/2023H1: there is no data for 2023H1; periods with data: 2024H1\n"
-    );
+    assert_eq!(stderr(&out), "error: data/2023H1: there is no data for 2023H1; periods with data: 2024H1\n");
     let out = zongjie(ws.path(), &["build", "--root", "no-such-folder"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).starts_with("error: data: no data folder in no-such-folder"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).starts_with("error: data: no data folder in no-such-folder"), "{}", stderr(&out));
 }
 
 #[test]
@@ -239,14 +224,11 @@ fn a_template_may_state_its_fallback_for_a_missing_comparison() {
     let t = ws.path().join("tmpl/report.md.j2");
     std::fs::write(
         &t,
-        std::fs::read_to_string(&t).unwrap().replace(
-            "{{ 低保.人数 }}人，",
-            "{{ 低保.人数 }}人（{{ 低保.人数 | 同比(\"上年无可比数据\") }}），",
-        ),
+        std::fs::read_to_string(&t)
+            .unwrap()
+            .replace("{{ 低保.人数 }}人，", "{{ 低保.人数 }}人（{{ 低保.人数 | 同比(\"上年无可比数据\") }}），"),
     )
     .unwrap();
-    assert!(zongjie(ws.path(), &["build", "--format", "md"])
-        .status
-        .success());
+    assert!(zongjie(ws.path(), &["build", "--format", "md"]).status.success());
     assert!(markdown(ws.path(), "2024H1").contains("全县低保120户210人（上年无可比数据），"));
 }

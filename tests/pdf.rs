@@ -12,11 +12,7 @@ fn run(tool: &str, args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{tool} must be installed (.ci/run installs it): {e}"));
-    assert!(
-        out.status.success(),
-        "{tool} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{tool} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -45,11 +41,7 @@ fn sample_pdf() -> (tempfile::TempDir, PathBuf, String) {
 
 /// The report's text as a reader sees it: the Markdown without markup.
 fn markdown_text(md: &str) -> String {
-    no_space(
-        &zongjie::document::parse(md, "report.md")
-            .unwrap()
-            .plain_text(),
-    )
+    no_space(&zongjie::document::parse(md, "report.md").unwrap().plain_text())
 }
 
 const SAMPLE_PAGES: usize = 8;
@@ -70,14 +62,8 @@ fn poppler_and_mupdf_read_the_markdown_text_and_the_page_numbers() {
             text.chars().rev().take(10).collect::<String>()
         );
         poppler.push_str(text.strip_suffix(&number).unwrap());
-        let text = no_space(&run(
-            "mutool",
-            &["draw", "-q", "-F", "txt", "-o", "-", pdf, &n],
-        ));
-        mupdf.push_str(
-            text.strip_suffix(&number)
-                .unwrap_or_else(|| panic!("MuPDF: page {page} number")),
-        );
+        let text = no_space(&run("mutool", &["draw", "-q", "-F", "txt", "-o", "-", pdf, &n]));
+        mupdf.push_str(text.strip_suffix(&number).unwrap_or_else(|| panic!("MuPDF: page {page} number")));
     }
     let expected = markdown_text(&md);
     assert_eq!(poppler, expected);
@@ -89,18 +75,9 @@ fn a4_pages_embedded_subset_fonts_and_metadata() {
     let (_ws, pdf, _) = sample_pdf();
     let pdf = pdf.to_str().unwrap();
     let info = run("pdfinfo", &[pdf]);
-    assert!(
-        info.contains(&format!("Pages:           {SAMPLE_PAGES}\n")),
-        "{info}"
-    );
-    assert!(
-        info.contains("Page size:       595.276 x 841.89 pts (A4)"),
-        "{info}"
-    );
-    assert!(
-        info.contains("Title:           梧桐县民政局上半年工作总结和下半年工作安排\n"),
-        "{info}"
-    );
+    assert!(info.contains(&format!("Pages:           {SAMPLE_PAGES}\n")), "{info}");
+    assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
+    assert!(info.contains("Title:           梧桐县民政局上半年工作总结和下半年工作安排\n"), "{info}");
     assert!(info.contains("Author:          梧桐县民政局\n"), "{info}");
     assert!(
         info.contains("CreationDate:    Fri Jul  5 00:00:00 2024 UTC"),
@@ -108,25 +85,17 @@ fn a4_pages_embedded_subset_fonts_and_metadata() {
     );
     let meta = run("pdfinfo", &["-meta", pdf]);
     assert!(
-        meta.contains("<pdfaid:part>2</pdfaid:part>")
-            && meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        meta.contains("<pdfaid:part>2</pdfaid:part>") && meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
         "PDF/A-2b: {meta}"
     );
     assert!(meta.contains("zh-CN"), "language: {meta}");
     let fonts = run("pdffonts", &[pdf]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert_eq!(rows.len(), 5, "{fonts}");
-    for name in [
-        "FandolFang-Regular",
-        "FandolSong-Bold",
-        "FandolHei-Regular",
-        "FandolKai-Regular",
-        "FandolSong-Regular",
-    ] {
-        let row = rows
-            .iter()
-            .find(|r| r.contains(name))
-            .unwrap_or_else(|| panic!("{name} missing: {fonts}"));
+    for name in
+        ["FandolFang-Regular", "FandolSong-Bold", "FandolHei-Regular", "FandolKai-Regular", "FandolSong-Regular"]
+    {
+        let row = rows.iter().find(|r| r.contains(name)).unwrap_or_else(|| panic!("{name} missing: {fonts}"));
         let cols: Vec<&str> = row.split_whitespace().collect();
         // name type type encoding emb sub uni id gen
         assert_eq!(
@@ -134,12 +103,7 @@ fn a4_pages_embedded_subset_fonts_and_metadata() {
             &["yes", "yes", "yes"],
             "{name} embedded, subset, with ToUnicode: {row}"
         );
-        assert!(
-            cols[0]
-                .split_once('+')
-                .is_some_and(|(tag, _)| tag.len() == 6),
-            "subset tag on {row}"
-        );
+        assert!(cols[0].split_once('+').is_some_and(|(tag, _)| tag.len() == 6), "subset tag on {row}");
     }
 }
 
@@ -153,39 +117,25 @@ fn no_line_starts_or_ends_with_a_forbidden_mark_in_poppler_positions() {
             .split("<word ")
             .skip(1)
             .filter_map(|w| {
-                w.split_once('>')
-                    .and_then(|(_, rest)| rest.split_once("</word>"))
-                    .map(|(t, _)| t.to_string())
+                w.split_once('>').and_then(|(_, rest)| rest.split_once("</word>")).map(|(t, _)| t.to_string())
             })
             .collect();
-        let text = words
-            .replace("&amp;", "&")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"");
+        let text = words.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
         if text.is_empty() || text.starts_with('—') && text.ends_with('—') {
             continue; // page numbers are "— n —" by design
         }
         lines += 1;
         let first = text.chars().next().unwrap();
         let last = text.chars().last().unwrap();
-        assert!(
-            !layout::forbidden_at_start(first),
-            "line starts with '{first}': {text}"
-        );
-        assert!(
-            !layout::forbidden_at_end(last),
-            "line ends with '{last}': {text}"
-        );
+        assert!(!layout::forbidden_at_start(first), "line starts with '{first}': {text}");
+        assert!(!layout::forbidden_at_end(last), "line ends with '{last}': {text}");
     }
     assert!(lines > 150, "poppler saw {lines} lines");
 }
 
 fn sample_layout() -> layout::Layout {
     let ws = sample_workspace();
-    assert!(zongjie(ws.path(), &["build", "--format", "md"])
-        .status
-        .success());
+    assert!(zongjie(ws.path(), &["build", "--format", "md"]).status.success());
     let md = markdown(ws.path(), "2024H1");
     let doc = zongjie::document::parse(&md, "r").unwrap();
     PdfRenderer::new(FontSet::bundled()).layout(&doc).unwrap()
@@ -202,14 +152,8 @@ fn layout_model_obeys_line_breaking_and_the_grid() {
             let row = &laid.rows[r];
             let text = row.text();
             if let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) {
-                assert!(
-                    !layout::forbidden_at_start(first),
-                    "line starts with '{first}': {text}"
-                );
-                assert!(
-                    !layout::forbidden_at_end(last),
-                    "line ends with '{last}': {text}"
-                );
+                assert!(!layout::forbidden_at_start(first), "line starts with '{first}': {text}");
+                assert!(!layout::forbidden_at_end(last), "line ends with '{last}': {text}");
             }
             for g in &row.glyphs {
                 assert!(
@@ -221,15 +165,9 @@ fn layout_model_obeys_line_breaking_and_the_grid() {
         }
     }
     // A body line of the sample holds 28 characters of the grid.
-    let full = laid
-        .rows
-        .iter()
-        .map(|r| r.text())
-        .find(|t| t == "推进民政事业高质量发展，现将上半年重点工作总结汇报如下。");
-    assert!(
-        full.is_some(),
-        "the opening paragraph's second line is 28 characters on the grid"
-    );
+    let full =
+        laid.rows.iter().map(|r| r.text()).find(|t| t == "推进民政事业高质量发展，现将上半年重点工作总结汇报如下。");
+    assert!(full.is_some(), "the opening paragraph's second line is 28 characters on the grid");
 }
 
 #[test]
@@ -237,24 +175,13 @@ fn a_heading_never_ends_a_page() {
     let laid = sample_layout();
     for (p, page) in laid.pages.iter().enumerate().take(laid.pages.len() - 1) {
         let last = &laid.rows[*page.last().unwrap()];
-        assert!(
-            !last.keep_with_next,
-            "page {} ends with a line that belongs with the next: {}",
-            p + 1,
-            last.text()
-        );
+        assert!(!last.keep_with_next, "page {} ends with a line that belongs with the next: {}", p + 1, last.text());
     }
 }
 
 #[test]
 fn a_heading_at_the_foot_of_a_page_moves_to_the_next_with_a_line() {
-    let row = |text: &str, keep: bool| {
-        layout::Row {
-            keep_with_next: keep,
-            ..layout::Row::default()
-        }
-        .tap(text)
-    };
+    let row = |text: &str, keep: bool| layout::Row { keep_with_next: keep, ..layout::Row::default() }.tap(text);
     trait Tap {
         fn tap(self, text: &str) -> Self;
     }
@@ -280,11 +207,7 @@ fn a_heading_at_the_foot_of_a_page_moves_to_the_next_with_a_line() {
     let pages = layout::paginate(&rows, 22);
     assert_eq!(pages.len(), 2);
     assert_eq!(pages[0].len(), 21);
-    assert_eq!(
-        pages[1],
-        vec![21, 22],
-        "the heading went over with its first line"
-    );
+    assert_eq!(pages[1], vec![21, 22], "the heading went over with its first line");
 }
 
 #[test]
@@ -302,35 +225,19 @@ fn the_signature_is_inset_two_characters_and_the_date_two_further() {
     let em = geo.char_pitch();
     let n = laid.rows.len();
     let (unit, date) = (&laid.rows[n - 2], &laid.rows[n - 1]);
-    assert_eq!(
-        (unit.text().as_str(), date.text().as_str()),
-        ("梧桐县民政局", "2024年7月5日")
-    );
-    assert_eq!(
-        laid.rows[n - 3].text(),
-        "",
-        "one blank line above the signature"
-    );
-    let right_edge = |r: &layout::Row| {
-        r.glyphs
-            .last()
-            .map(|g| g.x + g.advance * em / 16.0)
-            .unwrap()
-    };
+    assert_eq!((unit.text().as_str(), date.text().as_str()), ("梧桐县民政局", "2024年7月5日"));
+    assert_eq!(laid.rows[n - 3].text(), "", "one blank line above the signature");
+    let right_edge = |r: &layout::Row| r.glyphs.last().map(|g| g.x + g.advance * em / 16.0).unwrap();
     assert!(
         (date.glyphs[0].x - unit.glyphs[0].x - 2.0 * em).abs() < 0.01,
         "date starts two characters right of the unit"
     );
-    assert!(
-        right_edge(date) <= geo.width - 2.0 * em + 0.5,
-        "date stays two characters in"
-    );
+    assert!(right_edge(date) <= geo.width - 2.0 * em + 0.5, "date stays two characters in");
 }
 
 #[test]
 fn tables_are_ruled_with_figures_right_aligned_and_headers_repeated() {
-    let mut md =
-        String::from("# 表格测试\n\n| 乡镇 | 低保户数 | 低保人数 |\n| :--- | ---: | ---: |\n");
+    let mut md = String::from("# 表格测试\n\n| 乡镇 | 低保户数 | 低保人数 |\n| :--- | ---: | ---: |\n");
     for i in 0..50 {
         md.push_str(&format!("| 第{i}镇 | {} | {} |\n", 100 + i, 1000 + i * 7));
     }
@@ -338,33 +245,20 @@ fn tables_are_ruled_with_figures_right_aligned_and_headers_repeated() {
     let laid = PdfRenderer::new(FontSet::bundled()).layout(&doc).unwrap();
     assert_eq!(laid.pages.len(), 3);
     for page in &laid.pages[1..] {
-        assert_eq!(
-            laid.rows[page[0]].text(),
-            "乡镇低保户数低保人数",
-            "header repeated on each page"
-        );
+        assert_eq!(laid.rows[page[0]].text(), "乡镇低保户数低保人数", "header repeated on each page");
     }
     let geo = layout::Geometry::gbt9704();
-    let row = laid
-        .rows
-        .iter()
-        .find(|r| r.text() == "第0镇1001000")
-        .unwrap();
+    let row = laid.rows.iter().find(|r| r.text() == "第0镇1001000").unwrap();
     assert!(!row.rules.is_empty(), "each table row is ruled");
     let last = row.glyphs.last().unwrap();
-    assert!(
-        (last.x + last.advance - (geo.width - 7.0)).abs() < 0.5,
-        "figures are right-aligned in their column"
-    );
+    assert!((last.x + last.advance - (geo.width - 7.0)).abs() < 0.5, "figures are right-aligned in their column");
 }
 
 #[test]
 fn a_character_no_font_has_names_the_figure_and_a_fallback_font_fixes_it() {
     let ws = workspace("mini");
     let data = ws.path().join("data/2024H1/救助.yaml");
-    let text = std::fs::read_to_string(&data)
-        .unwrap()
-        .replace("测试县民政局", "测试县民政局₹");
+    let text = std::fs::read_to_string(&data).unwrap().replace("测试县民政局", "测试县民政局₹");
     std::fs::write(&data, text).unwrap();
     let out = zongjie(ws.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
@@ -372,16 +266,9 @@ fn a_character_no_font_has_names_the_figure_and_a_fallback_font_fixes_it() {
         stderr(&out),
         "error: data/2024H1/救助.yaml:2: 单位.名称: '₹' (U+20B9) is in no font of the report (near \"测试县民政局₹测试报告\"); name a font that has it in zongjie.yaml (fonts: fallback: path/to/font)\n"
     );
-    assert!(
-        !ws.path().join("output").exists(),
-        "nothing written, not even the Markdown"
-    );
+    assert!(!ws.path().join("output").exists(), "nothing written, not even the Markdown");
     let dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-    std::fs::write(
-        ws.path().join("zongjie.yaml"),
-        format!("template: tmpl\nfonts:\n  fallback: {dejavu}\n"),
-    )
-    .unwrap();
+    std::fs::write(ws.path().join("zongjie.yaml"), format!("template: tmpl\nfonts:\n  fallback: {dejavu}\n")).unwrap();
     let out = zongjie(ws.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf = file_with_ext(&ws.path().join("output/2024H1"), "pdf");
@@ -393,25 +280,13 @@ fn a_character_no_font_has_names_the_figure_and_a_fallback_font_fixes_it() {
 fn an_office_may_configure_its_own_font_for_a_role() {
     let ws = workspace("mini");
     let kai = repo().join("fonts/fandol/FandolKai-Regular.otf");
-    std::fs::write(
-        ws.path().join("zongjie.yaml"),
-        format!("template: tmpl\nfonts:\n  body: {}\n", kai.display()),
-    )
-    .unwrap();
+    std::fs::write(ws.path().join("zongjie.yaml"), format!("template: tmpl\nfonts:\n  body: {}\n", kai.display()))
+        .unwrap();
     let out = zongjie(ws.path(), &["build", "--format", "pdf"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let fonts = run(
-        "pdffonts",
-        &[file_with_ext(&ws.path().join("output/2024H1"), "pdf")
-            .to_str()
-            .unwrap()],
-    );
+    let fonts = run("pdffonts", &[file_with_ext(&ws.path().join("output/2024H1"), "pdf").to_str().unwrap()]);
     assert!(!fonts.contains("FandolFang"), "{fonts}");
-    std::fs::write(
-        ws.path().join("zongjie.yaml"),
-        "template: tmpl\nfonts:\n  body: no/such/font.ttf\n",
-    )
-    .unwrap();
+    std::fs::write(ws.path().join("zongjie.yaml"), "template: tmpl\nfonts:\n  body: no/such/font.ttf\n").unwrap();
     let out = zongjie(ws.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "error: zongjie.yaml: fonts.body: cannot read the font no/such/font.ttf: No such file or directory (os error 2)\n");
@@ -421,27 +296,16 @@ fn an_office_may_configure_its_own_font_for_a_role() {
 fn pdf_bytes_do_not_depend_on_clock_or_folder() {
     let a = sample_workspace();
     let b = sample_workspace();
-    assert!(zongjie(a.path(), &["build", "--format", "pdf"])
-        .status
-        .success());
+    assert!(zongjie(a.path(), &["build", "--format", "pdf"]).status.success());
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let out = Command::new(env!("CARGO_BIN_EXE_zongjie"))
-        .args([
-            "build",
-            "--format",
-            "pdf",
-            "--root",
-            b.path().to_str().unwrap(),
-        ])
+        .args(["build", "--format", "pdf", "--root", b.path().to_str().unwrap()])
         .env("TZ", "Asia/Shanghai")
         .env("LANG", "zh_CN.UTF-8")
         .output()
         .unwrap();
     assert!(out.status.success());
-    let (pa, pb) = (
-        snapshot(&a.path().join("output")),
-        snapshot(&b.path().join("output")),
-    );
+    let (pa, pb) = (snapshot(&a.path().join("output")), snapshot(&b.path().join("output")));
     assert_eq!(pa.len(), 2, "the pdf and its manifest");
     assert!(pa == pb, "PDF bytes differ between builds");
 }

@@ -6,15 +6,7 @@ use common::*;
 
 /// Place names of the real county the seed came from. The sample county is fictional, so the
 /// template takes these from data (县情.yaml) like any figure: they are slots here too.
-const SEED_PLACE_NAMES: [&str; 7] = [
-    "东北新城",
-    "孚玉镇",
-    "玉龙社区",
-    "巴黎商都",
-    "宿松",
-    "五里乡",
-    "牌楼村",
-];
+const SEED_PLACE_NAMES: [&str; 7] = ["东北新城", "孚玉镇", "玉龙社区", "巴黎商都", "宿松", "五里乡", "牌楼村"];
 
 /// The seed's paragraphs, with the scraped ASCII punctuation made full-width as the report
 /// writes it, and each run of redacted x (a figure or a redacted word) as a wildcard.
@@ -51,20 +43,13 @@ fn seed_patterns() -> Vec<(String, String)> {
 /// "（人数同比下降2.6%）", "，同比增长3.4%", "，同比提高1.5个百分点".
 fn without_comparisons(line: &str) -> String {
     let mut out = line.to_string();
-    for (start, end) in [
-        ("（人数同比", "）"),
-        ("，同比", "个百分点"),
-        ("，同比", "%"),
-        ("，与去年同期", "持平"),
-    ] {
+    for (start, end) in [("（人数同比", "）"), ("，同比", "个百分点"), ("，同比", "%"), ("，与去年同期", "持平")]
+    {
         while let Some(i) = out.find(start) {
             let Some(j) = out[i..].find(end) else { break };
             let clause = &out[i..i + j + end.len()];
             // only a clause of figures and comparison words
-            if clause
-                .chars()
-                .any(|c| "；。，".contains(c) && !clause.starts_with(c))
-            {
+            if clause.chars().any(|c| "；。，".contains(c) && !clause.starts_with(c)) {
                 break;
             }
             out.replace_range(i..i + j + end.len(), "");
@@ -85,9 +70,7 @@ fn matches(pattern: &str, text: &str) -> bool {
         } else {
             // the filled-in figure must not be empty: skip at least one character
             let skip = rest.chars().next().map(|c| c.len_utf8()).unwrap_or(0);
-            rest.get(skip..)
-                .and_then(|r| r.find(part))
-                .map(|i| i + skip)
+            rest.get(skip..).and_then(|r| r.find(part)).map(|i| i + skip)
         };
         let Some(at) = found else { return false };
         rest = &rest[at + part.len()..];
@@ -107,38 +90,26 @@ fn sample_report_has_every_seed_sentence_with_figures_filled_in() {
     let md = markdown(ws.path(), "2024H1");
     let doc = zongjie::document::parse(&md, "report.md").unwrap();
     assert_eq!(doc.title, "梧桐县民政局上半年工作总结和下半年工作安排");
-    assert!(doc
-        .title
-        .ends_with("县民政局上半年工作总结和下半年工作安排"));
+    assert!(doc.title.ends_with("县民政局上半年工作总结和下半年工作安排"));
     let text = doc.plain_text();
     let lines: Vec<&str> = text.lines().skip(1).collect();
     let patterns = seed_patterns();
     // Same order, one report line per seed paragraph, then the signature.
     for (i, (original, pattern)) in patterns.iter().enumerate() {
         let line = without_comparisons(lines.get(i).unwrap_or(&"<missing>"));
-        assert!(
-            matches(pattern, &line),
-            "seed paragraph {}:\n  seed:   {original}\n  report: {line}",
-            i + 2
-        );
+        assert!(matches(pattern, &line), "seed paragraph {}:\n  seed:   {original}\n  report: {line}", i + 2);
     }
     assert_eq!(&lines[patterns.len()..], &["梧桐县民政局", "2024年7月5日"]);
     assert!(!md.contains('x'), "a placeholder x is left in the report");
     for ascii in [",", "(", ")", ";"] {
-        assert!(
-            !md.contains(ascii),
-            "ASCII '{ascii}' in the report; the report writes full-width punctuation"
-        );
+        assert!(!md.contains(ascii), "ASCII '{ascii}' in the report; the report writes full-width punctuation");
     }
 }
 
 #[test]
 fn sample_report_states_the_2024h1_figures() {
     let ws = sample_workspace();
-    assert!(
-        zongjie(ws.path(), &["build"]).status.success(),
-        "the default period is the latest, 2024H1"
-    );
+    assert!(zongjie(ws.path(), &["build"]).status.success(), "the default period is the latest, 2024H1");
     let md = markdown(ws.path(), "2024H1");
     for expected in [
         "截至6月，全县城乡低保11900户20750人（人数同比下降2.6%），累计发放低保金6584.32万元，同比增长3.4%；",
@@ -161,10 +132,7 @@ fn every_sample_period_builds() {
     assert!(out.status.success(), "{}", stderr(&out));
     let first = markdown(ws.path(), "2022H1");
     assert!(first.contains("2022年以来，县民政局"));
-    assert!(
-        !first.contains("同比"),
-        "no 2021H1 data: the 同比 clauses are left out, not blank"
-    );
+    assert!(!first.contains("同比"), "no 2021H1 data: the 同比 clauses are left out, not blank");
     assert!(markdown(ws.path(), "2023H1").contains("2023年以来，县民政局"));
 }
 
@@ -174,10 +142,7 @@ fn building_twice_gives_the_same_bytes() {
     let b = sample_workspace();
     assert!(zongjie(a.path(), &["build"]).status.success());
     assert!(zongjie(b.path(), &["build"]).status.success());
-    let (sa, sb) = (
-        snapshot(&a.path().join("output")),
-        snapshot(&b.path().join("output")),
-    );
+    let (sa, sb) = (snapshot(&a.path().join("output")), snapshot(&b.path().join("output")));
     assert!(!sa.is_empty());
     assert_eq!(sa, sb);
 }
@@ -187,9 +152,7 @@ fn tokens(line: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for c in line.chars() {
         match out.last_mut() {
-            Some(last) if last.chars().next().unwrap().is_ascii_digit() == c.is_ascii_digit() => {
-                last.push(c)
-            }
+            Some(last) if last.chars().next().unwrap().is_ascii_digit() == c.is_ascii_digit() => last.push(c),
             _ => out.push(c.to_string()),
         }
     }
@@ -199,13 +162,10 @@ fn tokens(line: &str) -> Vec<String> {
 #[test]
 fn changing_a_count_changes_exactly_that_figure() {
     let ws = sample_workspace();
-    assert!(zongjie(ws.path(), &["build", "--format", "md"])
-        .status
-        .success());
+    assert!(zongjie(ws.path(), &["build", "--format", "md"]).status.success());
     let before = markdown(ws.path(), "2024H1");
     let catalog = zongjie::catalog::Catalog::parse(
-        &std::fs::read_to_string(ws.path().join("templates/civil-affairs-h1/catalog.yaml"))
-            .unwrap(),
+        &std::fs::read_to_string(ws.path().join("templates/civil-affairs-h1/catalog.yaml")).unwrap(),
         "catalog.yaml",
     )
     .unwrap();
@@ -242,14 +202,8 @@ fn changing_a_count_changes_exactly_that_figure() {
                 continue;
             };
             let at = g + 1 + k;
-            let value: String = lines[at]
-                .split(':')
-                .nth(1)
-                .unwrap()
-                .trim()
-                .chars()
-                .take_while(|c| c.is_ascii_digit())
-                .collect();
+            let value: String =
+                lines[at].split(':').nth(1).unwrap().trim().chars().take_while(|c| c.is_ascii_digit()).collect();
             let old: u64 = value.parse().unwrap();
             let new = old + 1;
             let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
@@ -259,8 +213,7 @@ fn changing_a_count_changes_exactly_that_figure() {
             assert!(out.status.success(), "{name}: {}", stderr(&out));
             let after = markdown(ws.path(), "2024H1");
             std::fs::write(&path, &text).unwrap();
-            let (b, a): (Vec<&str>, Vec<&str>) =
-                (before.lines().collect(), after.lines().collect());
+            let (b, a): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
             assert_eq!(b.len(), a.len(), "{name}");
             let mut figures_changed = 0;
             for (lb, la) in b.iter().zip(&a) {
@@ -268,11 +221,7 @@ fn changing_a_count_changes_exactly_that_figure() {
                     continue;
                 }
                 let (tb, ta) = (tokens(lb), tokens(la));
-                assert_eq!(
-                    tb.len(),
-                    ta.len(),
-                    "{name}: more than the figure changed:\n{lb}\n{la}"
-                );
+                assert_eq!(tb.len(), ta.len(), "{name}: more than the figure changed:\n{lb}\n{la}");
                 for (x, y) in tb.iter().zip(&ta) {
                     if x != y {
                         assert_eq!(
@@ -296,18 +245,13 @@ fn money_entered_in_yuan_or_wanyuan_gives_the_same_report() {
     let a = workspace("mini");
     let b = workspace("mini");
     let data = b.path().join("data/2024H1/救助.yaml");
-    let text = std::fs::read_to_string(&data)
-        .unwrap()
-        .replace("45678901.23元", "4567.890123万元");
+    let text = std::fs::read_to_string(&data).unwrap().replace("45678901.23元", "4567.890123万元");
     std::fs::write(&data, text).unwrap();
     assert!(zongjie(a.path(), &["build"]).status.success());
     assert!(zongjie(b.path(), &["build"]).status.success());
     let md = markdown(a.path(), "2024H1");
     assert_eq!(md, markdown(b.path(), "2024H1"));
-    assert!(
-        md.contains("全县低保120户210人，发放4567.89万元，集中供养率61.3%。"),
-        "{md}"
-    );
+    assert!(md.contains("全县低保120户210人，发放4567.89万元，集中供养率61.3%。"), "{md}");
 }
 
 #[test]
@@ -321,8 +265,7 @@ fn a_period_folder_may_hold_its_own_template() {
     let out = zongjie(ws.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
-        std::fs::read_to_string(ws.path().join("output/2024H1/测试县民政局本期特别报告.md"))
-            .unwrap(),
+        std::fs::read_to_string(ws.path().join("output/2024H1/测试县民政局本期特别报告.md")).unwrap(),
         "# 测试县民政局本期特别报告\n\n低保120户。\n"
     );
 }
@@ -330,11 +273,10 @@ fn a_period_folder_may_hold_its_own_template() {
 #[test]
 fn comparison_clauses_are_recognised() {
     assert_eq!(
-        without_comparisons("全县城乡低保11900户20750人（人数同比下降2.6%），累计发放低保金6584.32万元，同比增长3.4%；二是"),
+        without_comparisons(
+            "全县城乡低保11900户20750人（人数同比下降2.6%），累计发放低保金6584.32万元，同比增长3.4%；二是"
+        ),
         "全县城乡低保11900户20750人，累计发放低保金6584.32万元；二是"
     );
-    assert_eq!(
-        without_comparisons("集中供养率达到64.35%，同比提高1.5个百分点。"),
-        "集中供养率达到64.35%。"
-    );
+    assert_eq!(without_comparisons("集中供养率达到64.35%，同比提高1.5个百分点。"), "集中供养率达到64.35%。");
 }

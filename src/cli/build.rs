@@ -18,6 +18,9 @@ pub struct BuildArgs {
     /// Build every period in data/, each with its own template.
     #[arg(long)]
     pub all: bool,
+    /// End the Markdown with an appendix listing every figure, its source and its 同比.
+    #[arg(long)]
+    pub with_figures: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -30,14 +33,9 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let out = args.output.out_dir(&ws);
     let formats = args.output.renderers(&ws)?;
     let renderers = formats.as_refs();
-    let periods = if args.all {
-        ws.all_periods()
-    } else {
-        super::periods(&ws, &args.periods)?
-    };
-    let results = super::each_period(&periods, "build", |p| {
-        pipeline::build_period(&ws, p, &renderers, &out)
-    });
+    let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
+    let results =
+        super::each_period(&periods, "build", |p| pipeline::build_period(&ws, p, &renderers, &out, args.with_figures));
     let mut failed = Vec::new();
     for (period, result) in results {
         match result {
@@ -52,12 +50,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if periods.len() > 1 {
-        eprintln!(
-            "{} of {} periods failed: {}",
-            failed.len(),
-            periods.len(),
-            failed.join(", ")
-        );
+        eprintln!("{} of {} periods failed: {}", failed.len(), periods.len(), failed.join(", "));
     }
     Ok(ExitCode::from(1))
 }

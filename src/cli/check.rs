@@ -23,11 +23,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     for period in super::periods(&ws, &args.periods)? {
         match pipeline::prepare(&ws, period) {
-            Ok(report) => println!(
-                "{period}: ok, {} figures from {} files",
-                report.figures.by_name.len(),
-                report.inputs.len()
-            ),
+            Ok(report) => {
+                println!("{period}: ok, {} figures from {} files", report.figures.by_name.len(), report.inputs.len())
+            }
             Err(e) => {
                 failed = true;
                 super::report_error(&anyhow::Error::new(e));
@@ -35,9 +33,5 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

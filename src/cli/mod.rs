@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 pub mod build;
 pub mod check;
+pub mod figures;
 pub mod reference_docx;
 pub mod verify;
 
@@ -26,6 +27,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Check data, catalog and template of one or more periods; writes nothing.
     Check(check::CheckArgs),
+    /// List every figure of a period's report with its source and its change against last year.
+    Figures(figures::FiguresArgs),
     /// Rebuild in memory and compare with each period's manifest and files on disk.
     Verify(verify::VerifyArgs),
     /// Write the reference .docx for pandoc (--reference-doc) with the report's styles.
@@ -45,6 +48,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Figures(args) => figures::run(args),
         Command::Verify(args) => verify::run(args),
         Command::ReferenceDocx(args) => reference_docx::run(args),
     };
@@ -77,12 +81,9 @@ pub fn periods(
     if !named.is_empty() {
         return Ok(named.to_vec());
     }
-    ws.latest().map(|p| vec![p]).ok_or_else(|| {
-        anyhow::anyhow!(
-            "there is no period folder under {}",
-            ws.root.join("data").display()
-        )
-    })
+    ws.latest()
+        .map(|p| vec![p])
+        .ok_or_else(|| anyhow::anyhow!("there is no period folder under {}", ws.root.join("data").display()))
 }
 
 /// An output format.
@@ -139,19 +140,11 @@ impl Formats {
         } else {
             None
         };
-        let markdown = formats
-            .contains(&Format::Md)
-            .then_some(zongjie::render::markdown::MarkdownRenderer);
+        let markdown = formats.contains(&Format::Md).then_some(zongjie::render::markdown::MarkdownRenderer);
         let docx = formats
             .contains(&Format::Docx)
-            .then(|| zongjie::render::docx::DocxRenderer {
-                fonts: ws.config.docx_fonts.clone(),
-            });
-        Ok(Formats {
-            markdown,
-            pdf,
-            docx,
-        })
+            .then(|| zongjie::render::docx::DocxRenderer { fonts: ws.config.docx_fonts.clone() });
+        Ok(Formats { markdown, pdf, docx })
     }
     /// Every format.
     pub fn all(ws: &zongjie::workspace::Workspace) -> anyhow::Result<Self> {
@@ -197,12 +190,8 @@ pub fn each_period<T: Send>(
         bar
     });
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<zongjie::error::Result<T>>>> =
-        Mutex::new((0..periods.len()).map(|_| None).collect());
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(periods.len());
+    let results: Mutex<Vec<Option<zongjie::error::Result<T>>>> = Mutex::new((0..periods.len()).map(|_| None).collect());
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(periods.len());
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
@@ -211,10 +200,7 @@ pub fn each_period<T: Send>(
                 let result = work(period);
                 match &bar {
                     Some(bar) => bar.inc(1),
-                    None => eprintln!(
-                        "{verb} {period}: {}",
-                        if result.is_ok() { "done" } else { "failed" }
-                    ),
+                    None => eprintln!("{verb} {period}: {}", if result.is_ok() { "done" } else { "failed" }),
                 }
                 results.lock().expect("results")[i] = Some(result);
             });
@@ -224,9 +210,5 @@ pub fn each_period<T: Send>(
         bar.finish_and_clear();
     }
     let results = results.into_inner().expect("results");
-    periods
-        .iter()
-        .copied()
-        .zip(results.into_iter().map(|r| r.expect("every period ran")))
-        .collect()
+    periods.iter().copied().zip(results.into_iter().map(|r| r.expect("every period ran"))).collect()
 }

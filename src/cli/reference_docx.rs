@@ -29,20 +29,11 @@ pub fn run(args: ReferenceDocxArgs) -> anyhow::Result<ExitCode> {
     } else {
         docx::DocxFonts::default()
     };
-    let file = args
-        .file
-        .unwrap_or_else(|| args.workspace.root.join("templates/reference.docx"));
+    let file = args.file.unwrap_or_else(|| args.workspace.root.join("templates/reference.docx"));
     let bytes = docx::reference_docx(&fonts)?;
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("reference.docx")
-        .to_string();
+    let dir =
+        file.parent().filter(|p| !p.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("reference.docx").to_string();
     archive::write_files(&dir, &[Output { name, bytes }])?;
     println!("wrote {}", file.display());
     Ok(ExitCode::SUCCESS)

@@ -31,14 +31,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     // Every format is available; each period rebuilds only those its manifest records.
     let formats = super::Formats::all(&ws)?;
     let renderers = formats.as_refs();
-    let periods = if args.all {
-        ws.all_periods()
-    } else {
-        super::periods(&ws, &args.periods)?
-    };
-    let results = super::each_period(&periods, "verify", |p| {
-        pipeline::verify_period(&ws, p, &renderers, &out)
-    });
+    let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
+    let results = super::each_period(&periods, "verify", |p| pipeline::verify_period(&ws, p, &renderers, &out));
     let mut ok = true;
     for (period, result) in results {
         match result {
@@ -56,11 +50,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn describe(finding: &Finding) -> String {
@@ -71,9 +61,8 @@ fn describe(finding: &Finding) -> String {
         }
         Finding::OutputsAltered(files) => format!("outputs altered on disk: {}", files.join(", ")),
         Finding::CannotRebuild(why) => format!("cannot be rebuilt from its current inputs:\n{why}"),
-        Finding::RebuildDiffers(files) => format!(
-            "inputs as recorded, but a rebuild differs (another zongjie version?): {}",
-            files.join(", ")
-        ),
+        Finding::RebuildDiffers(files) => {
+            format!("inputs as recorded, but a rebuild differs (another zongjie version?): {}", files.join(", "))
+        }
     }
 }

@@ -99,24 +99,14 @@ pub fn reference_docx(fonts: &DocxFonts) -> Result<Vec<u8>> {
     let sample = Document {
         title: "标题（Heading 1）".into(),
         blocks: vec![
-            Block::Heading {
-                level: Level::Part,
-                text: "一、一级标题（Heading 2）".into(),
-            },
-            Block::Heading {
-                level: Level::Section,
-                text: "（一）二级标题（Heading 3）".into(),
-            },
-            Block::Paragraph {
-                lead: None,
-                text: "正文（Body Text）。".into(),
-            },
+            Block::Heading { level: Level::Part, text: "一、一级标题（Heading 2）".into() },
+            Block::Heading { level: Level::Section, text: "（一）二级标题（Heading 3）".into() },
+            Block::Paragraph { lead: None, text: "正文（Body Text）。".into() },
         ],
         date: None,
+        appendix: Vec::new(),
     };
-    let mut renderer = DocxRenderer {
-        fonts: fonts.clone(),
-    };
+    let mut renderer = DocxRenderer { fonts: fonts.clone() };
     renderer.fonts = fonts.clone();
     renderer.render(&sample)
 }
@@ -124,17 +114,7 @@ pub fn reference_docx(fonts: &DocxFonts) -> Result<Vec<u8>> {
 fn package(parts: &[(&str, String)], date: Option<chrono::NaiveDate>) -> Result<Vec<u8>> {
     // Entry times come from the report date (or a fixed epoch), never the clock.
     let time = date
-        .and_then(|d| {
-            zip::DateTime::from_date_and_time(
-                d.year() as u16,
-                d.month() as u8,
-                d.day() as u8,
-                0,
-                0,
-                0,
-            )
-            .ok()
-        })
+        .and_then(|d| zip::DateTime::from_date_and_time(d.year() as u16, d.month() as u8, d.day() as u8, 0, 0, 0).ok())
         .unwrap_or_default();
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -142,14 +122,10 @@ fn package(parts: &[(&str, String)], date: Option<chrono::NaiveDate>) -> Result<
         .unix_permissions(0o644);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, xml) in parts {
-        zip.start_file(*name, options)
-            .map_err(|e| Error::Render(format!("docx: {e}")))?;
-        zip.write_all(xml.as_bytes())
-            .map_err(|e| Error::Render(format!("docx: {e}")))?;
+        zip.start_file(*name, options).map_err(|e| Error::Render(format!("docx: {e}")))?;
+        zip.write_all(xml.as_bytes()).map_err(|e| Error::Render(format!("docx: {e}")))?;
     }
-    let cursor = zip
-        .finish()
-        .map_err(|e| Error::Render(format!("docx: {e}")))?;
+    let cursor = zip.finish().map_err(|e| Error::Render(format!("docx: {e}")))?;
     Ok(cursor.into_inner())
 }
 
@@ -169,13 +145,8 @@ fn esc(text: &str) -> String {
 }
 
 fn run(text: &str, style: Option<&str>) -> String {
-    let rpr = style
-        .map(|s| format!("<w:rPr><w:rStyle w:val=\"{s}\"/></w:rPr>"))
-        .unwrap_or_default();
-    format!(
-        "<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
-        esc(text)
-    )
+    let rpr = style.map(|s| format!("<w:rPr><w:rStyle w:val=\"{s}\"/></w:rPr>")).unwrap_or_default();
+    format!("<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(text))
 }
 
 fn paragraph(style: &str, extra_ppr: &str, runs: &str) -> String {
@@ -205,14 +176,8 @@ fn run_in_style(level: Level) -> &'static str {
 /// the quarter-character space Word and LibreOffice add where Chinese meets Latin.
 fn width_in_chars(text: &str) -> f32 {
     let chars: Vec<char> = text.chars().collect();
-    let glyphs: f32 = chars
-        .iter()
-        .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
-        .sum();
-    let changes = chars
-        .windows(2)
-        .filter(|w| w[0].is_ascii() != w[1].is_ascii())
-        .count();
+    let glyphs: f32 = chars.iter().map(|c| if c.is_ascii() { 0.6 } else { 1.0 }).sum();
+    let changes = chars.windows(2).filter(|w| w[0].is_ascii() != w[1].is_ascii()).count();
     glyphs + 0.25 * changes as f32
 }
 
@@ -220,29 +185,20 @@ fn width_in_chars(text: &str) -> f32 {
 /// estimated with full-width characters at 22 pt and ASCII at half that.
 fn title_runs(title: &str) -> String {
     let chars: Vec<char> = title.chars().collect();
-    let widths: Vec<f32> = chars
-        .iter()
-        .map(|c| if c.is_ascii() { 11.0 } else { 22.0 })
-        .collect();
+    let widths: Vec<f32> = chars.iter().map(|c| if c.is_ascii() { 11.0 } else { 22.0 }).collect();
     let width = 156.0 * 72.0 / 25.4;
     let lines: Vec<String> = crate::render::pdf::layout::title_lines(&chars, &widths, width)
         .into_iter()
         .map(|r| chars[r].iter().collect())
         .collect();
-    lines
-        .iter()
-        .map(|l| run(l, None))
-        .collect::<Vec<_>>()
-        .join("<w:r><w:br/></w:r>")
+    lines.iter().map(|l| run(l, None)).collect::<Vec<_>>().join("<w:r><w:br/></w:r>")
 }
 
 fn document_xml(doc: &Document) -> String {
     let mut body = paragraph("Heading1", "", &title_runs(&doc.title));
     for block in &doc.blocks {
         body.push_str(&match block {
-            Block::Heading { level, text } => {
-                paragraph(heading_style(*level), "", &run(text, None))
-            }
+            Block::Heading { level, text } => paragraph(heading_style(*level), "", &run(text, None)),
             Block::Paragraph { lead, text } => {
                 let mut runs = String::new();
                 if let Some((level, lead)) = lead {
@@ -251,11 +207,7 @@ fn document_xml(doc: &Document) -> String {
                 runs.push_str(&run(text, None));
                 paragraph("BodyText", "", &runs)
             }
-            Block::Table {
-                header,
-                rows,
-                align,
-            } => table_xml(header, rows, align),
+            Block::Table { header, rows, align } => table_xml(header, rows, align),
             Block::Signature { lines } => signature_xml(lines),
         });
     }
@@ -284,13 +236,9 @@ fn section_xml() -> String {
 }
 
 fn table_xml(header: &[String], rows: &[Vec<String>], align: &[Align]) -> String {
-    let columns = header
-        .len()
-        .max(rows.iter().map(Vec::len).max().unwrap_or(0));
+    let columns = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
     let width = mm(156.0) / columns.max(1) as u32;
-    let grid: String = (0..columns)
-        .map(|_| format!("<w:gridCol w:w=\"{width}\"/>"))
-        .collect();
+    let grid: String = (0..columns).map(|_| format!("<w:gridCol w:w=\"{width}\"/>")).collect();
     let cell = |text: &str, jc: &str, style: &str| {
         format!(
             "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>{}</w:tc>",
@@ -302,11 +250,7 @@ fn table_xml(header: &[String], rows: &[Vec<String>], align: &[Align]) -> String
     );
     xml.push_str("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
     for c in 0..columns {
-        xml.push_str(&cell(
-            header.get(c).map(String::as_str).unwrap_or(""),
-            "center",
-            "TableHeading",
-        ));
+        xml.push_str(&cell(header.get(c).map(String::as_str).unwrap_or(""), "center", "TableHeading"));
     }
     xml.push_str("</w:tr>");
     for row in rows {
@@ -317,11 +261,7 @@ fn table_xml(header: &[String], rows: &[Vec<String>], align: &[Align]) -> String
                 Some(Align::Center) => "center",
                 _ => "left",
             };
-            xml.push_str(&cell(
-                row.get(c).map(String::as_str).unwrap_or(""),
-                jc,
-                "TableText",
-            ));
+            xml.push_str(&cell(row.get(c).map(String::as_str).unwrap_or(""), jc, "TableText"));
         }
         xml.push_str("</w:tr>");
     }
@@ -342,21 +282,15 @@ fn signature_xml(lines: &[String]) -> String {
     for (i, line) in lines.iter().enumerate() {
         let chars = if i == 0 { unit } else { unit + 2.0 };
         // Twips, not leftChars: LibreOffice measures "chars" against another size.
-        let ppr = format!(
-            "<w:ind w:left=\"{}\" w:right=\"0\"/><w:jc w:val=\"left\"/>",
-            (chars * EM as f32).round() as i32
-        );
+        let ppr =
+            format!("<w:ind w:left=\"{}\" w:right=\"0\"/><w:jc w:val=\"left\"/>", (chars * EM as f32).round() as i32);
         xml.push_str(&paragraph("Signature", &ppr, &run(line, None)));
     }
     xml
 }
 
 fn footer_xml(odd: bool) -> String {
-    let (jc, ind) = if odd {
-        ("right", "<w:ind w:right=\"280\"/>")
-    } else {
-        ("left", "<w:ind w:left=\"280\"/>")
-    };
+    let (jc, ind) = if odd { ("right", "<w:ind w:right=\"280\"/>") } else { ("left", "<w:ind w:left=\"280\"/>") };
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <w:ftr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
@@ -375,15 +309,9 @@ fn fonts_xml(east_asia: &str, latin: &str) -> String {
 }
 
 fn styles_xml(f: &DocxFonts) -> String {
-    let exact = format!(
-        "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{LINE_PITCH}\" w:lineRule=\"exact\"/>"
-    );
-    let indent = format!(
-        "<w:ind w:firstLineChars=\"200\" w:firstLine=\"{}\"/>",
-        2 * EM
-    );
-    let size =
-        format!("<w:sz w:val=\"{BODY_HALF_POINTS}\"/><w:szCs w:val=\"{BODY_HALF_POINTS}\"/>");
+    let exact = format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{LINE_PITCH}\" w:lineRule=\"exact\"/>");
+    let indent = format!("<w:ind w:firstLineChars=\"200\" w:firstLine=\"{}\"/>", 2 * EM);
+    let size = format!("<w:sz w:val=\"{BODY_HALF_POINTS}\"/><w:szCs w:val=\"{BODY_HALF_POINTS}\"/>");
     let pstyle = |id: &str, name: &str, ppr: &str, font: &str, rpr_extra: &str| {
         format!(
             "<w:style w:type=\"paragraph\" w:customStyle=\"{custom}\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/>\
@@ -396,10 +324,7 @@ fn styles_xml(f: &DocxFonts) -> String {
         pstyle(
             &format!("Heading{level}"),
             &format!("heading {level}"),
-            &format!(
-                "<w:keepNext/>{exact}{indent}<w:jc w:val=\"both\"/><w:outlineLvl w:val=\"{}\"/>",
-                level - 1
-            ),
+            &format!("<w:keepNext/>{exact}{indent}<w:jc w:val=\"both\"/><w:outlineLvl w:val=\"{}\"/>", level - 1),
             font,
             &format!("<w:b w:val=\"0\"/><w:bCs w:val=\"0\"/>{extra}{size}"),
         )
@@ -445,13 +370,7 @@ fn styles_xml(f: &DocxFonts) -> String {
     styles.push_str(&heading(5, &f.body, ""));
     let body_ppr = format!("{exact}{indent}<w:jc w:val=\"both\"/>");
     styles.push_str(&pstyle("BodyText", "Body Text", &body_ppr, &f.body, &size));
-    styles.push_str(&pstyle(
-        "FirstParagraph",
-        "First Paragraph",
-        &body_ppr,
-        &f.body,
-        &size,
-    ));
+    styles.push_str(&pstyle("FirstParagraph", "First Paragraph", &body_ppr, &f.body, &size));
     // 落款 on its own (the pandoc route): a blank line above the block, right-aligned two
     // characters in. The native DOCX places each line exactly with a paragraph indent.
     styles.push_str(&pstyle(
@@ -466,7 +385,13 @@ fn styles_xml(f: &DocxFonts) -> String {
     ));
     styles.push_str(&table_para("TableText", "表格文字", &f.body));
     styles.push_str(&table_para("TableHeading", "表格标题", &f.hei));
-    styles.push_str(&pstyle("Footer", "footer", "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"280\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"0\"/>", &f.page_number, "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>"));
+    styles.push_str(&pstyle(
+        "Footer",
+        "footer",
+        "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"280\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"0\"/>",
+        &f.page_number,
+        "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>",
+    ));
     styles.push_str(&cstyle("RunIn3", "（一）段首标题", &f.kai));
     styles.push_str(&cstyle("RunIn4", "1.段首标题", &f.body));
     styles.push_str(&format!(

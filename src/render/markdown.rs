@@ -20,7 +20,7 @@ impl Renderer for MarkdownRenderer {
 /// The document as Markdown text; parsing it again gives the same document.
 pub fn to_markdown(doc: &Document) -> String {
     let mut out = format!("# {}\n", escape_markdown(&doc.title));
-    for block in &doc.blocks {
+    for block in doc.blocks.iter().chain(&doc.appendix) {
         out.push('\n');
         match block {
             Block::Heading { level, text } => {
@@ -28,29 +28,14 @@ pub fn to_markdown(doc: &Document) -> String {
             }
             Block::Paragraph { lead, text } => {
                 if let Some((level, lead)) = lead {
-                    out.push_str(&format!(
-                        "{} {}\n\n",
-                        level.markdown(),
-                        escape_markdown(lead)
-                    ));
+                    out.push_str(&format!("{} {}\n\n", level.markdown(), escape_markdown(lead)));
                 }
                 out.push_str(&escape_markdown(text));
                 out.push('\n');
             }
-            Block::Table {
-                header,
-                rows,
-                align,
-            } => {
+            Block::Table { header, rows, align } => {
                 let row = |cells: &[String]| {
-                    format!(
-                        "| {} |\n",
-                        cells
-                            .iter()
-                            .map(|c| escape_markdown(c))
-                            .collect::<Vec<_>>()
-                            .join(" | ")
-                    )
+                    format!("| {} |\n", cells.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" | "))
                 };
                 out.push_str(&row(header));
                 let rule: Vec<&str> = align
@@ -69,13 +54,7 @@ pub fn to_markdown(doc: &Document) -> String {
             Block::Signature { lines } => {
                 out.push_str(SIGNATURE_FENCE);
                 out.push('\n');
-                out.push_str(
-                    &lines
-                        .iter()
-                        .map(|l| escape_markdown(l))
-                        .collect::<Vec<_>>()
-                        .join("\n\n"),
-                );
+                out.push_str(&lines.iter().map(|l| escape_markdown(l)).collect::<Vec<_>>().join("\n\n"));
                 out.push_str("\n:::\n");
             }
         }

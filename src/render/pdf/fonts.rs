@@ -25,13 +25,7 @@ pub enum Role {
 
 impl Role {
     /// Every role, in a fixed order.
-    pub const ALL: [Role; 5] = [
-        Role::Body,
-        Role::Title,
-        Role::Hei,
-        Role::Kai,
-        Role::PageNumber,
-    ];
+    pub const ALL: [Role; 5] = [Role::Body, Role::Title, Role::Hei, Role::Kai, Role::PageNumber];
 
     /// The key of this role in `zongjie.yaml` under `fonts:`.
     pub fn key(self) -> &'static str {
@@ -46,26 +40,13 @@ impl Role {
 
     fn bundled(self) -> (&'static str, &'static [u8]) {
         match self {
-            Role::Body => (
-                "FandolFang-Regular.otf",
-                include_bytes!("../../../fonts/fandol/FandolFang-Regular.otf"),
-            ),
-            Role::Title => (
-                "FandolSong-Bold.otf",
-                include_bytes!("../../../fonts/fandol/FandolSong-Bold.otf"),
-            ),
-            Role::Hei => (
-                "FandolHei-Regular.otf",
-                include_bytes!("../../../fonts/fandol/FandolHei-Regular.otf"),
-            ),
-            Role::Kai => (
-                "FandolKai-Regular.otf",
-                include_bytes!("../../../fonts/fandol/FandolKai-Regular.otf"),
-            ),
-            Role::PageNumber => (
-                "FandolSong-Regular.otf",
-                include_bytes!("../../../fonts/fandol/FandolSong-Regular.otf"),
-            ),
+            Role::Body => ("FandolFang-Regular.otf", include_bytes!("../../../fonts/fandol/FandolFang-Regular.otf")),
+            Role::Title => ("FandolSong-Bold.otf", include_bytes!("../../../fonts/fandol/FandolSong-Bold.otf")),
+            Role::Hei => ("FandolHei-Regular.otf", include_bytes!("../../../fonts/fandol/FandolHei-Regular.otf")),
+            Role::Kai => ("FandolKai-Regular.otf", include_bytes!("../../../fonts/fandol/FandolKai-Regular.otf")),
+            Role::PageNumber => {
+                ("FandolSong-Regular.otf", include_bytes!("../../../fonts/fandol/FandolSong-Regular.otf"))
+            }
         }
     }
 }
@@ -135,17 +116,9 @@ impl LoadedFont {
         index: u32,
         sha256: String,
     ) -> std::result::Result<Self, String> {
-        let face = ttf_parser::Face::parse((*data).as_ref(), index)
-            .map_err(|e| format!("not a usable font ({e})"))?;
+        let face = ttf_parser::Face::parse((*data).as_ref(), index).map_err(|e| format!("not a usable font ({e})"))?;
         let units_per_em = f32::from(face.units_per_em());
-        Ok(LoadedFont {
-            name,
-            data,
-            index,
-            sha256,
-            units_per_em,
-            cache: Mutex::new(HashMap::new()),
-        })
+        Ok(LoadedFont { name, data, index, sha256, units_per_em, cache: Mutex::new(HashMap::new()) })
     }
 
     /// The glyph and advance (in em) of a character, or `None` when the font lacks it.
@@ -189,8 +162,7 @@ impl FontSet {
                         .find(|(n, _)| *n == name)
                         .map(|(_, h)| h.to_string())
                         .unwrap_or_default();
-                    LoadedFont::new(format!("<bundled>/fonts/{name}"), data, 0, sha)
-                        .map_err(Error::Render)?
+                    LoadedFont::new(format!("<bundled>/fonts/{name}"), data, 0, sha).map_err(Error::Render)?
                 }
             };
             fonts.push((role, Arc::new(font)));
@@ -204,12 +176,7 @@ impl FontSet {
 
     /// The font of a role.
     pub fn get(&self, role: Role) -> &Arc<LoadedFont> {
-        &self
-            .fonts
-            .iter()
-            .find(|(r, _)| *r == role)
-            .expect("every role has a font")
-            .1
+        &self.fonts.iter().find(|(r, _)| *r == role).expect("every role has a font").1
     }
 
     /// Every distinct font, for embedding and the manifest.
@@ -222,20 +189,14 @@ impl FontSet {
 
 fn load_file(spec: &str, root: &Path, key: &str) -> Result<LoadedFont> {
     let (path, index) = match spec.rsplit_once('#') {
-        Some((p, i)) if i.chars().all(|c| c.is_ascii_digit()) && !i.is_empty() => {
-            (p, i.parse().unwrap_or(0))
-        }
+        Some((p, i)) if i.chars().all(|c| c.is_ascii_digit()) && !i.is_empty() => (p, i.parse().unwrap_or(0)),
         _ => (spec, 0),
     };
     let source = Source::file(crate::workspace::CONFIG_FILE);
-    let bytes = std::fs::read(root.join(path)).map_err(|e| {
-        Problem::at(source.clone(), format!("cannot read the font {path}: {e}")).figure(key)
-    })?;
+    let bytes = std::fs::read(root.join(path))
+        .map_err(|e| Problem::at(source.clone(), format!("cannot read the font {path}: {e}")).figure(key))?;
     let sha = crate::archive::sha256(&bytes);
     let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
-    LoadedFont::new(spec.to_string(), data, index, sha).map_err(|why| {
-        Problem::at(source, format!("{path}: {why}"))
-            .figure(key)
-            .into()
-    })
+    LoadedFont::new(spec.to_string(), data, index, sha)
+        .map_err(|why| Problem::at(source, format!("{path}: {why}")).figure(key).into())
 }

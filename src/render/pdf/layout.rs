@@ -183,11 +183,7 @@ struct Style {
 
 impl Style {
     fn body(role: Role) -> Self {
-        Style {
-            role,
-            size: BODY_SIZE,
-            grid: true,
-        }
+        Style { role, size: BODY_SIZE, grid: true }
     }
 }
 
@@ -220,13 +216,7 @@ struct Layouter<'a> {
 
 /// Lays the document out on pages.
 pub fn layout(doc: &Document, fonts: &FontSet, geo: Geometry) -> Result<Layout, MissingGlyphs> {
-    let mut l = Layouter {
-        fonts,
-        geo,
-        rows: Vec::new(),
-        missing: Vec::new(),
-        tables: 0,
-    };
+    let mut l = Layouter { fonts, geo, rows: Vec::new(), missing: Vec::new(), tables: 0 };
     l.title(&doc.title);
     for (i, block) in doc.blocks.iter().enumerate() {
         let before_signature = matches!(doc.blocks.get(i + 1), Some(Block::Signature { .. }));
@@ -249,11 +239,7 @@ pub fn layout(doc: &Document, fonts: &FontSet, geo: Geometry) -> Result<Layout, 
                 let pieces = l.shape(&runs);
                 l.paragraph(&pieces, 2.0, LineAlign::Justify);
             }
-            Block::Table {
-                header,
-                rows,
-                align,
-            } => l.table(header, rows, align),
+            Block::Table { header, rows, align } => l.table(header, rows, align),
             Block::Signature { lines } => l.signature(lines),
         }
         if before_signature {
@@ -267,10 +253,7 @@ pub fn layout(doc: &Document, fonts: &FontSet, geo: Geometry) -> Result<Layout, 
         return Err(MissingGlyphs(l.missing));
     }
     let pages = paginate(&l.rows, geo.lines);
-    Ok(Layout {
-        rows: l.rows,
-        pages,
-    })
+    Ok(Layout { rows: l.rows, pages })
 }
 
 fn heading_role(level: Level) -> Role {
@@ -288,18 +271,9 @@ impl Layouter<'_> {
         let mut pieces = Vec::new();
         for (text, style) in runs {
             for (i, ch) in text.chars().enumerate() {
-                let primary = self
-                    .fonts
-                    .get(style.role)
-                    .glyph(ch)
-                    .map(|g| (FontRef::Role(style.role), g));
-                let found = primary.or_else(|| {
-                    self.fonts
-                        .fallback
-                        .as_ref()
-                        .and_then(|f| f.glyph(ch))
-                        .map(|g| (FontRef::Fallback, g))
-                });
+                let primary = self.fonts.get(style.role).glyph(ch).map(|g| (FontRef::Role(style.role), g));
+                let found = primary
+                    .or_else(|| self.fonts.fallback.as_ref().and_then(|f| f.glyph(ch)).map(|g| (FontRef::Fallback, g)));
                 let Some((font, (gid, em))) = found else {
                     let context: String = text.chars().skip(i.saturating_sub(8)).take(17).collect();
                     if !self.missing.iter().any(|(c, _)| *c == ch) {
@@ -308,31 +282,15 @@ impl Layouter<'_> {
                     continue;
                 };
                 let advance = em * style.size;
-                let width = if style.grid {
-                    advance * grid_scale
-                } else {
-                    advance
-                };
-                pieces.push(Piece {
-                    ch,
-                    font,
-                    gid,
-                    size: style.size,
-                    width,
-                    advance,
-                });
+                let width = if style.grid { advance * grid_scale } else { advance };
+                pieces.push(Piece { ch, font, gid, size: style.size, width, advance });
             }
         }
         pieces
     }
 
     /// Breaks pieces into lines within `width`, the first line indented by `indent` characters.
-    fn break_lines(
-        &self,
-        pieces: &[Piece],
-        indent: f32,
-        width: f32,
-    ) -> Vec<(std::ops::Range<usize>, f32)> {
+    fn break_lines(&self, pieces: &[Piece], indent: f32, width: f32) -> Vec<(std::ops::Range<usize>, f32)> {
         let em = self.geo.char_pitch();
         let mut lines = Vec::new();
         let mut start = 0;
@@ -381,14 +339,7 @@ impl Layouter<'_> {
         pieces
             .iter()
             .map(|p| {
-                let placed = Placed {
-                    ch: p.ch,
-                    font: p.font,
-                    gid: p.gid,
-                    size: p.size,
-                    x,
-                    advance: p.advance,
-                };
+                let placed = Placed { ch: p.ch, font: p.font, gid: p.gid, size: p.size, x, advance: p.advance };
                 x += p.width + extra;
                 placed
             })
@@ -401,27 +352,16 @@ impl Layouter<'_> {
         let count = lines.len();
         for (i, (range, x0)) in lines.into_iter().enumerate() {
             let last = i + 1 == count;
-            let align = if last && align == LineAlign::Justify {
-                LineAlign::Left
-            } else {
-                align
-            };
+            let align = if last && align == LineAlign::Justify { LineAlign::Left } else { align };
             let glyphs = Self::place(&pieces[range], x0, width - x0, align);
-            self.rows.push(Row {
-                glyphs,
-                ..Row::default()
-            });
+            self.rows.push(Row { glyphs, ..Row::default() });
         }
     }
 
     /// The title: 2号 centred; a long title breaks into balanced lines, at a natural point
     /// (after the issuing unit's name) where there is one. One blank line follows.
     fn title(&mut self, title: &str) {
-        let style = Style {
-            role: Role::Title,
-            size: TITLE_SIZE,
-            grid: false,
-        };
+        let style = Style { role: Role::Title, size: TITLE_SIZE, grid: false };
         let pieces = self.shape(&[(title, style)]);
         let width = self.geo.width;
         let chars: Vec<char> = pieces.iter().map(|p| p.ch).collect();
@@ -429,16 +369,9 @@ impl Layouter<'_> {
         let ranges = title_lines(&chars, &widths, width);
         for range in ranges {
             let glyphs = Self::place(&pieces[range], 0.0, width, LineAlign::Center);
-            self.rows.push(Row {
-                glyphs,
-                keep_with_next: true,
-                ..Row::default()
-            });
+            self.rows.push(Row { glyphs, keep_with_next: true, ..Row::default() });
         }
-        self.rows.push(Row {
-            keep_with_next: true,
-            ..Row::default()
-        });
+        self.rows.push(Row { keep_with_next: true, ..Row::default() });
     }
 
     /// 落款: a blank line, the issuing unit right-aligned two characters in, the date on the next
@@ -447,31 +380,19 @@ impl Layouter<'_> {
     fn signature(&mut self, lines: &[String]) {
         let em = self.geo.char_pitch();
         let right = self.geo.width - 2.0 * em;
-        let shaped: Vec<Vec<Piece>> = lines
-            .iter()
-            .map(|l| self.shape(&[(l.as_str(), Style::body(Role::Body))]))
-            .collect();
-        let widths: Vec<f32> = shaped
-            .iter()
-            .map(|p| p.iter().map(|g| g.width).sum())
-            .collect();
+        let shaped: Vec<Vec<Piece>> =
+            lines.iter().map(|l| self.shape(&[(l.as_str(), Style::body(Role::Body))])).collect();
+        let widths: Vec<f32> = shaped.iter().map(|p| p.iter().map(|g| g.width).sum()).collect();
         let mut unit_x = right - widths.first().copied().unwrap_or(0.0);
         for w in widths.iter().skip(1) {
             unit_x = unit_x.min(right - w - 2.0 * em);
         }
-        self.rows.push(Row {
-            keep_with_next: true,
-            ..Row::default()
-        });
+        self.rows.push(Row { keep_with_next: true, ..Row::default() });
         let count = shaped.len();
         for (i, pieces) in shaped.iter().enumerate() {
             let x = if i == 0 { unit_x } else { unit_x + 2.0 * em };
             let glyphs = Self::place(pieces, x, self.geo.width - x, LineAlign::Left);
-            self.rows.push(Row {
-                glyphs,
-                keep_with_next: i + 1 < count,
-                ..Row::default()
-            });
+            self.rows.push(Row { glyphs, keep_with_next: i + 1 < count, ..Row::default() });
         }
     }
 
@@ -482,9 +403,7 @@ impl Layouter<'_> {
         self.tables += 1;
         let pitch = self.geo.pitch();
         let pad = SMALL_SIZE / 2.0;
-        let columns = header
-            .len()
-            .max(body.iter().map(Vec::len).max().unwrap_or(0));
+        let columns = header.len().max(body.iter().map(Vec::len).max().unwrap_or(0));
         if columns == 0 {
             return;
         }
@@ -493,21 +412,15 @@ impl Layouter<'_> {
             size: SMALL_SIZE,
             grid: false,
         };
-        let all_rows: Vec<(bool, &[String])> = std::iter::once((true, header))
-            .chain(body.iter().map(|r| (false, r.as_slice())))
-            .collect();
+        let all_rows: Vec<(bool, &[String])> =
+            std::iter::once((true, header)).chain(body.iter().map(|r| (false, r.as_slice()))).collect();
         let shaped: Vec<(bool, Vec<Vec<Piece>>)> = all_rows
             .iter()
             .map(|(h, cells)| {
                 (
                     *h,
                     (0..columns)
-                        .map(|c| {
-                            self.shape(&[(
-                                cells.get(c).map(String::as_str).unwrap_or(""),
-                                cell_style(*h),
-                            )])
-                        })
+                        .map(|c| self.shape(&[(cells.get(c).map(String::as_str).unwrap_or(""), cell_style(*h))]))
                         .collect(),
                 )
             })
@@ -516,8 +429,7 @@ impl Layouter<'_> {
         let mut natural = vec![SMALL_SIZE * 2.0; columns];
         for (_, cells) in &shaped {
             for (c, pieces) in cells.iter().enumerate() {
-                natural[c] =
-                    natural[c].max(pieces.iter().map(|p| p.width).sum::<f32>() + 2.0 * pad);
+                natural[c] = natural[c].max(pieces.iter().map(|p| p.width).sum::<f32>() + 2.0 * pad);
             }
         }
         let scale = self.geo.width / natural.iter().sum::<f32>();
@@ -557,24 +469,9 @@ impl Layouter<'_> {
                 }
                 if line == 0 {
                     let h = height as f32 * pitch;
-                    row.rules.push(Rule {
-                        x0: 0.0,
-                        y0: 0.0,
-                        x1: self.geo.width,
-                        y1: 0.0,
-                    });
-                    row.rules.push(Rule {
-                        x0: 0.0,
-                        y0: h,
-                        x1: self.geo.width,
-                        y1: h,
-                    });
-                    row.rules.extend(edges.iter().map(|&x| Rule {
-                        x0: x,
-                        y0: 0.0,
-                        x1: x,
-                        y1: h,
-                    }));
+                    row.rules.push(Rule { x0: 0.0, y0: 0.0, x1: self.geo.width, y1: 0.0 });
+                    row.rules.push(Rule { x0: 0.0, y0: h, x1: self.geo.width, y1: h });
+                    row.rules.extend(edges.iter().map(|&x| Rule { x0: x, y0: 0.0, x1: x, y1: h }));
                 }
                 self.rows.push(row);
             }
@@ -618,17 +515,13 @@ fn title_break(chars: &[char], widths: &[f32], start: usize, target: f32, width:
             continue;
         }
         let rest: f32 = widths[end..].iter().sum();
-        let natural = "局委府院会厅办部室".contains(chars[i])
-            || (chars[end] == '关' && chars.get(end + 1) == Some(&'于'));
+        let natural =
+            "局委府院会厅办部室".contains(chars[i]) || (chars[end] == '关' && chars.get(end + 1) == Some(&'于'));
         if natural && rest <= width {
             candidates.push((end, (acc - target).abs()));
         }
     }
-    candidates
-        .into_iter()
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(end, _)| end)
-        .unwrap_or(balanced)
+    candidates.into_iter().min_by(|a, b| a.1.total_cmp(&b.1)).map(|(end, _)| end).unwrap_or(balanced)
 }
 
 /// Splits rows into pages of `lines` rows. A row marked keep-with-next never ends a page unless a

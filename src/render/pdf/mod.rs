@@ -37,10 +37,7 @@ pub struct PdfRenderer {
 impl PdfRenderer {
     /// A renderer with the given fonts and the GB/T 9704 page.
     pub fn new(fonts: FontSet) -> Self {
-        PdfRenderer {
-            fonts,
-            geometry: Geometry::gbt9704(),
-        }
+        PdfRenderer { fonts, geometry: Geometry::gbt9704() }
     }
 
     /// Lays the document out without drawing it (for checks and tests).
@@ -54,11 +51,7 @@ impl PdfRenderer {
         }
         let loaded = match font {
             FontRef::Role(role) => self.fonts.get(role),
-            FontRef::Fallback => self
-                .fonts
-                .fallback
-                .as_ref()
-                .expect("fallback glyphs only come from a fallback font"),
+            FontRef::Fallback => self.fonts.fallback.as_ref().expect("fallback glyphs only come from a fallback font"),
         };
         let data: krilla::Data = loaded.data.clone().into();
         let f = Font::new(data, loaded.index)
@@ -74,26 +67,17 @@ impl Renderer for PdfRenderer {
     }
 
     fn inputs(&self) -> Vec<(String, String)> {
-        self.fonts
-            .all()
-            .iter()
-            .map(|f| (f.name.clone(), f.sha256.clone()))
-            .collect()
+        self.fonts.all().iter().map(|f| (f.name.clone(), f.sha256.clone())).collect()
     }
 
     fn render(&self, doc: &Document) -> Result<Vec<u8>> {
-        let laid = self
-            .layout(doc)
-            .map_err(|MissingGlyphs(missing)| Error::MissingGlyphs(missing))?;
+        let laid = self.layout(doc).map_err(|MissingGlyphs(missing)| Error::MissingGlyphs(missing))?;
         let geo = self.geometry;
         let configuration = ConfigurationBuilder::new()
             .with_archival_validator(Archival::A2_B)
             .finish()
             .map_err(|e| Error::Render(format!("PDF/A configuration: {e:?}")))?;
-        let settings = SerializeSettings {
-            configuration,
-            ..SerializeSettings::default()
-        };
+        let settings = SerializeSettings { configuration, ..SerializeSettings::default() };
         let mut pdf = krilla::Document::new_with(settings);
         let mut metadata = Metadata::new()
             .title(doc.title.clone())
@@ -101,9 +85,8 @@ impl Renderer for PdfRenderer {
             .creator(format!("zongjie {}", env!("CARGO_PKG_VERSION")));
         if let Some(date) = doc.date {
             use chrono::Datelike;
-            let date = krilla::metadata::DateTime::new(date.year() as u16)
-                .month(date.month() as u8)
-                .day(date.day() as u8);
+            let date =
+                krilla::metadata::DateTime::new(date.year() as u16).month(date.month() as u8).day(date.day() as u8);
             metadata = metadata.creation_date(date);
         }
         if let Some(author) = doc.author() {
@@ -135,10 +118,7 @@ impl Renderer for PdfRenderer {
                     }
                     if let Some(path) = path.finish() {
                         surface.set_fill(None);
-                        surface.set_stroke(Some(Stroke {
-                            width: 0.75,
-                            ..Stroke::default()
-                        }));
+                        surface.set_stroke(Some(Stroke { width: 0.75, ..Stroke::default() }));
                         surface.draw_path(&path);
                         surface.set_stroke(None);
                     }
@@ -164,19 +144,14 @@ impl Renderer for PdfRenderer {
                 x += em * SMALL_SIZE;
             }
             let inset = SMALL_SIZE;
-            let label_x = if index % 2 == 0 {
-                left + geo.width - inset - x
-            } else {
-                left + inset
-            };
+            let label_x = if index % 2 == 0 { left + geo.width - inset - x } else { left + inset };
             let baseline = geo.top + geo.height + 7.0 * MM + SMALL_SIZE * ASCENT;
             let font = self.krilla_font(FontRef::Role(role), &mut font_cache)?;
             draw_run(&mut surface, &glyphs, label_x, baseline, font);
             surface.finish();
             page.finish();
         }
-        pdf.finish()
-            .map_err(|e| Error::Render(format!("PDF: {e:?}")))
+        pdf.finish().map_err(|e| Error::Render(format!("PDF: {e:?}")))
     }
 }
 
@@ -185,10 +160,7 @@ fn runs(glyphs: &[Placed]) -> Vec<&[Placed]> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=glyphs.len() {
-        if i == glyphs.len()
-            || glyphs[i].font != glyphs[start].font
-            || glyphs[i].size != glyphs[start].size
-        {
+        if i == glyphs.len() || glyphs[i].font != glyphs[start].font || glyphs[i].size != glyphs[start].size {
             if i > start {
                 out.push(&glyphs[start..i]);
             }
@@ -199,13 +171,7 @@ fn runs(glyphs: &[Placed]) -> Vec<&[Placed]> {
 }
 
 /// Draws one run at its glyphs' positions, with the text attached for extraction.
-fn draw_run(
-    surface: &mut krilla::surface::Surface<'_>,
-    run: &[Placed],
-    left: f32,
-    baseline: f32,
-    font: Font,
-) {
+fn draw_run(surface: &mut krilla::surface::Surface<'_>, run: &[Placed], left: f32, baseline: f32, font: Font) {
     let size = run[0].size;
     let mut text = String::new();
     let mut glyphs = Vec::with_capacity(run.len());
@@ -223,12 +189,5 @@ fn draw_run(
             None,
         ));
     }
-    surface.draw_glyphs(
-        Point::from_xy(left + run[0].x, baseline),
-        &glyphs,
-        font,
-        &text,
-        size,
-        false,
-    );
+    surface.draw_glyphs(Point::from_xy(left + run[0].x, baseline), &glyphs, font, &text, size, false);
 }

@@ -1,0 +1,50 @@
+//! `zongjie figures`: every figure of a period's report with its value, unit, source, the same
+//! period last year and the change: how a statistician reviews the numbers.
+
+use super::WorkspaceArgs;
+use clap::{Args, ValueEnum};
+use std::process::ExitCode;
+use zongjie::period::Period;
+use zongjie::workspace::Workspace;
+use zongjie::{pipeline, review};
+
+/// How to print the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// CSV for Excel (UTF-8 with BOM).
+    Csv,
+    /// JSON.
+    Json,
+}
+
+/// Arguments of `figures`.
+#[derive(Debug, Args)]
+pub struct FiguresArgs {
+    /// The period (default: the latest in data/).
+    #[arg(value_name = "PERIOD")]
+    pub period: Option<Period>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+}
+
+/// Runs `figures`.
+pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
+    let ws = Workspace::open(&args.workspace.root)?;
+    let period = super::periods(&ws, args.period.as_slice())?[0];
+    let report = pipeline::prepare(&ws, period)?;
+    let rows = review::rows(&report);
+    print!(
+        "{}",
+        match args.format {
+            ListFormat::Table => review::to_table(&rows),
+            ListFormat::Csv => review::to_csv(&rows),
+            ListFormat::Json => review::to_json(&rows),
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
