@@ -51,6 +51,12 @@ pub struct FigureDecl {
     /// 上半年 report); planned months and report dates leave it off.
     #[serde(default)]
     pub in_period: bool,
+    /// `table.column`: the figure may come from a township sheet, as the sum of that column.
+    #[serde(default)]
+    pub sum: Option<String>,
+    /// `table`: the figure may come from a township sheet, as its number of rows.
+    #[serde(default)]
+    pub count_rows: Option<String>,
     /// What the figure means, for `zongjie figures` and error messages.
     #[serde(default)]
     pub label: Option<String>,
@@ -150,6 +156,8 @@ struct CatalogFile {
     applies_to: Vec<Spanned<String>>,
     #[serde(default)]
     report_date: Option<Spanned<String>>,
+    #[serde(default)]
+    tables: BTreeMap<String, crate::sheets::TableDecl>,
 }
 
 /// A declared figure with the place it is declared.
@@ -175,6 +183,8 @@ pub struct Catalog {
     pub applies_to: Vec<(String, Source)>,
     /// The date figure that is the report's 成文日期, if the catalog names one.
     pub report_date: Option<String>,
+    /// Township tables the period's sheets may hold.
+    pub tables: BTreeMap<String, crate::sheets::TableDecl>,
 }
 
 impl Catalog {
@@ -240,8 +250,26 @@ impl Catalog {
             }
         }
         let report_date = raw.report_date.map(|d| d.value);
+        for (name, declared) in &figures {
+            let d = &declared.decl;
+            let target = d.sum.as_ref().map(|s| (s, true)).or(d.count_rows.as_ref().map(|s| (s, false)));
+            if let Some((target, is_sum)) = target {
+                let (table, column) =
+                    if is_sum { target.split_once('.').unwrap_or((target, "")) } else { (target.as_str(), "") };
+                let known = raw.tables.get(table).is_some_and(|t| !is_sum || t.columns.contains_key(column));
+                if !known {
+                    problems.push(
+                        Problem::at(
+                            declared.source.clone(),
+                            format!("{target} is not a table{} of the catalog", if is_sum { " column" } else { "" }),
+                        )
+                        .figure(name),
+                    );
+                }
+            }
+        }
         if problems.is_empty() {
-            Ok(Catalog { file: file.to_string(), figures, rules, applies_to, report_date })
+            Ok(Catalog { file: file.to_string(), figures, rules, applies_to, report_date, tables: raw.tables })
         } else {
             Err(problems)
         }

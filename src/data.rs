@@ -34,6 +34,8 @@ pub struct PeriodData {
     pub values: BTreeMap<String, RawValue>,
     /// The data files read, in path order.
     pub files: Vec<InputFile>,
+    /// Files that could not be read as data at all; the figures they hold are unknown.
+    pub unreadable: Vec<String>,
 }
 
 /// Files in a period folder that are not data: the period's own template and catalog.
@@ -42,7 +44,10 @@ pub const NOT_DATA: [&str; 2] = ["catalog.yaml", "report.md.j2"];
 /// Reads every `.yaml`/`.yml` data file under `root/dir` (recursively, in path order).
 ///
 /// All problems of all files are returned together, so that `check` can list them at once.
-pub fn load_period(root: &Path, dir: &str) -> Result<PeriodData, Vec<Problem>> {
+///
+/// Returns what could be read together with every problem; CSV and XLSX files are recorded as
+/// inputs here and read against the catalog by `sheets`.
+pub fn load_period(root: &Path, dir: &str) -> (PeriodData, Vec<Problem>) {
     let mut data = PeriodData::default();
     let mut problems = Vec::new();
     let paths = data_paths(root, dir);
@@ -55,20 +60,22 @@ pub fn load_period(root: &Path, dir: &str) -> Result<PeriodData, Vec<Problem>> {
                 continue;
             }
         };
-        match decode_utf8(&bytes, &rel) {
-            Ok(text) => match yaml::parse_tree(&text, &rel) {
+        let is_yaml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml"));
+        if is_yaml {
+            match decode_utf8(&bytes, &rel).and_then(|text| yaml::parse_tree(&text, &rel)) {
                 Ok(tree) => flatten(&tree, &rel, "", &mut data.values, &mut problems),
-                Err(p) => problems.push(p),
-            },
-            Err(p) => problems.push(p),
+                Err(p) => {
+                    problems.push(p);
+                    data.unreadable.push(rel.clone());
+                }
+            }
         }
         data.files.push(InputFile { path: rel, bytes });
     }
-    if problems.is_empty() {
-        Ok(data)
-    } else {
-        Err(problems)
-    }
+    (data, problems)
 }
 
 /// The data files of a period folder (recursively, in path order): YAML files other than the
@@ -91,7 +98,7 @@ pub fn data_paths(root: &Path, dir: &str) -> Vec<std::path::PathBuf> {
 }
 
 /// File extensions that hold data.
-pub const DATA_EXTENSIONS: [&str; 2] = ["yaml", "yml"];
+pub const DATA_EXTENSIONS: [&str; 5] = ["yaml", "yml", "csv", "xlsx", "xls"];
 
 /// The data files of a period folder with their bytes (unreadable ones left out).
 pub fn period_files(root: &Path, dir: &str) -> Vec<InputFile> {

@@ -13,22 +13,31 @@ pub struct Source {
     pub file: String,
     /// 1-based line, 0 when the problem concerns the whole file.
     pub line: u64,
+    /// A spreadsheet cell (`低保分乡镇!C5`) instead of a line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Source {
     /// A location in a file.
     pub fn new(file: impl Into<String>, line: u64) -> Self {
-        Source { file: file.into(), line }
+        Source { file: file.into(), line, cell: None }
     }
     /// The whole file, with no particular line.
     pub fn file(file: impl Into<String>) -> Self {
-        Source { file: file.into(), line: 0 }
+        Source { file: file.into(), line: 0, cell: None }
+    }
+    /// A cell of a workbook: shown as `file:Sheet!C5`.
+    pub fn cell(file: impl Into<String>, cell: String) -> Self {
+        Source { file: file.into(), line: 0, cell: Some(cell) }
     }
 }
 
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
+        if let Some(cell) = &self.cell {
+            write!(f, "{}:{cell}", self.file)
+        } else if self.line == 0 {
             write!(f, "{}", self.file)
         } else {
             write!(f, "{}:{}", self.file, self.line)

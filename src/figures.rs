@@ -563,6 +563,8 @@ mod tests {
             decimals: None,
             signed: false,
             in_period: true,
+            sum: None,
+            count_rows: None,
             label: None,
         }
     }
@@ -576,8 +578,14 @@ mod tests {
         let a = parse_value(&d, "45678901.23元", h1()).unwrap();
         let b = parse_value(&d, "4567.890123万元", h1()).unwrap();
         assert_eq!(a, b);
-        let fig =
-            Figure { name: "x".into(), decl: d.clone(), value: a, entered: String::new(), source: Source::file("f") };
+        let fig = Figure {
+            name: "x".into(),
+            decl: d.clone(),
+            value: a,
+            entered: String::new(),
+            source: Source::file("f"),
+            via: None,
+        };
         assert_eq!(fig.display(), "4567.89");
         assert_eq!(
             parse_value(&d, "12", h1()).unwrap_err(),
@@ -627,7 +635,7 @@ mod tests {
     fn fig(kind: Kind, unit: Option<&str>, value: &str) -> Figure {
         let d = decl(kind, unit);
         let value = parse_value(&d, value, h1()).unwrap();
-        Figure { name: "x.y".into(), decl: d, value, entered: String::new(), source: Source::file("f") }
+        Figure { name: "x.y".into(), decl: d, value, entered: String::new(), source: Source::file("f"), via: None }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::error::{Error, Problem, Result};
 use crate::figures::{self, Figures};
 use crate::period::Period;
 use crate::render::Renderer;
+use crate::sheets;
 use crate::template::{self, TemplateSource};
 use crate::workspace::{Workspace, CONFIG_FILE};
 use std::collections::BTreeMap;
@@ -43,18 +44,22 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
     let data_dir = ws.period_dir(period)?.to_string();
     let (template, catalog_source, catalog) = ws.template_for(period)?;
     let mut problems: Vec<Problem> = catalog.check_period(period).into_iter().collect();
-    let data = match data::load_period(&ws.root, &data_dir) {
-        Ok(d) => d,
-        Err(more) => return Err(input(problems, more)),
-    };
-    let (used, template_problems) =
-        template::precheck(&template, &catalog, |name| data.values.contains_key(name), &data_dir);
+    let (data, sheets, more) = load_data(ws, &catalog, &data_dir, period);
+    let _ = &sheets;
+    problems.extend(more);
+    let (used, template_problems) = template::precheck(
+        &template,
+        &catalog, // A file that could not be read may hold any figure: its problem is reported, the
+        // figures it would give are not reported missing as well.
+        |name| data.values.contains_key(name) || !data.unreadable.is_empty(),
+        &data_dir,
+    );
     problems.extend(template_problems);
-    let figures = match figures::resolve(&catalog, &data, period) {
-        Ok(f) if problems.is_empty() => f,
-        Ok(_) => return Err(input(problems, vec![])),
-        Err(more) => return Err(input(problems, more)),
-    };
+    let (figures, more) = figures::check(&catalog, &data, period);
+    problems.extend(more);
+    if !problems.is_empty() {
+        return Err(input(problems, vec![]));
+    }
     // Earlier periods for 同比/环比: their data files are inputs of this report too.
     let mut figures = figures;
     let mut inputs = data.files;
@@ -74,16 +79,49 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
 /// data may follow an older catalog; a figure that does not check is simply not comparable (and
 /// a template that compares it says so).
 fn comparison(ws: &Workspace, catalog: &Catalog, period: Period) -> (Option<std::sync::Arc<Figures>>, Vec<InputFile>) {
-    let Some(dir) = ws.periods.get(&period) else {
-        return (None, Vec::new());
-    };
+    let Some(dir) = ws.periods.get(&period) else { return (None, Vec::new()) };
     // Whatever it reads is an input, even when it does not parse: a fix to it changes this report.
-    let files = data::period_files(&ws.root, dir);
-    let Ok(data) = data::load_period(&ws.root, dir) else {
-        return (None, files);
-    };
+    let (data, _sheets, _problems) = load_data(ws, catalog, dir, period);
     let (figures, _problems) = figures::check(catalog, &data, period);
-    (Some(std::sync::Arc::new(figures)), files)
+    (Some(std::sync::Arc::new(figures)), data.files)
+}
+
+/// A period's data: YAML values, township sheets, and the figures summed from those sheets.
+/// Returns what could be read with every problem found.
+fn load_data(
+    ws: &Workspace,
+    catalog: &Catalog,
+    dir: &str,
+    period: Period,
+) -> (data::PeriodData, Vec<sheets::Sheet>, Vec<Problem>) {
+    let (mut data, mut problems) = data::load_period(&ws.root, dir);
+    let (sheets, more) = sheets::load(&ws.root, dir, &catalog.tables, period);
+    problems.extend(more);
+    for (name, declared) in &catalog.figures {
+        let d = &declared.decl;
+        let (table, column) = match (&d.sum, &d.count_rows) {
+            (Some(sum), _) => match sum.split_once('.') {
+                Some((t, c)) => (t, Some(c)),
+                None => continue,
+            },
+            (None, Some(table)) => (table.as_str(), None),
+            (None, None) => continue,
+        };
+        let Some(sheet) = sheets.iter().find(|s| s.name == table) else { continue };
+        let raw = sheets::with_unit(sheets::derived_value(sheet, column), d.kind);
+        if let Some(given) = data.values.get(name) {
+            problems.push(
+                Problem::at(
+                    given.source.clone(),
+                    format!("is given here and also comes from the sheet {} ({}); keep one", table, sheet.file),
+                )
+                .figure(name),
+            );
+            continue;
+        }
+        data.values.insert(name.clone(), raw);
+    }
+    (data, sheets, problems)
 }
 
 /// The report's date: the catalog's `report_date` figure, else the period's last day. Never the
