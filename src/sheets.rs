@@ -72,6 +72,8 @@ pub struct SheetRow {
     pub source: Source,
     /// Values by column key (money in 元).
     pub values: BTreeMap<String, Decimal>,
+    /// Index of the row in its sheet's grid.
+    index: usize,
 }
 
 /// A table read from a sheet.
@@ -127,14 +129,17 @@ fn column_letters(mut col: usize) -> String {
 
 /// Reads every declared table the period folder has. Unknown CSV files and workbooks with no
 /// declared sheet are problems (a misnamed export must not be ignored).
+/// Also returns the files that could not be read as tables: the figures they would give are
+/// unknown, not missing.
 pub fn load(
     root: &Path,
     dir: &str,
     tables: &BTreeMap<String, TableDecl>,
     period: Period,
-) -> (Vec<Sheet>, Vec<Problem>) {
+) -> (Vec<Sheet>, Vec<Problem>, Vec<String>) {
     let mut grids: Vec<(String, Grid)> = Vec::new();
     let mut problems = Vec::new();
+    let mut failed = Vec::new();
     for path in data::data_paths(root, dir) {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         if !matches!(ext.as_str(), "csv" | "xlsx" | "xls") {
@@ -159,7 +164,10 @@ pub fn load(
             }
             match read_csv(&bytes, &rel) {
                 Ok(grid) => grids.push((stem, grid)),
-                Err(p) => problems.push(p),
+                Err(p) => {
+                    problems.push(p);
+                    failed.push(rel);
+                }
             }
         } else {
             match read_workbook(bytes, &rel, &stem, tables) {
@@ -168,7 +176,10 @@ pub fn load(
                     format!("no sheet of this workbook is a table of the catalog; tables: {}", names(tables)),
                 )),
                 Ok(found) => grids.extend(found),
-                Err(p) => problems.push(p),
+                Err(p) => {
+                    problems.push(p);
+                    failed.push(rel);
+                }
             }
         }
     }
@@ -183,10 +194,13 @@ pub fn load(
         }
         match read_table(&name, &tables[&name], &grid, period) {
             Ok(sheet) => sheets.push(sheet),
-            Err(more) => problems.extend(more),
+            Err(more) => {
+                problems.extend(more);
+                failed.push(grid.file.clone());
+            }
         }
     }
-    (sheets, problems)
+    (sheets, problems, failed)
 }
 
 fn names(tables: &BTreeMap<String, TableDecl>) -> String {
@@ -352,15 +366,16 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                 }
             }
         }
-        let row = SheetRow { label: label.clone(), source: grid.source(i, label_col), values };
+        let row = SheetRow { label: label.clone(), source: grid.source(i, label_col), values, index: i };
         if decl.total.as_deref() == Some(label.as_str()) {
             total = Some(row);
         } else {
             rows.push(row);
         }
     }
-    let first = header_row + 1;
-    let last = grid.rows.len().saturating_sub(1);
+    // The township rows summed, by their place in the file (the total row is not among them).
+    let first = rows.first().map(|r| r.index).unwrap_or(header_row + 1);
+    let last = rows.last().map(|r| r.index).unwrap_or(first);
     let mut rows_ref = BTreeMap::new();
     for (key, col, _) in &columns {
         let reference = match &grid.sheet {
@@ -419,7 +434,12 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             ));
             continue;
         };
-        let bound = |text: &str| figures::parse_value(&col.2, text, period).ok().and_then(|v| v.as_decimal());
+        // Bounds may be written in 元 or 万元 whatever the column's own unit.
+        let mut bound_decl = col.2.clone();
+        if bound_decl.kind == Kind::Money {
+            bound_decl.accept = vec!["元".into(), "万元".into()];
+        }
+        let bound = |text: &str| figures::parse_value(&bound_decl, text, period).ok().and_then(|v| v.as_decimal());
         let (Some(min), Some(max)) = (bound(&rule.min), bound(&rule.max)) else {
             problems.push(Problem::at(
                 Source::file(&grid.file),

@@ -84,7 +84,7 @@ fn verify_passes_then_names_the_edited_data_file_and_the_altered_output() {
 
     let data = ws.path().join("data/2023H1/社会救助.yaml");
     let text = std::fs::read_to_string(&data).unwrap();
-    std::fs::write(&data, text.replacen("人数: ", "人数: 1", 1)).unwrap();
+    std::fs::write(&data, text.replacen("人次: ", "人次: 1", 1)).unwrap();
     let pdf = ws.path().join(format!("output/2024H1/{TITLE}.pdf"));
     let mut bytes = std::fs::read(&pdf).unwrap();
     bytes.push(b'\n');
@@ -102,11 +102,11 @@ fn verify_passes_then_names_the_edited_data_file_and_the_altered_output() {
     let out = zongjie(ws.path(), &["verify", "2022H1"]);
     assert!(out.status.success());
     // An edit that breaks the data still names the file.
-    std::fs::write(&data, text.replacen("人数: ", "人数: 很多", 1)).unwrap();
+    std::fs::write(&data, text.replacen("人次: ", "人次: 很多", 1)).unwrap();
     let out = zongjie(ws.path(), &["verify", "2023H1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).starts_with("2023H1: inputs changed since the manifest: data/2023H1/社会救助.yaml\n2023H1: cannot be rebuilt from its current inputs:\ndata/2023H1/社会救助.yaml:4: 低保.人数: '很多"),
+        stdout(&out).starts_with("2023H1: inputs changed since the manifest: data/2023H1/社会救助.yaml\n2023H1: cannot be rebuilt from its current inputs:\ndata/2023H1/社会救助.yaml:10: 临时救助.人次: '很多"),
         "{}",
         stdout(&out)
     );
@@ -124,7 +124,7 @@ fn rebuilding_after_a_correction_keeps_the_earlier_report_as_a_version() {
     assert!(!dir.join("versions").exists());
     // A data correction: the earlier report is kept in versions/1, byte for byte.
     let data = ws.path().join("data/2024H1/社会救助.yaml");
-    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("户数: 11900", "户数: 11902")).unwrap();
+    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("人次: 1389", "人次: 1391")).unwrap();
     let out = zongjie(ws.path(), &["build"]);
     assert!(out.status.success());
     assert_eq!(
@@ -132,7 +132,7 @@ fn rebuilding_after_a_correction_keeps_the_earlier_report_as_a_version() {
         format!("kept the earlier report in output/2024H1/versions/1\nwrote output/2024H1/{TITLE}.md\nwrote output/2024H1/{TITLE}.pdf\nwrote output/2024H1/manifest.json\n")
     );
     assert_eq!(snapshot(&dir.join("versions/1")), before);
-    assert!(markdown(ws.path(), "2024H1").contains("全县城乡低保11902户"));
+    assert!(markdown(ws.path(), "2024H1").contains("保障1391人次"));
     // A hand edit of an output is kept too, in versions/2.
     let md = dir.join(format!("{TITLE}.md"));
     std::fs::write(&md, "秘书改过的稿子\n").unwrap();
@@ -144,11 +144,16 @@ fn rebuilding_after_a_correction_keeps_the_earlier_report_as_a_version() {
 fn one_failing_period_does_not_stop_the_others() {
     let ws = sample_workspace();
     let data = ws.path().join("data/2023H1/社会救助.yaml");
-    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replacen("户数: ", "户数: -", 1)).unwrap();
+    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replacen("人次: ", "人次: -", 1)).unwrap();
     let out = zongjie(ws.path(), &["build", "--all"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("error: data/2023H1/社会救助.yaml:3: 低保.户数: '-"), "{err}");
+    assert!(
+        err.contains(
+            "error: data/2023H1/社会救助.yaml:10: 临时救助.人次: '-1337' is negative; a count cannot be below 0\n"
+        ),
+        "{err}"
+    );
     assert!(err.ends_with("1 of 3 periods failed: 2023H1\n"), "{err}");
     assert!(ws.path().join("output/2022H1/manifest.json").exists());
     assert!(ws.path().join("output/2024H1/manifest.json").exists());
@@ -184,7 +189,7 @@ fn a_build_killed_part_way_leaves_every_file_whole() {
     let change = |root: &Path| {
         for entry in std::fs::read_dir(root.join("data")).unwrap() {
             let f = entry.unwrap().path().join("社会救助.yaml");
-            std::fs::write(&f, std::fs::read_to_string(&f).unwrap().replace("户数: 11900", "户数: 11903")).unwrap();
+            std::fs::write(&f, std::fs::read_to_string(&f).unwrap().replace("人次: 1389", "人次: 1393")).unwrap();
         }
     };
     let reference = sample_workspace();

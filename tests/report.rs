@@ -189,6 +189,9 @@ fn changing_a_count_changes_exactly_that_figure() {
         // Find the file and line that give this figure.
         for entry in std::fs::read_dir(&data_dir).unwrap() {
             let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue; // sheets: see township_sheet_changes_change_exactly_that_figure
+            }
             let text = std::fs::read_to_string(&path).unwrap();
             let lines: Vec<&str> = text.lines().collect();
             let Some(g) = lines.iter().position(|l| *l == format!("{group}:")) else {
@@ -279,4 +282,21 @@ fn comparison_clauses_are_recognised() {
         "全县城乡低保11900户20750人，累计发放低保金6584.32万元；二是"
     );
     assert_eq!(without_comparisons("集中供养率达到64.35%，同比提高1.5个百分点。"), "集中供养率达到64.35%。");
+}
+
+#[test]
+fn township_sheet_changes_change_exactly_that_figure() {
+    let ws = sample_workspace();
+    assert!(zongjie(ws.path(), &["build", "--format", "md"]).status.success());
+    let before = markdown(ws.path(), "2024H1");
+    let csv = ws.path().join("data/2024H1/低保分乡镇.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    // One more household in 梧桐镇, and in the county total row.
+    let changed = text.replace("梧桐镇,2127,", "梧桐镇,2128,").replace("合计,11900,", "合计,11901,");
+    std::fs::write(&csv, changed).unwrap();
+    let out = zongjie(ws.path(), &["build", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = markdown(ws.path(), "2024H1");
+    assert_eq!(after, before.replace("全县城乡低保11900户", "全县城乡低保11901户"));
+    assert_ne!(after, before);
 }
