@@ -373,6 +373,15 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
         _ => {}
     }
     let (number, unit) = split_number(text);
+    // 1e20 is a float's way of writing; a report figure is written out in digits.
+    let mut exponent = unit.chars();
+    if !number.is_empty()
+        && matches!(exponent.next(), Some('e' | 'E'))
+        && exponent.as_str().trim_start_matches(['+', '-']).chars().all(|c| c.is_ascii_digit())
+        && unit.len() > 1
+    {
+        return Err(format!("'{text}' is in scientific notation; write the number out in digits"));
+    }
     let accepted = decl.accepted_units();
     let unit = if unit.is_empty() {
         match decl.kind {

@@ -362,6 +362,8 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                     values.insert(key.clone(), v.as_decimal().unwrap_or_default());
                 }
                 Err(why) => {
+                    // Quote the cell as written, not with the unit added for parsing.
+                    let why = why.replace(&format!("'{with_unit}'"), &format!("'{text}'"));
                     problems.push(Problem::at(source, format!("{label}: {why}")).figure(format!("{name}.{key}")))
                 }
             }
@@ -469,7 +471,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                             row.label,
                             decl.columns[&rule.column].header,
                             per.2.display_unit(),
-                            shown(ratio, &col.2),
+                            ratio_shown(ratio, &col.2),
                             rule.min,
                             rule.max
                         ),
@@ -483,6 +485,14 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         Ok(Sheet { name: name.to_string(), file: grid.file.clone(), rows_ref, rows, total })
     } else {
         Err(problems)
+    }
+}
+
+/// A ratio of a column per another, rounded: money in 元 per unit, whatever the column's unit.
+fn ratio_shown(ratio: Decimal, figure: &FigureDecl) -> String {
+    match figure.kind {
+        Kind::Money => format!("{}元", figures::format_decimal(ratio, Some(2))),
+        _ => figures::format_decimal(ratio, Some(2)),
     }
 }
 

@@ -282,6 +282,9 @@ fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem 
     let line = e.line().unwrap_or(0) as u64;
     let detail = match (e.kind(), e.detail()) {
         (ErrorKind::OutOfFuel, _) => "the template does too much work (an endless loop?) and was stopped".to_string(),
+        (_, Some(detail)) if detail.contains("recursion limit") => {
+            "the template calls itself without end (a macro that calls itself?) and was stopped".to_string()
+        }
         (_, Some(detail)) => format!("{}: {detail}", e.kind()),
         (_, None) => e.kind().to_string(),
     };

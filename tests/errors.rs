@@ -61,7 +61,7 @@ fn a_negative_count() {
 fn fewer_persons_than_households() {
     assert_eq!(
         build_after(DATA, replace("人数: 210", "人数: 100")),
-        "error: data/2024H1/救助.yaml:6: 低保.户数: 120户 must not exceed 低保.人数, 100人 (data/2024H1/救助.yaml:7); rule '低保.户数 <= 低保.人数' (tmpl/catalog.yaml:9)\n"
+        "error: data/2024H1/救助.yaml:6: 低保.户数: 120户 must not exceed 低保.人数, 100人 (data/2024H1/救助.yaml:7); rule '低保.户数 <= 低保.人数' (tmpl/catalog.yaml:10)\n"
     );
 }
 

@@ -1,0 +1,134 @@
+//! The bad-input corpus: each file in tests/bad_inputs/ is one bad input applied to the mini
+//! workspace after a good build. Each must exit 1 with exactly the expected message, from both
+//! `build` and `check`, and leave the earlier outputs byte for byte as they were.
+//!
+//! A case file:
+//! ```yaml
+//! guards: what goes wrong
+//! edits:
+//!   - {file: data/2024H1/救助.yaml, replace: "户数: 120", with: "户数: 很多"}
+//!   - {file: data/2024H1/低保分乡镇.csv, write: "…", encoding: gbk}   # or utf-16, or bytes: "hex"
+//!   - {file: data/2024H1/x.yaml, remove: true}
+//! expect: |
+//!   error: …
+//! ```
+
+mod common;
+use common::*;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    guards: String,
+    edits: Vec<Edit>,
+    expect: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Edit {
+    file: String,
+    #[serde(default)]
+    replace: Option<String>,
+    #[serde(default)]
+    with: Option<String>,
+    #[serde(default)]
+    write: Option<String>,
+    #[serde(default)]
+    encoding: Option<String>,
+    #[serde(default)]
+    bytes: Option<String>,
+    #[serde(default)]
+    remove: bool,
+}
+
+fn apply(root: &std::path::Path, edit: &Edit) {
+    let path = root.join(&edit.file);
+    if edit.remove {
+        std::fs::remove_file(&path).unwrap();
+        return;
+    }
+    if let Some(hex) = &edit.bytes {
+        let bytes: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        std::fs::write(&path, bytes).unwrap();
+        return;
+    }
+    let text = match (&edit.write, &edit.replace) {
+        (Some(text), _) => text.clone(),
+        (None, Some(from)) => {
+            let old = std::fs::read_to_string(&path).unwrap();
+            assert!(old.contains(from.as_str()), "{}: '{from}' not found", edit.file);
+            old.replacen(from.as_str(), edit.with.as_deref().unwrap_or(""), 1)
+        }
+        (None, None) => panic!("{}: an edit needs write, replace, bytes or remove", edit.file),
+    };
+    let bytes = match edit.encoding.as_deref() {
+        None | Some("utf-8") => text.into_bytes(),
+        Some("gbk") => encoding_rs::GBK.encode(&text).0.into_owned(),
+        Some("utf-16") => text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect(),
+        Some(other) => panic!("unknown encoding {other}"),
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&path, bytes).unwrap();
+}
+
+#[test]
+fn every_bad_input_in_the_corpus_fails_clearly_and_harms_nothing() {
+    let dir = repo().join("tests/bad_inputs");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 30, "the corpus has {} cases", names.len());
+    let mut failures = Vec::new();
+    let ws = workspace("mini");
+    assert!(zongjie(ws.path(), &["build"]).status.success());
+    let earlier = snapshot(&ws.path().join("output"));
+    for path in &names {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let case: Case =
+            serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // A fresh copy of the workspace with the earlier outputs in it.
+        let ws = workspace("mini");
+        copy_tree(&earlier_dir(&earlier, ws.path()), &ws.path().join("output"));
+        for edit in &case.edits {
+            apply(ws.path(), edit);
+        }
+        let build = zongjie(ws.path(), &["build"]);
+        let check = zongjie(ws.path(), &["check"]);
+        let got = stderr(&build);
+        if build.status.code() != Some(1) || got != case.expect {
+            failures.push(format!(
+                "{name} ({}):\n  expected (exit 1): {}  got (exit {:?}): {}",
+                case.guards,
+                case.expect,
+                build.status.code(),
+                got
+            ));
+        }
+        if check.status.code() != Some(1) || !stderr(&check).starts_with(&case.expect) {
+            failures.push(format!("{name}: check did not report the same:\n{}", stderr(&check)));
+        }
+        if snapshot(&ws.path().join("output")) != earlier {
+            failures.push(format!("{name}: the earlier outputs changed"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), names.len(), failures.join("\n"));
+}
+
+/// Writes the earlier outputs into a scratch folder (they are copied into each case's workspace).
+fn earlier_dir(files: &[(String, Vec<u8>)], root: &std::path::Path) -> std::path::PathBuf {
+    let dir = root.join(".earlier");
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
