@@ -37,6 +37,8 @@ pub struct Report {
     pub inputs: Vec<InputFile>,
     /// The figures the template uses, sorted by name.
     pub used: Vec<String>,
+    /// Things to look at that do not stop the build (a change of more than half against last year).
+    pub warnings: Vec<Problem>,
 }
 
 /// Runs every check and renders the document; all input problems come back together.
@@ -72,7 +74,46 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
     let markdown = template::render(&template, &figures, ws.date_style(period))?;
     let mut document = document::parse(&markdown, &template.name)?;
     document.date = Some(report_date(&catalog, &figures));
-    Ok(Report { period, data_dir, template, catalog_source, catalog, figures, document, inputs, used })
+    let warnings = large_changes(&figures, &used);
+    Ok(Report { period, data_dir, template, catalog_source, catalog, figures, document, inputs, used, warnings })
+}
+
+/// Figures that changed by more than half against the same period last year: worth a second
+/// look (a wrong unit, a missing township), but not an error.
+fn large_changes(figures: &Figures, used: &[String]) -> Vec<Problem> {
+    use crate::catalog::Kind;
+    let Some(last_year) = &figures.last_year else { return Vec::new() };
+    let mut warnings = Vec::new();
+    for name in used {
+        let (Some(now), Some(then)) = (figures.by_name.get(name), last_year.by_name.get(name)) else { continue };
+        if !matches!(now.decl.kind, Kind::Count | Kind::Money | Kind::Quantity) {
+            continue;
+        }
+        let (Some(a), Some(b)) = (now.value.as_decimal(), then.value.as_decimal()) else { continue };
+        if b.is_zero() {
+            continue;
+        }
+        let change = (a - b) / b * rust_decimal::Decimal::from(100);
+        if change.abs() > rust_decimal::Decimal::from(50) {
+            let unit = now.decl.display_unit();
+            warnings.push(
+                Problem::at(
+                    now.source.clone(),
+                    format!(
+                        "{}{unit} is {}% {} {} ({}{unit}, {}); check it",
+                        now.display(),
+                        figures::format_decimal(change.abs(), Some(1)),
+                        if change > rust_decimal::Decimal::ZERO { "above" } else { "below" },
+                        last_year.period,
+                        then.display(),
+                        then.source
+                    ),
+                )
+                .figure(name),
+            );
+        }
+    }
+    warnings
 }
 
 /// The figures of an earlier period for 同比/环比, read with this period's catalog. Lenient: its

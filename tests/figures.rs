@@ -61,3 +61,17 @@ fn with_figures_appends_the_sources_to_the_markdown() {
         .starts_with("| 指标 | 数值 | 单位 | 来源 | 上年同期 | 同比 |\n| :--- | ---: | :--- | :--- | ---: | :--- |\n"));
     assert!(appendix.contains("| 低保.户数 | 11900 | 户 | data/2024H1/低保分乡镇.csv:17 (column 低保户数, 15 rows (lines 2–16) summed) | 12155 | 同比下降2.1% |\n"));
 }
+
+#[test]
+fn check_warns_about_a_change_of_more_than_half_but_passes() {
+    let ws = sample_workspace();
+    let data = ws.path().join("data/2024H1/社会救助.yaml");
+    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("人次: 1389", "人次: 2389")).unwrap();
+    let out = zongjie(ws.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stderr(&out),
+        "warning: data/2024H1/社会救助.yaml:10: 临时救助.人次: 2389人次 is 78.7% above 2023H1 (1337人次, data/2023H1/社会救助.yaml:10); check it\n"
+    );
+    assert_eq!(stdout(&out), "2024H1: ok, 91 figures from 20 files, 1 warning\n");
+}

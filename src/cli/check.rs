@@ -24,7 +24,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     for period in super::periods(&ws, &args.periods)? {
         match pipeline::prepare(&ws, period) {
             Ok(report) => {
-                println!("{period}: ok, {} figures from {} files", report.figures.by_name.len(), report.inputs.len())
+                for warning in &report.warnings {
+                    eprintln!("warning: {warning}");
+                }
+                let warned = match report.warnings.len() {
+                    0 => String::new(),
+                    1 => ", 1 warning".to_string(),
+                    n => format!(", {n} warnings"),
+                };
+                println!("{period}: ok, {} figures from {} files{warned}", report.used.len(), report.inputs.len());
             }
             Err(e) => {
                 failed = true;
