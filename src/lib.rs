@@ -9,6 +9,7 @@ pub mod period;
 pub mod pipeline;
 pub mod render;
 pub mod review;
+pub mod scaffold;
 pub mod sheets;
 pub mod template;
 pub mod workspace;

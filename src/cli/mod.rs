@@ -8,6 +8,8 @@ use std::process::ExitCode;
 pub mod build;
 pub mod check;
 pub mod figures;
+pub mod init;
+pub mod new;
 pub mod reference_docx;
 pub mod verify;
 
@@ -27,6 +29,10 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Check data, catalog and template of one or more periods; writes nothing.
     Check(check::CheckArgs),
+    /// Make a new workspace for a bureau: config, bundled template and catalog, an empty period.
+    Init(init::InitArgs),
+    /// Start a period from the previous one, with every value emptied.
+    New(new::NewArgs),
     /// List every figure of a period's report with its source and its change against last year.
     Figures(figures::FiguresArgs),
     /// Rebuild in memory and compare with each period's manifest and files on disk.
@@ -49,6 +55,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Figures(args) => figures::run(args),
+        Command::Init(args) => init::run(args),
+        Command::New(args) => new::run(args),
         Command::Verify(args) => verify::run(args),
         Command::ReferenceDocx(args) => reference_docx::run(args),
     };

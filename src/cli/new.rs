@@ -1,0 +1,27 @@
+//! `zongjie new PERIOD`: start a period from the one before it, every value emptied.
+
+use super::WorkspaceArgs;
+use clap::Args;
+use std::process::ExitCode;
+use zongjie::period::Period;
+use zongjie::workspace::Workspace;
+
+/// Arguments of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The period to start, such as 2025H1.
+    #[arg(value_name = "PERIOD")]
+    pub period: Period,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+}
+
+/// Runs `new`.
+pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
+    let ws = Workspace::open(&args.workspace.root)?;
+    for path in zongjie::scaffold::new_period(&ws, args.period)? {
+        println!("wrote {}", path.display());
+    }
+    println!("next: fill in every empty value; `zongjie check {}` lists them", args.period);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,232 @@
+//! Starting work: `init` makes a workspace for a bureau, `new` starts a period from the one
+//! before it with every value emptied, so that `check` lists what is still to be filled in.
+
+use crate::catalog::{Catalog, Kind};
+use crate::error::{Error, Problem, Result, Source};
+use crate::period::Period;
+use crate::sheets::TableDecl;
+use crate::workspace::{bundled, Workspace, CATALOG_FILE, CONFIG_FILE, TEMPLATE_FILE};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The README written into a new workspace, for the office.
+const OFFICE_README: &str = "# 工作总结工作区\n\n\
+本文件夹由 `zongjie init` 生成。\n\n\
+1. 在 `data/<期间>/` 中填写数据：YAML 文件中每个空着的值、CSV 表中每个空着的单元格都要填上；金额写明“元”或“万元”。\n\
+2. 运行 `zongjie check`：一次列出所有尚未填写或填写有误的地方（文件、行号、指标）。\n\
+3. 运行 `zongjie build`：在 `output/<期间>/` 生成 Markdown、PDF（公文格式）与 manifest.json；加 `--format md,pdf,docx` 同时生成 Word 文档。\n\
+4. 运行 `zongjie figures`：逐项核对报告中的每个数字及其来源和同比。\n\
+5. 下一期开始时运行 `zongjie new 2025H2`：复制上一期的数据文件并清空所有数值。\n\n\
+模板在 `templates/civil-affairs-h1/`（report.md.j2 与 catalog.yaml），可以按本单位的措辞修改；某一期需要不同措辞时，把模板复制到该期的数据文件夹中。\n";
+
+/// Makes a new workspace in `dir` with the bundled template and an empty first period.
+pub fn init(dir: &Path, period: Period) -> Result<Vec<PathBuf>> {
+    if dir.join(CONFIG_FILE).exists() || dir.join("data").exists() {
+        return Err(Problem::at(
+            Source::file(dir.display().to_string()),
+            "is already a workspace; nothing was changed",
+        )
+        .into());
+    }
+    let catalog =
+        Catalog::parse(bundled::CATALOG, &format!("{}/{CATALOG_FILE}", bundled::DIR)).map_err(Error::Input)?;
+    let template_dir = "templates/civil-affairs-h1";
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            CONFIG_FILE.into(),
+            format!("# zongjie 工作区设置\ntemplate: {template_dir}\n# 成文日期写法：\"2012\" → 2024年7月5日；\"1999\" → 二〇二四年七月五日\ndate_style: \"2012\"\n").into_bytes(),
+        ),
+        ("README.md".into(), OFFICE_README.as_bytes().to_vec()),
+        (format!("{template_dir}/{TEMPLATE_FILE}"), bundled::TEMPLATE.as_bytes().to_vec()),
+        (format!("{template_dir}/{CATALOG_FILE}"), bundled::CATALOG.as_bytes().to_vec()),
+        ("templates/reference.docx".into(), crate::render::docx::reference_docx(&Default::default())?),
+        ("output/.gitkeep".into(), Vec::new()),
+    ];
+    let data_dir = format!("data/{period}");
+    files.push((format!("{data_dir}/数据.yaml"), empty_yaml(&catalog).into_bytes()));
+    for (name, table) in &catalog.tables {
+        files.push((format!("{data_dir}/{name}.csv"), empty_csv(table, &[]).into_bytes()));
+    }
+    write_all(dir, &files)
+}
+
+/// A YAML file with every figure the catalog declares, each empty, with its kind and unit as a
+/// comment; figures a township sheet gives are left to the sheet.
+fn empty_yaml(catalog: &Catalog) -> String {
+    let mut out =
+        String::from("# 每个值都要填写。计数写整数；金额写明“元”或“万元”；百分比写成 85.5%；日期写成 2024-07-05。\n");
+    let mut groups: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
+    for (name, declared) in &catalog.figures {
+        let d = &declared.decl;
+        if d.sum.is_some() || d.count_rows.is_some() {
+            continue;
+        }
+        let (group, key) = name.split_once('.').unwrap_or(("", name));
+        let unit = d.display_unit();
+        let hint = match d.kind {
+            Kind::Count => format!("计数（{unit}）"),
+            Kind::Money => "金额（元或万元）".into(),
+            Kind::Percent => "百分比".into(),
+            Kind::Quantity => format!("数量（{unit}）"),
+            Kind::Year => "年份".into(),
+            Kind::Month => "月份".into(),
+            Kind::Date => "日期".into(),
+            Kind::Text => "文字".into(),
+        };
+        let hint = match &d.label {
+            Some(label) => format!("{hint}：{label}"),
+            None => hint,
+        };
+        groups.entry(group).or_default().push((key, hint));
+    }
+    for (group, keys) in groups {
+        out.push_str(&format!("{group}:\n"));
+        for (key, hint) in keys {
+            out.push_str(&format!("  {key}:   # {hint}\n"));
+        }
+    }
+    out
+}
+
+/// A CSV with the table's header, one row per township label given (values empty) and the total row.
+fn empty_csv(table: &TableDecl, labels: &[String]) -> String {
+    let mut header = vec![table.label.clone()];
+    for column in table.columns.values() {
+        header.push(match (&column.unit, column.kind) {
+            (Some(unit), Kind::Money) => format!("{}（{unit}）", column.header),
+            (None, Kind::Money) => format!("{}（元）", column.header),
+            _ => column.header.clone(),
+        });
+    }
+    let blanks = ",".repeat(table.columns.len());
+    let mut out = header.join(",") + "\n";
+    for label in labels {
+        out.push_str(&format!("{label}{blanks}\n"));
+    }
+    if let Some(total) = &table.total {
+        out.push_str(&format!("{total}{blanks}\n"));
+    }
+    out
+}
+
+/// Starts `period` from the latest period before it: its data files with every value emptied
+/// (sheets keep their header and township names), and its own template if it has one.
+pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
+    let target = format!("data/{period}");
+    if ws.periods.contains_key(&period) || ws.root.join(&target).exists() {
+        return Err(Problem::at(Source::file(&target), "already exists; nothing was changed").into());
+    }
+    let Some((previous, dir)) = ws.periods.range(..period).next_back() else {
+        return Err(Problem::at(
+            Source::file("data"),
+            format!("there is no period before {period} to start from; zongjie init makes a first one"),
+        )
+        .into());
+    };
+    let (_, _, catalog) = ws.template_for(*previous)?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for path in crate::data::data_paths(&ws.root, dir) {
+        let rel = crate::data::relative(&ws.root, &path);
+        let inside = rel.strip_prefix(&format!("{dir}/")).unwrap_or(&rel).to_string();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&rel, e))?;
+        match ext.as_str() {
+            "yaml" | "yml" => {
+                let text = crate::data::decode_utf8(&bytes, &rel)?;
+                files.push((format!("{target}/{inside}"), empty_values(&text).into_bytes()));
+            }
+            "csv" => {
+                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                if let Some(table) = catalog.tables.get(stem) {
+                    let labels = sheet_labels(ws, *previous, stem);
+                    files.push((format!("{target}/{inside}"), empty_csv(table, &labels).into_bytes()));
+                }
+            }
+            _ => {
+                // Workbooks: each table sheet starts again as a CSV (zongjie reads, never writes, .xlsx).
+                for (name, table) in &catalog.tables {
+                    let labels = sheet_labels(ws, *previous, name);
+                    if !labels.is_empty() && !files.iter().any(|(f, _)| f.ends_with(&format!("/{name}.csv"))) {
+                        let in_this_book = sheet_file(ws, *previous, name).is_some_and(|f| f == rel);
+                        if in_this_book {
+                            files.push((format!("{target}/{name}.csv"), empty_csv(table, &labels).into_bytes()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for own in [TEMPLATE_FILE, CATALOG_FILE] {
+        let path = ws.root.join(dir).join(own);
+        if path.is_file() {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(format!("{dir}/{own}"), e))?;
+            files.push((format!("{target}/{own}"), bytes));
+        }
+    }
+    write_all(&ws.root, &files)
+}
+
+/// The township labels of a table in a period, in sheet order.
+fn sheet_labels(ws: &Workspace, period: Period, table: &str) -> Vec<String> {
+    let Some(dir) = ws.periods.get(&period) else { return Vec::new() };
+    let Ok((_, _, catalog)) = ws.template_for(period) else { return Vec::new() };
+    let (sheets, _, _) = crate::sheets::load(&ws.root, dir, &catalog.tables, period);
+    sheets
+        .iter()
+        .find(|s| s.name == table)
+        .map(|s| s.rows.iter().map(|r| r.label.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn sheet_file(ws: &Workspace, period: Period, table: &str) -> Option<String> {
+    let dir = ws.periods.get(&period)?;
+    let (_, _, catalog) = ws.template_for(period).ok()?;
+    let (sheets, _, _) = crate::sheets::load(&ws.root, dir, &catalog.tables, period);
+    sheets.into_iter().find(|s| s.name == table).map(|s| s.file)
+}
+
+/// YAML text with every scalar value removed (`户数: 11900` → `户数:`), keys, nesting and
+/// comments kept.
+pub fn empty_values(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let kept = if trimmed.starts_with('#') || trimmed.is_empty() {
+            line.to_string()
+        } else if let Some((key, value)) = line.split_once(':') {
+            let value = value.trim();
+            if value.is_empty() || value.starts_with('#') {
+                line.to_string()
+            } else {
+                format!("{key}:")
+            }
+        } else {
+            line.to_string()
+        };
+        out.push_str(&kept);
+        out.push('\n');
+    }
+    out
+}
+
+fn write_all(root: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for (rel, bytes) in files {
+        let path = root.join(rel);
+        let dir = path.parent().unwrap_or(root).to_path_buf();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        written.extend(crate::archive::write_files(&dir, &[crate::pipeline::Output { name, bytes: bytes.clone() }])?);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_emptied_keys_and_comments_kept() {
+        let yaml = "# 社会救助\n临时救助:\n  人次: 1389  # 累计\n  拨付资金: 638681元\n落款:\n  日期: 2024-07-05\n";
+        assert_eq!(empty_values(yaml), "# 社会救助\n临时救助:\n  人次:\n  拨付资金:\n落款:\n  日期:\n");
+    }
+}
