@@ -47,7 +47,6 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
     let (template, catalog_source, catalog) = ws.template_for(period)?;
     let mut problems: Vec<Problem> = catalog.check_period(period).into_iter().collect();
     let (data, sheets, more) = load_data(ws, &catalog, &data_dir, period);
-    let _ = &sheets;
     problems.extend(more);
     let (used, template_problems) = template::precheck(
         &template,
@@ -71,7 +70,7 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
     let (previous, files) = comparison(ws, &catalog, period.previous());
     figures.previous = previous;
     inputs.extend(files);
-    let markdown = template::render(&template, &figures, ws.date_style(period))?;
+    let markdown = template::render(&template, &figures, &sheets, &catalog, ws.date_style(period))?;
     let mut document = document::parse(&markdown, &template.name)?;
     document.date = Some(report_date(&catalog, &figures));
     let warnings = large_changes(&figures, &used);

@@ -215,7 +215,7 @@ pub fn escape_markdown(text: &str) -> String {
 }
 
 /// The names a template may use besides figures: `period` and minijinja's own functions.
-const GLOBALS: [&str; 8] = ["period", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner"];
+const GLOBALS: [&str; 9] = ["period", "表格", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner"];
 
 /// Checks that every name the template uses is a declared figure that the data gives; returns
 /// the figures it uses, sorted, with the problems.
@@ -356,9 +356,46 @@ pub fn context(figures: &Figures) -> Value {
 }
 
 /// Renders the template to Markdown.
-pub fn render(template: &TemplateSource, figures: &Figures, date_style: DateStyle) -> Result<String, Problem> {
+pub fn render(
+    template: &TemplateSource,
+    figures: &Figures,
+    tables: &[crate::sheets::Sheet],
+    catalog: &Catalog,
+    date_style: DateStyle,
+) -> Result<String, Problem> {
     let env = environment(date_style);
     let tmpl =
         env.template_from_named_str(&template.name, &template.text).map_err(|e| template_problem(&e, template))?;
-    tmpl.render(context(figures)).map_err(|e| template_problem(&e, template))
+    let ctx =
+        minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog) } };
+    tmpl.render(ctx).map_err(|e| template_problem(&e, template))
+}
+
+/// `表格.低保分乡镇.rows` (each row: `乡镇` or the table's label header, and each column key) and
+/// `表格.低保分乡镇.total`, with values written as a report writes them: money in 万元.
+fn tables_value(tables: &[crate::sheets::Sheet], catalog: &Catalog) -> Value {
+    let mut out = BTreeMap::new();
+    for sheet in tables {
+        let Some(decl) = catalog.tables.get(&sheet.name) else { continue };
+        let row_value = |row: &crate::sheets::SheetRow| {
+            let mut map = BTreeMap::new();
+            map.insert(decl.label.clone(), Value::from(row.label.clone()));
+            for (key, column) in &decl.columns {
+                let Some(v) = row.values.get(key) else { continue };
+                let text = match column.kind {
+                    Kind::Money => {
+                        figures::format_decimal(figures::money_in(*v, "万元"), Some(column.decimals.unwrap_or(2)))
+                    }
+                    _ => figures::format_decimal(*v, column.decimals),
+                };
+                map.insert(key.clone(), Value::from(text));
+            }
+            Value::from_object(map)
+        };
+        let mut table = BTreeMap::new();
+        table.insert("rows".to_string(), Value::from(sheet.rows.iter().map(row_value).collect::<Vec<_>>()));
+        table.insert("total".to_string(), sheet.total.as_ref().map(row_value).unwrap_or(Value::UNDEFINED));
+        out.insert(sheet.name.clone(), Value::from_object(table));
+    }
+    Value::from_object(out)
 }

@@ -43,3 +43,32 @@ fn a_workbook_sheet_is_found_by_its_name_in_any_workbook() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(markdown(ws.path(), "2024H1"), expected);
 }
+
+#[test]
+fn a_template_can_show_a_township_table_in_every_format() {
+    let ws = sample_workspace();
+    let t = ws.path().join("templates/civil-affairs-h1/report.md.j2");
+    let table = "附表：各乡镇城乡低保情况\n\n| 乡镇 | 低保户数 | 低保金（万元） |\n| :--- | ---: | ---: |\n{% for r in 表格.低保分乡镇.rows %}\n| {{ r.乡镇 }} | {{ r.户数 }} | {{ r.金额 }} |\n{% endfor %}\n| 合计 | {{ 表格.低保分乡镇.total.户数 }} | {{ 表格.低保分乡镇.total.金额 }} |\n\n## 二、围绕老有所养";
+    std::fs::write(&t, std::fs::read_to_string(&t).unwrap().replace("## 二、围绕老有所养", table)).unwrap();
+    let out = zongjie(ws.path(), &["build", "--format", "md,pdf,docx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = markdown(ws.path(), "2024H1");
+    assert!(md.contains("| 乡镇 | 低保户数 | 低保金（万元） |\n| :--- | ---: | ---: |\n| 梧桐镇 | 2127 | 1245.18 |\n| 凤鸣镇 | 1103 | 644.08 |\n"), "{md}");
+    assert!(md.contains("| 东岭乡 | 366 | 196.81 |\n| 合计 | 11900 | 6584.32 |\n"));
+    let dir = ws.path().join("output/2024H1");
+    let file = |ext: &str| {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == ext))
+            .unwrap()
+    };
+    let text =
+        String::from_utf8(std::process::Command::new("pdftotext").arg(file("pdf")).arg("-").output().unwrap().stdout)
+            .unwrap();
+    assert!(text.contains("东岭乡") && text.contains("6584.32"));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file("docx")).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains("<w:tblHeader/>") && xml.contains(">东岭乡</w:t>"));
+}
