@@ -64,18 +64,32 @@ pub fn load_period(root: &Path, dir: &str) -> (PeriodData, Vec<Problem>) {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml"));
-        if is_yaml {
-            match decode_utf8(&bytes, &rel).and_then(|text| yaml::parse_tree(&text, &rel)) {
-                Ok(tree) => flatten(&tree, &rel, "", &mut data.values, &mut problems),
-                Err(p) => {
-                    problems.push(p);
-                    data.unreadable.push(rel.clone());
-                }
-            }
+        if is_yaml && !read_yaml(&bytes, &rel, &mut data.values, &mut problems) {
+            data.unreadable.push(rel.clone());
         }
         data.files.push(InputFile { path: rel, bytes });
     }
     (data, problems)
+}
+
+/// Reads one YAML data file's bytes into `values`; false when the file is not YAML at all.
+/// (The loaders' entry point for the fuzzer as well.)
+pub fn read_yaml(
+    bytes: &[u8],
+    file: &str,
+    values: &mut BTreeMap<String, RawValue>,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    match decode_utf8(bytes, file).and_then(|text| yaml::parse_tree(&text, file)) {
+        Ok(tree) => {
+            flatten(&tree, file, "", values, problems);
+            true
+        }
+        Err(p) => {
+            problems.push(p);
+            false
+        }
+    }
 }
 
 /// The data files of a period folder (recursively, in path order): YAML files other than the

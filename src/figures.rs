@@ -13,6 +13,10 @@ use std::sync::Arc;
 
 /// Largest count a report can plausibly state; larger is a typing or export error.
 const MAX_COUNT: i64 = 1_000_000_000;
+/// Most decimal places a figure may have.
+const MAX_DECIMAL_PLACES: u32 = 10;
+/// Largest magnitude of any number a data file may give (before its own kind's bound).
+const MAX_MAGNITUDE: i64 = 10_000_000_000_000_000;
 /// Largest amount of money, in 元, a county report can plausibly state (一万亿元).
 const MAX_MONEY_YUAN: i64 = 1_000_000_000_000;
 
@@ -405,6 +409,16 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
         .ok()
         .filter(|_| !number.starts_with('.') && !number.ends_with('.') && !number.starts_with('+'))
         .ok_or_else(|| format!("'{text}' is not a number; expected {}", expected(decl)))?;
+    // Bounds every later calculation (万元 → 元, sums, ratios, 同比) far inside Decimal's range,
+    // so no arithmetic on a figure can overflow: the fuzzer found 1e28万元 panicking.
+    if value.scale() > MAX_DECIMAL_PLACES {
+        return Err(format!(
+            "'{text}' has more than {MAX_DECIMAL_PLACES} decimal places; no report figure is that precise"
+        ));
+    }
+    if value.abs() > Decimal::from(MAX_MAGNITUDE) {
+        return Err(format!("'{text}' is larger than any figure a report can state; check the export"));
+    }
     if value.is_sign_negative() && !value.is_zero() && !decl.signed {
         return Err(format!("'{text}' is negative; {} cannot be below 0", kind_name(decl.kind)));
     }
@@ -624,6 +638,15 @@ mod tests {
         );
         assert!(parse_value(&d, "1e20", h1()).is_err());
         assert!(parse_value(&d, "100000000000", h1()).unwrap_err().contains("larger than any county count"));
+        assert_eq!(
+            parse_value(&d, "1.00000000001", h1()).unwrap_err(),
+            "'1.00000000001' has more than 10 decimal places; no report figure is that precise"
+        );
+        let money = decl(Kind::Money, None);
+        assert_eq!(
+            parse_value(&money, "79228162514264337593543950335万元", h1()).unwrap_err(),
+            "'79228162514264337593543950335万元' is larger than any figure a report can state; check the export"
+        );
     }
 
     #[test]

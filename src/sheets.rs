@@ -203,6 +203,36 @@ pub fn load(
     (sheets, problems, failed)
 }
 
+/// Reads the tables one sheet file holds, from its bytes (`name` is its file name): the loaders'
+/// entry point for the fuzzer.
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    name: &str,
+    tables: &BTreeMap<String, TableDecl>,
+    period: Period,
+) -> Result<Vec<Sheet>, Vec<Problem>> {
+    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+    let grids = if name.to_ascii_lowercase().ends_with(".csv") {
+        vec![(stem.to_string(), read_csv(&bytes, name).map_err(|p| vec![p])?)]
+    } else {
+        read_workbook(bytes, name, stem, tables).map_err(|p| vec![p])?
+    };
+    let mut sheets = Vec::new();
+    let mut problems = Vec::new();
+    for (table, grid) in grids {
+        let Some(decl) = tables.get(&table) else { continue };
+        match read_table(&table, decl, &grid, period) {
+            Ok(sheet) => sheets.push(sheet),
+            Err(more) => problems.extend(more),
+        }
+    }
+    if problems.is_empty() {
+        Ok(sheets)
+    } else {
+        Err(problems)
+    }
+}
+
 fn names(tables: &BTreeMap<String, TableDecl>) -> String {
     if tables.is_empty() {
         "none".into()
