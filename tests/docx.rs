@@ -21,11 +21,7 @@ fn built(formats: &str) -> (tempfile::TempDir, PathBuf) {
     let out = zongjie(ws.path(), &["build", "--format", formats]);
     assert!(out.status.success(), "{}", stderr(&out));
     let dir = ws.path().join("output/2024H1");
-    let docx = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "docx"))
-        .unwrap();
+    let docx = file_with_ext(&dir, "docx");
     (ws, docx)
 }
 
@@ -148,11 +144,7 @@ fn every_heading_and_paragraph_in_order_with_its_style_and_the_pdf_text() {
     let xml = part(&docx, "word/document.xml");
     assert!(xml.contains("<w:r><w:rPr><w:rStyle w:val=\"RunIn3\"/></w:rPr><w:t xml:space=\"preserve\">（一）做好城乡最低生活保障工作。</w:t></w:r><w:r><w:t xml:space=\"preserve\">一是"));
     // Same text as the PDF.
-    let pdf = std::fs::read_dir(ws.path().join("output/2024H1"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "pdf"))
-        .unwrap();
+    let pdf = file_with_ext(&ws.path().join("output/2024H1"), "pdf");
     let pdf_text = String::from_utf8(Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let mut pdf_body = squash(&pdf_text);
@@ -196,11 +188,7 @@ fn a_workspace_may_name_other_fonts_for_word() {
     std::fs::write(ws.path().join("zongjie.yaml"), "template: tmpl\ndocx_fonts:\n  body: 仿宋\n  kai: 楷体\n").unwrap();
     assert!(zongjie(ws.path(), &["build", "--format", "docx"]).status.success());
     let dir = ws.path().join("output/2024H1");
-    let docx = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "docx"))
-        .unwrap();
+    let docx = file_with_ext(&dir, "docx");
     let styles = part(&docx, "word/styles.xml");
     assert!(style_fonts(&styles, "BodyText").contains("w:eastAsia=\"仿宋\""));
     assert!(style_fonts(&styles, "Heading3").contains("w:eastAsia=\"楷体\""));
@@ -219,11 +207,7 @@ fn pandoc_with_the_reference_docx_gives_the_same_styles_and_text() {
     let ws = sample_workspace();
     assert!(zongjie(ws.path(), &["build", "--format", "md"]).status.success());
     let dir = ws.path().join("output/2024H1");
-    let md = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "md"))
-        .unwrap();
+    let md = file_with_ext(&dir, "md");
     let out_docx = dir.join("pandoc.docx");
     let status = Command::new("pandoc")
         .arg(&md)

@@ -56,13 +56,7 @@ fn a_template_can_show_a_township_table_in_every_format() {
     assert!(md.contains("| 乡镇 | 低保户数 | 低保金（万元） |\n| :--- | ---: | ---: |\n| 梧桐镇 | 2127 | 1245.18 |\n| 凤鸣镇 | 1103 | 644.08 |\n"), "{md}");
     assert!(md.contains("| 东岭乡 | 366 | 196.81 |\n| 合计 | 11900 | 6584.32 |\n"));
     let dir = ws.path().join("output/2024H1");
-    let file = |ext: &str| {
-        std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|x| x == ext))
-            .unwrap()
-    };
+    let file = |ext: &str| file_with_ext(&dir, ext);
     let text =
         String::from_utf8(std::process::Command::new("pdftotext").arg(file("pdf")).arg("-").output().unwrap().stdout)
             .unwrap();

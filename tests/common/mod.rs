@@ -70,13 +70,16 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The output file with this extension in a folder (a period's output folder holds one of each).
+pub fn file_with_ext(dir: &Path, ext: &str) -> std::path::PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == ext))
+        .unwrap_or_else(|| panic!("no .{ext} in {}", dir.display()))
+}
+
 /// The single Markdown report of a period in a workspace's output folder.
 pub fn markdown(root: &Path, period: &str) -> String {
-    let dir = root.join("output").join(period);
-    let md = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .unwrap_or_else(|| panic!("no .md in {}", dir.display()));
-    std::fs::read_to_string(md.path()).unwrap()
+    std::fs::read_to_string(file_with_ext(&root.join("output").join(period), "md")).unwrap()
 }
