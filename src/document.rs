@@ -126,13 +126,16 @@ impl Document {
 /// The fence that opens the signature block; pandoc maps it to the 落款 paragraph style.
 pub const SIGNATURE_FENCE: &str = "::: {custom-style=\"落款\"}";
 
+/// A table being read: column alignments, the rows so far, the row being read.
+type TableInProgress = (Vec<Align>, Vec<Vec<String>>, Vec<String>);
+
 /// Parses rendered Markdown into a document; `name` is the template, for messages.
 pub fn parse(markdown: &str, name: &str) -> Result<Document, Problem> {
     let (body, signature) = split_signature(markdown, name)?;
     let mut blocks: Vec<Block> = Vec::new();
     let mut title: Option<String> = None;
     let mut text = String::new();
-    let mut table: Option<(Vec<Align>, Vec<Vec<String>>, Vec<String>)> = None;
+    let mut table: Option<TableInProgress> = None;
     for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
         let line = || 1 + body[..range.start].matches('\n').count() as u64;
         match event {

@@ -1,7 +1,7 @@
 //! Stage 2: give each raw value its declared kind and unit, check it, and check the catalog's
 //! rules. The result is the set of figures a template may use, each traceable to file:line.
 
-use crate::catalog::{Catalog, Declared, FigureDecl, Kind, Op};
+use crate::catalog::{Catalog, FigureDecl, Kind, Op};
 use crate::data::{PeriodData, RawValue};
 use crate::error::{Problem, Source};
 use crate::period::Period;
@@ -93,18 +93,9 @@ pub struct Figures {
     pub previous: Option<Arc<Figures>>,
 }
 
-/// Checks every raw value against the catalog and every rule; returns all problems at once.
-pub fn resolve(catalog: &Catalog, data: &PeriodData, period: Period) -> Result<Figures, Vec<Problem>> {
-    let (figures, problems) = check(catalog, data, period);
-    if problems.is_empty() {
-        Ok(figures)
-    } else {
-        Err(problems)
-    }
-}
-
-/// Like [`resolve`], but returns the figures that are valid together with the problems: for
-/// comparison periods, whose data may follow an older catalog.
+/// Checks every raw value against the catalog and every rule. Returns the figures that are valid
+/// together with every problem found: the report needs none, a comparison period may have some
+/// (its data may follow an older catalog).
 pub fn check(catalog: &Catalog, data: &PeriodData, period: Period) -> (Figures, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut by_name = BTreeMap::new();
@@ -485,8 +476,7 @@ fn expected(decl: &FigureDecl) -> String {
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let err = || format!("'{text}' is not a date; write 2024-07-05 or 2024年7月5日");
-    let parts: Vec<&str> =
-        text.split(|c| matches!(c, '-' | '年' | '月' | '日' | '/')).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = text.split(['-', '年', '月', '日', '/']).filter(|p| !p.is_empty()).collect();
     let [y, m, d] = parts.as_slice() else {
         return Err(err());
     };
@@ -562,16 +552,6 @@ pub fn chinese_number(n: u64) -> String {
         20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
         _ => n.to_string(),
     }
-}
-
-/// Declarations used by the template but absent from data, with the problems to report.
-pub fn missing(catalog: &Catalog, figures: &Figures, data: &PeriodData) -> Vec<(String, Declared)> {
-    catalog
-        .figures
-        .iter()
-        .filter(|(name, _)| !figures.by_name.contains_key(*name) && !data.values.contains_key(*name))
-        .map(|(n, d)| (n.clone(), d.clone()))
-        .collect()
 }
 
 #[cfg(test)]

@@ -125,36 +125,28 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     };
     let (_, _, catalog) = ws.template_for(*previous)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    // YAML data files, every value emptied.
     for path in crate::data::data_paths(&ws.root, dir) {
         let rel = crate::data::relative(&ws.root, &path);
-        let inside = rel.strip_prefix(&format!("{dir}/")).unwrap_or(&rel).to_string();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&rel, e))?;
-        match ext.as_str() {
-            "yaml" | "yml" => {
-                let text = crate::data::decode_utf8(&bytes, &rel)?;
-                files.push((format!("{target}/{inside}"), empty_values(&text).into_bytes()));
-            }
-            "csv" => {
-                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-                if let Some(table) = catalog.tables.get(stem) {
-                    let labels = sheet_labels(ws, *previous, stem);
-                    files.push((format!("{target}/{inside}"), empty_csv(table, &labels).into_bytes()));
-                }
-            }
-            _ => {
-                // Workbooks: each table sheet starts again as a CSV (zongjie reads, never writes, .xlsx).
-                for (name, table) in &catalog.tables {
-                    let labels = sheet_labels(ws, *previous, name);
-                    if !labels.is_empty() && !files.iter().any(|(f, _)| f.ends_with(&format!("/{name}.csv"))) {
-                        let in_this_book = sheet_file(ws, *previous, name).is_some_and(|f| f == rel);
-                        if in_this_book {
-                            files.push((format!("{target}/{name}.csv"), empty_csv(table, &labels).into_bytes()));
-                        }
-                    }
-                }
-            }
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            continue;
         }
+        let inside = rel.strip_prefix(&format!("{dir}/")).unwrap_or(&rel).to_string();
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&rel, e))?;
+        let text = crate::data::decode_utf8(&bytes, &rel)?;
+        files.push((format!("{target}/{inside}"), empty_values(&text).into_bytes()));
+    }
+    // Each township table it had, with its townships and no numbers. A CSV keeps its name; a
+    // workbook sheet starts again as <table>.csv (zongjie reads .xlsx but does not write it).
+    let (sheets, _, _) = crate::sheets::load(&ws.root, dir, &catalog.tables, *previous);
+    for sheet in &sheets {
+        let labels: Vec<String> = sheet.rows.iter().map(|r| r.label.clone()).collect();
+        let name = if sheet.file.to_ascii_lowercase().ends_with(".csv") {
+            sheet.file.strip_prefix(&format!("{dir}/")).unwrap_or(&sheet.file).to_string()
+        } else {
+            format!("{}.csv", sheet.name)
+        };
+        files.push((format!("{target}/{name}"), empty_csv(&catalog.tables[&sheet.name], &labels).into_bytes()));
     }
     for own in [TEMPLATE_FILE, CATALOG_FILE] {
         let path = ws.root.join(dir).join(own);
@@ -164,25 +156,6 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
         }
     }
     write_all(&ws.root, &files)
-}
-
-/// The township labels of a table in a period, in sheet order.
-fn sheet_labels(ws: &Workspace, period: Period, table: &str) -> Vec<String> {
-    let Some(dir) = ws.periods.get(&period) else { return Vec::new() };
-    let Ok((_, _, catalog)) = ws.template_for(period) else { return Vec::new() };
-    let (sheets, _, _) = crate::sheets::load(&ws.root, dir, &catalog.tables, period);
-    sheets
-        .iter()
-        .find(|s| s.name == table)
-        .map(|s| s.rows.iter().map(|r| r.label.clone()).collect())
-        .unwrap_or_default()
-}
-
-fn sheet_file(ws: &Workspace, period: Period, table: &str) -> Option<String> {
-    let dir = ws.periods.get(&period)?;
-    let (_, _, catalog) = ws.template_for(period).ok()?;
-    let (sheets, _, _) = crate::sheets::load(&ws.root, dir, &catalog.tables, period);
-    sheets.into_iter().find(|s| s.name == table).map(|s| s.file)
 }
 
 /// YAML text with every scalar value removed (`户数: 11900` → `户数:`), keys, nesting and

@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use zongjie::render::pdf::{fonts::FontSet, layout, PdfRenderer};
 
