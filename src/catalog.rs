@@ -57,6 +57,9 @@ pub struct FigureDecl {
     /// `table`: the figure may come from a township sheet, as its number of rows.
     #[serde(default)]
     pub count_rows: Option<String>,
+    /// With `count_rows`: count only the rows where this holds, such as `人数 > 0`.
+    #[serde(default, rename = "where")]
+    pub count_where: Option<String>,
     /// What the figure means, for `zongjie figures` and error messages.
     #[serde(default)]
     pub label: Option<String>,
@@ -257,6 +260,20 @@ impl Catalog {
                 let (table, column) =
                     if is_sum { target.split_once('.').unwrap_or((target, "")) } else { (target.as_str(), "") };
                 let known = raw.tables.get(table).is_some_and(|t| !is_sum || t.columns.contains_key(column));
+                if let (false, Some(condition)) = (is_sum, &d.count_where) {
+                    let ok = raw.tables.get(table).is_some_and(|t| {
+                        crate::sheets::Condition::parse(condition).is_some_and(|c| t.columns.contains_key(&c.column))
+                    });
+                    if !ok {
+                        problems.push(
+                            Problem::at(
+                                declared.source.clone(),
+                                format!("where '{condition}' must be a column of {table}, a comparison (>, >=, <, <=, ==) and a number"),
+                            )
+                            .figure(name),
+                        );
+                    }
+                }
                 if !known {
                     problems.push(
                         Problem::at(

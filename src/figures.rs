@@ -568,6 +568,7 @@ mod tests {
             in_period: true,
             sum: None,
             count_rows: None,
+            count_where: None,
             label: None,
         }
     }

@@ -149,7 +149,8 @@ fn load_data(
             (None, None) => continue,
         };
         let Some(sheet) = sheets.iter().find(|s| s.name == table) else { continue };
-        let raw = sheets::with_unit(sheets::derived_value(sheet, column), d.kind);
+        let condition = d.count_where.as_deref().and_then(sheets::Condition::parse);
+        let raw = sheets::with_unit(sheets::derived_value(sheet, column, condition.as_ref()), d.kind);
         if let Some(given) = data.values.get(name) {
             problems.push(
                 Problem::at(

@@ -364,6 +364,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             in_period: false,
             sum: None,
             count_rows: None,
+            count_where: None,
             label: None,
         };
         columns.push((key.clone(), col, figure));
@@ -538,7 +539,7 @@ fn shown(value: Decimal, figure: &FigureDecl) -> String {
 }
 
 /// The raw value of a figure declared as a column's sum or a table's row count.
-pub fn derived_value(sheet: &Sheet, column: Option<&str>) -> RawValue {
+pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Condition>) -> RawValue {
     let source = sheet.total.as_ref().map(|t| t.source.clone()).unwrap_or_else(|| Source::file(&sheet.file));
     match column {
         Some(key) => {
@@ -546,11 +547,43 @@ pub fn derived_value(sheet: &Sheet, column: Option<&str>) -> RawValue {
             let sum: Decimal = sheet.rows.iter().filter_map(|r| r.values.get(key)).sum();
             RawValue { text: Some(sum.normalize().to_string()), source, via: sheet.rows_ref.get(key).cloned() }
         }
-        None => RawValue {
-            text: Some(sheet.rows.len().to_string()),
-            source,
-            via: Some(format!("{} rows counted", sheet.rows.len())),
-        },
+        None => {
+            let counted = sheet.rows.iter().filter(|r| condition.is_none_or(|c| c.holds(r))).count();
+            let how = match condition {
+                Some(c) => format!("{counted} of {} rows where {}", sheet.rows.len(), c.text),
+                None => format!("{counted} rows counted"),
+            };
+            RawValue { text: Some(counted.to_string()), source, via: Some(how) }
+        }
+    }
+}
+
+/// A condition on a row for `count_rows`: `人数 > 0`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// The column key.
+    pub column: String,
+    op: crate::catalog::Op,
+    value: Decimal,
+    text: String,
+}
+
+impl Condition {
+    /// Parses `column op number`.
+    pub fn parse(text: &str) -> Option<Condition> {
+        use crate::catalog::Op;
+        let ops = [(">=", Op::Ge), ("<=", Op::Le), ("==", Op::Eq), (">", Op::Gt), ("<", Op::Lt)];
+        let (at, sym, op) = ops
+            .iter()
+            .filter_map(|(sym, op)| text.find(sym).map(|at| (at, *sym, *op)))
+            .min_by_key(|(at, sym, _)| (*at, std::cmp::Reverse(sym.len())))?;
+        let column = text[..at].trim().to_string();
+        let value: Decimal = text[at + sym.len()..].trim().parse().ok()?;
+        (!column.is_empty()).then(|| Condition { column, op, value, text: text.trim().to_string() })
+    }
+    /// Whether a row meets it (a row without the column does not).
+    pub fn holds(&self, row: &SheetRow) -> bool {
+        row.values.get(&self.column).is_some_and(|v| self.op.holds(*v, self.value))
     }
 }
 

@@ -66,3 +66,45 @@ fn a_template_can_show_a_township_table_in_every_format() {
     std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
     assert!(xml.contains("<w:tblHeader/>") && xml.contains(">东岭乡</w:t>"));
 }
+
+#[test]
+fn a_figure_can_count_the_townships_that_match() {
+    let ws = workspace("mini");
+    let data = ws.path().join("data/2024H1/救助.yaml");
+    let yaml =
+        std::fs::read_to_string(&data).unwrap().replace("低保:\n  户数: 120\n  人数: 210\n  金额: 45678901.23元\n", "");
+    std::fs::write(&data, yaml).unwrap();
+    std::fs::write(
+        ws.path().join("data/2024H1/低保分乡镇.csv"),
+        "乡镇,低保户数,低保人数,低保金（元）\n甲镇,70,120,300000.00\n乙镇,50,90,200000.00\n丙乡,0,0,0.00\n合计,120,210,500000.00\n",
+    )
+    .unwrap();
+    let catalog = ws.path().join("tmpl/catalog.yaml");
+    let text = std::fs::read_to_string(&catalog).unwrap().replace(
+        "  报告.截至月份:",
+        "  低保.有低保的乡镇数: {kind: count, unit: 个, count_rows: 低保分乡镇, where: 人数 > 0}\n  低保.乡镇数: {kind: count, unit: 个, count_rows: 低保分乡镇}\n  报告.截至月份:",
+    );
+    std::fs::write(&catalog, text).unwrap();
+    let template = ws.path().join("tmpl/report.md.j2");
+    let text = std::fs::read_to_string(&template)
+        .unwrap()
+        .replace("全县低保", "{{ 低保.乡镇数 }}个乡镇中{{ 低保.有低保的乡镇数 }}个有低保对象，全县低保");
+    std::fs::write(&template, text).unwrap();
+    let out = zongjie(ws.path(), &["build", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(markdown(ws.path(), "2024H1").contains("3个乡镇中2个有低保对象，全县低保120户210人，发放50.00万元"));
+    let figures = String::from_utf8(zongjie(ws.path(), &["figures", "--format", "csv"]).stdout).unwrap();
+    assert!(
+        figures.contains("低保.有低保的乡镇数,2,个,data/2024H1/低保分乡镇.csv:5 (2 of 3 rows where 人数 > 0),,\n"),
+        "{figures}"
+    );
+    // A condition on a column the table does not have is a catalog error.
+    let text = std::fs::read_to_string(&catalog).unwrap().replace("where: 人数 > 0", "where: 人口 > 0");
+    std::fs::write(&catalog, text).unwrap();
+    let out = zongjie(ws.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: tmpl/catalog.yaml:8: 低保.有低保的乡镇数: where '人口 > 0' must be a column of 低保分乡镇, a comparison (>, >=, <, <=, ==) and a number\n2024H1: failed\n"
+    );
+}
