@@ -75,7 +75,8 @@ fn feed(name: &str, input: &[u8], catalog: &Catalog, period: Period) {
         let _ = zongjie::figures::check(catalog, &data, period);
         let _ = Catalog::parse(&String::from_utf8_lossy(input), "catalog.yaml");
     } else {
-        let _ = zongjie::sheets::read_bytes(input.to_vec(), name, &catalog.tables, period);
+        let file = zongjie::data::InputFile { path: file, bytes: input.to_vec() };
+        let _ = zongjie::sheets::load(&[file], &catalog.tables, period);
     }
 }
 

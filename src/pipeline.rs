@@ -135,7 +135,7 @@ fn load_data(
     period: Period,
 ) -> (data::PeriodData, Vec<sheets::Sheet>, Vec<Problem>) {
     let (mut data, mut problems) = data::load_period(&ws.root, dir);
-    let (sheets, more, failed) = sheets::load(&ws.root, dir, &catalog.tables, period);
+    let (sheets, more, failed) = sheets::load(&data.files, &catalog.tables, period);
     problems.extend(more);
     data.unreadable.extend(failed);
     for (name, declared) in &catalog.figures {

@@ -138,7 +138,7 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     }
     // Each township table it had, with its townships and no numbers. A CSV keeps its name; a
     // workbook sheet starts again as <table>.csv (zongjie reads .xlsx but does not write it).
-    let (sheets, _, _) = crate::sheets::load(&ws.root, dir, &catalog.tables, *previous);
+    let (sheets, _, _) = crate::sheets::load(&crate::data::period_files(&ws.root, dir), &catalog.tables, *previous);
     for sheet in &sheets {
         let labels: Vec<String> = sheet.rows.iter().map(|r| r.label.clone()).collect();
         let name = if sheet.file.to_ascii_lowercase().ends_with(".csv") {

@@ -8,7 +8,7 @@
 //! labelled 万元.
 
 use crate::catalog::{FigureDecl, Kind};
-use crate::data::{self, RawValue};
+use crate::data::{self, InputFile, RawValue};
 use crate::error::{Problem, Source};
 use crate::figures;
 use crate::period::Period;
@@ -127,58 +127,52 @@ fn column_letters(mut col: usize) -> String {
     out.iter().rev().collect()
 }
 
-/// Reads every declared table the period folder has. Unknown CSV files and workbooks with no
+/// Reads every declared table among a period's data files (already read into memory by
+/// `data::load_period`). Unknown CSV files and workbooks with no
 /// declared sheet are problems (a misnamed export must not be ignored).
 /// Also returns the files that could not be read as tables: the figures they would give are
 /// unknown, not missing.
 pub fn load(
-    root: &Path,
-    dir: &str,
+    files: &[InputFile],
     tables: &BTreeMap<String, TableDecl>,
     period: Period,
 ) -> (Vec<Sheet>, Vec<Problem>, Vec<String>) {
     let mut grids: Vec<(String, Grid)> = Vec::new();
     let mut problems = Vec::new();
     let mut failed = Vec::new();
-    for path in data::data_paths(root, dir) {
+    for file in files {
+        let path = Path::new(&file.path);
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         if !matches!(ext.as_str(), "csv" | "xlsx" | "xls") {
             continue;
         }
-        let rel = data::relative(root, &path);
+        let rel = &file.path;
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                problems.push(Problem::at(Source::file(&rel), format!("cannot read: {e}")));
-                continue;
-            }
-        };
         if ext == "csv" {
             if !tables.contains_key(&stem) {
                 problems.push(Problem::at(
-                    Source::file(&rel),
+                    Source::file(rel),
                     format!("no table of the catalog is named {stem}; tables: {}", names(tables)),
                 ));
                 continue;
             }
-            match read_csv(&bytes, &rel) {
+            match read_csv(&file.bytes, rel) {
                 Ok(grid) => grids.push((stem, grid)),
                 Err(p) => {
                     problems.push(p);
-                    failed.push(rel);
+                    failed.push(rel.clone());
                 }
             }
         } else {
-            match read_workbook(bytes, &rel, &stem, tables) {
+            match read_workbook(file.bytes.clone(), rel, &stem, tables) {
                 Ok(found) if found.is_empty() => problems.push(Problem::at(
-                    Source::file(&rel),
+                    Source::file(rel),
                     format!("no sheet of this workbook is a table of the catalog; tables: {}", names(tables)),
                 )),
                 Ok(found) => grids.extend(found),
                 Err(p) => {
                     problems.push(p);
-                    failed.push(rel);
+                    failed.push(rel.clone());
                 }
             }
         }
@@ -201,36 +195,6 @@ pub fn load(
         }
     }
     (sheets, problems, failed)
-}
-
-/// Reads the tables one sheet file holds, from its bytes (`name` is its file name): the loaders'
-/// entry point for the fuzzer.
-pub fn read_bytes(
-    bytes: Vec<u8>,
-    name: &str,
-    tables: &BTreeMap<String, TableDecl>,
-    period: Period,
-) -> Result<Vec<Sheet>, Vec<Problem>> {
-    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
-    let grids = if name.to_ascii_lowercase().ends_with(".csv") {
-        vec![(stem.to_string(), read_csv(&bytes, name).map_err(|p| vec![p])?)]
-    } else {
-        read_workbook(bytes, name, stem, tables).map_err(|p| vec![p])?
-    };
-    let mut sheets = Vec::new();
-    let mut problems = Vec::new();
-    for (table, grid) in grids {
-        let Some(decl) = tables.get(&table) else { continue };
-        match read_table(&table, decl, &grid, period) {
-            Ok(sheet) => sheets.push(sheet),
-            Err(more) => problems.extend(more),
-        }
-    }
-    if problems.is_empty() {
-        Ok(sheets)
-    } else {
-        Err(problems)
-    }
 }
 
 fn names(tables: &BTreeMap<String, TableDecl>) -> String {
