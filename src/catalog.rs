@@ -137,6 +137,17 @@ impl Op {
             Op::Eq => a == b,
         }
     }
+    /// Splits `a <= b` at its first comparison (a two-character one before `<` or `>` at the
+    /// same place): the text on the left, the operator, the text on the right.
+    pub fn split(text: &str) -> Option<(&str, Op, &str)> {
+        let ops = [("<=", Op::Le), (">=", Op::Ge), ("==", Op::Eq), ("<", Op::Lt), (">", Op::Gt)];
+        let (at, sym, op) = ops
+            .iter()
+            .filter_map(|(sym, op)| text.find(sym).map(|at| (at, *sym, *op)))
+            .min_by_key(|(at, sym, _)| (*at, std::cmp::Reverse(sym.len())))?;
+        Some((&text[..at], op, &text[at + sym.len()..]))
+    }
+
     /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -343,12 +354,8 @@ fn check_name(name: &str) -> Result<(), String> {
 }
 
 fn parse_rule(text: &str, source: Source) -> Result<Rule, String> {
-    let ops = [("<=", Op::Le), (">=", Op::Ge), ("==", Op::Eq), ("<", Op::Lt), (">", Op::Gt)];
-    let (at, sym, op) = ops
-        .iter()
-        .filter_map(|(sym, op)| text.find(sym).map(|at| (at, *sym, *op)))
-        .min_by_key(|(at, sym, _)| (*at, std::cmp::Reverse(sym.len())))
-        .ok_or_else(|| format!("rule '{text}' has no comparison (<=, <, >=, >, ==)"))?;
+    let (left_text, op, right_text) =
+        Op::split(text).ok_or_else(|| format!("rule '{text}' has no comparison (<=, <, >=, >, ==)"))?;
     let side = |s: &str| -> Result<Vec<String>, String> {
         let names: Vec<String> = s.split('+').map(|n| n.trim().to_string()).collect();
         if names.iter().any(|n| n.is_empty() || (check_name(n).is_err() && rule_number(n).is_none())) {
@@ -356,7 +363,7 @@ fn parse_rule(text: &str, source: Source) -> Result<Rule, String> {
         }
         Ok(names)
     };
-    let (left, right) = (side(&text[..at])?, side(&text[at + sym.len()..])?);
+    let (left, right) = (side(left_text)?, side(right_text)?);
     if left.iter().chain(&right).all(|t| rule_number(t).is_some()) {
         return Err(format!("rule '{text}' names no figure"));
     }

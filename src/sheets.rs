@@ -535,14 +535,9 @@ pub struct Condition {
 impl Condition {
     /// Parses `column op number`.
     pub fn parse(text: &str) -> Option<Condition> {
-        use crate::catalog::Op;
-        let ops = [(">=", Op::Ge), ("<=", Op::Le), ("==", Op::Eq), (">", Op::Gt), ("<", Op::Lt)];
-        let (at, sym, op) = ops
-            .iter()
-            .filter_map(|(sym, op)| text.find(sym).map(|at| (at, *sym, *op)))
-            .min_by_key(|(at, sym, _)| (*at, std::cmp::Reverse(sym.len())))?;
-        let column = text[..at].trim().to_string();
-        let value: Decimal = text[at + sym.len()..].trim().parse().ok()?;
+        let (left, op, right) = crate::catalog::Op::split(text)?;
+        let column = left.trim().to_string();
+        let value: Decimal = right.trim().parse().ok()?;
         (!column.is_empty()).then(|| Condition { column, op, value, text: text.trim().to_string() })
     }
     /// Whether a row meets it (a row without the column does not).
