@@ -150,7 +150,7 @@ fn load_data(
         };
         let Some(sheet) = sheets.iter().find(|s| s.name == table) else { continue };
         let condition = d.count_where.as_deref().and_then(sheets::Condition::parse);
-        let raw = sheets::with_unit(sheets::derived_value(sheet, column, condition.as_ref()), d.kind);
+        let raw = sheets::derived_value(sheet, column, condition.as_ref(), d.kind);
         if let Some(given) = data.values.get(name) {
             problems.push(
                 Problem::at(

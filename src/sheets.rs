@@ -503,13 +503,14 @@ fn shown(value: Decimal, figure: &FigureDecl) -> String {
 }
 
 /// The raw value of a figure declared as a column's sum or a table's row count.
-pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Condition>) -> RawValue {
+pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Condition>, kind: Kind) -> RawValue {
     let source = sheet.total.as_ref().map(|t| t.source.clone()).unwrap_or_else(|| Source::file(&sheet.file));
     match column {
         Some(key) => {
-            // Money sums are in 元 (see `with_unit`); counts and quantities in the column's unit.
+            // Money columns are held in 元; counts and quantities in the column's unit.
             let sum: Decimal = sheet.rows.iter().filter_map(|r| r.values.get(key)).sum();
-            RawValue { text: Some(sum.normalize().to_string()), source, via: sheet.rows_ref.get(key).cloned() }
+            let unit = if kind == Kind::Money { "元" } else { "" };
+            RawValue { text: Some(format!("{}{unit}", sum.normalize())), source, via: sheet.rows_ref.get(key).cloned() }
         }
         None => {
             let counted = sheet.rows.iter().filter(|r| condition.is_none_or(|c| c.holds(r))).count();
@@ -543,13 +544,5 @@ impl Condition {
     /// Whether a row meets it (a row without the column does not).
     pub fn holds(&self, row: &SheetRow) -> bool {
         row.values.get(&self.column).is_some_and(|v| self.op.holds(*v, self.value))
-    }
-}
-
-/// Money sums are in 元: the figure's text needs that unit, whatever its display unit.
-pub fn with_unit(raw: RawValue, kind: Kind) -> RawValue {
-    match (kind, &raw.text) {
-        (Kind::Money, Some(t)) => RawValue { text: Some(format!("{t}元")), ..raw },
-        _ => raw,
     }
 }

@@ -106,9 +106,7 @@ pub fn reference_docx(fonts: &DocxFonts) -> Result<Vec<u8>> {
         date: None,
         appendix: Vec::new(),
     };
-    let mut renderer = DocxRenderer { fonts: fonts.clone() };
-    renderer.fonts = fonts.clone();
-    renderer.render(&sample)
+    DocxRenderer { fonts: fonts.clone() }.render(&sample)
 }
 
 fn package(parts: &[(&str, String)], date: Option<chrono::NaiveDate>) -> Result<Vec<u8>> {
