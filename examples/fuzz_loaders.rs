@@ -72,7 +72,7 @@ fn feed(name: &str, input: &[u8], catalog: &Catalog, period: Period) {
         let (mut values, mut problems) = (BTreeMap::new(), Vec::new());
         zongjie::data::read_yaml(input, &file, &mut values, &mut problems);
         let data = zongjie::data::PeriodData { values, ..Default::default() };
-        let _ = zongjie::figures::check(catalog, &data, period);
+        let _ = zongjie::figures::check(catalog, &data, period, false);
         let _ = Catalog::parse(&String::from_utf8_lossy(input), "catalog.yaml");
     } else {
         let file = zongjie::data::InputFile { path: file, bytes: input.to_vec() };

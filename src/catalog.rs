@@ -2,6 +2,7 @@
 //! unit, the units a data file may give it in, and the rules that tie figures together.
 
 use crate::error::{Problem, Source};
+use crate::units::{self, Unit};
 use crate::yaml;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -27,6 +28,22 @@ pub enum Kind {
     Date,
     /// A word or name that belongs to the data (a county's name, an institution).
     Text,
+}
+
+impl Kind {
+    /// The kind as the catalog writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Count => "count",
+            Kind::Money => "money",
+            Kind::Percent => "percent",
+            Kind::Quantity => "quantity",
+            Kind::Year => "year",
+            Kind::Month => "month",
+            Kind::Date => "date",
+            Kind::Text => "text",
+        }
+    }
 }
 
 /// One figure's declaration in the catalog.
@@ -66,6 +83,21 @@ pub struct FigureDecl {
 }
 
 impl FigureDecl {
+    /// A declaration of this kind with every option at its default.
+    pub fn new(kind: Kind) -> FigureDecl {
+        FigureDecl {
+            kind,
+            unit: None,
+            accept: Vec::new(),
+            decimals: None,
+            signed: false,
+            in_period: false,
+            sum: None,
+            count_rows: None,
+            count_where: None,
+            label: None,
+        }
+    }
     /// The unit the report shows the figure in ("" when it has none).
     pub fn display_unit(&self) -> &str {
         match (&self.unit, self.kind) {
@@ -75,24 +107,109 @@ impl FigureDecl {
             (None, _) => "",
         }
     }
-    /// The units a data file may use for the figure.
+    /// The display unit as magnitude and base (万人 → 万 + 人).
+    pub fn display(&self) -> Unit {
+        Unit::split(self.display_unit())
+    }
+    /// The base unit values are held in: 元 for money, % for percentages, the display unit
+    /// without its magnitude for counts and quantities (人 for 万人).
+    pub fn base_unit(&self) -> String {
+        match self.kind {
+            Kind::Money => units::YUAN.to_string(),
+            Kind::Percent => "%".to_string(),
+            Kind::Count | Kind::Quantity => match &self.unit {
+                Some(u) => Unit::split(u).base,
+                None => self.accept.first().map(|a| Unit::split(a).base).unwrap_or_default(),
+            },
+            _ => String::new(),
+        }
+    }
+    /// The units a data file may use for the figure, for messages: the catalog's `accept`, or
+    /// every magnitude of the base (元, 千元, 万元, 亿元; 人, 万人, 亿人).
     pub fn accepted_units(&self) -> Vec<String> {
         if !self.accept.is_empty() {
             return self.accept.clone();
         }
         match self.kind {
-            Kind::Money => vec!["元".into(), "万元".into()],
+            Kind::Money => units::MONEY_UNITS.iter().map(|u| u.to_string()).collect(),
             Kind::Month => vec!["月".into()],
             Kind::Year => vec!["年".into()],
-            _ => {
-                let unit = self.display_unit();
-                if unit.is_empty() {
+            Kind::Percent => vec!["%".into()],
+            Kind::Count | Kind::Quantity => {
+                let base = self.base_unit();
+                if base.is_empty() {
                     vec![]
                 } else {
-                    vec![unit.to_string()]
+                    vec![base.clone(), format!("万{base}"), format!("亿{base}")]
+                }
+            }
+            Kind::Date | Kind::Text => vec![],
+        }
+    }
+    /// Whether a data value may be given in `unit` (already read as a unit of this figure).
+    pub fn accepts(&self, unit: &Unit) -> bool {
+        self.accept.is_empty() || self.accept.iter().any(|a| Unit::split(a) == *unit)
+    }
+
+    /// Checks the declared `unit` and `accept` against the kind and each other, and writes them
+    /// in their full form (万 on money is 万元). Every unit named must be understood.
+    fn check_units(&mut self) -> Result<(), String> {
+        match self.kind {
+            Kind::Money => {
+                if let Some(u) = &self.unit {
+                    self.unit = Some(units::money_unit(u, true)?.to_string());
+                }
+                for a in &mut self.accept {
+                    *a = units::money_unit(a, true)?.to_string();
+                }
+            }
+            Kind::Count | Kind::Quantity => {
+                let all: Vec<&String> = self.unit.iter().chain(&self.accept).collect();
+                let Some(first) = all.first().map(|f| f.as_str()) else { return Ok(()) };
+                let base = Unit::split(first).base;
+                if base.is_empty() {
+                    return Err(format!("unit '{first}' is a magnitude without a unit; write it with its unit, such as 万人"));
+                }
+                if base == units::YUAN || base == "%" {
+                    return Err(format!(
+                        "unit '{first}' is not a unit of a {}; declare the figure kind: {}",
+                        if self.kind == Kind::Count { "count" } else { "quantity" },
+                        if base == "%" { "percent" } else { "money" }
+                    ));
+                }
+                for u in &all {
+                    let unit = units::counted_unit(u, &base, false).map_err(|_| {
+                        format!("unit '{u}' does not fit '{first}': a figure's units are {}", units::counted_forms(&base))
+                    })?;
+                    if unit.magnitude == units::Magnitude::Thousand {
+                        return Err(format!("unit '{u}': 千 is a magnitude of money only (千元)"));
+                    }
+                }
+            }
+            Kind::Percent => {
+                for u in self.unit.iter().chain(&self.accept) {
+                    if !matches!(u.trim(), "%" | "％") {
+                        return Err(format!("unit '{u}' is not a unit of a percentage; a percent figure is in %"));
+                    }
+                }
+                self.unit = None;
+                self.accept.clear();
+            }
+            Kind::Year | Kind::Month | Kind::Date | Kind::Text => {
+                let own = match self.kind {
+                    Kind::Year => Some("年"),
+                    Kind::Month => Some("月"),
+                    _ => None,
+                };
+                if let Some(u) = self.unit.iter().chain(&self.accept).find(|u| Some(u.as_str()) != own) {
+                    return Err(format!(
+                        "unit '{u}' does not fit a figure of kind {}; leave unit out",
+                        self.kind.as_str()
+                    ));
                 }
             }
         }
+        Ok(())
     }
 }
 
@@ -212,7 +329,11 @@ impl Catalog {
             if let Err(why) = check_name(&name) {
                 problems.push(Problem::at(source.clone(), why).figure(&name));
             }
-            figures.insert(name, Declared { decl: decl.value, source });
+            let mut decl = decl.value;
+            if let Err(why) = decl.check_units() {
+                problems.push(Problem::at(source.clone(), why).figure(&name));
+            }
+            figures.insert(name, Declared { decl, source });
         }
         // A name that is also a group (低保 and 低保.户数) cannot be both a value and a map.
         for name in figures.keys() {
@@ -382,7 +503,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.figures["低保.金额"].decl.display_unit(), "万元");
-        assert_eq!(c.figures["低保.金额"].decl.accepted_units(), vec!["元", "万元"]);
+        assert_eq!(c.figures["低保.金额"].decl.accepted_units(), vec!["元", "千元", "万元", "亿元"]);
         assert_eq!(c.figures["低保.人数"].source, Source::new("catalog.yaml", 3));
         assert_eq!(c.rules[0].op, Op::Le);
         assert_eq!(c.rules[0].left, vec!["低保.户数"]);

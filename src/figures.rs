@@ -5,10 +5,10 @@ use crate::catalog::{Catalog, FigureDecl, Kind, Op};
 use crate::data::{PeriodData, RawValue};
 use crate::error::{Problem, Source};
 use crate::period::Period;
+use crate::units;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::sync::Arc;
 
 /// Largest count a report can plausibly state; larger is a typing or export error.
@@ -64,19 +64,32 @@ pub struct Figure {
 impl Figure {
     /// The figure as the report writes it by default: its display unit, its declared decimals.
     pub fn display(&self) -> String {
+        let decl = &self.decl;
         match &self.value {
+            FigureValue::Whole(n) if decl.kind == Kind::Count && decl.display().magnitude != units::Magnitude::One => {
+                scaled(in_display_unit(decl, Decimal::from(*n)), decl.decimals)
+            }
             FigureValue::Whole(n) => n.to_string(),
-            FigureValue::Decimal(d) => match self.decl.kind {
-                Kind::Money => {
-                    let unit = self.decl.display_unit();
-                    format_decimal(money_in(*d, unit), Some(self.decl.decimals.unwrap_or(2)))
+            FigureValue::Decimal(d) => match decl.kind {
+                Kind::Money => format_decimal(in_display_unit(decl, *d), Some(decl.decimals.unwrap_or(2))),
+                Kind::Percent => format_decimal(*d, Some(decl.decimals.unwrap_or(1))),
+                _ if decl.display().magnitude != units::Magnitude::One => {
+                    scaled(in_display_unit(decl, *d), decl.decimals)
                 }
-                Kind::Percent => format_decimal(*d, Some(self.decl.decimals.unwrap_or(1))),
-                _ => format_decimal(*d, self.decl.decimals),
+                _ => format_decimal(*d, decl.decimals),
             },
             FigureValue::Date(d) => format_date(*d, DateStyle::Arabic),
             FigureValue::Text(t) => t.clone(),
         }
+    }
+}
+
+/// A value converted to a larger unit: at the declared decimals, or else exactly, without the
+/// trailing zeros the division leaves.
+fn scaled(value: Decimal, decimals: Option<u32>) -> String {
+    match decimals {
+        Some(_) => format_decimal(value, decimals),
+        None => value.normalize().to_string(),
     }
 }
 
@@ -96,19 +109,40 @@ pub struct Figures {
 /// Checks every raw value against the catalog and every rule. Returns the figures that are valid
 /// together with every problem found: the report needs none, a comparison period may have some
 /// (its data may follow an older catalog).
-pub fn check(catalog: &Catalog, data: &PeriodData, period: Period) -> (Figures, Vec<Problem>) {
+///
+/// For a comparison period (`absent_ok`), a name the catalog does not know and a key left empty
+/// are not problems: that figure is simply not compared. Every wrong value still is.
+pub fn check(catalog: &Catalog, data: &PeriodData, period: Period, absent_ok: bool) -> (Figures, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut by_name = BTreeMap::new();
     for (name, raw) in &data.values {
         let Some(declared) = catalog.figures.get(name) else {
-            problems.push(unknown_figure(name, raw, catalog));
+            if !absent_ok {
+                problems.push(unknown_figure(name, raw, catalog));
+            }
             continue;
         };
-        let Some(text) = raw.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
-            problems.push(Problem::at(raw.source.clone(), "has no value; fill it in").figure(name));
+        // Text keeps its spaces so that check_text can refuse them; a number's do not matter.
+        let text = match declared.decl.kind {
+            Kind::Text => raw.text.as_deref(),
+            _ => raw.text.as_deref().map(str::trim),
+        };
+        let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+            if !absent_ok {
+                problems.push(Problem::at(raw.source.clone(), "has no value; fill it in").figure(name));
+            }
             continue;
         };
-        match parse_value(&declared.decl, text, period) {
+        // A figure summed from a sheet is written in its base unit whatever the catalog's
+        // `accept` says for typed values.
+        let decl = if raw.via.is_some() {
+            let mut d = declared.decl.clone();
+            d.accept.clear();
+            d
+        } else {
+            declared.decl.clone()
+        };
+        match parse_value(&decl, text, period) {
             Ok(value) => {
                 let figure = Figure {
                     name: name.clone(),
@@ -122,6 +156,9 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period) -> (Figures, 
             }
             Err(why) => problems.push(Problem::at(raw.source.clone(), why).figure(name)),
         }
+    }
+    if let Some(problem) = catalog.report_date.as_ref().and_then(|name| by_name.get(name)).and_then(|f| report_date_problem(f, period)) {
+        problems.push(problem);
     }
     for rule in &catalog.rules {
         let side = |terms: &[String]| -> Option<(Decimal, Vec<Arc<Figure>>)> {
@@ -140,6 +177,27 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period) -> (Figures, 
         }
     }
     (Figures { period, by_name, last_year: None, previous: None }, problems)
+}
+
+/// The report's date (成文日期) comes after the period it reports on, and within twelve months
+/// of its end: a date left from last period's data (`cp -r`) is caught here.
+fn report_date_problem(figure: &Figure, period: Period) -> Option<Problem> {
+    let FigureValue::Date(date) = figure.value else { return None };
+    let end = period.last_day();
+    let latest = end.checked_add_months(chrono::Months::new(12)).unwrap_or(end);
+    if date > end && date <= latest {
+        return None;
+    }
+    Some(
+        Problem::at(
+            figure.source.clone(),
+            format!(
+                "the report date {} must fall after the period {period} ends ({end}) and within twelve months of it (by {latest}); is it left from an earlier period?",
+                date
+            ),
+        )
+        .figure(&figure.name),
+    )
 }
 
 /// Which comparison a phrase states.
@@ -202,11 +260,11 @@ pub fn difference_phrase(
         return Ok(format!("{same}持平"));
     }
     let unit = current.decl.display_unit();
-    let diff = (cur - prev).abs();
+    let diff = in_display_unit(&current.decl, (cur - prev).abs());
     let amount = match current.decl.kind {
-        Kind::Money => format_decimal(money_in(diff, unit), Some(decimals.or(current.decl.decimals).unwrap_or(2))),
+        Kind::Money => format_decimal(diff, Some(decimals.or(current.decl.decimals).unwrap_or(2))),
         Kind::Percent => format_decimal(diff, Some(decimals.or(current.decl.decimals).unwrap_or(1))),
-        _ => format_decimal(diff, decimals.or(current.decl.decimals)),
+        _ => scaled(diff, decimals.or(current.decl.decimals)),
     };
     Ok(match current.decl.kind {
         Kind::Percent => format!("{long}{}{amount}个百分点", if cur > prev { "提高" } else { "降低" }),
@@ -337,23 +395,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Splits `4567.89万元` into the number text and the unit text.
-fn split_number(text: &str) -> (&str, &str) {
-    let mut end = 0;
-    for (i, c) in text.char_indices() {
-        let ok = c.is_ascii_digit() || c == '.' || ((c == '-' || c == '+') && i == 0);
-        if !ok {
-            break;
-        }
-        end = i + c.len_utf8();
-    }
-    (&text[..end], text[end..].trim())
-}
-
-/// Parses a value for a declaration; the error says what was seen and what was expected.
+/// Parses a value for a declaration; the error says what was seen and what to write instead.
 pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<FigureValue, String> {
     match decl.kind {
-        Kind::Text => return Ok(FigureValue::Text(text.to_string())),
+        Kind::Text => return check_text(text).map(|()| FigureValue::Text(text.to_string())),
         Kind::Date => {
             let date = parse_date(text)?;
             if decl.in_period && !period.contains(date) {
@@ -367,39 +412,8 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
         }
         _ => {}
     }
-    let (number, unit) = split_number(text);
-    // 1e20 is a float's way of writing; a report figure is written out in digits.
-    let mut exponent = unit.chars();
-    if !number.is_empty()
-        && matches!(exponent.next(), Some('e' | 'E'))
-        && exponent.as_str().trim_start_matches(['+', '-']).chars().all(|c| c.is_ascii_digit())
-        && unit.len() > 1
-    {
-        return Err(format!("'{text}' is in scientific notation; write the number out in digits"));
-    }
-    let accepted = decl.accepted_units();
-    let unit = if unit.is_empty() {
-        match decl.kind {
-            Kind::Money if accepted.len() > 1 => {
-                return Err(format!(
-                    "'{text}' has no unit; write it in {} (for example {text}元 or {text}万元)",
-                    accepted.join(" or ")
-                ))
-            }
-            _ => accepted.first().cloned().unwrap_or_default(),
-        }
-    } else if accepted.iter().any(|u| u == unit) || (decl.kind == Kind::Percent && unit == "%") {
-        unit.to_string()
-    } else if number.is_empty() {
-        return Err(format!("'{text}' is not a number; expected {}", expected(decl)));
-    } else {
-        let allowed = if accepted.is_empty() { "no unit".to_string() } else { accepted.join(", ") };
-        return Err(format!("'{text}' is in {unit}, which this figure does not take; allowed: {allowed}"));
-    };
-    let value = Decimal::from_str(number)
-        .ok()
-        .filter(|_| !number.starts_with('.') && !number.ends_with('.') && !number.starts_with('+'))
-        .ok_or_else(|| format!("'{text}' is not a number; expected {}", expected(decl)))?;
+    let literal = units::read_literal(text).map_err(|why| not_a_number(decl, text, why))?;
+    let value = literal.value;
     // Bounds every later calculation (万元 → 元, sums, ratios, 同比) far inside Decimal's range,
     // so no arithmetic on a figure can overflow: the fuzzer found 1e28万元 panicking.
     if value.scale() > MAX_DECIMAL_PLACES {
@@ -413,30 +427,86 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
     if value.is_sign_negative() && !value.is_zero() && !decl.signed {
         return Err(format!("'{text}' is negative; {} cannot be below 0", kind_name(decl.kind)));
     }
+    let unit = literal.unit.as_str();
     match decl.kind {
-        Kind::Count => {
-            if value.fract() != Decimal::ZERO {
-                return Err(format!("'{text}' is not a whole number; a count of {} is whole", decl.display_unit()));
+        Kind::Percent => {
+            if unit.is_empty() {
+                return Err(percent_hint(text, value));
             }
-            let n = i64::try_from(value)
-                .ok()
-                .filter(|n| n.abs() <= MAX_COUNT)
-                .ok_or_else(|| format!("'{text}' is larger than any county count ({MAX_COUNT}); check the export"))?;
-            Ok(FigureValue::Whole(n))
+            if unit != "%" {
+                return Err(format!("'{text}' is in {unit}; a percentage is written with %, such as 85.5%"));
+            }
+            Ok(FigureValue::Decimal(value))
         }
         Kind::Money => {
-            let yuan = if unit == "万元" { value * Decimal::from(10_000) } else { value };
+            if unit.is_empty() {
+                return Err(format!(
+                    "'{text}' has no unit; write it in 元 or 万元 (for example {text}元 or {text}万元)"
+                ));
+            }
+            let unit = units::money_unit(unit, false).map_err(|_| {
+                let seen = units::Unit::split(unit);
+                if seen.is_bare_magnitude() {
+                    let yuan = seen.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
+                    format!("'{text}' lacks 元; write {}{unit}元 or {yuan}元", literal_number(text))
+                } else {
+                    format!("'{text}' is in {unit}, which is not a unit of money; write 元, 千元, 万元 or 亿元")
+                }
+            })?;
+            if !decl.accepts(&unit) {
+                return Err(not_accepted(decl, text, &unit.to_string()));
+            }
+            let yuan = unit.to_base(value).unwrap_or(Decimal::MAX);
             if yuan.abs() > Decimal::from(MAX_MONEY_YUAN) {
                 return Err(format!("'{text}' is more than a county report can hold (1万亿元); check the unit"));
             }
             Ok(FigureValue::Decimal(yuan))
         }
-        Kind::Percent | Kind::Quantity => Ok(FigureValue::Decimal(value)),
+        Kind::Count | Kind::Quantity => {
+            let base = decl.base_unit();
+            let unit = if unit.is_empty() {
+                let shown = decl.display();
+                if shown.magnitude != units::Magnitude::One {
+                    let whole = shown.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
+                    return Err(format!(
+                        "'{text}' has no unit, and this figure is shown in {shown}; write {text}{shown} or {whole}{base}"
+                    ));
+                }
+                units::Unit::base(&base)
+            } else {
+                units::counted_unit(unit, &base, false).map_err(|_| not_accepted(decl, text, unit))?
+            };
+            if !decl.accepts(&unit) {
+                return Err(not_accepted(decl, text, &unit.to_string()));
+            }
+            let in_base = unit.to_base(value).unwrap_or(Decimal::MAX);
+            if decl.kind == Kind::Quantity {
+                return Ok(FigureValue::Decimal(in_base));
+            }
+            if in_base.fract() != Decimal::ZERO {
+                return Err(if unit.magnitude == units::Magnitude::One {
+                    format!("'{text}' is not a whole number; a count of {} is whole", decl.display_unit())
+                } else {
+                    format!("'{text}' is {}{base}, not a whole number; a count of {base} is whole", in_base.normalize())
+                });
+            }
+            let n = i64::try_from(in_base)
+                .ok()
+                .filter(|n| n.abs() <= MAX_COUNT)
+                .ok_or_else(|| format!("'{text}' is larger than any county count ({MAX_COUNT}); check the export"))?;
+            Ok(FigureValue::Whole(n))
+        }
         Kind::Year => {
+            if !matches!(unit, "" | "年") {
+                return Err(format!("'{text}' is not a year (such as 2024)"));
+            }
             let year = i64::try_from(value).ok().filter(|y| value.fract().is_zero() && (1900..=2999).contains(y));
             year.map(FigureValue::Whole).ok_or_else(|| format!("'{text}' is not a year (such as 2024)"))
         }
         Kind::Month => {
+            if !matches!(unit, "" | "月") {
+                return Err(format!("'{text}' is not a month (1 to 12)"));
+            }
             let month = i64::try_from(value).ok().filter(|m| value.fract().is_zero() && (1..=12).contains(m));
             let month = month.ok_or_else(|| format!("'{text}' is not a month (1 to 12)"))?;
             let (first, last) = period.months();
@@ -447,6 +517,58 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
         }
         Kind::Text | Kind::Date => unreachable!("handled above"),
     }
+}
+
+/// The number part of a value as typed (`42.48` of `42.48万`), for hints.
+fn literal_number(text: &str) -> String {
+    let folded = units::fold_width(text.trim());
+    folded.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-')).collect()
+}
+
+/// A percent figure written without %: say what to write, reading a fraction as one.
+fn percent_hint(text: &str, value: Decimal) -> String {
+    if value.abs() <= Decimal::ONE && !value.is_zero() {
+        let pct = (value * Decimal::from(100)).normalize();
+        format!("'{text}' has no %; if it is the fraction {text}, write {pct}%; if it is already in percent, write {text}%")
+    } else {
+        format!("'{text}' has no %; a percentage is written with %, such as {text}%")
+    }
+}
+
+fn not_accepted(decl: &FigureDecl, text: &str, unit: &str) -> String {
+    let accepted = decl.accepted_units();
+    let allowed = if accepted.is_empty() { "no unit".to_string() } else { accepted.join(", ") };
+    format!("'{text}' is in {unit}, which this figure does not take; allowed: {allowed}")
+}
+
+fn not_a_number(decl: &FigureDecl, text: &str, why: units::NotANumber) -> String {
+    match why {
+        units::NotANumber::Scientific => {
+            format!("'{text}' is in scientific notation; write the number out in digits")
+        }
+        units::NotANumber::Grouping => format!(
+            "'{text}' has thousands separators in the wrong places; write the number without them, or group by three (1,234,567)"
+        ),
+        units::NotANumber::NoDigits | units::NotANumber::Notation => {
+            format!("'{text}' is not a number; expected {}", expected(decl))
+        }
+    }
+}
+
+/// Text that belongs to the data: one line, no control characters, no spaces at either end
+/// (a name with a line break would break the title and the file name).
+fn check_text(text: &str) -> Result<(), String> {
+    let shown = text.escape_debug().to_string();
+    if text.contains(['\n', '\r']) {
+        return Err(format!("\"{shown}\" has a line break; write the text on one line"));
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(format!("\"{shown}\" has the control character U+{:04X}; remove it", c as u32));
+    }
+    if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
+        return Err(format!("\"{shown}\" begins or ends with a space; remove it"));
+    }
+    Ok(())
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -474,25 +596,35 @@ fn expected(decl: &FigureDecl) -> String {
     }
 }
 
+/// Reads 2024-07-05, 2024年7月5日, 2024/7/5 or 2024.7.5; the year has four digits.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let err = || format!("'{text}' is not a date; write 2024-07-05 or 2024年7月5日");
-    let parts: Vec<&str> = text.split(['-', '年', '月', '日', '/']).filter(|p| !p.is_empty()).collect();
+    let folded = units::fold_width(text.trim());
+    let parts: Vec<&str> = folded.split(['-', '年', '月', '日', '/', '.']).filter(|p| !p.is_empty()).collect();
     let [y, m, d] = parts.as_slice() else {
         return Err(err());
     };
-    let num = |s: &str| s.trim().parse::<u32>().ok();
+    let num = |s: &str| s.trim().parse::<u32>().ok().filter(|_| s.trim().chars().all(|c| c.is_ascii_digit()));
+    if y.trim().len() != 4 {
+        return Err(format!("'{text}' has a {}-digit year; write the year in full, such as 2024-07-05", y.trim().chars().count()));
+    }
     match (num(y), num(m), num(d)) {
         (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(err),
         _ => Err(err()),
     }
 }
 
-/// Money in 元 expressed in `unit` (万元 or 元).
+/// Money in 元 expressed in `unit` (元, 千元, 万元 or 亿元, as the catalog checked it).
 pub fn money_in(yuan: Decimal, unit: &str) -> Decimal {
-    if unit == "万元" {
-        yuan / Decimal::from(10_000)
-    } else {
-        yuan
+    units::Unit::split(unit).from_base(yuan)
+}
+
+/// A value held in the figure's base unit (元, 人, 亩) expressed in its display unit (万元,
+/// 万人, 万亩); percentages and plain units are unchanged.
+pub fn in_display_unit(decl: &FigureDecl, value: Decimal) -> Decimal {
+    match decl.kind {
+        Kind::Money | Kind::Count | Kind::Quantity => decl.display().from_base(value),
+        _ => value,
     }
 }
 
@@ -557,6 +689,7 @@ pub fn chinese_number(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn decl(kind: Kind, unit: Option<&str>) -> FigureDecl {
         FigureDecl {
@@ -615,7 +748,7 @@ mod tests {
         assert_eq!(parse_value(&d, "很多", h1()).unwrap_err(), "'很多' is not a number; expected a whole number of 户");
         assert_eq!(
             parse_value(&d, "12人", h1()).unwrap_err(),
-            "'12' is in 人, which this figure does not take; allowed: 户".replace("'12'", "'12人'")
+            "'12人' is in 人, which this figure does not take; allowed: 户, 万户, 亿户"
         );
         assert!(parse_value(&d, "1e20", h1()).is_err());
         assert!(parse_value(&d, "100000000000", h1()).unwrap_err().contains("larger than any county count"));

@@ -40,5 +40,6 @@ pub mod review;
 pub mod scaffold;
 pub mod sheets;
 pub mod template;
+pub mod units;
 pub mod workspace;
 pub mod yaml;

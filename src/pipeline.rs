@@ -56,20 +56,29 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
         &data_dir,
     );
     problems.extend(template_problems);
-    let (figures, more) = figures::check(&catalog, &data, period);
+    let (mut figures, more) = figures::check(&catalog, &data, period, false);
     problems.extend(more);
+    // Earlier periods for 同比/环比: their data files are inputs of this report too, and a wrong
+    // value there would print a wrong 同比, so their problems are this build's problems.
+    let mut inputs = data.files;
+    let mut compared = vec![period.same_period_last_year()];
+    if period.previous() != compared[0] {
+        compared.push(period.previous());
+    }
+    for (i, earlier) in compared.iter().enumerate() {
+        let (set, files, more) = comparison(ws, &catalog, *earlier);
+        problems.extend(more);
+        inputs.extend(files);
+        if i == 0 {
+            figures.last_year = set.clone();
+        }
+        if *earlier == period.previous() {
+            figures.previous = set;
+        }
+    }
     if !problems.is_empty() {
         return Err(input(problems, vec![]));
     }
-    // Earlier periods for 同比/环比: their data files are inputs of this report too.
-    let mut figures = figures;
-    let mut inputs = data.files;
-    let (last_year, files) = comparison(ws, &catalog, period.same_period_last_year());
-    figures.last_year = last_year;
-    inputs.extend(files);
-    let (previous, files) = comparison(ws, &catalog, period.previous());
-    figures.previous = previous;
-    inputs.extend(files);
     let markdown = template::render(&template, &figures, &sheets, &catalog, ws.date_style(period))?;
     let mut document = document::parse(&markdown, &template.name)?;
     document.date = Some(report_date(&catalog, &figures));
@@ -115,15 +124,20 @@ fn large_changes(figures: &Figures, used: &[String]) -> Vec<Problem> {
     warnings
 }
 
-/// The figures of an earlier period for 同比/环比, read with this period's catalog. Lenient: its
-/// data may follow an older catalog; a figure that does not check is simply not comparable (and
-/// a template that compares it says so).
-fn comparison(ws: &Workspace, catalog: &Catalog, period: Period) -> (Option<std::sync::Arc<Figures>>, Vec<InputFile>) {
-    let Some(dir) = ws.periods.get(&period) else { return (None, Vec::new()) };
+/// The figures of an earlier period for 同比/环比, read with this period's catalog. A figure
+/// that folder does not give (or leaves empty) is simply not compared; every value it does give
+/// must be right, and its problems are returned.
+fn comparison(
+    ws: &Workspace,
+    catalog: &Catalog,
+    period: Period,
+) -> (Option<std::sync::Arc<Figures>>, Vec<InputFile>, Vec<Problem>) {
+    let Some(dir) = ws.periods.get(&period) else { return (None, Vec::new(), Vec::new()) };
     // Whatever it reads is an input, even when it does not parse: a fix to it changes this report.
-    let (data, _sheets, _problems) = load_data(ws, catalog, dir, period);
-    let (figures, _problems) = figures::check(catalog, &data, period);
-    (Some(std::sync::Arc::new(figures)), data.files)
+    let (data, _sheets, mut problems) = load_data(ws, catalog, dir, period);
+    let (figures, more) = figures::check(catalog, &data, period, true);
+    problems.extend(more);
+    (Some(std::sync::Arc::new(figures)), data.files, problems)
 }
 
 /// A period's data: YAML values, township sheets, and the figures summed from those sheets.
@@ -150,7 +164,7 @@ fn load_data(
         };
         let Some(sheet) = sheets.iter().find(|s| s.name == table) else { continue };
         let condition = d.count_where.as_deref().and_then(sheets::Condition::parse);
-        let raw = sheets::derived_value(sheet, column, condition.as_ref(), d.kind);
+        let raw = sheets::derived_value(sheet, column, condition.as_ref());
         if let Some(given) = data.values.get(name) {
             problems.push(
                 Problem::at(

@@ -104,7 +104,7 @@ fn empty_csv(table: &TableDecl, labels: &[String]) -> String {
         out.push_str(&format!("{label}{blanks}\n"));
     }
     if let Some(total) = &table.total {
-        out.push_str(&format!("{total}{blanks}\n"));
+        out.push_str(&format!("{}{blanks}\n", total.first()));
     }
     out
 }

@@ -11,6 +11,7 @@ use crate::catalog::{FigureDecl, Kind};
 use crate::data::{self, InputFile, RawValue};
 use crate::error::{Problem, Source};
 use crate::figures;
+use crate::units;
 use crate::period::Period;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -23,15 +24,60 @@ use std::path::Path;
 pub struct TableDecl {
     /// Header of the column that names each row (乡镇).
     pub label: String,
-    /// Label of the county total row (合计), if the sheet has one.
+    /// Label of the county total row (合计), or several names it may go by
+    /// (`[合计, 总计, 全县合计]`), if the sheet has one. Spacing and punctuation do not count:
+    /// 合 计 and 合计： are 合计.
     #[serde(default)]
-    pub total: Option<String>,
+    pub total: Option<TotalNames>,
     /// Columns by key, each with its header and kind.
     pub columns: BTreeMap<String, ColumnDecl>,
     /// Bounds on a column per another (低保金 per 人数), to catch a unit mislabelled.
     #[serde(default)]
     pub plausible: Vec<Plausible>,
 }
+
+/// The name, or names, of a table's total row.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TotalNames {
+    /// One name: `total: 合计`.
+    One(String),
+    /// Several: `total: [合计, 总计]`.
+    Many(Vec<String>),
+}
+
+impl TotalNames {
+    /// The names as listed.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            TotalNames::One(n) => vec![n.as_str()],
+            TotalNames::Many(ns) => ns.iter().map(String::as_str).collect(),
+        }
+    }
+    /// The first name, for messages and new sheets.
+    pub fn first(&self) -> &str {
+        self.names().first().copied().unwrap_or("合计")
+    }
+    /// Whether a row label is one of the names, whatever its spacing and punctuation.
+    pub fn matches(&self, label: &str) -> bool {
+        let label = row_key(label);
+        !label.is_empty() && self.names().iter().any(|n| row_key(n) == label)
+    }
+}
+
+/// A row label as compared: without spaces (also full-width ones) and punctuation, so that
+/// 合 计, 合计： and 合计 are the same row name, and so are two spellings of one 乡镇.
+pub fn row_key(label: &str) -> String {
+    label.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !is_cjk_punctuation(*c)).collect()
+}
+
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '：' | '，' | '。' | '、' | '；' | '（' | '）' | '【' | '】' | '·' | '—' | '－' | '“' | '”' | '《' | '》')
+}
+
+/// Names that mark a row as a total or a part-total, whatever the catalog calls its total row:
+/// such a row is never counted as a 乡镇.
+const TOTAL_WORDS: [&str; 8] = ["合计", "总计", "共计", "总数", "全县", "全县合计", "全县总计", "全区合计"];
 
 /// A column of a table.
 #[derive(Debug, Clone, Deserialize)]
@@ -85,6 +131,8 @@ pub struct Sheet {
     pub file: String,
     /// How the rows are referred to in messages and sources ("rows 2–16", "低保分乡镇!C2:C16").
     pub rows_ref: BTreeMap<String, String>,
+    /// The base unit each column's values are held in (元, 人, %), by column key.
+    pub base_units: BTreeMap<String, String>,
     /// Township rows.
     pub rows: Vec<SheetRow>,
     /// The total row, if any.
@@ -101,6 +149,8 @@ struct Grid {
     first_row: usize,
     first_col: usize,
     note: Option<&'static str>,
+    /// Cells that are not what they show: a formula never calculated, an Excel error value.
+    cell_problems: BTreeMap<(usize, usize), String>,
 }
 
 impl Grid {
@@ -226,7 +276,7 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Grid, Problem> {
         let record = record.map_err(|e| Problem::at(Source::new(file, i as u64 + 1), format!("not valid CSV: {e}")))?;
         rows.push(record.iter().map(|c| c.trim().to_string()).collect());
     }
-    Ok(Grid { file: file.into(), sheet: None, rows, first_row: 0, first_col: 0, note })
+    Ok(Grid { file: file.into(), sheet: None, rows, first_row: 0, first_col: 0, note, cell_problems: BTreeMap::new() })
 }
 
 fn read_workbook(
@@ -238,40 +288,139 @@ fn read_workbook(
     use calamine::Reader;
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| Problem::at(Source::file(file), format!("not a readable Excel workbook: {e}")))?;
-    let sheet_names = book.sheet_names();
+    let metadata = book.sheets_metadata().to_vec();
+    // Hidden sheets are never read: what a statistician sees in Excel is what the report uses.
+    let visible: Vec<String> = metadata
+        .iter()
+        .filter(|m| m.visible == calamine::SheetVisible::Visible && m.typ == calamine::SheetType::WorkSheet)
+        .map(|m| m.name.clone())
+        .collect();
     let mut found = Vec::new();
-    for sheet in &sheet_names {
+    for sheet in &visible {
         // A sheet named after a table, or the only sheet of a workbook named after one.
         let table = if tables.contains_key(sheet) {
             sheet.clone()
-        } else if sheet_names.len() == 1 && tables.contains_key(stem) {
+        } else if visible.len() == 1 && tables.contains_key(stem) {
             stem.to_string()
         } else {
             continue;
         };
         let range =
             book.worksheet_range(sheet).map_err(|e| Problem::at(Source::file(file), format!("sheet {sheet}: {e}")))?;
+        let formulas = book.worksheet_formula(sheet).ok();
+        let styles = book.worksheet_style(sheet).ok();
         let (first_row, first_col) = range.start().map(|(r, c)| (r as usize, c as usize)).unwrap_or((0, 0));
-        let rows = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+        // Formulas may reach beyond the cells with values (a formula never calculated has none).
+        let (first_row, first_col) = match formulas.as_ref().and_then(|f| f.start()) {
+            Some((r, c)) if !range.is_empty() => (first_row.min(r as usize), first_col.min(c as usize)),
+            Some((r, c)) => (r as usize, c as usize),
+            None => (first_row, first_col),
+        };
+        let end = |r: Option<(u32, u32)>| r.map(|(r, c)| (r as usize, c as usize));
+        let (last_row, last_col) = [end(range.end()), end(formulas.as_ref().and_then(|f| f.end()))]
+            .into_iter()
+            .flatten()
+            .fold((first_row, first_col), |(r, c), (r2, c2)| (r.max(r2), c.max(c2)));
+        let mut rows = Vec::new();
+        let mut cell_problems = BTreeMap::new();
+        if !range.is_empty() || formulas.as_ref().is_some_and(|f| !f.is_empty()) {
+            for r in first_row..=last_row {
+                let mut cells = Vec::new();
+                for c in first_col..=last_col {
+                    let pos = (r as u32, c as u32);
+                    let value = range.get_value(pos);
+                    let formula = formulas.as_ref().and_then(|f| f.get_value(pos)).filter(|f| !f.is_empty());
+                    let percent = styles
+                        .as_ref()
+                        .and_then(|s| s.get(pos))
+                        .and_then(|s| s.number_format.as_ref())
+                        .is_some_and(|f| is_percent_format(&f.format_code));
+                    let (text, problem) = cell_text(value.unwrap_or(&calamine::Data::Empty), formula, percent);
+                    if let Some(problem) = problem {
+                        cell_problems.insert((r - first_row, c - first_col), problem);
+                    }
+                    cells.push(text);
+                }
+                rows.push(cells);
+            }
+        }
         found.push((
             table,
-            Grid { file: file.into(), sheet: Some(sheet.clone()), rows, first_row, first_col, note: None },
+            Grid {
+                file: file.into(),
+                sheet: Some(sheet.clone()),
+                rows,
+                first_row,
+                first_col,
+                note: None,
+                cell_problems,
+            },
         ));
+    }
+    if found.is_empty() {
+        // A table only a hidden sheet holds: say so rather than "no such table".
+        let hidden = metadata.iter().find(|m| {
+            m.visible != calamine::SheetVisible::Visible
+                && (tables.contains_key(&m.name) || (metadata.len() == 1 && tables.contains_key(stem)))
+        });
+        if let Some(hidden) = hidden {
+            return Err(Problem::at(
+                Source::file(file),
+                format!(
+                    "the sheet {} is hidden, and hidden sheets are not read; unhide it in Excel or WPS (or name the visible sheet {}) and save",
+                    hidden.name, hidden.name
+                ),
+            ));
+        }
     }
     Ok(found)
 }
 
-/// A cell as text. Numbers are stored as binary doubles in .xlsx; Rust prints the shortest text
-/// that reads back as the same double, which is the text the workbook stored.
-fn cell_text(cell: &calamine::Data) -> String {
+/// Whether an Excel number format shows the value as a percentage (0.00%), ignoring a % that
+/// is quoted or escaped as literal text.
+fn is_percent_format(code: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A cell as the text Excel shows: numbers at 15 significant digits (a double's tail such as
+/// 2827.5200000000004 is not data), a percent-formatted 0.6435 as 64.35%. Also returns why a
+/// cell cannot be used: a formula Excel never calculated, an error value such as #DIV/0!.
+fn cell_text(cell: &calamine::Data, formula: Option<&String>, percent: bool) -> (String, Option<String>) {
     use calamine::Data;
+    let number = |value: Option<Decimal>| -> (String, Option<String>) {
+        match value {
+            Some(v) if percent => (format!("{}%", (v * Decimal::from(100)).normalize()), None),
+            Some(v) => (v.to_string(), None),
+            None => (String::new(), Some("holds a number Excel cannot show".to_string())),
+        }
+    };
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => format!("{f}"),
-        Data::Bool(b) => b.to_string(),
-        other => other.to_string(),
+        Data::Empty => match formula {
+            Some(f) => (
+                String::new(),
+                Some(format!(
+                    "has the formula ={f} but no saved value; open the workbook in Excel or WPS and save it, so that the value is stored"
+                )),
+            ),
+            None => (String::new(), None),
+        },
+        Data::String(s) => (s.trim().to_string(), None),
+        Data::Int(i) => number(Some(Decimal::from(*i))),
+        Data::Float(f) => number(units::excel_number(*f)),
+        Data::Bool(b) => (b.to_string(), None),
+        Data::Error(e) => (format!("{e}"), Some(format!("shows the Excel error {e}; correct the formula or the value"))),
+        other => (other.to_string(), None),
     }
 }
 
@@ -308,63 +457,88 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             ));
             continue;
         };
-        let unit = split_header(&header[col]).1.or_else(|| column.unit.clone());
-        if column.kind == Kind::Money && unit.is_none() {
-            problems.push(Problem::at(
-                grid.source(header_row, col),
-                format!(
-                    "table {name}: say whether {} is in 元 or 万元 (write {}（万元）)",
-                    column.header, column.header
-                ),
-            ));
-            continue;
+        match column_unit(name, column, split_header(&header[col]).1.as_deref()) {
+            Ok(figure) => columns.push((key.clone(), col, figure)),
+            Err(why) => problems.push(Problem::at(grid.source(header_row, col), why)),
         }
-        let figure = FigureDecl {
-            kind: column.kind,
-            unit: unit.clone(),
-            accept: unit.into_iter().collect(),
-            decimals: column.decimals,
-            signed: false,
-            in_period: false,
-            sum: None,
-            count_rows: None,
-            count_where: None,
-            label: None,
-        };
-        columns.push((key.clone(), col, figure));
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut rows = Vec::new();
-    let mut total = None;
+    let mut rows: Vec<SheetRow> = Vec::new();
+    let mut total: Option<SheetRow> = None;
     for (i, cells) in grid.rows.iter().enumerate().skip(header_row + 1) {
         let label = cells.get(label_col).cloned().unwrap_or_default();
-        if cells.iter().all(|c| c.is_empty()) {
+        if cells.iter().all(|c| c.is_empty()) && !grid.cell_problems.keys().any(|(r, _)| *r == i) {
+            continue;
+        }
+        let label_source = grid.source(i, label_col);
+        let key = row_key(&label);
+        let is_total = decl.total.as_ref().is_some_and(|t| t.matches(&label));
+        // A row is a 乡镇, the total, or an error: never a total counted as a 乡镇.
+        if key.is_empty() {
+            problems.push(Problem::at(
+                label_source.clone(),
+                format!("table {name}: a row with figures but no {}; write the name of the row or delete it", decl.label),
+            ));
+            continue;
+        }
+        if key.contains("小计") {
+            problems.push(Problem::at(
+                label_source.clone(),
+                format!("table {name}: '{label}' is a part-total row; list each row once and delete the 小计 rows (the county total is checked against the sum)"),
+            ));
+            continue;
+        }
+        if !is_total && TOTAL_WORDS.contains(&key.as_str()) {
+            let named = match &decl.total {
+                Some(t) => format!("the catalog names the total row {}", t.names().join(" or ")),
+                None => "the catalog declares no total row for this table".to_string(),
+            };
+            problems.push(Problem::at(
+                label_source.clone(),
+                format!("table {name}: '{label}' looks like a total row, but {named}; rename the row, or add '{label}' to total: in the catalog"),
+            ));
+            continue;
+        }
+        if is_total {
+            if let Some(first) = &total {
+                problems.push(Problem::at(
+                    label_source.clone(),
+                    format!("table {name}: a second total row '{label}'; the first is at {}; keep one", first.source),
+                ));
+                continue;
+            }
+        } else if let Some(first) = rows.iter().find(|r| row_key(&r.label) == key) {
+            problems.push(Problem::at(
+                label_source.clone(),
+                format!("table {name}: '{label}' is listed twice (first at {}); each row is listed once", first.source),
+            ));
             continue;
         }
         let mut values = BTreeMap::new();
         for (key, col, figure) in &columns {
-            let text = cells.get(*col).map(String::as_str).unwrap_or("");
             let source = grid.source(i, *col);
+            if let Some(why) = grid.cell_problems.get(&(i, *col)) {
+                problems.push(Problem::at(source, format!("{label}: {why}")).figure(format!("{name}.{key}")));
+                continue;
+            }
+            let text = cells.get(*col).map(String::as_str).unwrap_or("");
             if text.is_empty() {
                 problems.push(Problem::at(source, format!("has no value for {label}")).figure(format!("{name}.{key}")));
                 continue;
             }
-            let with_unit = format!("{text}{}", figure.unit.as_deref().unwrap_or(""));
-            match figures::parse_value(figure, &with_unit, period) {
+            match cell_value(figure, text, period) {
                 Ok(v) => {
-                    values.insert(key.clone(), v.as_decimal().unwrap_or_default());
+                    values.insert(key.clone(), v);
                 }
                 Err(why) => {
-                    // Quote the cell as written, not with the unit added for parsing.
-                    let why = why.replace(&format!("'{with_unit}'"), &format!("'{text}'"));
                     problems.push(Problem::at(source, format!("{label}: {why}")).figure(format!("{name}.{key}")))
                 }
             }
         }
-        let row = SheetRow { label: label.clone(), source: grid.source(i, label_col), values, index: i };
-        if decl.total.as_deref() == Some(label.as_str()) {
+        let row = SheetRow { label: label.clone(), source: label_source, values, index: i };
+        if is_total {
             total = Some(row);
         } else {
             rows.push(row);
@@ -477,10 +651,104 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         }
     }
     if problems.is_empty() {
-        Ok(Sheet { name: name.to_string(), file: grid.file.clone(), rows_ref, rows, total })
+        let base_units = columns
+            .iter()
+            .map(|(key, _, figure)| {
+                let base = match figure.kind {
+                    Kind::Money => units::YUAN.to_string(),
+                    Kind::Percent => "%".to_string(),
+                    _ => figure.display().base,
+                };
+                (key.clone(), base)
+            })
+            .collect();
+        Ok(Sheet { name: name.to_string(), file: grid.file.clone(), rows_ref, base_units, rows, total })
     } else {
         Err(problems)
     }
+}
+
+/// The declaration a column's cells are read with: its kind, and its unit from the header
+/// (低保金（万元）, 低保金（万）), else from the catalog. A unit that is not understood, or that
+/// contradicts the catalog's (人数（户）), is an error at the header cell.
+fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> Result<FigureDecl, String> {
+    let unit = match column.kind {
+        Kind::Money => match header_unit.or(column.unit.as_deref()) {
+            Some(u) => Some(units::money_unit(u, true).map_err(|why| format!("table {table}: {}: {why}", column.header))?.to_string()),
+            None => {
+                return Err(format!(
+                    "table {table}: say whether {} is in 元 or 万元 (write {}（万元）)",
+                    column.header, column.header
+                ))
+            }
+        },
+        Kind::Count | Kind::Quantity => {
+            let declared = column.unit.as_deref().map(units::Unit::split);
+            match (header_unit, &declared) {
+                (Some(h), Some(d)) => {
+                    let unit = units::counted_unit(h, &d.base, true).map_err(|_| {
+                        format!(
+                            "table {table}: the header says {}（{h}）, but the catalog counts this column in {}; correct the header or the catalog",
+                            column.header, d.base
+                        )
+                    })?;
+                    Some(unit.to_string())
+                }
+                (Some(h), None) => {
+                    let unit = units::Unit::split(h);
+                    if unit.base.is_empty() || unit.magnitude == units::Magnitude::Thousand || unit.base == units::YUAN {
+                        return Err(format!(
+                            "table {table}: the header unit （{h}） of {} is not a unit of a count; write, for example, （人） or （万人）",
+                            column.header
+                        ));
+                    }
+                    Some(unit.to_string())
+                }
+                (None, Some(d)) => Some(d.to_string()),
+                (None, None) => None,
+            }
+        }
+        Kind::Percent => match header_unit.or(column.unit.as_deref()) {
+            Some(u) if matches!(u, "%" | "％") => Some("%".to_string()),
+            Some(u) => {
+                return Err(format!("table {table}: {} is a percentage, but its unit is （{u}）; write （%）", column.header))
+            }
+            None => None,
+        },
+        other => {
+            return Err(format!(
+                "table {table}: the column {} is of kind {}; a table column is a count, money, quantity or percent",
+                column.header,
+                other.as_str()
+            ))
+        }
+    };
+    let mut figure = FigureDecl::new(column.kind);
+    figure.decimals = column.decimals;
+    // A percent column's unit is Some(%) only when the header or catalog says so: then bare
+    // cells are percentages.
+    figure.unit = unit;
+    Ok(figure)
+}
+
+/// A cell's value in the column's base unit (money in 元). A number without a unit is in the
+/// column's unit; a cell may also carry its own (1.2万元 in a 元 column is read exactly).
+fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal, String> {
+    let bare = units::read_literal(text).map(|l| l.unit.is_empty()).unwrap_or(false);
+    let with_unit = match column.kind {
+        Kind::Percent if bare && column.unit.is_none() => {
+            return Err(format!(
+                "'{text}' has no %; write {text}% in the cell, or put （%） in the column header"
+            ))
+        }
+        Kind::Percent if bare => format!("{text}%"),
+        _ if bare => format!("{text}{}", column.unit.as_deref().unwrap_or("")),
+        _ => text.to_string(),
+    };
+    figures::parse_value(column, &with_unit, period)
+        .map(|v| v.as_decimal().unwrap_or_default())
+        // Quote the cell as written, not with the unit added for parsing.
+        .map_err(|why| why.replace(&format!("'{with_unit}'"), &format!("'{text}'")))
 }
 
 /// A ratio of a column per another, rounded: money in 元 per unit, whatever the column's unit.
@@ -493,23 +761,19 @@ fn ratio_shown(ratio: Decimal, figure: &FigureDecl) -> String {
 
 /// A column value as a person reads it: money in the column's unit.
 fn shown(value: Decimal, figure: &FigureDecl) -> String {
-    match figure.kind {
-        Kind::Money => {
-            let unit = figure.unit.as_deref().unwrap_or("元");
-            format!("{}{unit}", figures::format_decimal(figures::money_in(value, unit).normalize(), None))
-        }
-        _ => format!("{}{}", value.normalize(), figure.unit.as_deref().unwrap_or("")),
-    }
+    let unit = figure.unit.as_deref().unwrap_or("");
+    format!("{}{unit}", figures::in_display_unit(figure, value).normalize())
 }
 
 /// The raw value of a figure declared as a column's sum or a table's row count.
-pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Condition>, kind: Kind) -> RawValue {
+pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Condition>) -> RawValue {
     let source = sheet.total.as_ref().map(|t| t.source.clone()).unwrap_or_else(|| Source::file(&sheet.file));
     match column {
         Some(key) => {
-            // Money columns are held in 元; counts and quantities in the column's unit.
+            // Cells are held in the column's base unit (元, 人); the sum says which, so that a
+            // figure in 万人 or 万元 reads it exactly and a figure of another unit refuses it.
             let sum: Decimal = sheet.rows.iter().filter_map(|r| r.values.get(key)).sum();
-            let unit = if kind == Kind::Money { "元" } else { "" };
+            let unit = sheet.base_units.get(key).map(String::as_str).unwrap_or("");
             RawValue { text: Some(format!("{}{unit}", sum.normalize())), source, via: sheet.rows_ref.get(key).cloned() }
         }
         None => {

@@ -206,6 +206,7 @@ fn the_bundled_template_refuses_a_second_half_year() {
     assert_eq!(
         stderr(&out),
         "error: data/2024H2/单位.yaml:5: 报告.截至月份: month 6 is outside the period 2024H2 (7月 to 12月)\n\
+         error: data/2024H2/单位.yaml:7: 落款.日期: the report date 2024-07-05 must fall after the period 2024H2 ends (2024-12-31) and within twelve months of it (by 2025-12-31); is it left from an earlier period?\n\
          error: templates/civil-affairs-h1/catalog.yaml:4: this template is written for H1 periods, not 2024H2; give the period its own report.md.j2 and catalog.yaml in its data folder\n"
     );
 }
