@@ -168,7 +168,9 @@ impl FigureDecl {
                 let Some(first) = all.first().map(|f| f.as_str()) else { return Ok(()) };
                 let base = Unit::split(first).base;
                 if base.is_empty() {
-                    return Err(format!("unit '{first}' is a magnitude without a unit; write it with its unit, such as 万人"));
+                    return Err(format!(
+                        "unit '{first}' is a magnitude without a unit; write it with its unit, such as 万人"
+                    ));
                 }
                 if base == units::YUAN || base == "%" {
                     return Err(format!(
@@ -179,7 +181,10 @@ impl FigureDecl {
                 }
                 for u in &all {
                     let unit = units::counted_unit(u, &base, false).map_err(|_| {
-                        format!("unit '{u}' does not fit '{first}': a figure's units are {}", units::counted_forms(&base))
+                        format!(
+                            "unit '{u}' does not fit '{first}': a figure's units are {}",
+                            units::counted_forms(&base)
+                        )
                     })?;
                     if unit.magnitude == units::Magnitude::Thousand {
                         return Err(format!("unit '{u}': 千 is a magnitude of money only (千元)"));

@@ -157,7 +157,9 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period, absent_ok: bo
             Err(why) => problems.push(Problem::at(raw.source.clone(), why).figure(name)),
         }
     }
-    if let Some(problem) = catalog.report_date.as_ref().and_then(|name| by_name.get(name)).and_then(|f| report_date_problem(f, period)) {
+    if let Some(problem) =
+        catalog.report_date.as_ref().and_then(|name| by_name.get(name)).and_then(|f| report_date_problem(f, period))
+    {
         problems.push(problem);
     }
     for rule in &catalog.rules {
@@ -529,7 +531,9 @@ fn literal_number(text: &str) -> String {
 fn percent_hint(text: &str, value: Decimal) -> String {
     if value.abs() <= Decimal::ONE && !value.is_zero() {
         let pct = (value * Decimal::from(100)).normalize();
-        format!("'{text}' has no %; if it is the fraction {text}, write {pct}%; if it is already in percent, write {text}%")
+        format!(
+            "'{text}' has no %; if it is the fraction {text}, write {pct}%; if it is already in percent, write {text}%"
+        )
     } else {
         format!("'{text}' has no %; a percentage is written with %, such as {text}%")
     }
@@ -606,7 +610,10 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
     };
     let num = |s: &str| s.trim().parse::<u32>().ok().filter(|_| s.trim().chars().all(|c| c.is_ascii_digit()));
     if y.trim().len() != 4 {
-        return Err(format!("'{text}' has a {}-digit year; write the year in full, such as 2024-07-05", y.trim().chars().count()));
+        return Err(format!(
+            "'{text}' has a {}-digit year; write the year in full, such as 2024-07-05",
+            y.trim().chars().count()
+        ));
     }
     match (num(y), num(m), num(d)) {
         (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(err),

@@ -82,8 +82,50 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
     let markdown = template::render(&template, &figures, &sheets, &catalog, ws.date_style(period))?;
     let mut document = document::parse(&markdown, &template.name)?;
     document.date = Some(report_date(&catalog, &figures));
+    check_title(&document.title, &figures, &template)?;
     let warnings = large_changes(&figures, &used);
     Ok(Report { period, data_dir, template, catalog_source, catalog, figures, document, inputs, used, warnings })
+}
+
+/// Most characters of a name in the title: the title names the output files, and a file name
+/// must fit Windows and Linux (255 bytes, and room for the folder).
+const MAX_NAME_IN_TITLE: usize = 40;
+/// Most bytes of the title as a file name (UTF-8; 3 bytes a Chinese character).
+const MAX_TITLE_BYTES: usize = 200;
+
+/// The title becomes the file names: a unit name too long for one is refused at its data line,
+/// before anything is written.
+fn check_title(title: &str, figures: &Figures, template: &TemplateSource) -> Result<()> {
+    let mut problems = Vec::new();
+    for f in figures.by_name.values() {
+        let text = f.display();
+        let chars = text.chars().count();
+        if f.decl.kind == crate::catalog::Kind::Text && chars > MAX_NAME_IN_TITLE && title.contains(&text) {
+            problems.push(
+                Problem::at(
+                    f.source.clone(),
+                    format!(
+                        "is {chars} characters long; it is part of the report's title, which names the output files, and a name in it may have at most {MAX_NAME_IN_TITLE}; shorten it"
+                    ),
+                )
+                .figure(&f.name),
+            );
+        }
+    }
+    if problems.is_empty() && file_stem(title).len() > MAX_TITLE_BYTES {
+        problems.push(Problem::at(
+            crate::error::Source::file(&template.name),
+            format!(
+                "the report's title has {} characters, too long for a file name; shorten the title (at most about 60 characters)",
+                title.chars().count()
+            ),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(problems))
+    }
 }
 
 /// Figures that changed by more than half against the same period last year: worth a second
@@ -287,13 +329,14 @@ pub fn manifest(report: &Report, inputs: BTreeMap<String, String>, outputs: &[Ou
 
 /// Checks, renders and writes one period's report into `out_root/<period>/`; with
 /// `with_figures`, the Markdown ends with an appendix listing every figure and its source.
+/// Returns what was written and the warnings (`check` lists the same).
 pub fn build_period(
     ws: &Workspace,
     period: Period,
     renderers: &[&dyn Renderer],
     out_root: &Path,
     with_figures: bool,
-) -> Result<Written> {
+) -> Result<(Written, Vec<Problem>)> {
     let mut report = prepare(ws, period)?;
     if with_figures {
         let rows = crate::review::rows(&report);
@@ -304,7 +347,8 @@ pub fn build_period(
     }
     let outputs = render(&report, renderers)?;
     let manifest = manifest(&report, input_hashes(ws, &report, renderers), &outputs);
-    archive::write_report(&out_root.join(period.to_string()), &outputs, &manifest)
+    let written = archive::write_report(&out_root.join(period.to_string()), &outputs, &manifest)?;
+    Ok((written, report.warnings))
 }
 
 /// Rebuilds one period in memory and compares it with its manifest and the files on disk.

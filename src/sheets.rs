@@ -11,8 +11,8 @@ use crate::catalog::{FigureDecl, Kind};
 use crate::data::{self, InputFile, RawValue};
 use crate::error::{Problem, Source};
 use crate::figures;
-use crate::units;
 use crate::period::Period;
+use crate::units;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -72,7 +72,10 @@ pub fn row_key(label: &str) -> String {
 }
 
 fn is_cjk_punctuation(c: char) -> bool {
-    matches!(c, '：' | '，' | '。' | '、' | '；' | '（' | '）' | '【' | '】' | '·' | '—' | '－' | '“' | '”' | '《' | '》')
+    matches!(
+        c,
+        '：' | '，' | '。' | '、' | '；' | '（' | '）' | '【' | '】' | '·' | '—' | '－' | '“' | '”' | '《' | '》'
+    )
 }
 
 /// Names that mark a row as a total or a part-total, whatever the catalog calls its total row:
@@ -479,7 +482,10 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         if key.is_empty() {
             problems.push(Problem::at(
                 label_source.clone(),
-                format!("table {name}: a row with figures but no {}; write the name of the row or delete it", decl.label),
+                format!(
+                    "table {name}: a row with figures but no {}; write the name of the row or delete it",
+                    decl.label
+                ),
             ));
             continue;
         }
@@ -674,7 +680,11 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
 fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> Result<FigureDecl, String> {
     let unit = match column.kind {
         Kind::Money => match header_unit.or(column.unit.as_deref()) {
-            Some(u) => Some(units::money_unit(u, true).map_err(|why| format!("table {table}: {}: {why}", column.header))?.to_string()),
+            Some(u) => Some(
+                units::money_unit(u, true)
+                    .map_err(|why| format!("table {table}: {}: {why}", column.header))?
+                    .to_string(),
+            ),
             None => {
                 return Err(format!(
                     "table {table}: say whether {} is in 元 or 万元 (write {}（万元）)",
@@ -696,7 +706,8 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
                 }
                 (Some(h), None) => {
                     let unit = units::Unit::split(h);
-                    if unit.base.is_empty() || unit.magnitude == units::Magnitude::Thousand || unit.base == units::YUAN {
+                    if unit.base.is_empty() || unit.magnitude == units::Magnitude::Thousand || unit.base == units::YUAN
+                    {
                         return Err(format!(
                             "table {table}: the header unit （{h}） of {} is not a unit of a count; write, for example, （人） or （万人）",
                             column.header
@@ -711,7 +722,10 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
         Kind::Percent => match header_unit.or(column.unit.as_deref()) {
             Some(u) if matches!(u, "%" | "％") => Some("%".to_string()),
             Some(u) => {
-                return Err(format!("table {table}: {} is a percentage, but its unit is （{u}）; write （%）", column.header))
+                return Err(format!(
+                    "table {table}: {} is a percentage, but its unit is （{u}）; write （%）",
+                    column.header
+                ))
             }
             None => None,
         },
@@ -737,9 +751,7 @@ fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal
     let bare = units::read_literal(text).map(|l| l.unit.is_empty()).unwrap_or(false);
     let with_unit = match column.kind {
         Kind::Percent if bare && column.unit.is_none() => {
-            return Err(format!(
-                "'{text}' has no %; write {text}% in the cell, or put （%） in the column header"
-            ))
+            return Err(format!("'{text}' has no %; write {text}% in the cell, or put （%） in the column header"))
         }
         Kind::Percent if bare => format!("{text}%"),
         _ if bare => format!("{text}{}", column.unit.as_deref().unwrap_or("")),

@@ -10,9 +10,12 @@ use crate::error::{Problem, Source};
 use crate::figures::{self, Against, DateStyle, Figure, FigureValue, Figures};
 use minijinja::value::{Object, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+
+mod compare;
 
 /// A report template: its text and the name it is known by in messages.
 #[derive(Debug, Clone)]
@@ -60,6 +63,140 @@ impl FigureObject {
     }
 }
 
+impl FigureObject {
+    fn earlier_object(&self, against: Against) -> Option<Value> {
+        let (figure, period) = match against {
+            Against::LastYear => &self.last_year,
+            Against::Previous => &self.previous,
+        };
+        let figure = figure.clone()?;
+        Some(Value::from_object(FigureObject {
+            figure,
+            last_year: (None, None),
+            previous: (None, None),
+            period: period.unwrap_or(self.period),
+        }))
+    }
+}
+
+/// One side of a comparison in a template.
+enum Operand<'a> {
+    /// A numeric figure: its value in its display unit (for a literal) and in its base unit
+    /// (for another figure).
+    Figure(&'a Figure, Decimal, Decimal),
+    /// A text or date figure.
+    Other(&'a Figure),
+    /// A number written in the template.
+    Number(Decimal),
+    /// Anything else: text, lists, undefined.
+    Value,
+}
+
+fn operand(value: &Value) -> Operand<'_> {
+    if let Some(object) = value.downcast_object_ref::<FigureObject>() {
+        let f = object.figure.as_ref();
+        return match f.value.as_decimal() {
+            Some(base) => Operand::Figure(f, figures::in_display_unit(&f.decl, base), base),
+            None => Operand::Other(f),
+        };
+    }
+    if value.is_number() {
+        let text = value.to_string();
+        if let Some(d) = text.parse::<Decimal>().ok().or_else(|| Decimal::from_scientific(&text).ok()) {
+            return Operand::Number(d);
+        }
+    }
+    Operand::Value
+}
+
+/// `__比较(a, ">", b, "<", c)`: the comparisons a template writes, with figures compared as
+/// exact numbers (see `compare.rs`). A figure compared with text is an error.
+fn compare_chain(args: minijinja::value::Rest<Value>) -> Result<bool, minijinja::Error> {
+    let err = |why: String| minijinja::Error::new(ErrorKind::InvalidOperation, why);
+    for i in (1..args.len()).step_by(2) {
+        let (a, op, b) = (&args[i - 1], args[i].as_str().unwrap_or(""), args.get(i + 1).cloned().unwrap_or_default());
+        let ordering = match (operand(a), operand(&b)) {
+            (Operand::Figure(_, shown, _), Operand::Number(n)) => shown.cmp(&n),
+            (Operand::Number(n), Operand::Figure(_, shown, _)) => n.cmp(&shown),
+            (Operand::Figure(x, _, a), Operand::Figure(y, _, b)) => {
+                if x.decl.kind != y.decl.kind {
+                    return Err(err(format!(
+                        "{} ({}) is compared with {} ({}); compare figures of one kind",
+                        x.name,
+                        x.decl.kind.as_str(),
+                        y.name,
+                        y.decl.kind.as_str()
+                    )));
+                }
+                a.cmp(&b)
+            }
+            (Operand::Other(x), Operand::Other(y)) if x.decl.kind == y.decl.kind => match (&x.value, &y.value) {
+                (FigureValue::Date(a), FigureValue::Date(b)) => a.cmp(b),
+                _ => x.display().cmp(&y.display()),
+            },
+            (Operand::Other(x), Operand::Value) if x.decl.kind == Kind::Text && b.as_str().is_some() => {
+                x.display().as_str().cmp(b.as_str().unwrap_or(""))
+            }
+            (Operand::Value, Operand::Other(x)) if x.decl.kind == Kind::Text && a.as_str().is_some() => {
+                a.as_str().unwrap_or("").cmp(x.display().as_str())
+            }
+            (Operand::Figure(f, ..), _) | (_, Operand::Figure(f, ..)) => {
+                let other = if matches!(operand(a), Operand::Figure(..)) { &b } else { a };
+                return Err(err(format!(
+                    "{} is a number and cannot be compared with {}; compare it with a number, such as {} {op} 100",
+                    f.name,
+                    describe(other),
+                    f.name
+                )));
+            }
+            (Operand::Other(f), _) | (_, Operand::Other(f)) => {
+                let other = if matches!(operand(a), Operand::Other(..)) { &b } else { a };
+                return Err(err(format!(
+                    "{} is {} and cannot be compared with {}",
+                    f.name,
+                    if f.decl.kind == Kind::Date { "a date" } else { "text" },
+                    describe(other)
+                )));
+            }
+            // Neither side is a figure: minijinja's own comparison.
+            (_, _) => {
+                if matches!(op, "==" | "!=") {
+                    let equal = *a == b;
+                    if equal != (op == "==") {
+                        return Ok(false);
+                    }
+                    continue;
+                }
+                a.cmp(&b)
+            }
+        };
+        let holds = match op {
+            "==" => ordering.is_eq(),
+            "!=" => ordering.is_ne(),
+            "<" => ordering.is_lt(),
+            "<=" => ordering.is_le(),
+            ">" => ordering.is_gt(),
+            ">=" => ordering.is_ge(),
+            _ => return Err(err(format!("unknown comparison {op}"))),
+        };
+        if !holds {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// A template value as a message names it.
+fn describe(value: &Value) -> String {
+    match value.kind() {
+        minijinja::value::ValueKind::String => format!("the text \"{value}\" (a number is written without quotes)"),
+        minijinja::value::ValueKind::Undefined => "a name that is not defined".to_string(),
+        minijinja::value::ValueKind::None => "none".to_string(),
+        minijinja::value::ValueKind::Bool => format!("{value}"),
+        _ => format!("'{value}'"),
+    }
+}
+
 impl Object for FigureObject {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         let f = &self.figure;
@@ -68,13 +205,23 @@ impl Object for FigureObject {
             "source" => Some(Value::from(f.source.to_string())),
             "entered" => Some(Value::from(f.entered.clone())),
             "value" => Some(Value::from(f.display())),
-            "上年" | "last_year" => self.last_year.0.as_ref().map(|p| Value::from(p.display())),
-            "上期" | "previous" => self.previous.0.as_ref().map(|p| Value::from(p.display())),
+            // The earlier figure itself: it prints the same, and compares and filters as a figure.
+            "上年" | "last_year" => self.earlier_object(Against::LastYear),
+            "上期" | "previous" => self.earlier_object(Against::Previous),
             _ => None,
         }
     }
     fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.figure.display())
+    }
+    /// `{% if 低保.人数 %}` is false for 0, as it would be for the number.
+    fn is_true(self: &Arc<Self>) -> bool {
+        match &self.figure.value {
+            FigureValue::Whole(n) => *n != 0,
+            FigureValue::Decimal(d) => !d.is_zero(),
+            FigureValue::Text(t) => !t.is_empty(),
+            FigureValue::Date(_) => true,
+        }
     }
 }
 
@@ -100,11 +247,31 @@ fn money_filter(unit: &'static str) -> impl Fn(Value, Option<u32>) -> Result<Str
     }
 }
 
+/// `万(位数)`, `亿(位数)`: a count, quantity or amount of money in 万 or 亿 of its base unit
+/// (313600人 → 31.36), rounded half-up once.
+fn magnitude_filter(
+    magnitude: crate::units::Magnitude,
+) -> impl Fn(Value, Option<u32>) -> Result<String, minijinja::Error> {
+    move |value: Value, decimals: Option<u32>| {
+        let f = figure_of(&value)?;
+        match (f.value.as_decimal(), f.decl.kind) {
+            (Some(base), Kind::Count | Kind::Quantity | Kind::Money) => {
+                Ok(figures::format_decimal(base / magnitude.factor(), Some(decimals.unwrap_or(2))))
+            }
+            _ => Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{} takes a count, a quantity or money, but {} is not one", magnitude.prefix(), f.name),
+            )),
+        }
+    }
+}
+
 fn fixed(value: Value, decimals: u32) -> Result<String, minijinja::Error> {
     let f = figure_of(&value)?;
     match (&f.value, f.decl.kind) {
-        (FigureValue::Decimal(d), Kind::Money) => {
-            Ok(figures::format_decimal(figures::money_in(*d, f.decl.display_unit()), Some(decimals)))
+        (FigureValue::Decimal(_) | FigureValue::Whole(_), Kind::Money | Kind::Count | Kind::Quantity) => {
+            let base = f.value.as_decimal().unwrap_or_default();
+            Ok(figures::format_decimal(figures::in_display_unit(&f.decl, base), Some(decimals)))
         }
         (v, _) => v.as_decimal().map(|d| figures::format_decimal(d, Some(decimals))).ok_or_else(|| {
             minijinja::Error::new(
@@ -146,6 +313,11 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     });
     env.add_filter("万元", money_filter("万元"));
     env.add_filter("元", money_filter("元"));
+    env.add_filter("千元", money_filter("千元"));
+    env.add_filter("亿元", money_filter("亿元"));
+    env.add_filter("万", magnitude_filter(crate::units::Magnitude::Wan));
+    env.add_filter("亿", magnitude_filter(crate::units::Magnitude::Yi));
+    env.add_function(compare::FUNCTION, compare_chain);
     env.add_filter("fixed", fixed);
     env.add_filter("序号", |v: Value| whole_number(&v).map(figures::chinese_number));
     env.add_filter("中文数字", |v: Value| whole_number(&v).map(figures::chinese_number));
@@ -215,7 +387,8 @@ pub fn escape_markdown(text: &str) -> String {
 }
 
 /// The names a template may use besides figures: `period` and minijinja's own functions.
-const GLOBALS: [&str; 9] = ["period", "表格", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner"];
+const GLOBALS: [&str; 10] =
+    ["period", "表格", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner", compare::FUNCTION];
 
 /// Checks that every name the template uses is a declared figure that the data gives; returns
 /// the figures it uses, sorted, with the problems.
@@ -226,7 +399,11 @@ pub fn precheck(
     data_dir: &str,
 ) -> (Vec<String>, Vec<Problem>) {
     let env = environment(DateStyle::Arabic);
-    let tmpl = match env.template_from_named_str(&template.name, &template.text) {
+    let text = match compare::rewrite(&template.text, &template.name) {
+        Ok(text) => text,
+        Err(why) => return (Vec::new(), vec![Problem::at(Source::file(&template.name), why)]),
+    };
+    let tmpl = match env.template_from_named_str(&template.name, &text) {
         Ok(t) => t,
         Err(e) => return (Vec::new(), vec![template_problem(&e, template)]),
     };
@@ -285,6 +462,8 @@ fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem 
         (_, Some(detail)) if detail.contains("recursion limit") => {
             "the template calls itself without end (a macro that calls itself?) and was stopped".to_string()
         }
+        // Our own filters and comparisons say what is wrong in full; the kind adds nothing.
+        (ErrorKind::InvalidOperation, Some(detail)) => detail.to_string(),
         (_, Some(detail)) => format!("{}: {detail}", e.kind()),
         (_, None) => e.kind().to_string(),
     };
@@ -364,8 +543,9 @@ pub fn render(
     date_style: DateStyle,
 ) -> Result<String, Problem> {
     let env = environment(date_style);
-    let tmpl =
-        env.template_from_named_str(&template.name, &template.text).map_err(|e| template_problem(&e, template))?;
+    let text = compare::rewrite(&template.text, &template.name)
+        .map_err(|why| Problem::at(Source::file(&template.name), why))?;
+    let tmpl = env.template_from_named_str(&template.name, &text).map_err(|e| template_problem(&e, template))?;
     let ctx =
         minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog) } };
     tmpl.render(ctx).map_err(|e| template_problem(&e, template))

@@ -209,7 +209,10 @@ pub fn read_literal(text: &str) -> Result<Literal, NotANumber> {
         return Err(NotANumber::Notation);
     }
     let unsigned = number.trim_start_matches(['-', '+']);
-    if number.starts_with('+') || unsigned.starts_with('.') || unsigned.ends_with('.') || unsigned.matches('.').count() > 1
+    if number.starts_with('+')
+        || unsigned.starts_with('.')
+        || unsigned.ends_with('.')
+        || unsigned.matches('.').count() > 1
     {
         return Err(NotANumber::Notation);
     }

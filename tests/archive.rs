@@ -150,8 +150,10 @@ fn one_failing_period_does_not_stop_the_others() {
     let err = stderr(&out);
     // 2024H1 compares with 2023H1: a wrong value there would print a wrong 同比, so it fails too.
     assert_eq!(
-        err.matches("error: data/2023H1/社会救助.yaml:10: 临时救助.人次: '-1337' is negative; a count cannot be below 0\n")
-            .count(),
+        err.matches(
+            "error: data/2023H1/社会救助.yaml:10: 临时救助.人次: '-1337' is negative; a count cannot be below 0\n"
+        )
+        .count(),
         2,
         "{err}"
     );

@@ -215,7 +215,7 @@ fn the_bundled_template_refuses_a_second_half_year() {
 fn a_comparison_without_last_years_data_names_the_template_line() {
     assert_eq!(
         build_after("tmpl/report.md.j2", replace("{{ 低保.人数 }}人，", "{{ 低保.人数 }}人（{{ 低保.人数 | 同比 }}），")),
-        "error: tmpl/report.md.j2:7: invalid operation: 低保.人数: there is no data/2023H1 to compare with; add that data, or give the text to print instead, e.g. | 同比(\"（上年无可比数据）\")\n"
+        "error: tmpl/report.md.j2:7: 低保.人数: there is no data/2023H1 to compare with; add that data, or give the text to print instead, e.g. | 同比(\"（上年无可比数据）\")\n"
     );
 }
 

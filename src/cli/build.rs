@@ -39,7 +39,12 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let mut failed = Vec::new();
     for (period, result) in results {
         match result {
-            Ok(written) => report_written(period, &written, &out),
+            Ok((written, warnings)) => {
+                for warning in &warnings {
+                    eprintln!("warning: {warning}");
+                }
+                report_written(period, &written, &out)
+            }
             Err(e) => {
                 super::report_error(&anyhow::Error::new(e));
                 failed.push(period.to_string());
