@@ -17,7 +17,14 @@ def workspace(count):
     shutil.copy(os.path.join(ROOT, "zongjie.yaml"), work)
     shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(work, "templates"))
     for year in range(2025 - count, 2025):
-        shutil.copytree(os.path.join(ROOT, "data", "2024H1"), os.path.join(work, "data", f"{year}H1"))
+        folder = os.path.join(work, "data", f"{year}H1")
+        shutil.copytree(os.path.join(ROOT, "data", "2024H1"), folder)
+        # each report is dated after its own half-year (the report-date rule)
+        unit = os.path.join(folder, "单位.yaml")
+        with open(unit, encoding="utf-8") as f:
+            text = f.read().replace("2024-07-05", f"{year}-07-05")
+        with open(unit, "w", encoding="utf-8") as f:
+            f.write(text)
     return work
 
 

@@ -389,7 +389,18 @@ impl Catalog {
                 ));
             }
         }
-        let report_date = raw.report_date.map(|d| d.value);
+        // Without `report_date`, the 落款's date is the report date: 落款.日期 if declared, else
+        // the catalog's only date figure. Its rule (after the period, within twelve months)
+        // catches a date left from last period's data.
+        let report_date = raw.report_date.map(|d| d.value).or_else(|| {
+            let dates: Vec<&String> =
+                figures.iter().filter(|(_, d)| d.decl.kind == Kind::Date).map(|(name, _)| name).collect();
+            dates
+                .iter()
+                .find(|n| n.as_str() == "落款.日期")
+                .or(if dates.len() == 1 { dates.first() } else { None })
+                .map(|n| n.to_string())
+        });
         for (name, declared) in &figures {
             let d = &declared.decl;
             let target = d.sum.as_ref().map(|s| (s, true)).or(d.count_rows.as_ref().map(|s| (s, false)));

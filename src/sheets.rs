@@ -422,7 +422,7 @@ fn cell_text(cell: &calamine::Data, formula: Option<&String>, percent: bool) -> 
         Data::Int(i) => number(Some(Decimal::from(*i))),
         Data::Float(f) => number(units::excel_number(*f)),
         Data::Bool(b) => (b.to_string(), None),
-        Data::Error(e) => (format!("{e}"), Some(format!("shows the Excel error {e}; correct the formula or the value"))),
+        Data::Error(e) => (format!("{e}"), Some(format!("shows the Excel error {e}; correct the formula or the value and save"))),
         other => (other.to_string(), None),
     }
 }
@@ -470,6 +470,10 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
     }
     let mut rows: Vec<SheetRow> = Vec::new();
     let mut total: Option<SheetRow> = None;
+    // Columns with a cell that could not be read: their sum is unknown, so the total row is
+    // not checked against it (the cell's own problem says what to fix).
+    let mut unusable = std::collections::BTreeSet::new();
+    let mut refused_row = false;
     for (i, cells) in grid.rows.iter().enumerate().skip(header_row + 1) {
         let label = cells.get(label_col).cloned().unwrap_or_default();
         if cells.iter().all(|c| c.is_empty()) && !grid.cell_problems.keys().any(|(r, _)| *r == i) {
@@ -479,59 +483,46 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         let key = row_key(&label);
         let is_total = decl.total.as_ref().is_some_and(|t| t.matches(&label));
         // A row is a 乡镇, the total, or an error: never a total counted as a 乡镇.
-        if key.is_empty() {
-            problems.push(Problem::at(
-                label_source.clone(),
-                format!(
-                    "table {name}: a row with figures but no {}; write the name of the row or delete it",
-                    decl.label
-                ),
-            ));
-            continue;
-        }
-        if key.contains("小计") {
-            problems.push(Problem::at(
-                label_source.clone(),
-                format!("table {name}: '{label}' is a part-total row; list each row once and delete the 小计 rows (the county total is checked against the sum)"),
-            ));
-            continue;
-        }
-        if !is_total && TOTAL_WORDS.contains(&key.as_str()) {
+        let refusal = if key.is_empty() {
+            Some(format!(
+                "table {name}: a row with figures but no {}; write the name of the row or delete it",
+                decl.label
+            ))
+        } else if key.contains("小计") {
+            Some(format!("table {name}: '{label}' is a part-total row; list each row once and delete the 小计 rows (the county total is checked against the sum)"))
+        } else if !is_total && TOTAL_WORDS.contains(&key.as_str()) {
             let named = match &decl.total {
                 Some(t) => format!("the catalog names the total row {}", t.names().join(" or ")),
                 None => "the catalog declares no total row for this table".to_string(),
             };
-            problems.push(Problem::at(
-                label_source.clone(),
-                format!("table {name}: '{label}' looks like a total row, but {named}; rename the row, or add '{label}' to total: in the catalog"),
-            ));
-            continue;
-        }
-        if is_total {
-            if let Some(first) = &total {
-                problems.push(Problem::at(
-                    label_source.clone(),
-                    format!("table {name}: a second total row '{label}'; the first is at {}; keep one", first.source),
-                ));
-                continue;
-            }
-        } else if let Some(first) = rows.iter().find(|r| row_key(&r.label) == key) {
-            problems.push(Problem::at(
-                label_source.clone(),
-                format!("table {name}: '{label}' is listed twice (first at {}); each row is listed once", first.source),
-            ));
+            Some(format!("table {name}: '{label}' looks like a total row, but {named}; rename the row, or add '{label}' to total: in the catalog"))
+        } else if is_total {
+            total.as_ref().map(|first| {
+                format!("table {name}: a second total row '{label}'; the first is at {}; keep one", first.source)
+            })
+        } else {
+            rows.iter().find(|r| row_key(&r.label) == key).map(|first| {
+                format!("table {name}: '{label}' is listed twice (first at {}); each row is listed once", first.source)
+            })
+        };
+        if let Some(why) = refusal {
+            problems.push(Problem::at(label_source, why));
+            // The sum of every column is unknown now: the total row is not checked.
+            refused_row = true;
             continue;
         }
         let mut values = BTreeMap::new();
         for (key, col, figure) in &columns {
             let source = grid.source(i, *col);
             if let Some(why) = grid.cell_problems.get(&(i, *col)) {
-                problems.push(Problem::at(source, format!("{label}: {why}")).figure(format!("{name}.{key}")));
+                problems.push(Problem::at(source, format!("{label}: the cell {why}")).figure(format!("{name}.{key}")));
+                unusable.insert(key.clone());
                 continue;
             }
             let text = cells.get(*col).map(String::as_str).unwrap_or("");
             if text.is_empty() {
                 problems.push(Problem::at(source, format!("has no value for {label}")).figure(format!("{name}.{key}")));
+                unusable.insert(key.clone());
                 continue;
             }
             match cell_value(figure, text, period) {
@@ -539,7 +530,8 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                     values.insert(key.clone(), v);
                 }
                 Err(why) => {
-                    problems.push(Problem::at(source, format!("{label}: {why}")).figure(format!("{name}.{key}")))
+                    problems.push(Problem::at(source, format!("{label}: {why}")).figure(format!("{name}.{key}")));
+                    unusable.insert(key.clone());
                 }
             }
         }
@@ -578,8 +570,8 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         rows_ref.insert(key.clone(), reference);
     }
     // The county total must equal the sum of the townships.
-    if let Some(total_row) = &total {
-        for (key, _, figure) in &columns {
+    if let Some(total_row) = total.as_ref().filter(|_| !refused_row) {
+        for (key, _, figure) in columns.iter().filter(|c| !unusable.contains(&c.0)) {
             let sum: Decimal = rows.iter().filter_map(|r| r.values.get(key)).sum();
             if let Some(stated) = total_row.values.get(key) {
                 if *stated != sum {
@@ -720,7 +712,7 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
             }
         }
         Kind::Percent => match header_unit.or(column.unit.as_deref()) {
-            Some(u) if matches!(u, "%" | "％") => Some("%".to_string()),
+            Some("%" | "％") => Some("%".to_string()),
             Some(u) => {
                 return Err(format!(
                     "table {table}: {} is a percentage, but its unit is （{u}）; write （%）",

@@ -9,11 +9,15 @@
 //!   - {file: data/2024H1/救助.yaml, replace: "户数: 120", with: "户数: 很多"}
 //!   - {file: data/2024H1/低保分乡镇.csv, write: "…", encoding: gbk}   # or utf-16, or bytes: "hex"
 //!   - {file: data/2024H1/x.yaml, remove: true}
+//!   - {file: data/2024H1/低保分乡镇.xlsx, xlsx: [{name: 低保分乡镇, hidden: false, rows: [[乡镇, 低保户数], …]}]}
 //! expect: |
 //!   error: …
 //! ```
+//! An input that must be read rather than refused (a unit, a total row written another way)
+//! gives `expect_md:` instead: text the report must contain, with exit 0.
 
 mod common;
+use common::xlsx;
 use common::*;
 use serde::Deserialize;
 
@@ -22,7 +26,12 @@ use serde::Deserialize;
 struct Case {
     guards: String,
     edits: Vec<Edit>,
-    expect: String,
+    /// The exact error output of a refused input (exit 1).
+    #[serde(default)]
+    expect: Option<String>,
+    /// For an input that must be read, not refused: text the report must contain (exit 0).
+    #[serde(default)]
+    expect_md: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -41,12 +50,20 @@ struct Edit {
     bytes: Option<String>,
     #[serde(default)]
     remove: bool,
+    /// A workbook written from sheets (see common/xlsx.rs).
+    #[serde(default)]
+    xlsx: Option<Vec<xlsx::SheetSpec>>,
 }
 
 fn apply(root: &std::path::Path, edit: &Edit) {
     let path = root.join(&edit.file);
     if edit.remove {
         std::fs::remove_file(&path).unwrap();
+        return;
+    }
+    if let Some(sheets) = &edit.xlsx {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, xlsx::workbook(sheets)).unwrap();
         return;
     }
     if let Some(hex) = &edit.bytes {
@@ -101,18 +118,39 @@ fn every_bad_input_in_the_corpus_fails_clearly_and_harms_nothing() {
             apply(ws.path(), edit);
         }
         let build = zongjie(ws.path(), &["build"]);
+        if let Some(want) = &case.expect_md {
+            // An input that must be read exactly: the report says the true figure.
+            let md = if build.status.success() { markdown(ws.path(), "2024H1") } else { String::new() };
+            if !md.contains(want.as_str()) {
+                failures.push(format!(
+                    "{name} ({}):\n  expected a report with: {want}\n  got (exit {:?}): {}{md}",
+                    case.guards,
+                    build.status.code(),
+                    stderr(&build)
+                ));
+            }
+            continue;
+        }
+        let expect = case.expect.as_deref().unwrap_or_else(|| panic!("{name}: give expect or expect_md"));
         let check = zongjie(ws.path(), &["check"]);
         let got = stderr(&build);
-        if build.status.code() != Some(1) || got != case.expect {
+        // A new case may be written with `expect: |\n  ?`; ZONGJIE_BLESS=1 fills in what the
+        // build printed, for the author to read and keep (or correct).
+        if expect.trim() == "?" && std::env::var_os("ZONGJIE_BLESS").is_some() {
+            let text = std::fs::read_to_string(path).unwrap();
+            let block: String = got.lines().map(|l| format!("  {l}\n")).collect();
+            std::fs::write(path, text.replace("expect: |\n  ?\n", &format!("expect: |\n{block}"))).unwrap();
+        }
+        if build.status.code() != Some(1) || got != expect {
             failures.push(format!(
                 "{name} ({}):\n  expected (exit 1): {}  got (exit {:?}): {}",
                 case.guards,
-                case.expect,
+                expect,
                 build.status.code(),
                 got
             ));
         }
-        if check.status.code() != Some(1) || !stderr(&check).starts_with(&case.expect) {
+        if check.status.code() != Some(1) || !stderr(&check).starts_with(expect) {
             failures.push(format!("{name}: check did not report the same:\n{}", stderr(&check)));
         }
         if snapshot(&ws.path().join("output")) != earlier {

@@ -2,6 +2,8 @@
 //! the real `zongjie` binary on it.
 #![allow(dead_code)]
 
+pub mod xlsx;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
