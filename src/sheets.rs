@@ -571,7 +571,8 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
     }
     // The county total must equal the sum of the townships.
     if let Some(total_row) = total.as_ref().filter(|_| !refused_row) {
-        for (key, _, figure) in columns.iter().filter(|c| !unusable.contains(&c.0)) {
+        // A rate's total row is not the sum of the rows' rates.
+        for (key, _, figure) in columns.iter().filter(|c| !unusable.contains(&c.0) && c.2.kind != Kind::Percent) {
             let sum: Decimal = rows.iter().filter_map(|r| r.values.get(key)).sum();
             if let Some(stated) = total_row.values.get(key) {
                 if *stated != sum {
