@@ -52,6 +52,8 @@ pub struct Problem {
     pub source: Option<Source>,
     /// The figure concerned, by its catalog name (`低保.户数`).
     pub figure: Option<String>,
+    /// What the figure means, from the catalog's `label` (filled in once the catalog is known).
+    pub label: Option<String>,
     /// What is wrong, and what was expected.
     pub message: String,
 }
@@ -59,22 +61,35 @@ pub struct Problem {
 impl Problem {
     /// A problem at a place in a file.
     pub fn at(source: Source, message: impl Into<String>) -> Self {
-        Problem { source: Some(source), figure: None, message: message.into() }
+        Problem { source: Some(source), figure: None, label: None, message: message.into() }
     }
     /// Names the figure the problem concerns.
     pub fn figure(mut self, name: impl Into<String>) -> Self {
         self.figure = Some(name.into());
         self
     }
+
+    /// Gives the figure's label from the catalog, so the message says what the figure means.
+    pub fn labelled(mut self, catalog: &crate::catalog::Catalog) -> Self {
+        if self.label.is_none() {
+            self.label = self.figure.as_ref().and_then(|f| catalog.figures.get(f)).and_then(|d| d.decl.label.clone());
+        }
+        self
+    }
 }
 
 impl fmt::Display for Problem {
+    /// `文件:行：指标（说明） 问题`, or in English `file:line: figure (label): problem`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(source) = &self.source {
-            write!(f, "{source}: ")?;
+            f.write_str(&rust_i18n::t!("common.location", source = source.to_string()))?;
         }
-        if let Some(figure) = &self.figure {
-            write!(f, "{figure}: ")?;
+        match (&self.figure, &self.label) {
+            (Some(figure), Some(label)) => {
+                f.write_str(&rust_i18n::t!("common.figure_with_label", figure = figure, label = label))?
+            }
+            (Some(figure), None) => f.write_str(&rust_i18n::t!("common.figure", figure = figure))?,
+            _ => {}
         }
         f.write_str(&self.message)
     }

@@ -27,12 +27,16 @@
 //! ```
 #![warn(missing_docs)]
 
+// Messages in both languages, from locales/*.yml; Chinese unless the user asks for English.
+rust_i18n::i18n!("locales", fallback = "zh-CN");
+
 pub mod archive;
 pub mod catalog;
 pub mod data;
 pub mod document;
 pub mod error;
 pub mod figures;
+pub mod i18n;
 pub mod period;
 pub mod pipeline;
 pub mod render;

@@ -4,6 +4,8 @@ use clap::Parser;
 mod cli;
 
 fn main() -> std::process::ExitCode {
+    // The language is set before clap reads the arguments, so that its help is in it too.
+    zongjie::i18n::set(cli::language(std::env::args_os()));
     cli::run(cli::Cli::parse())
 }
 

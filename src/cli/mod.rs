@@ -17,6 +17,9 @@ pub mod verify;
 #[derive(Debug, Parser)]
 #[command(name = "zongjie", version, about, long_about = None)]
 pub struct Cli {
+    /// Language of messages: zh (中文, the default) or en; also ZONGJIE_LANG.
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["zh", "zh-CN", "en"])]
+    pub lang: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -47,6 +50,21 @@ pub struct WorkspaceArgs {
     /// The workspace folder (holds zongjie.yaml and data/).
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
+}
+
+/// The language of messages: `--lang en` (or `--lang=en`) on the command line, else
+/// `ZONGJIE_LANG`, else Chinese.
+pub fn language(args: impl Iterator<Item = std::ffi::OsString>) -> zongjie::i18n::Lang {
+    let args: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+    let from_args = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--lang") {
+        Some("") => args.get(i + 1).cloned(),
+        Some(rest) => rest.strip_prefix('=').map(String::from),
+        None => None,
+    });
+    from_args
+        .or_else(|| std::env::var("ZONGJIE_LANG").ok())
+        .and_then(|l| zongjie::i18n::Lang::parse(&l))
+        .unwrap_or_default()
 }
 
 /// Runs the parsed command line.

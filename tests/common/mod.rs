@@ -49,7 +49,14 @@ pub fn workspace(name: &str) -> tempfile::TempDir {
 
 /// Runs zongjie with arguments in `cwd`.
 pub fn zongjie(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zongjie")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().unwrap()
+    // These tests read the English messages; the corpus (bad_inputs.rs) checks both languages.
+    Command::new(env!("CARGO_BIN_EXE_zongjie"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("ZONGJIE_LANG", "en")
+        .output()
+        .unwrap()
 }
 
 /// Stderr as text.
