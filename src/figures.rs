@@ -8,6 +8,7 @@ use crate::period::Period;
 use crate::units;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
+use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -129,7 +130,7 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period, absent_ok: bo
         };
         let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
             if !absent_ok {
-                problems.push(Problem::at(raw.source.clone(), "has no value; fill it in").figure(name));
+                problems.push(Problem::at(raw.source.clone(), t!("figures.no_value")).figure(name));
             }
             continue;
         };
@@ -193,10 +194,7 @@ fn report_date_problem(figure: &Figure, period: Period) -> Option<Problem> {
     Some(
         Problem::at(
             figure.source.clone(),
-            format!(
-                "the report date {} must fall after the period {period} ends ({end}) and within twelve months of it (by {latest}); is it left from an earlier period?",
-                date
-            ),
+            t!("figures.report_date", date = date, period = period, end = end, latest = latest),
         )
         .figure(&figure.name),
     )
@@ -234,11 +232,7 @@ pub fn change_phrase(current: &Figure, earlier: &Figure, against: Against, decim
         return Ok(format!("{short}{verb}{points}个百分点"));
     }
     if prev.is_zero() {
-        return Err(format!(
-            "{}'s value for {} is 0, so a change in % cannot be stated; write the change itself (同比增减)",
-            current.name,
-            earlier_period_word(against)
-        ));
+        return Err(t!("figures.change_from_zero", name = current.name, when = earlier_period_word(against)).into());
     }
     let pct = ((cur - prev) / prev.abs() * Decimal::from(100)).abs();
     let shown = format_decimal(pct, Some(decimals));
@@ -278,22 +272,22 @@ pub fn difference_phrase(
 pub fn completion(done: &Figure, target: &Figure, decimals: u32) -> Result<String, String> {
     let (d, t) = numbers(done, target)?;
     if t.is_zero() {
-        return Err(format!("the target {} is 0", target.name));
+        return Err(t!("figures.target_zero", name = target.name).into());
     }
     Ok(format_decimal(d / t * Decimal::from(100), Some(decimals)))
 }
 
-fn earlier_period_word(against: Against) -> &'static str {
+fn earlier_period_word(against: Against) -> String {
     match against {
-        Against::LastYear => "the same period last year",
-        Against::Previous => "the previous period",
+        Against::LastYear => t!("figures.when_last_year").into(),
+        Against::Previous => t!("figures.when_previous").into(),
     }
 }
 
 fn numbers(current: &Figure, earlier: &Figure) -> Result<(Decimal, Decimal), String> {
     match (current.value.as_decimal(), earlier.value.as_decimal()) {
         (Some(a), Some(b)) => Ok((a, b)),
-        _ => Err(format!("{} is not a number and cannot be compared", current.name)),
+        _ => Err(t!("figures.not_comparable", name = current.name).into()),
     }
 }
 
@@ -308,46 +302,46 @@ fn rule_problem(
     // 低保.人数, 100人 (file:line); rule '…' (catalog:line)".
     let first = lfigs.first().or(rfigs.first()).expect("the catalog only accepts rules that name a figure");
     let amount = |f: &Figure| format!("{}{}", f.entered_number(), f.decl.display_unit());
-    let describe =
-        |figs: &[Arc<Figure>], total: Decimal, skip_first: bool| -> String {
-            let named: Vec<String> =
-                figs.iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        if skip_first && i == 0 {
-                            amount(f)
-                        } else {
-                            format!("{}, {} ({})", f.name, amount(f), f.source)
-                        }
-                    })
-                    .collect();
-            let constant = total - figs.iter().filter_map(|f| f.value.as_decimal()).sum::<Decimal>();
-            let mut parts = named;
-            if !constant.is_zero() || figs.is_empty() {
-                parts.push(constant.normalize().to_string());
-            }
-            if parts.len() == 1 {
-                parts.remove(0)
-            } else {
-                format!("{} (together {})", parts.join(" + "), total.normalize())
-            }
-        };
+    let describe = |figs: &[Arc<Figure>], total: Decimal, skip_first: bool| -> String {
+        let named: Vec<String> = figs
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                if skip_first && i == 0 {
+                    amount(f)
+                } else {
+                    t!("figures.rule_term", name = f.name, amount = amount(f), source = f.source).into()
+                }
+            })
+            .collect();
+        let constant = total - figs.iter().filter_map(|f| f.value.as_decimal()).sum::<Decimal>();
+        let mut parts = named;
+        if !constant.is_zero() || figs.is_empty() {
+            parts.push(constant.normalize().to_string());
+        }
+        if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            t!("figures.rule_together", parts = parts.join(" + "), total = total.normalize()).into()
+        }
+    };
     let verb = match rule.op {
-        Op::Le => "must not exceed",
-        Op::Lt => "must be less than",
-        Op::Ge => "must be at least",
-        Op::Gt => "must be more than",
-        Op::Eq => "must equal",
+        Op::Le => t!("figures.rule_le"),
+        Op::Lt => t!("figures.rule_lt"),
+        Op::Ge => t!("figures.rule_ge"),
+        Op::Gt => t!("figures.rule_gt"),
+        Op::Eq => t!("figures.rule_eq"),
     };
     let on_left = !lfigs.is_empty();
     Problem::at(
         first.source.clone(),
-        format!(
-            "{} {verb} {}; rule '{}' ({})",
-            describe(lfigs, left, on_left),
-            describe(rfigs, right, !on_left),
-            rule.text,
-            rule.source
+        t!(
+            "figures.rule_broken",
+            left = describe(lfigs, left, on_left),
+            verb = verb,
+            right = describe(rfigs, right, !on_left),
+            rule = rule.text,
+            at = rule.source
         ),
     )
     .figure(&first.name)
@@ -360,18 +354,18 @@ impl Figure {
             FigureValue::Decimal(d) if self.decl.kind == Kind::Money => {
                 format_decimal(money_in(*d, self.decl.display_unit()), None)
             }
-            FigureValue::Whole(n) => n.to_string(),
-            FigureValue::Decimal(d) => d.normalize().to_string(),
+            FigureValue::Whole(n) => in_display_unit(&self.decl, Decimal::from(*n)).normalize().to_string(),
+            FigureValue::Decimal(d) => in_display_unit(&self.decl, *d).normalize().to_string(),
             _ => self.entered.clone(),
         }
     }
 }
 
 fn unknown_figure(name: &str, raw: &RawValue, catalog: &Catalog) -> Problem {
-    let mut message = format!("is not a figure of the catalog ({})", catalog.file);
-    if let Some(near) = nearest(name, catalog.figures.keys()) {
-        message.push_str(&format!("; did you mean {near}?"));
-    }
+    let message = match nearest(name, catalog.figures.keys()) {
+        Some(near) => t!("figures.unknown_near", catalog = catalog.file, near = near),
+        None => t!("figures.unknown", catalog = catalog.file),
+    };
     Problem::at(raw.source.clone(), message).figure(name)
 }
 
@@ -404,11 +398,14 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
         Kind::Date => {
             let date = parse_date(text)?;
             if decl.in_period && !period.contains(date) {
-                return Err(format!(
-                    "{date} is outside the period {period} ({} to {})",
-                    period.first_day(),
-                    period.last_day()
-                ));
+                return Err(t!(
+                    "figures.date_outside",
+                    date = date,
+                    period = period,
+                    first = period.first_day(),
+                    last = period.last_day()
+                )
+                .into());
             }
             return Ok(FigureValue::Date(date));
         }
@@ -419,15 +416,13 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
     // Bounds every later calculation (万元 → 元, sums, ratios, 同比) far inside Decimal's range,
     // so no arithmetic on a figure can overflow: the fuzzer found 1e28万元 panicking.
     if value.scale() > MAX_DECIMAL_PLACES {
-        return Err(format!(
-            "'{text}' has more than {MAX_DECIMAL_PLACES} decimal places; no report figure is that precise"
-        ));
+        return Err(t!("figures.too_precise", text = text, places = MAX_DECIMAL_PLACES).into());
     }
     if value.abs() > Decimal::from(MAX_MAGNITUDE) {
-        return Err(format!("'{text}' is larger than any figure a report can state; check the export"));
+        return Err(t!("figures.too_large", text = text).into());
     }
     if value.is_sign_negative() && !value.is_zero() && !decl.signed {
-        return Err(format!("'{text}' is negative; {} cannot be below 0", kind_name(decl.kind)));
+        return Err(t!("figures.negative", text = text, kind = kind_name(decl.kind)).into());
     }
     let unit = literal.unit.as_str();
     match decl.kind {
@@ -436,23 +431,22 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
                 return Err(percent_hint(text, value));
             }
             if unit != "%" {
-                return Err(format!("'{text}' is in {unit}; a percentage is written with %, such as 85.5%"));
+                return Err(t!("figures.percent_wrong_unit", text = text, unit = unit).into());
             }
             Ok(FigureValue::Decimal(value))
         }
         Kind::Money => {
             if unit.is_empty() {
-                return Err(format!(
-                    "'{text}' has no unit; write it in 元 or 万元 (for example {text}元 or {text}万元)"
-                ));
+                return Err(t!("figures.money_no_unit", text = text).into());
             }
-            let unit = units::money_unit(unit, false).map_err(|_| {
+            let unit = units::money_unit(unit, false).map_err(|_| -> String {
                 let seen = units::Unit::split(unit);
                 if seen.is_bare_magnitude() {
                     let yuan = seen.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
-                    format!("'{text}' lacks 元; write {}{unit}元 or {yuan}元", literal_number(text))
+                    t!("figures.money_lacks_yuan", text = text, number = literal_number(text), unit = unit, yuan = yuan)
+                        .into()
                 } else {
-                    format!("'{text}' is in {unit}, which is not a unit of money; write 元, 千元, 万元 or 亿元")
+                    t!("figures.money_unknown_unit", text = text, unit = unit).into()
                 }
             })?;
             if !decl.accepts(&unit) {
@@ -460,7 +454,7 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
             }
             let yuan = unit.to_base(value).unwrap_or(Decimal::MAX);
             if yuan.abs() > Decimal::from(MAX_MONEY_YUAN) {
-                return Err(format!("'{text}' is more than a county report can hold (1万亿元); check the unit"));
+                return Err(t!("figures.money_too_large", text = text).into());
             }
             Ok(FigureValue::Decimal(yuan))
         }
@@ -470,9 +464,14 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
                 let shown = decl.display();
                 if shown.magnitude != units::Magnitude::One {
                     let whole = shown.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
-                    return Err(format!(
-                        "'{text}' has no unit, and this figure is shown in {shown}; write {text}{shown} or {whole}{base}"
-                    ));
+                    return Err(t!(
+                        "figures.shown_in_magnitude",
+                        text = text,
+                        shown = shown,
+                        whole = whole,
+                        base = base
+                    )
+                    .into());
                 }
                 units::Unit::base(&base)
             } else {
@@ -487,33 +486,35 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
             }
             if in_base.fract() != Decimal::ZERO {
                 return Err(if unit.magnitude == units::Magnitude::One {
-                    format!("'{text}' is not a whole number; a count of {} is whole", decl.display_unit())
+                    t!("figures.not_whole", text = text, unit = decl.display_unit()).into()
                 } else {
-                    format!("'{text}' is {}{base}, not a whole number; a count of {base} is whole", in_base.normalize())
+                    t!("figures.not_whole_in_base", text = text, value = in_base.normalize(), base = base).into()
                 });
             }
             let n = i64::try_from(in_base)
                 .ok()
                 .filter(|n| n.abs() <= MAX_COUNT)
-                .ok_or_else(|| format!("'{text}' is larger than any county count ({MAX_COUNT}); check the export"))?;
+                .ok_or_else(|| t!("figures.count_too_large", text = text, max = MAX_COUNT).to_string())?;
             Ok(FigureValue::Whole(n))
         }
         Kind::Year => {
             if !matches!(unit, "" | "年") {
-                return Err(format!("'{text}' is not a year (such as 2024)"));
+                return Err(t!("figures.not_a_year", text = text).into());
             }
             let year = i64::try_from(value).ok().filter(|y| value.fract().is_zero() && (1900..=2999).contains(y));
-            year.map(FigureValue::Whole).ok_or_else(|| format!("'{text}' is not a year (such as 2024)"))
+            year.map(FigureValue::Whole).ok_or_else(|| t!("figures.not_a_year", text = text).into())
         }
         Kind::Month => {
             if !matches!(unit, "" | "月") {
-                return Err(format!("'{text}' is not a month (1 to 12)"));
+                return Err(t!("figures.not_a_month", text = text).into());
             }
             let month = i64::try_from(value).ok().filter(|m| value.fract().is_zero() && (1..=12).contains(m));
-            let month = month.ok_or_else(|| format!("'{text}' is not a month (1 to 12)"))?;
+            let month = month.ok_or_else(|| t!("figures.not_a_month", text = text).to_string())?;
             let (first, last) = period.months();
             if decl.in_period && !(i64::from(first)..=i64::from(last)).contains(&month) {
-                return Err(format!("month {month} is outside the period {period} ({first}月 to {last}月)"));
+                return Err(
+                    t!("figures.month_outside", month = month, period = period, first = first, last = last).into()
+                );
             }
             Ok(FigureValue::Whole(month))
         }
@@ -531,30 +532,24 @@ fn literal_number(text: &str) -> String {
 fn percent_hint(text: &str, value: Decimal) -> String {
     if value.abs() <= Decimal::ONE && !value.is_zero() {
         let pct = (value * Decimal::from(100)).normalize();
-        format!(
-            "'{text}' has no %; if it is the fraction {text}, write {pct}%; if it is already in percent, write {text}%"
-        )
+        t!("figures.percent_fraction", text = text, pct = pct).into()
     } else {
-        format!("'{text}' has no %; a percentage is written with %, such as {text}%")
+        t!("figures.percent_missing", text = text).into()
     }
 }
 
 fn not_accepted(decl: &FigureDecl, text: &str, unit: &str) -> String {
     let accepted = decl.accepted_units();
-    let allowed = if accepted.is_empty() { "no unit".to_string() } else { accepted.join(", ") };
-    format!("'{text}' is in {unit}, which this figure does not take; allowed: {allowed}")
+    let allowed = if accepted.is_empty() { t!("figures.no_unit").to_string() } else { accepted.join(", ") };
+    t!("figures.unit_not_taken", text = text, unit = unit, allowed = allowed).into()
 }
 
 fn not_a_number(decl: &FigureDecl, text: &str, why: units::NotANumber) -> String {
     match why {
-        units::NotANumber::Scientific => {
-            format!("'{text}' is in scientific notation; write the number out in digits")
-        }
-        units::NotANumber::Grouping => format!(
-            "'{text}' has thousands separators in the wrong places; write the number without them, or group by three (1,234,567)"
-        ),
+        units::NotANumber::Scientific => t!("figures.scientific", text = text).into(),
+        units::NotANumber::Grouping => t!("figures.grouping", text = text).into(),
         units::NotANumber::NoDigits | units::NotANumber::Notation => {
-            format!("'{text}' is not a number; expected {}", expected(decl))
+            t!("figures.not_a_number", text = text, expected = expected(decl)).into()
         }
     }
 }
@@ -564,45 +559,47 @@ fn not_a_number(decl: &FigureDecl, text: &str, why: units::NotANumber) -> String
 fn check_text(text: &str) -> Result<(), String> {
     let shown = text.escape_debug().to_string();
     if text.contains(['\n', '\r']) {
-        return Err(format!("\"{shown}\" has a line break; write the text on one line"));
+        return Err(t!("figures.text_line_break", text = shown).into());
     }
     if let Some(c) = text.chars().find(|c| c.is_control()) {
-        return Err(format!("\"{shown}\" has the control character U+{:04X}; remove it", c as u32));
+        return Err(t!("figures.text_control", text = shown, code = format!("U+{:04X}", c as u32)).into());
     }
     if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
-        return Err(format!("\"{shown}\" begins or ends with a space; remove it"));
+        return Err(t!("figures.text_space", text = shown).into());
     }
     Ok(())
 }
 
-fn kind_name(kind: Kind) -> &'static str {
+/// The kind of a figure in words, for messages.
+pub fn kind_name(kind: Kind) -> String {
     match kind {
-        Kind::Count => "a count",
-        Kind::Money => "an amount of money",
-        Kind::Percent => "a percentage",
-        Kind::Quantity => "a quantity",
-        Kind::Year => "a year",
-        Kind::Month => "a month",
-        Kind::Date => "a date",
-        Kind::Text => "text",
+        Kind::Count => t!("figures.kind_count"),
+        Kind::Money => t!("figures.kind_money"),
+        Kind::Percent => t!("figures.kind_percent"),
+        Kind::Quantity => t!("figures.kind_quantity"),
+        Kind::Year => t!("figures.kind_year"),
+        Kind::Month => t!("figures.kind_month"),
+        Kind::Date => t!("figures.kind_date"),
+        Kind::Text => t!("figures.kind_text"),
     }
+    .into()
 }
 
 fn expected(decl: &FigureDecl) -> String {
     match decl.kind {
-        Kind::Count => format!("a whole number of {}", decl.display_unit()),
-        Kind::Money => "an amount such as 4567.89万元 or 45678900元".into(),
-        Kind::Percent => "a percentage such as 85.5%".into(),
-        Kind::Quantity => format!("a number of {}", decl.display_unit()),
-        Kind::Year => "a year such as 2024".into(),
-        Kind::Month => "a month such as 6".into(),
-        Kind::Date | Kind::Text => kind_name(decl.kind).into(),
+        Kind::Count => t!("figures.expect_count", unit = decl.display_unit()).into(),
+        Kind::Money => t!("figures.expect_money").into(),
+        Kind::Percent => t!("figures.expect_percent").into(),
+        Kind::Quantity => t!("figures.expect_quantity", unit = decl.display_unit()).into(),
+        Kind::Year => t!("figures.expect_year").into(),
+        Kind::Month => t!("figures.expect_month").into(),
+        Kind::Date | Kind::Text => kind_name(decl.kind),
     }
 }
 
 /// Reads 2024-07-05, 2024年7月5日, 2024/7/5 or 2024.7.5; the year has four digits.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let err = || format!("'{text}' is not a date; write 2024-07-05 or 2024年7月5日");
+    let err = || t!("figures.not_a_date", text = text).to_string();
     let folded = units::fold_width(text.trim());
     let parts: Vec<&str> = folded.split(['-', '年', '月', '日', '/', '.']).filter(|p| !p.is_empty()).collect();
     let [y, m, d] = parts.as_slice() else {
@@ -610,10 +607,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
     };
     let num = |s: &str| s.trim().parse::<u32>().ok().filter(|_| s.trim().chars().all(|c| c.is_ascii_digit()));
     if y.trim().len() != 4 {
-        return Err(format!(
-            "'{text}' has a {}-digit year; write the year in full, such as 2024-07-05",
-            y.trim().chars().count()
-        ));
+        return Err(t!("figures.short_year", text = text, digits = y.trim().chars().count()).into());
     }
     match (num(y), num(m), num(d)) {
         (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(err),

@@ -11,6 +11,7 @@ use crate::figures::{self, Against, DateStyle, Figure, FigureValue, Figures};
 use minijinja::value::{Object, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -54,11 +55,8 @@ impl FigureObject {
         };
         match (figure, period) {
             (Some(f), _) => Ok(f),
-            (None, Some(p)) => Err(format!(
-                "{}: the data of {p} has no valid value for it, so there is nothing to compare with",
-                self.figure.name
-            )),
-            (None, None) => Err(format!("{}: there is no data/{want} to compare with", self.figure.name)),
+            (None, Some(p)) => Err(t!("template.no_valid_earlier", name = self.figure.name, period = p).into()),
+            (None, None) => Err(t!("template.no_earlier_folder", name = self.figure.name, period = want).into()),
         }
     }
 }
@@ -120,13 +118,14 @@ fn compare_chain(args: minijinja::value::Rest<Value>) -> Result<bool, minijinja:
             (Operand::Number(n), Operand::Figure(_, shown, _)) => n.cmp(&shown),
             (Operand::Figure(x, _, a), Operand::Figure(y, _, b)) => {
                 if x.decl.kind != y.decl.kind {
-                    return Err(err(format!(
-                        "{} ({}) is compared with {} ({}); compare figures of one kind",
-                        x.name,
-                        x.decl.kind.as_str(),
-                        y.name,
-                        y.decl.kind.as_str()
-                    )));
+                    return Err(err(t!(
+                        "template.compare_kinds",
+                        left = x.name,
+                        left_kind = figures::kind_name(x.decl.kind),
+                        right = y.name,
+                        right_kind = figures::kind_name(y.decl.kind)
+                    )
+                    .into()));
                 }
                 a.cmp(&b)
             }
@@ -142,21 +141,16 @@ fn compare_chain(args: minijinja::value::Rest<Value>) -> Result<bool, minijinja:
             }
             (Operand::Figure(f, ..), _) | (_, Operand::Figure(f, ..)) => {
                 let other = if matches!(operand(a), Operand::Figure(..)) { &b } else { a };
-                return Err(err(format!(
-                    "{} is a number and cannot be compared with {}; compare it with a number, such as {} {op} 100",
-                    f.name,
-                    describe(other),
-                    f.name
-                )));
+                return Err(err(
+                    t!("template.compare_number_with", name = f.name, other = describe(other), op = op).into()
+                ));
             }
             (Operand::Other(f), _) | (_, Operand::Other(f)) => {
                 let other = if matches!(operand(a), Operand::Other(..)) { &b } else { a };
-                return Err(err(format!(
-                    "{} is {} and cannot be compared with {}",
-                    f.name,
-                    if f.decl.kind == Kind::Date { "a date" } else { "text" },
-                    describe(other)
-                )));
+                let what = if f.decl.kind == Kind::Date { t!("template.what_date") } else { t!("template.what_text") };
+                return Err(err(
+                    t!("template.compare_text_with", name = f.name, what = what, other = describe(other)).into()
+                ));
             }
             // Neither side is a figure: minijinja's own comparison.
             (_, _) => {
@@ -177,7 +171,7 @@ fn compare_chain(args: minijinja::value::Rest<Value>) -> Result<bool, minijinja:
             "<=" => ordering.is_le(),
             ">" => ordering.is_gt(),
             ">=" => ordering.is_ge(),
-            _ => return Err(err(format!("unknown comparison {op}"))),
+            _ => return Err(err(t!("template.unknown_comparison", op = op).into())),
         };
         if !holds {
             return Ok(false);
@@ -189,11 +183,11 @@ fn compare_chain(args: minijinja::value::Rest<Value>) -> Result<bool, minijinja:
 /// A template value as a message names it.
 fn describe(value: &Value) -> String {
     match value.kind() {
-        minijinja::value::ValueKind::String => format!("the text \"{value}\" (a number is written without quotes)"),
-        minijinja::value::ValueKind::Undefined => "a name that is not defined".to_string(),
-        minijinja::value::ValueKind::None => "none".to_string(),
+        minijinja::value::ValueKind::String => t!("template.other_string", value = value).into(),
+        minijinja::value::ValueKind::Undefined => t!("template.other_undefined").into(),
+        minijinja::value::ValueKind::None => t!("template.other_none").into(),
         minijinja::value::ValueKind::Bool => format!("{value}"),
-        _ => format!("'{value}'"),
+        _ => t!("template.other_value", value = value).into(),
     }
 }
 
@@ -227,7 +221,7 @@ impl Object for FigureObject {
 
 fn figure_of(value: &Value) -> Result<&Figure, minijinja::Error> {
     value.downcast_object_ref::<FigureObject>().map(|o| o.figure.as_ref()).ok_or_else(|| {
-        minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a figure from the data"))
+        minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.not_a_figure", value = value).to_string())
     })
 }
 
@@ -241,7 +235,7 @@ fn money_filter(unit: &'static str) -> impl Fn(Value, Option<u32>) -> Result<Str
             )),
             _ => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
-                format!("{unit} takes an amount of money, but {} is not money", f.name),
+                t!("template.money_filter", filter = unit, name = f.name).to_string(),
             )),
         }
     }
@@ -260,7 +254,7 @@ fn magnitude_filter(
             }
             _ => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
-                format!("{} takes a count, a quantity or money, but {} is not one", magnitude.prefix(), f.name),
+                t!("template.magnitude_filter", filter = magnitude.prefix(), name = f.name).to_string(),
             )),
         }
     }
@@ -274,10 +268,7 @@ fn fixed(value: Value, decimals: u32) -> Result<String, minijinja::Error> {
             Ok(figures::format_decimal(figures::in_display_unit(&f.decl, base), Some(decimals)))
         }
         (v, _) => v.as_decimal().map(|d| figures::format_decimal(d, Some(decimals))).ok_or_else(|| {
-            minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("fixed takes a number, but {} is not one", f.name),
-            )
+            minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.fixed_filter", name = f.name).to_string())
         }),
     }
 }
@@ -286,12 +277,13 @@ fn whole_number(value: &Value) -> Result<u64, minijinja::Error> {
     if let Some(f) = value.downcast_object_ref::<FigureObject>() {
         if let FigureValue::Whole(n) = f.figure.value {
             return u64::try_from(n).map_err(|_| {
-                minijinja::Error::new(ErrorKind::InvalidOperation, "a negative number has no Chinese ordinal")
+                minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.negative_ordinal").to_string())
             });
         }
     }
-    u64::try_from(value.clone())
-        .map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a whole number")))
+    u64::try_from(value.clone()).map_err(|_| {
+        minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.not_whole", value = value).to_string())
+    })
 }
 
 /// Builds the environment with the report filters. The date style is the period's.
@@ -335,7 +327,7 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
             FigureValue::Date(d) => Ok(figures::format_date(d, date_style)),
             _ => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
-                format!("日期 takes a date, but {} is not one", f.name),
+                t!("template.date_filter", name = f.name).to_string(),
             )),
         }
     });
@@ -351,7 +343,7 @@ fn compare(
     fallback: Option<String>,
 ) -> Result<String, minijinja::Error> {
     let object = value.downcast_object_ref::<FigureObject>().ok_or_else(|| {
-        minijinja::Error::new(ErrorKind::InvalidOperation, format!("{value} is not a figure from the data"))
+        minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.not_a_figure", value = value).to_string())
     })?;
     let earlier = match object.earlier(against) {
         Ok(f) => f,
@@ -359,9 +351,7 @@ fn compare(
             return fallback.ok_or_else(|| {
                 minijinja::Error::new(
                     ErrorKind::InvalidOperation,
-                    format!(
-                        "{why}; add that data, or give the text to print instead, e.g. | 同比(\"（上年无可比数据）\")"
-                    ),
+                    t!("template.compare_fallback", why = why).to_string(),
                 )
             })
         }
@@ -423,10 +413,7 @@ pub fn precheck(
             Some(f) if !in_data(&f) => problems.push(
                 Problem::at(
                     source,
-                    format!(
-                        "the template uses this figure but no file in {data_dir} gives it (declared at {})",
-                        catalog.figures[&f].source
-                    ),
+                    t!("template.figure_not_in_data", folder = data_dir, declared = catalog.figures[&f].source),
                 )
                 .figure(f),
             ),
@@ -437,13 +424,8 @@ pub fn precheck(
                 let prefix = format!("{name}.");
                 figures_used.extend(catalog.figures.keys().filter(|f| f.starts_with(&prefix)).cloned());
             }
-            None => problems.push(
-                Problem::at(
-                    source,
-                    format!("the template uses this name, but the catalog ({}) does not declare it", catalog.file),
-                )
-                .figure(name),
-            ),
+            None => problems
+                .push(Problem::at(source, t!("template.name_not_declared", catalog = catalog.file)).figure(name)),
         }
     }
     (figures_used.into_iter().collect(), problems)
@@ -458,14 +440,23 @@ fn line_of(text: &str, name: &str) -> u64 {
 fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem {
     let line = e.line().unwrap_or(0) as u64;
     let detail = match (e.kind(), e.detail()) {
-        (ErrorKind::OutOfFuel, _) => "the template does too much work (an endless loop?) and was stopped".to_string(),
-        (_, Some(detail)) if detail.contains("recursion limit") => {
-            "the template calls itself without end (a macro that calls itself?) and was stopped".to_string()
-        }
+        (ErrorKind::OutOfFuel, _) => t!("template.out_of_fuel").to_string(),
+        (_, Some(detail)) if detail.contains("recursion limit") => t!("template.recursion").to_string(),
         // Our own filters and comparisons say what is wrong in full; the kind adds nothing.
         (ErrorKind::InvalidOperation, Some(detail)) => detail.to_string(),
-        (_, Some(detail)) => format!("{}: {detail}", e.kind()),
-        (_, None) => e.kind().to_string(),
+        (kind, detail) => {
+            let detail = detail.unwrap_or("");
+            match kind {
+                ErrorKind::SyntaxError => t!("template.syntax", detail = detail),
+                ErrorKind::UnknownFilter => t!("template.unknown_filter", detail = detail),
+                ErrorKind::UnknownFunction => t!("template.unknown_function", detail = detail),
+                ErrorKind::UnknownTest => t!("template.unknown_test", detail = detail),
+                ErrorKind::UndefinedError => t!("template.undefined", detail = detail),
+                ErrorKind::MissingArgument | ErrorKind::TooManyArguments => t!("template.arguments", detail = detail),
+                other => t!("template.other_error", kind = other, detail = detail),
+            }
+            .to_string()
+        }
     };
     Problem::at(Source::new(&template.name, line), detail)
 }

@@ -116,7 +116,7 @@ pub fn money_unit(text: &str, bare_ok: bool) -> Result<Unit, String> {
     if bare_ok && unit.is_bare_magnitude() {
         return Ok(Unit { magnitude: unit.magnitude, base: YUAN.into() });
     }
-    Err(format!("'{text}' is not a unit of money; write one of {}", MONEY_UNITS.join(", ")))
+    Err(rust_i18n::t!("units.not_money", text = text, units = MONEY_UNITS.join(", ")).into())
 }
 
 /// Reads a unit of a count or quantity whose base is `base` (人, 户…; "" when the catalog names
@@ -126,20 +126,20 @@ pub fn counted_unit(text: &str, base: &str, bare_ok: bool) -> Result<Unit, Strin
     let unit = Unit::split(text);
     if unit.magnitude == Magnitude::Thousand {
         // 千 is a magnitude of money only; 千人 is not a unit a report uses.
-        return Err(format!("'{text}' is not a unit for this figure; write {}", counted_forms(base)));
+        return Err(rust_i18n::t!("units.not_for_figure", text = text, forms = counted_forms(base)).into());
     }
     if unit.base == base || (bare_ok && unit.is_bare_magnitude()) {
         return Ok(Unit { magnitude: unit.magnitude, base: base.to_string() });
     }
-    Err(format!("'{text}' is not a unit for this figure; write {}", counted_forms(base)))
+    Err(rust_i18n::t!("units.not_for_figure", text = text, forms = counted_forms(base)).into())
 }
 
 /// The forms a counted unit may take, for messages: 人, 万人 or 亿人.
 pub fn counted_forms(base: &str) -> String {
     if base.is_empty() {
-        "a plain number".into()
+        rust_i18n::t!("units.plain_number").into()
     } else {
-        format!("{base}, 万{base} or 亿{base}")
+        rust_i18n::t!("units.forms", base = base).into()
     }
 }
 

@@ -22,8 +22,8 @@ fn messages() -> BTreeMap<String, BTreeMap<String, String>> {
             if key == "_version" {
                 continue;
             }
-            let langs: BTreeMap<String, String> = serde_json::from_value(value.clone())
-                .unwrap_or_else(|e| panic!("{}: {key}: {e}", path.display()));
+            let langs: BTreeMap<String, String> =
+                serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{}: {key}: {e}", path.display()));
             assert!(all.insert(key.clone(), langs).is_none(), "{key} is in two locale files");
         }
     }

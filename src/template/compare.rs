@@ -123,9 +123,7 @@ impl Edits<'_> {
             let gap = self.source.get(gap_start..gap_end).unwrap_or("");
             if gap_start > gap_end || gap.trim() != *op {
                 let line = operands[i].span().end_line;
-                self.problem = Some(format!(
-                    "line {line}: the comparison '{op}' could not be read; put its two sides in brackets, such as (a) {op} (b)"
-                ));
+                self.problem = Some(rust_i18n::t!("template.comparison_unreadable", line = line, op = op).into());
                 return;
             }
             self.list.push(Edit { start: gap_start, end: gap_end, text: format!(", \"{op}\", "), order: 1 });
