@@ -104,6 +104,7 @@ fn every_bad_input_in_the_corpus_fails_clearly_and_harms_nothing() {
     names.sort();
     assert!(names.len() >= 30, "the corpus has {} cases", names.len());
     let mut failures = Vec::new();
+    let (mut messages_zh, mut messages_en) = (String::new(), String::new());
     let ws = workspace("mini");
     assert!(zongjie(ws.path(), &["build"]).status.success());
     let earlier = snapshot(&ws.path().join("output"));
@@ -132,8 +133,15 @@ fn every_bad_input_in_the_corpus_fails_clearly_and_harms_nothing() {
             continue;
         }
         let expect = case.expect.as_deref().unwrap_or_else(|| panic!("{name}: give expect or expect_md"));
+        // The same input in Chinese, the default language: one snapshot of every message.
+        let chinese = zongjie_in("zh-CN", ws.path(), &["build"]);
+        if chinese.status.code() != Some(1) {
+            failures.push(format!("{name}: the Chinese build exited {:?}", chinese.status.code()));
+        }
+        messages_zh.push_str(&format!("## {name}\n{}\n", stderr(&chinese)));
         let check = zongjie(ws.path(), &["check"]);
         let got = stderr(&build);
+        messages_en.push_str(&format!("## {name}\n{got}\n"));
         // A new case may be written with `expect: |\n  ?`; ZONGJIE_BLESS=1 fills in what the
         // build printed, for the author to read and keep (or correct).
         if expect.trim() == "?" && std::env::var_os("ZONGJIE_BLESS").is_some() {
@@ -158,6 +166,10 @@ fn every_bad_input_in_the_corpus_fails_clearly_and_harms_nothing() {
         }
     }
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), names.len(), failures.join("\n"));
+    // Every message of the corpus in full, in both languages (tests/snapshots/): a changed
+    // word is a reviewed change. `cargo insta review` (or INSTA_UPDATE=always) after a change.
+    insta::assert_snapshot!("corpus_messages_zh", messages_zh);
+    insta::assert_snapshot!("corpus_messages_en", messages_en);
 }
 
 /// Writes the earlier outputs into a scratch folder (they are copied into each case's workspace).

@@ -59,6 +59,17 @@ pub fn zongjie(cwd: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs zongjie with arguments in `cwd`, with messages in a language (`zh-CN` or `en`).
+pub fn zongjie_in(lang: &str, cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zongjie"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env("ZONGJIE_LANG", lang)
+        .output()
+        .unwrap()
+}
+
 /// Stderr as text.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
