@@ -80,6 +80,9 @@ pub struct FigureDecl {
     /// What the figure means, for `zongjie figures` and error messages.
     #[serde(default)]
     pub label: Option<String>,
+    /// Computes the figure from others instead of reading it: `a + b`, `a / b * 100`.
+    #[serde(default)]
+    pub formula: Option<String>,
 }
 
 impl FigureDecl {
@@ -96,6 +99,7 @@ impl FigureDecl {
             count_rows: None,
             count_where: None,
             label: None,
+            formula: None,
         }
     }
     /// The unit the report shows the figure in ("" when it has none).

@@ -73,6 +73,8 @@ impl Figure {
             FigureValue::Whole(n) => n.to_string(),
             FigureValue::Decimal(d) => match decl.kind {
                 Kind::Money => format_decimal(in_display_unit(decl, *d), Some(decl.decimals.unwrap_or(2))),
+                // A count computed by a formula (an average) is shown whole unless told otherwise.
+                Kind::Count => format_decimal(in_display_unit(decl, *d), Some(decl.decimals.unwrap_or(0))),
                 Kind::Percent => format_decimal(*d, Some(decl.decimals.unwrap_or(1))),
                 _ if decl.display().magnitude != units::Magnitude::One => {
                     scaled(in_display_unit(decl, *d), decl.decimals)
@@ -123,6 +125,11 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period, absent_ok: bo
             }
             continue;
         };
+        if declared.decl.formula.is_some() {
+            problems
+                .push(Problem::at(raw.source.clone(), t!("formula.also_in_data", at = declared.source)).figure(name));
+            continue;
+        }
         // Text keeps its spaces so that check_text can refuse them; a number's do not matter.
         let text = match declared.decl.kind {
             Kind::Text => raw.text.as_deref(),
@@ -158,6 +165,9 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period, absent_ok: bo
             Err(why) => problems.push(Problem::at(raw.source.clone(), why).figure(name)),
         }
     }
+    for name in catalog.figures.iter().filter(|(_, d)| d.decl.formula.is_some()).map(|(n, _)| n) {
+        derive(name, catalog, period, absent_ok, &mut by_name, &mut Vec::new(), &mut problems);
+    }
     if let Some(problem) =
         catalog.report_date.as_ref().and_then(|name| by_name.get(name)).and_then(|f| report_date_problem(f, period))
     {
@@ -180,6 +190,98 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period, absent_ok: bo
         }
     }
     (Figures { period, by_name, last_year: None, previous: None }, problems)
+}
+
+/// Computes a derived figure (`formula:` in the catalog) once its inputs are known, computing
+/// derived inputs first; `stack` holds the figures being computed, to catch a formula that
+/// comes back to itself. Problems are named at the catalog line of the formula.
+fn derive(
+    name: &str,
+    catalog: &Catalog,
+    period: Period,
+    absent_ok: bool,
+    by_name: &mut BTreeMap<String, Arc<Figure>>,
+    stack: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    if by_name.contains_key(name) {
+        return true;
+    }
+    let Some(declared) = catalog.figures.get(name) else { return false };
+    let Some(text) = &declared.decl.formula else { return false };
+    let problem = |message: String| Problem::at(declared.source.clone(), message).figure(name);
+    if let Some(at) = stack.iter().position(|n| n == name) {
+        let mut path: Vec<String> = stack[at..].to_vec();
+        path.push(name.to_string());
+        problems.push(problem(t!("formula.cycle", path = path.join(" → ")).into()));
+        return false;
+    }
+    let expr = match crate::formula::Expr::parse(text) {
+        Ok(e) => e,
+        Err(why) => {
+            problems.push(problem(why));
+            return false;
+        }
+    };
+    stack.push(name.to_string());
+    let mut complete = true;
+    for input in expr.names() {
+        match catalog.figures.get(&input) {
+            None => {
+                problems.push(problem(t!("formula.unknown_name", formula = text, name = input).into()));
+                complete = false;
+            }
+            Some(d) if !crate::catalog::is_numeric(d.decl.kind) => {
+                problems.push(problem(t!("formula.not_numeric", formula = text, name = input).into()));
+                complete = false;
+            }
+            Some(d) if d.decl.formula.is_some() => {
+                complete &= derive(&input, catalog, period, absent_ok, by_name, stack, problems);
+            }
+            Some(_) if !by_name.contains_key(&input) => {
+                // A value missing or wrong in the data is that value's own problem too; in a
+                // comparison period a missing one just leaves this figure uncompared.
+                if !absent_ok {
+                    problems.push(problem(
+                        t!("formula.input_missing", formula = text, name = input, period = period).into(),
+                    ));
+                }
+                complete = false;
+            }
+            Some(_) => {}
+        }
+    }
+    stack.pop();
+    if !complete {
+        return false;
+    }
+    let value_of = |n: &str| by_name.get(n).and_then(|f| f.value.as_decimal());
+    let value = match expr.eval(&value_of) {
+        Ok(v) => v,
+        Err(why) => {
+            problems.push(problem(t!("formula.failed", formula = text, why = why).into()));
+            return false;
+        }
+    };
+    let inputs: Vec<String> = expr
+        .names()
+        .iter()
+        .filter_map(|n| by_name.get(n).map(|f| format!("{n} = {}{}", f.entered_number(), f.decl.display_unit())))
+        .collect();
+    let value = match (declared.decl.kind, i64::try_from(value)) {
+        (Kind::Count | Kind::Year | Kind::Month, Ok(n)) if value.fract().is_zero() => FigureValue::Whole(n),
+        _ => FigureValue::Decimal(value),
+    };
+    let figure = Figure {
+        name: name.to_string(),
+        decl: declared.decl.clone(),
+        value,
+        entered: text.clone(),
+        source: declared.source.clone(),
+        via: Some(t!("formula.via", formula = text, inputs = inputs.join(", ")).into()),
+    };
+    by_name.insert(name.to_string(), Arc::new(figure));
+    true
 }
 
 /// The report's date (成文日期) comes after the period it reports on, and within twelve months
@@ -218,18 +320,53 @@ impl Against {
     }
 }
 
+/// The words of a 同比/环比 phrase, each of which a template may give in the office's own
+/// wording: `{{ x | 同比(前缀="比去年同期", 减="降低", 位数=2) }}`. `None` is today's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wording {
+    /// The words before the change: 同比 / 环比 (较去年同期 / 较上期 for 增减).
+    pub prefix: Option<String>,
+    /// The word for a rise: 增长 (rates: 提高; 增减: 增加).
+    pub rise: Option<String>,
+    /// The word for a fall: 下降 (rates: 降低; 增减: 减少).
+    pub fall: Option<String>,
+    /// The whole phrase when there is no change at the shown decimals: 与去年同期持平.
+    pub same: Option<String>,
+    /// Decimals of the change: 1 for % and 百分点; the figure's own for 增减.
+    pub decimals: Option<u32>,
+}
+
 /// "同比增长3.2%", "同比下降1.5%", "与去年同期持平"; for a rate "同比提高2.1个百分点" (a change
 /// in a rate is never given in %). Rounded half-up to `decimals`.
 pub fn change_phrase(current: &Figure, earlier: &Figure, against: Against, decimals: u32) -> Result<String, String> {
+    change_phrase_in(current, earlier, against, &Wording { decimals: Some(decimals), ..Wording::default() })
+}
+
+/// [`change_phrase`] in the template's own words.
+pub fn change_phrase_in(
+    current: &Figure,
+    earlier: &Figure,
+    against: Against,
+    words: &Wording,
+) -> Result<String, String> {
     let (short, _, same) = against.words();
+    let prefix = words.prefix.as_deref().unwrap_or(short);
+    let decimals = words.decimals.unwrap_or(1);
     let (cur, prev) = numbers(current, earlier)?;
+    let unchanged = |roughly: bool| {
+        words.same.clone().unwrap_or_else(|| format!("{same}{}持平", if roughly { "基本" } else { "" }))
+    };
     if cur == prev {
-        return Ok(format!("{same}持平"));
+        return Ok(unchanged(false));
     }
+    let (rise, fall) = if current.decl.kind == Kind::Percent { ("提高", "降低") } else { ("增长", "下降") };
+    let verb = if cur > prev { words.rise.as_deref().unwrap_or(rise) } else { words.fall.as_deref().unwrap_or(fall) };
     if current.decl.kind == Kind::Percent {
         let points = format_decimal((cur - prev).abs(), Some(decimals));
-        let verb = if cur > prev { "提高" } else { "降低" };
-        return Ok(format!("{short}{verb}{points}个百分点"));
+        if points.chars().all(|c| c == '0' || c == '.') {
+            return Ok(unchanged(true));
+        }
+        return Ok(format!("{prefix}{verb}{points}个百分点"));
     }
     if prev.is_zero() {
         return Err(t!("figures.change_from_zero", name = current.name, when = earlier_period_word(against)).into());
@@ -237,10 +374,9 @@ pub fn change_phrase(current: &Figure, earlier: &Figure, against: Against, decim
     let pct = ((cur - prev) / prev.abs() * Decimal::from(100)).abs();
     let shown = format_decimal(pct, Some(decimals));
     if shown.chars().all(|c| c == '0' || c == '.') {
-        return Ok(format!("{same}基本持平"));
+        return Ok(unchanged(true));
     }
-    let verb = if cur > prev { "增长" } else { "下降" };
-    Ok(format!("{short}{verb}{shown}%"))
+    Ok(format!("{prefix}{verb}{shown}%"))
 }
 
 /// "较去年同期增加125户", "较上期减少3.5万元", "与去年同期持平"; rates in 个百分点.
@@ -250,22 +386,126 @@ pub fn difference_phrase(
     against: Against,
     decimals: Option<u32>,
 ) -> Result<String, String> {
+    difference_phrase_in(current, earlier, against, &Wording { decimals, ..Wording::default() })
+}
+
+/// [`difference_phrase`] in the template's own words.
+pub fn difference_phrase_in(
+    current: &Figure,
+    earlier: &Figure,
+    against: Against,
+    words: &Wording,
+) -> Result<String, String> {
     let (_, long, same) = against.words();
+    let prefix = words.prefix.as_deref().unwrap_or(long);
     let (cur, prev) = numbers(current, earlier)?;
+    let unchanged = || words.same.clone().unwrap_or_else(|| format!("{same}持平"));
     if cur == prev {
-        return Ok(format!("{same}持平"));
+        return Ok(unchanged());
     }
     let unit = current.decl.display_unit();
     let diff = in_display_unit(&current.decl, (cur - prev).abs());
+    let decimals = words.decimals.or(current.decl.decimals);
     let amount = match current.decl.kind {
-        Kind::Money => format_decimal(diff, Some(decimals.or(current.decl.decimals).unwrap_or(2))),
-        Kind::Percent => format_decimal(diff, Some(decimals.or(current.decl.decimals).unwrap_or(1))),
-        _ => scaled(diff, decimals.or(current.decl.decimals)),
+        Kind::Money => format_decimal(diff, Some(decimals.unwrap_or(2))),
+        Kind::Percent => format_decimal(diff, Some(decimals.unwrap_or(1))),
+        _ => scaled(diff, decimals),
     };
+    if amount.chars().all(|c| c == '0' || c == '.') {
+        return Ok(unchanged());
+    }
+    let (rise, fall) = if current.decl.kind == Kind::Percent { ("提高", "降低") } else { ("增加", "减少") };
+    let verb = if cur > prev { words.rise.as_deref().unwrap_or(rise) } else { words.fall.as_deref().unwrap_or(fall) };
     Ok(match current.decl.kind {
-        Kind::Percent => format!("{long}{}{amount}个百分点", if cur > prev { "提高" } else { "降低" }),
-        _ => format!("{long}{}{amount}{unit}", if cur > prev { "增加" } else { "减少" }),
+        Kind::Percent => format!("{prefix}{verb}{amount}个百分点"),
+        _ => format!("{prefix}{verb}{amount}{unit}"),
     })
+}
+
+/// How a number is written approximately, as county reports do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approx {
+    /// 2500余: rounded down to the place.
+    Over,
+    /// 约3000: rounded half up.
+    About,
+    /// 近2600: rounded up.
+    Nearly,
+    /// 超2500: rounded down.
+    Above,
+    /// 2000多: rounded down.
+    More,
+}
+
+impl Approx {
+    /// The filter's name in templates.
+    pub fn word(self) -> &'static str {
+        match self {
+            Approx::Over => "余",
+            Approx::About => "约",
+            Approx::Nearly => "近",
+            Approx::Above => "超",
+            Approx::More => "多",
+        }
+    }
+}
+
+/// `2542` with 余 at 百 → 2500余; at 万 the result is written in 万: 31362 → 3万余. The place is
+/// 十, 百, 千, 万 or 亿; a value that rounds to nothing at that place is an error.
+pub fn approximate(value: Decimal, place: &str, how: Approx) -> Result<String, String> {
+    let (step, magnitude) = match place {
+        "十" => (Decimal::from(10), ""),
+        "百" => (Decimal::from(100), ""),
+        "千" => (Decimal::from(1_000), ""),
+        "万" => (Decimal::from(10_000), "万"),
+        "亿" => (Decimal::from(100_000_000), "亿"),
+        _ => return Err(t!("figures.approx_place", filter = how.word(), place = place).into()),
+    };
+    if value.is_sign_negative() {
+        return Err(t!("figures.approx_negative", filter = how.word(), value = value.normalize()).into());
+    }
+    let units = value / step;
+    let rounded = match how {
+        Approx::About => units.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero),
+        Approx::Nearly => units.ceil(),
+        Approx::Over | Approx::Above | Approx::More => units.floor(),
+    };
+    if rounded.is_zero() {
+        return Err(t!("figures.approx_below", value = value.normalize(), filter = how.word(), place = place).into());
+    }
+    let number = if magnitude.is_empty() {
+        format!("{}", (rounded * step).normalize())
+    } else {
+        format!("{}{magnitude}", rounded.normalize())
+    };
+    Ok(match how {
+        Approx::Over => format!("{number}余"),
+        Approx::About => format!("约{number}"),
+        Approx::Nearly => format!("近{number}"),
+        Approx::Above => format!("超{number}"),
+        Approx::More => format!("{number}多"),
+    })
+}
+
+/// `a:b` with the smaller side as 1 and the other rounded half-up to `decimals`: 1:3, 32:1.
+pub fn ratio(a: Decimal, b: Decimal, decimals: u32) -> Result<String, String> {
+    if a.is_zero() || b.is_zero() || a.is_sign_negative() || b.is_sign_negative() {
+        return Err(t!("figures.ratio_zero", a = a.normalize(), b = b.normalize()).into());
+    }
+    Ok(if a <= b {
+        format!("1:{}", format_decimal(b / a, Some(decimals)))
+    } else {
+        format!("{}:1", format_decimal(a / b, Some(decimals)))
+    })
+}
+
+/// A percentage in 成 (tenths), rounded half up: 70% → 七成.
+pub fn in_cheng(percent: Decimal) -> Result<String, String> {
+    let tenths = (percent / Decimal::from(10)).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    match u64::try_from(tenths) {
+        Ok(n) if n >= 1 && n <= 10 => Ok(format!("{}成", chinese_number(n))),
+        _ => Err(t!("figures.cheng_range", value = percent.normalize()).into()),
+    }
 }
 
 /// The completion of a target in %: 184 for 完成全年任务的184% (may exceed 100).
@@ -704,6 +944,7 @@ mod tests {
             count_rows: None,
             count_where: None,
             label: None,
+            formula: None,
         }
     }
     fn h1() -> Period {

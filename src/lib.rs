@@ -26,6 +26,9 @@
 //! assert_eq!(format_decimal("2.345".parse().unwrap(), Some(2)), "2.35");
 //! ```
 #![warn(missing_docs)]
+// A Problem (place, figure, label, message) is returned only on the error path, where its size
+// costs nothing; boxing it everywhere would only add noise.
+#![allow(clippy::result_large_err)]
 
 // Messages in both languages, from locales/*.yml; Chinese unless the user asks for English.
 rust_i18n::i18n!("locales", fallback = "zh-CN");
@@ -36,6 +39,7 @@ pub mod data;
 pub mod document;
 pub mod error;
 pub mod figures;
+pub mod formula;
 pub mod i18n;
 pub mod period;
 pub mod pipeline;

@@ -52,7 +52,12 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
         &template,
         &catalog, // A file that could not be read may hold any figure: its problem is reported, the
         // figures it would give are not reported missing as well.
-        |name| data.values.contains_key(name) || !data.unreadable.is_empty(),
+        |name| {
+            data.values.contains_key(name)
+                || !data.unreadable.is_empty()
+                // A derived figure comes from its formula; its inputs are checked there.
+                || catalog.figures.get(name).is_some_and(|d| d.decl.formula.is_some())
+        },
         &data_dir,
     );
     problems.extend(template_problems);

@@ -7,7 +7,9 @@
 
 use crate::catalog::{Catalog, Kind};
 use crate::error::{Problem, Source};
-use crate::figures::{self, Against, DateStyle, Figure, FigureValue, Figures};
+use crate::figures::{self, Against, Approx, DateStyle, Figure, FigureValue, Figures, Wording};
+use chrono::Datelike;
+use minijinja::value::Kwargs;
 use minijinja::value::{Object, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use rust_decimal::Decimal;
@@ -313,10 +315,68 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.add_filter("fixed", fixed);
     env.add_filter("序号", |v: Value| whole_number(&v).map(figures::chinese_number));
     env.add_filter("中文数字", |v: Value| whole_number(&v).map(figures::chinese_number));
-    env.add_filter("同比", |v: Value, fallback: Option<String>| compare(&v, Against::LastYear, false, fallback));
-    env.add_filter("环比", |v: Value, fallback: Option<String>| compare(&v, Against::Previous, false, fallback));
-    env.add_filter("同比增减", |v: Value, fallback: Option<String>| compare(&v, Against::LastYear, true, fallback));
-    env.add_filter("环比增减", |v: Value, fallback: Option<String>| compare(&v, Against::Previous, true, fallback));
+    env.add_filter("同比", |v: Value, fallback: Option<String>, words: Kwargs| {
+        compare(&v, Against::LastYear, false, fallback, words)
+    });
+    env.add_filter("环比", |v: Value, fallback: Option<String>, words: Kwargs| {
+        compare(&v, Against::Previous, false, fallback, words)
+    });
+    env.add_filter("同比增减", |v: Value, fallback: Option<String>, words: Kwargs| {
+        compare(&v, Against::LastYear, true, fallback, words)
+    });
+    env.add_filter("环比增减", |v: Value, fallback: Option<String>, words: Kwargs| {
+        compare(&v, Against::Previous, true, fallback, words)
+    });
+    for how in [Approx::Over, Approx::About, Approx::Nearly, Approx::Above, Approx::More] {
+        env.add_filter(how.word(), move |v: Value, place: String| -> Result<String, minijinja::Error> {
+            let f = figure_of(&v)?;
+            let value = numeric(f, how.word())?;
+            figures::approximate(figures::in_display_unit(&f.decl, value), &place, how).map_err(invalid)
+        });
+    }
+    env.add_filter("绝对值", |v: Value| -> Result<String, minijinja::Error> {
+        let f = figure_of(&v)?;
+        let mut absolute = f.clone();
+        absolute.value = match &f.value {
+            FigureValue::Whole(n) => FigureValue::Whole(n.abs()),
+            FigureValue::Decimal(d) => FigureValue::Decimal(d.abs()),
+            _ => return Err(invalid(t!("template.number_filter", filter = "绝对值", name = f.name).into())),
+        };
+        Ok(absolute.display())
+    });
+    env.add_filter("月日", |v: Value| -> Result<String, minijinja::Error> {
+        let d = date_of(&v, "月日")?;
+        Ok(format!("{}月{}日", d.month(), d.day()))
+    });
+    env.add_filter("年", |v: Value| -> Result<String, minijinja::Error> {
+        Ok(date_of(&v, "年")?.year().to_string())
+    });
+    env.add_filter("月", |v: Value| -> Result<String, minijinja::Error> {
+        Ok(date_of(&v, "月")?.month().to_string())
+    });
+    env.add_filter("比", |v: Value, other: Value, decimals: Option<u32>| -> Result<String, minijinja::Error> {
+        let (a, b) = (figure_of(&v)?, figure_of(&other)?);
+        if a.decl.kind != b.decl.kind {
+            return Err(invalid(
+                t!(
+                    "template.compare_kinds",
+                    left = a.name,
+                    left_kind = figures::kind_name(a.decl.kind),
+                    right = b.name,
+                    right_kind = figures::kind_name(b.decl.kind)
+                )
+                .into(),
+            ));
+        }
+        figures::ratio(numeric(a, "比")?, numeric(b, "比")?, decimals.unwrap_or(0)).map_err(invalid)
+    });
+    env.add_filter("成", |v: Value| -> Result<String, minijinja::Error> {
+        let f = figure_of(&v)?;
+        match (&f.value, f.decl.kind) {
+            (FigureValue::Decimal(d), Kind::Percent) => figures::in_cheng(*d).map_err(invalid),
+            _ => Err(invalid(t!("template.percent_filter", filter = "成", name = f.name).into())),
+        }
+    });
     env.add_filter("完成率", |v: Value, target: Value, decimals: Option<u32>| -> Result<String, minijinja::Error> {
         figures::completion(figure_of(&v)?, figure_of(&target)?, decimals.unwrap_or(0))
             .map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why))
@@ -336,12 +396,49 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
 
 /// A 同比/环比 phrase, or the template's fallback text when there is nothing to compare with;
 /// without a fallback, a missing comparison is an error at the template line, never a blank.
+/// A figure's exact value, for a filter that takes a number.
+fn numeric(f: &Figure, filter: &str) -> Result<Decimal, minijinja::Error> {
+    f.value.as_decimal().ok_or_else(|| invalid(t!("template.number_filter", filter = filter, name = f.name).into()))
+}
+
+/// A date figure's date, for the date filters.
+fn date_of(value: &Value, filter: &str) -> Result<chrono::NaiveDate, minijinja::Error> {
+    let f = figure_of(value)?;
+    match f.value {
+        FigureValue::Date(d) => Ok(d),
+        _ => Err(invalid(t!("template.date_only_filter", filter = filter, name = f.name).into())),
+    }
+}
+
+/// A filter's own message, shown as it is.
+fn invalid(why: String) -> minijinja::Error {
+    minijinja::Error::new(ErrorKind::InvalidOperation, why)
+}
+
+/// The office's own wording of a comparison, from the filter's keyword arguments.
+fn wording(words: &Kwargs) -> Result<Wording, minijinja::Error> {
+    let wording = Wording {
+        prefix: words.get("前缀")?,
+        rise: words.get("增")?,
+        fall: words.get("减")?,
+        same: words.get("平")?,
+        decimals: words.get("位数")?,
+    };
+    words.assert_all_used().map_err(|_| {
+        let given: Vec<String> = words.args().map(String::from).collect();
+        invalid(t!("template.comparison_arguments", given = given.join(", ")).into())
+    })?;
+    Ok(wording)
+}
+
 fn compare(
     value: &Value,
     against: Against,
     difference: bool,
     fallback: Option<String>,
+    words: Kwargs,
 ) -> Result<String, minijinja::Error> {
+    let words = wording(&words)?;
     let object = value.downcast_object_ref::<FigureObject>().ok_or_else(|| {
         minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.not_a_figure", value = value).to_string())
     })?;
@@ -357,9 +454,9 @@ fn compare(
         }
     };
     let phrase = if difference {
-        figures::difference_phrase(&object.figure, earlier, against, None)
+        figures::difference_phrase_in(&object.figure, earlier, against, &words)
     } else {
-        figures::change_phrase(&object.figure, earlier, against, 1)
+        figures::change_phrase_in(&object.figure, earlier, against, &words)
     };
     phrase.map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why))
 }

@@ -1,0 +1,130 @@
+//! Numbers as county reports write them (issue 12): approximate numbers, the office's own
+//! comparison wording, derived figures, dates and ratios. Each row of the README's tables is
+//! rendered through the real binary on the mini workspace.
+
+mod common;
+use common::*;
+
+/// Last year's data for the mini workspace (for 同比).
+const LAST_YEAR: &str = "单位:\n  名称: 测试县民政局\n落款:\n  日期: 2023-07-05\n低保:\n  户数: 95\n  人数: 2000\n  金额: 45000000元\n特困:\n  集中供养率: 35.10%\n";
+
+/// Builds the mini workspace with `extra_catalog` declared, `extra_data` and `people` persons,
+/// renders `snippet` as the report's body line, and returns that line.
+fn render_with(snippet: &str, people: &str, extra_catalog: &str, extra_data: &str) -> Result<String, String> {
+    let ws = workspace("mini");
+    let root = ws.path();
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("data/2024H1/救助.yaml", "人数: 210", &format!("人数: {people}"));
+    edit("data/2024H1/救助.yaml", "集中供养率: 61.25%", "集中供养率: 34.35%");
+    edit("tmpl/catalog.yaml", "rules:", &format!("{extra_catalog}rules:"));
+    std::fs::write(root.join("data/2024H1/更多.yaml"), extra_data).unwrap();
+    std::fs::create_dir_all(root.join("data/2023H1")).unwrap();
+    std::fs::write(root.join("data/2023H1/救助.yaml"), LAST_YEAR).unwrap();
+    let template = std::fs::read_to_string(root.join("tmpl/report.md.j2")).unwrap();
+    let body = template.lines().find(|l| l.starts_with("全县低保")).unwrap().to_string();
+    std::fs::write(root.join("tmpl/report.md.j2"), template.replace(&body, snippet)).unwrap();
+    let out = zongjie(root, &["build", "--format", "md"]);
+    if !out.status.success() {
+        return Err(stderr(&out));
+    }
+    let md = markdown(root, "2024H1");
+    Ok(md.lines().find(|l| l.starts_with('【')).unwrap_or("").to_string())
+}
+
+fn render(snippet: &str, people: &str) -> String {
+    render_with(&format!("【{snippet}】"), people, "", "{}\n").unwrap_or_else(|e| panic!("{snippet}: {e}"))
+}
+
+#[test]
+fn approximate_numbers() {
+    assert_eq!(render("{{ 低保.人数 | 余(\"百\") }}人", "2542"), "【2500余人】");
+    assert_eq!(render("{{ 低保.人数 | 约(\"千\") }}人", "2542"), "【约3000人】");
+    assert_eq!(render("{{ 低保.人数 | 近(\"百\") }}人", "2542"), "【近2600人】");
+    assert_eq!(render("{{ 低保.人数 | 超(\"百\") }}人", "2542"), "【超2500人】");
+    assert_eq!(render("{{ 低保.人数 | 多(\"百\") }}名", "2042"), "【2000多名】");
+    assert_eq!(render("{{ 低保.人数 | 万(1) }}万人左右", "89236"), "【8.9万人左右】");
+    assert_eq!(render("{{ 低保.人数 | 余(\"万\") }}人", "31362"), "【3万余人】");
+    assert_eq!(render("{{ 低保.人数 | 余(\"十\") }}人", "2542"), "【2540余人】");
+}
+
+#[test]
+fn a_value_below_the_place_is_an_error() {
+    let err = render_with("【{{ 低保.人数 | 余(\"千\") }}】", "542", "", "{}\n").unwrap_err();
+    assert_eq!(
+        err,
+        "error: tmpl/report.md.j2:7: 542 is below one 千, so 余(\"千\") cannot write it; use a smaller place, or write the figure itself\n"
+    );
+}
+
+#[test]
+fn comparisons_in_the_offices_own_words() {
+    assert_eq!(
+        render("{{ 特困.集中供养率 | 同比(前缀=\"比去年同期\", 减=\"降低\", 位数=2) }}", "2542"),
+        "【比去年同期降低0.75个百分点】"
+    );
+    assert_eq!(render("{{ 低保.户数 | 同比增减(前缀=\"较上年同期\") }}", "2542"), "【较上年同期增加25户】");
+    assert_eq!(render("{{ 低保.人数 | 同比 }}", "2542"), "【同比增长27.1%】");
+    assert_eq!(render("{{ 低保.人数 | 同比(增=\"上升\", 位数=2) }}", "2542"), "【同比上升27.10%】");
+    assert_eq!(render("{{ 低保.人数 | 同比(平=\"与上年持平\") }}", "2000"), "【与上年持平】");
+    let err = render_with("【{{ 低保.人数 | 同比(前缀词=\"比\") }}】", "2542", "", "{}\n").unwrap_err();
+    assert!(err.contains("a comparison takes 前缀, 增, 减, 平 and 位数, but it was given 前缀词"), "{err}");
+}
+
+#[test]
+fn a_signed_figure_is_written_without_its_sign() {
+    let catalog = "  变化.人数: {kind: count, unit: 人, signed: true}\n";
+    let line = render_with(
+        "【{% if 变化.人数 < 0 %}减少{{ 变化.人数 | 绝对值 }}人{% else %}增加{{ 变化.人数 }}人{% endif %}】",
+        "2542",
+        catalog,
+        "变化:\n  人数: -30\n",
+    )
+    .unwrap();
+    assert_eq!(line, "【减少30人】");
+}
+
+#[test]
+fn derived_figures_are_computed_exactly_and_rounded_once() {
+    let catalog = "  低保.城市人数: {kind: count, unit: 人}\n  低保.城市占比: {kind: percent, decimals: 1, formula: 低保.城市人数 / 低保.人数 * 100}\n  批次.上次: {kind: count}\n  批次.本次: {kind: count, formula: 批次.上次 + 1}\n  低保.户均人数: {kind: quantity, unit: 人, decimals: 2, formula: 低保.人数 / 低保.户数}\n";
+    let data = "低保:\n  城市人数: 7200\n批次:\n  上次: 3\n";
+    let line = render_with(
+        "【{{ 低保.城市占比 }}%，第{{ 批次.本次 | 序号 }}批，户均{{ 低保.户均人数 }}人】",
+        "20750",
+        catalog,
+        data,
+    )
+    .unwrap();
+    assert_eq!(line, "【34.7%，第四批，户均172.92人】");
+}
+
+#[test]
+fn a_formula_dividing_by_zero_or_coming_back_to_itself_names_the_catalog_line() {
+    let catalog = "  低保.零: {kind: count, unit: 户}\n  低保.比: {kind: quantity, formula: 低保.人数 / 低保.零}\n  甲.乙: {kind: count, formula: 甲.丙 + 1}\n  甲.丙: {kind: count, formula: 甲.乙 * 2}\n";
+    let err = render_with("【{{ 低保.比 }}{{ 甲.乙 }}】", "2542", catalog, "低保:\n  零: 0\n").unwrap_err();
+    assert_eq!(
+        err,
+        "error: tmpl/catalog.yaml:10: 低保.比: formula '低保.人数 / 低保.零' cannot be computed: divides by 低保.零, which is 0\n\
+         error: tmpl/catalog.yaml:11: 甲.乙: the formula comes back to this figure (甲.乙 → 甲.丙 → 甲.乙); a figure cannot be computed from itself\n\
+         error: tmpl/catalog.yaml:12: 甲.丙: the formula comes back to this figure (甲.丙 → 甲.乙 → 甲.丙); a figure cannot be computed from itself\n"
+    );
+}
+
+#[test]
+fn dates_and_ratios() {
+    let catalog =
+        "  活动.日期: {kind: date}\n  城市.人数: {kind: count, unit: 人}\n  农村.人数: {kind: count, unit: 人}\n";
+    let data = "活动:\n  日期: 2024-03-15\n城市:\n  人数: 1000\n农村:\n  人数: 3000\n";
+    let line = render_with(
+        "【{{ 活动.日期 | 月日 }}，{{ 活动.日期 | 年 }}年{{ 活动.日期 | 月 }}月，{{ 城市.人数 | 比(农村.人数) }}，{{ 农村.人数 | 比(城市.人数) }}，{{ 特困.集中供养率 | 成 }}】",
+        "2542",
+        catalog,
+        data,
+    )
+    .unwrap();
+    assert_eq!(line, "【3月15日，2024年3月，1:3，3:1，三成】");
+}
