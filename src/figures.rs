@@ -503,7 +503,7 @@ pub fn ratio(a: Decimal, b: Decimal, decimals: u32) -> Result<String, String> {
 pub fn in_cheng(percent: Decimal) -> Result<String, String> {
     let tenths = (percent / Decimal::from(10)).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
     match u64::try_from(tenths) {
-        Ok(n) if n >= 1 && n <= 10 => Ok(format!("{}成", chinese_number(n))),
+        Ok(n) if (1..=10).contains(&n) => Ok(format!("{}成", chinese_number(n))),
         _ => Err(t!("figures.cheng_range", value = percent.normalize()).into()),
     }
 }
