@@ -4,12 +4,20 @@
 //! as a numbered version (`versions/N/`), never overwritten silently.
 
 use crate::error::{Error, Result};
-use crate::pipeline::Output;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// An output file's name and bytes.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// File name inside the period's output folder.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
 
 /// The manifest's file name in a period's output folder.
 pub const MANIFEST: &str = "manifest.json";

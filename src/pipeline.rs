@@ -2,7 +2,7 @@
 //! parse the document → run the renderers. Everything happens in memory; nothing is written
 //! until every stage and every renderer has succeeded.
 
-use crate::archive::{self, Manifest, Written};
+use crate::archive::{self, Manifest, Output, Written};
 use crate::catalog::Catalog;
 use crate::data::{self, InputFile};
 use crate::document::{self, Document};
@@ -182,15 +182,6 @@ fn input(mut problems: Vec<Problem>, more: Vec<Problem>) -> Error {
     problems.sort_by(|a, b| a.source.cmp(&b.source));
     problems.dedup();
     Error::Input(problems)
-}
-
-/// An output file's name and bytes.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// File name inside the period's output folder.
-    pub name: String,
-    /// Its bytes.
-    pub bytes: Vec<u8>,
 }
 
 /// Runs each renderer on the report's document.

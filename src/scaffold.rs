@@ -188,7 +188,7 @@ fn write_all(root: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
         let path = root.join(rel);
         let dir = path.parent().unwrap_or(root).to_path_buf();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        written.extend(crate::archive::write_files(&dir, &[crate::pipeline::Output { name, bytes: bytes.clone() }])?);
+        written.extend(crate::archive::write_files(&dir, &[crate::archive::Output { name, bytes: bytes.clone() }])?);
     }
     Ok(written)
 }

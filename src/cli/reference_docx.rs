@@ -6,7 +6,7 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use zongjie::archive;
-use zongjie::pipeline::Output;
+use zongjie::archive::Output;
 use zongjie::render::docx;
 use zongjie::workspace::Workspace;
 
