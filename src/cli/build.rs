@@ -33,9 +33,12 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let out = args.output.out_dir(&ws);
     let formats = args.output.renderers(&ws)?;
     let renderers = formats.as_refs();
+    let others = super::Formats::others(&ws, &args.output.format);
+    let others = others.as_refs();
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
-    let results =
-        super::each_period(&periods, "build", |p| pipeline::build_period(&ws, p, &renderers, &out, args.with_figures));
+    let results = super::each_period(&periods, "build", |p| {
+        pipeline::build_period(&ws, p, &renderers, &others, &out, args.with_figures)
+    });
     let mut failed = Vec::new();
     for (period, result) in results {
         match result {

@@ -105,6 +105,11 @@ pub enum Format {
     Docx,
 }
 
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Md, Format::Pdf, Format::Docx];
+}
+
 /// Where outputs go and in which formats.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
@@ -156,7 +161,21 @@ impl Formats {
     }
     /// Every format.
     pub fn all(ws: &zongjie::workspace::Workspace) -> anyhow::Result<Self> {
-        Self::load(ws, &[Format::Md, Format::Pdf, Format::Docx])
+        Self::load(ws, &Format::ALL)
+    }
+    /// The formats not asked for, for their inputs: an earlier output of theirs stays while
+    /// those are unchanged. One that cannot be loaded (fonts that no longer load) is left out,
+    /// and an earlier output of it is then kept in versions/.
+    pub fn others(ws: &zongjie::workspace::Workspace, asked: &[Format]) -> Self {
+        let mut formats = Formats { markdown: None, pdf: None, docx: None };
+        for format in Format::ALL.into_iter().filter(|f| !asked.contains(f)) {
+            if let Ok(loaded) = Self::load(ws, &[format]) {
+                formats.markdown = formats.markdown.or(loaded.markdown);
+                formats.pdf = formats.pdf.or(loaded.pdf);
+                formats.docx = formats.docx.or(loaded.docx);
+            }
+        }
+        formats
     }
     /// The renderers, in a fixed order.
     pub fn as_refs(&self) -> Vec<&dyn zongjie::render::Renderer> {
