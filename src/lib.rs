@@ -33,6 +33,7 @@ pub mod data;
 pub mod document;
 pub mod error;
 pub mod figures;
+pub mod lock;
 pub mod period;
 pub mod pipeline;
 pub mod render;

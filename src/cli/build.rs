@@ -21,6 +21,9 @@ pub struct BuildArgs {
     /// End the Markdown with an appendix listing every figure, its source and its 同比.
     #[arg(long)]
     pub with_figures: bool,
+    /// Stop at once, instead of waiting, when another zongjie is writing in the workspace.
+    #[arg(long)]
+    pub no_wait: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -36,6 +39,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let others = super::Formats::others(&ws, &args.output.format);
     let others = others.as_refs();
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
+    // Held until the end: every period is compared and written while no one else writes.
+    let _lock = super::lock(&ws, Some(&out), zongjie::lock::Mode::Write, args.no_wait)?;
     let results = super::each_period(&periods, "build", |p| {
         pipeline::build_period(&ws, p, &renderers, &others, &out, args.with_figures)
     });

@@ -87,7 +87,9 @@ pub fn periods(
     named: &[zongjie::period::Period],
 ) -> anyhow::Result<Vec<zongjie::period::Period>> {
     if !named.is_empty() {
-        return Ok(named.to_vec());
+        // 2024H1 and 2024-H1 are one period: built once.
+        let mut seen = std::collections::BTreeSet::new();
+        return Ok(named.iter().copied().filter(|p| seen.insert(*p)).collect());
     }
     ws.latest()
         .map(|p| vec![p])
@@ -108,6 +110,49 @@ pub enum Format {
 impl Format {
     /// Every format.
     pub const ALL: [Format; 3] = [Format::Md, Format::Pdf, Format::Docx];
+}
+
+/// Takes the workspace lock for a command that writes (`Mode::Write`) or compares
+/// (`Mode::Read`). It lives at the workspace root, or in the output folder when `--out` points
+/// outside the workspace: one lock for the folders a build writes in.
+pub fn lock(
+    ws: &zongjie::workspace::Workspace,
+    out: Option<&std::path::Path>,
+    mode: zongjie::lock::Mode,
+    no_wait: bool,
+) -> anyhow::Result<Option<zongjie::lock::Lock>> {
+    use zongjie::lock::LOCK_FILE;
+    let inside = |out: &std::path::Path| match (ws.root.canonicalize(), canonical(out)) {
+        (Ok(root), Some(out)) => out.starts_with(root),
+        _ => true,
+    };
+    let (path, shown) = match out {
+        Some(out) if !inside(out) => {
+            if mode == zongjie::lock::Mode::Write {
+                // The lock goes beside the reports; if the folder cannot be made, the lock says so.
+                let _ = std::fs::create_dir_all(out);
+            }
+            (out.join(LOCK_FILE), out.join(LOCK_FILE).display().to_string())
+        }
+        _ => (ws.root.join(LOCK_FILE), LOCK_FILE.to_string()),
+    };
+    let waiting = || eprintln!("{shown}: another zongjie is writing in this workspace; waiting for it to finish");
+    Ok(zongjie::lock::acquire(&path, &shown, mode, !no_wait, waiting)?)
+}
+
+/// A path with links resolved, for a path that may not exist yet: its nearest existing
+/// ancestor resolved, the rest appended.
+fn canonical(path: &std::path::Path) -> Option<PathBuf> {
+    let mut rest = Vec::new();
+    let mut current = path;
+    loop {
+        let probe = if current.as_os_str().is_empty() { std::path::Path::new(".") } else { current };
+        if let Ok(found) = probe.canonicalize() {
+            return Some(rest.iter().rev().fold(found, |acc, name| acc.join(name)));
+        }
+        rest.push(current.file_name()?);
+        current = current.parent()?;
+    }
 }
 
 /// Where outputs go and in which formats.

@@ -18,6 +18,9 @@ pub struct VerifyArgs {
     /// Verify every period in data/.
     #[arg(long)]
     pub all: bool,
+    /// Stop at once, instead of waiting, when another zongjie is writing in the workspace.
+    #[arg(long)]
+    pub no_wait: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -32,6 +35,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let formats = super::Formats::all(&ws)?;
     let renderers = formats.as_refs();
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
+    // Shared with other readers: a build running now finishes before the comparison starts.
+    let _lock = super::lock(&ws, Some(&out), zongjie::lock::Mode::Read, args.no_wait)?;
     let results = super::each_period(&periods, "verify", |p| pipeline::verify_period(&ws, p, &renderers, &out));
     let mut ok = true;
     for (period, result) in results {
