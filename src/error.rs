@@ -87,7 +87,7 @@ pub enum Error {
     #[error("{}", join_problems(.0))]
     Input(Vec<Problem>),
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {}", io_reason(.source))]
     Io {
         /// The path as the user gave it or as it sits in the workspace.
         path: String,
@@ -102,6 +102,21 @@ pub enum Error {
     /// turns this into problems naming the figure or template they came from.
     #[error("no font has {}", .0.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>().join(", "))]
     MissingGlyphs(Vec<(char, String)>),
+}
+
+/// The operating system's reason in the style of the other messages: "permission denied",
+/// not "Permission denied (os error 13)".
+pub fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" (os error ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => format!("{:?}", e.kind()),
+    }
 }
 
 fn join_problems(problems: &[Problem]) -> String {

@@ -4,7 +4,14 @@ use clap::Parser;
 mod cli;
 
 fn main() -> std::process::ExitCode {
-    cli::run(cli::Cli::parse())
+    match cli::Cli::try_parse() {
+        Ok(args) => cli::run(args),
+        Err(e) => {
+            // clap's own exit() panics when --help meets a closed pipe.
+            let _ = e.print();
+            std::process::ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -58,20 +58,20 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if periods.len() > 1 {
-        eprintln!("{} of {} periods failed: {}", failed.len(), periods.len(), failed.join(", "));
+        tell!("{} of {} periods failed: {}", failed.len(), periods.len(), failed.join(", "));
     }
     Ok(ExitCode::from(1))
 }
 
 fn report_written(period: Period, written: &Written, out: &std::path::Path) {
     if written.unchanged {
-        println!("{}: unchanged", out.join(period.to_string()).display());
+        say!("{}: unchanged", out.join(period.to_string()).display());
         return;
     }
     if let Some(kept) = &written.kept {
-        println!("kept the earlier report in {}", kept.display());
+        say!("kept the earlier report in {}", kept.display());
     }
     for path in &written.files {
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
 }

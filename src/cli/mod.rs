@@ -2,8 +2,23 @@
 //! Exit 0 on success, 1 on an input error, 2 on a usage error (clap's own).
 
 use clap::{Args, Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// `println!` that never panics: on a closed pipe (`| head`) the rest of the output is dropped
+/// quietly, as git and ripgrep do; any other failure (a full disk) is said once on stderr and
+/// makes the exit code 1.
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*), true) };
+}
+
+/// `eprintln!` that never panics: when stderr itself cannot be written, there is nowhere left
+/// to say anything.
+macro_rules! tell {
+    ($($arg:tt)*) => { $crate::cli::write_stderr(format_args!($($arg)*)) };
+}
 
 pub mod build;
 pub mod check;
@@ -60,24 +75,59 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::ReferenceDocx(args) => reference_docx::run(args),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(e) => {
             report_error(&e);
             ExitCode::from(1)
         }
+    };
+    if STDOUT.load(Ordering::Relaxed) == STDOUT_FAILED {
+        return ExitCode::from(1);
+    }
+    code
+}
+
+/// The state of standard output: writable, closed by the reader, or failed otherwise.
+static STDOUT: AtomicU8 = AtomicU8::new(STDOUT_OK);
+const STDOUT_OK: u8 = 0;
+const STDOUT_CLOSED: u8 = 1;
+const STDOUT_FAILED: u8 = 2;
+
+/// Writes to standard output (see `say!`).
+pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    if STDOUT.load(Ordering::Relaxed) != STDOUT_OK {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) });
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            STDOUT.store(STDOUT_CLOSED, Ordering::Relaxed);
+        } else {
+            STDOUT.store(STDOUT_FAILED, Ordering::Relaxed);
+            tell!("error: cannot write to standard output: {}", zongjie::error::io_reason(&e));
+        }
     }
 }
 
-/// Prints an error, one `error:` line per problem.
+/// Writes a line to standard error (see `tell!`).
+pub fn write_stderr(args: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+}
+
+/// Prints an error, one `error:` line per problem. The library's errors already name their
+/// cause, so it is not printed a second time.
 pub fn report_error(e: &anyhow::Error) {
     match e.downcast_ref::<zongjie::error::Error>() {
         Some(zongjie::error::Error::Input(problems)) => {
             for p in problems {
-                eprintln!("error: {p}");
+                tell!("error: {p}");
             }
         }
-        _ => eprintln!("error: {e:#}"),
+        Some(e) => tell!("error: {e}"),
+        None => tell!("error: {e:#}"),
     }
 }
 
@@ -136,7 +186,7 @@ pub fn lock(
         }
         _ => (ws.root.join(LOCK_FILE), LOCK_FILE.to_string()),
     };
-    let waiting = || eprintln!("{shown}: another zongjie is writing in this workspace; waiting for it to finish");
+    let waiting = || tell!("{shown}: another zongjie is writing in this workspace; waiting for it to finish");
     Ok(zongjie::lock::acquire(&path, &shown, mode, !no_wait, waiting)?)
 }
 
@@ -272,7 +322,7 @@ pub fn each_period<T: Send>(
                 let result = work(period);
                 match &bar {
                     Some(bar) => bar.inc(1),
-                    None => eprintln!("{verb} {period}: {}", if result.is_ok() { "done" } else { "failed" }),
+                    None => tell!("{verb} {period}: {}", if result.is_ok() { "done" } else { "failed" }),
                 }
                 results.lock().expect("results")[i] = Some(result);
             });

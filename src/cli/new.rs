@@ -24,8 +24,8 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.workspace.root)?;
     let _lock = super::lock(&ws, None, zongjie::lock::Mode::Write, args.no_wait)?;
     for path in zongjie::scaffold::new_period(&ws, args.period)? {
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
-    println!("next: fill in every empty value; `zongjie check {}` lists them", args.period);
+    say!("next: fill in every empty value; `zongjie check {}` lists them", args.period);
     Ok(ExitCode::SUCCESS)
 }

@@ -41,17 +41,17 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let mut ok = true;
     for (period, result) in results {
         match result {
-            Ok(findings) if findings.is_empty() => println!("{period}: unchanged"),
+            Ok(findings) if findings.is_empty() => say!("{period}: unchanged"),
             Ok(findings) => {
                 ok = false;
                 for finding in findings {
-                    println!("{period}: {}", describe(&finding));
+                    say!("{period}: {}", describe(&finding));
                 }
             }
             Err(e) => {
                 ok = false;
                 super::report_error(&anyhow::Error::new(e));
-                println!("{period}: cannot rebuild");
+                say!("{period}: cannot rebuild");
             }
         }
     }

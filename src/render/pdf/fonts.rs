@@ -194,7 +194,7 @@ fn load_file(spec: &str, root: &Path, key: &str) -> Result<LoadedFont> {
     };
     let source = Source::file(crate::workspace::CONFIG_FILE);
     let bytes = std::fs::read(root.join(path))
-        .map_err(|e| Problem::at(source.clone(), format!("cannot read the font {path}: {e}")).figure(key))?;
+        .map_err(|e| Problem::at(source.clone(), format!("cannot read the font {path}: {}", crate::error::io_reason(&e))).figure(key))?;
     let sha = crate::archive::sha256(&bytes);
     let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
     LoadedFont::new(spec.to_string(), data, index, sha)
