@@ -424,7 +424,8 @@ impl<'a> Transaction<'a> {
             match (old, &self.version) {
                 (Existing::File, Some(version)) => {
                     let temp = dir.join(format!("{TEMP_PREFIX}{}-undo.tmp", std::process::id()));
-                    if copy_new(&version.join(&name), &temp).is_err() || std::fs::rename(&temp, dir.join(&name)).is_err()
+                    if copy_new(&version.join(&name), &temp).is_err()
+                        || std::fs::rename(&temp, dir.join(&name)).is_err()
                     {
                         // The earlier file stays in versions/N.
                         let _ = std::fs::remove_file(&temp);
@@ -518,7 +519,9 @@ fn remove_stale_temps(dir: &Path) {
     let stale = |name: &str| {
         (name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp"))
             || (name.starts_with('.')
-                && name.rsplit_once(".tmp").is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())))
+                && name
+                    .rsplit_once(".tmp")
+                    .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())))
     };
     for folder in [dir.to_path_buf(), dir.join(VERSIONS)] {
         let Ok(entries) = std::fs::read_dir(&folder) else { continue };
@@ -658,7 +661,8 @@ mod tests {
             assert!(is_plain_name(good), "{good}");
         }
         let long = "长".repeat(86);
-        for bad in ["", ".", "..", "../x.md", "/etc/passwd", "a/b.md", "a\\b.md", ".hidden", MANIFEST, VERSIONS, "C:x", &long]
+        for bad in
+            ["", ".", "..", "../x.md", "/etc/passwd", "a/b.md", "a\\b.md", ".hidden", MANIFEST, VERSIONS, "C:x", &long]
         {
             assert!(!is_plain_name(bad), "{bad}");
         }

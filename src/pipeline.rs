@@ -308,7 +308,8 @@ fn long_name(report: &Report, name: &str) -> Problem {
         archive::NAME_MAX
     );
     let title = &report.document.title;
-    let figure = report.figures.by_name.values().filter(|f| title.contains(&f.display())).max_by_key(|f| f.display().len());
+    let figure =
+        report.figures.by_name.values().filter(|f| title.contains(&f.display())).max_by_key(|f| f.display().len());
     match figure {
         Some(f) if f.display().chars().count() > 10 => Problem::at(f.source.clone(), message).figure(&f.name),
         _ => {
@@ -347,7 +348,10 @@ pub fn verify_period(
             let mut current = recorded.inputs.clone();
             for (path, hash) in current.iter_mut() {
                 let rel = Path::new(path);
-                if path.starts_with('<') || rel.is_absolute() || !rel.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+                if path.starts_with('<')
+                    || rel.is_absolute()
+                    || !rel.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+                {
                     continue;
                 }
                 *hash = match std::fs::metadata(ws.root.join(rel)) {

@@ -41,8 +41,11 @@ fn twenty_pairs_of_concurrent_builds_keep_every_earlier_report_whole() {
         std::fs::write(&data, text.replace("户数: 120", &format!("户数: {}", 120 + round))).unwrap();
         // Two processes at once, and every fourth round one of them names the period twice.
         let first = spawn(ws.path(), &["build", "2024H1"]);
-        let second =
-            if round % 4 == 0 { spawn(ws.path(), &["build", "2024H1", "2024-H1"]) } else { spawn(ws.path(), &["build"]) };
+        let second = if round % 4 == 0 {
+            spawn(ws.path(), &["build", "2024H1", "2024-H1"])
+        } else {
+            spawn(ws.path(), &["build"])
+        };
         let outs = [first.wait_with_output().unwrap(), second.wait_with_output().unwrap()];
         for out in &outs {
             assert!(out.status.success(), "round {round}: {}", stderr(out));
@@ -65,7 +68,8 @@ fn twenty_pairs_of_concurrent_builds_keep_every_earlier_report_whole() {
         assert_eq!(snapshot(&dir.join(format!("versions/{round}"))), before, "round {round}");
         assert!(markdown(ws.path(), "2024H1").contains(&format!("全县低保{}户", 120 + round)), "round {round}");
     }
-    let names: Vec<String> = snapshot(&dir).into_iter().map(|(n, _)| n).filter(|n| !n.starts_with("versions/")).collect();
+    let names: Vec<String> =
+        snapshot(&dir).into_iter().map(|(n, _)| n).filter(|n| !n.starts_with("versions/")).collect();
     assert_eq!(names, ["manifest.json", &format!("{TITLE}.md"), &format!("{TITLE}.pdf")], "no temporary file left");
     let out = zongjie(ws.path(), &["verify"]);
     assert_eq!(stdout(&out), "2024H1: unchanged\n");

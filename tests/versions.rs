@@ -146,7 +146,10 @@ fn another_format_leaves_the_others_in_place_while_their_inputs_are_unchanged() 
     let md = std::fs::read(dir.join(format!("{TITLE}.md"))).unwrap();
     let out = zongjie(ws.path(), &["build", "--format", "md"]);
     assert!(out.status.success());
-    assert_eq!(stdout(&out), "kept the earlier report in output/2024H1/versions/2\nwrote output/2024H1/manifest.json\n");
+    assert_eq!(
+        stdout(&out),
+        "kept the earlier report in output/2024H1/versions/2\nwrote output/2024H1/manifest.json\n"
+    );
     assert_eq!(std::fs::read(dir.join(format!("versions/2/{TITLE}.pdf"))).unwrap(), b"edited by hand");
     assert_eq!(std::fs::read(dir.join(format!("{TITLE}.md"))).unwrap(), md);
     manifest_describes_the_folder(&dir);
