@@ -34,6 +34,7 @@ pub mod document;
 pub mod error;
 pub mod figures;
 pub mod lock;
+pub mod memory;
 pub mod period;
 pub mod pipeline;
 pub mod render;

@@ -3,6 +3,10 @@ use clap::Parser;
 
 mod cli;
 
+/// Counts what template rendering allocates, so a template cannot exhaust the machine's memory.
+#[global_allocator]
+static ALLOCATOR: zongjie::memory::Counting = zongjie::memory::Counting;
+
 fn main() -> std::process::ExitCode {
     match cli::Cli::try_parse() {
         Ok(args) => cli::run(args),

@@ -27,6 +27,8 @@ pub struct TemplateSource {
 const FUEL: u64 = 2_000_000;
 /// The most text a template may write: a report is some tens of kilobytes.
 pub const OUTPUT_MAX: usize = 10 << 20;
+/// The most memory rendering may take (a report takes a few megabytes).
+pub const MEMORY_MAX: usize = 256 << 20;
 /// The most operators one tag may chain. minijinja builds `a.b.c…`, `1+1+…` or `x|f|g…` as one
 /// nested expression per operator and walks it recursively, so some tens of thousands overflow
 /// the stack; no report needs more than a handful.
@@ -434,7 +436,13 @@ pub fn render(
         minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog) } };
     let mut out = Capped::default();
     WRITTEN.set(0);
-    let rendered = tmpl.render_captured_to(ctx, &mut out).map(|_| ());
+    let too_big = format!(
+        "{}: the template builds more than {} MB of text in memory (a text joined to itself again and again?) and was stopped",
+        template.name,
+        MEMORY_MAX >> 20
+    );
+    let rendered =
+        crate::memory::with_budget(MEMORY_MAX, &too_big, || tmpl.render_captured_to(ctx, &mut out).map(|_| ()));
     match rendered {
         Ok(()) => String::from_utf8(out.bytes).map_err(|_| {
             Problem::at(Source::file(&template.name), "the template wrote text that is not UTF-8 (a bug); report it")

@@ -82,3 +82,16 @@ fn a_chain_longer_than_the_engine_can_take_is_refused_before_it_is_read() {
     let quiet = "{# ".to_string() + &"a.b|c".repeat(10_000) + " #}{% set x = \"" + &"a.b".repeat(10_000) + "\" %}";
     assert_eq!(build_with(&quiet), (Some(0), String::new()));
 }
+
+#[test]
+fn a_template_that_doubles_a_text_in_memory_is_stopped_before_it_takes_the_machine() {
+    // Thirty doublings of a megabyte would be a terabyte; neither fuel nor the output cap sees it.
+    let doubling = r#"{% set ns = namespace(s="x"*1000000) %}{% for i in range(30) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}"#;
+    assert_eq!(
+        build_with(doubling),
+        (
+            Some(1),
+            "error: tmpl/report.md.j2: the template builds more than 256 MB of text in memory (a text joined to itself again and again?) and was stopped\n".into()
+        )
+    );
+}
