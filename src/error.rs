@@ -87,7 +87,7 @@ pub enum Error {
     #[error("{}", join_problems(.0))]
     Input(Vec<Problem>),
     /// A file could not be read or written.
-    #[error("{path}: {}", io_reason(.source))]
+    #[error("{path}: {}", io_message(.source))]
     Io {
         /// The path as the user gave it or as it sits in the workspace.
         path: String,
@@ -116,6 +116,16 @@ pub fn io_reason(e: &std::io::Error) -> String {
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => format!("{:?}", e.kind()),
+    }
+}
+
+/// An I/O error's reason, with what to do where there is something to do.
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied; give zongjie permission to read and write there".to_string()
+        }
+        _ => io_reason(e),
     }
 }
 

@@ -126,7 +126,11 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     let (_, _, catalog) = ws.template_for(*previous)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     // YAML data files, every value emptied.
-    for path in crate::data::data_paths(&ws.root, dir) {
+    let (paths, problems) = crate::data::walk_data(&ws.root, dir);
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    for path in paths {
         let rel = crate::data::relative(&ws.root, &path);
         if !matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
             continue;

@@ -92,11 +92,35 @@ impl Workspace {
         let mut periods = BTreeMap::new();
         let mut problems = Vec::new();
         let entries = std::fs::read_dir(&data_dir).map_err(|e| Error::io("data", e))?;
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
-            .filter_map(|e| e.file_name().to_str().map(String::from))
-            .collect();
+        let workspace = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let mut names: Vec<String> = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("data", e))?;
+            let Some(name) = entry.file_name().to_str().map(String::from) else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => names.push(name),
+                // A link to a folder inside the workspace is a period folder like any other.
+                Ok(t) if t.is_symlink() => match (std::fs::metadata(entry.path()), entry.path().canonicalize()) {
+                    (Ok(m), Ok(target)) if m.is_dir() && target.starts_with(&workspace) => names.push(name),
+                    (Ok(m), Ok(_)) if m.is_dir() => {
+                        let to = std::fs::read_link(entry.path()).map(|t| t.display().to_string()).unwrap_or_default();
+                        problems.push(Problem::at(
+                            Source::file(format!("data/{name}")),
+                            format!("is a link to {to}, outside the workspace; zongjie reads data only from inside it; copy the folder into data/"),
+                        ));
+                    }
+                    (Ok(_), _) => {}
+                    (Err(e), _) => problems.push(Problem::at(
+                        Source::file(format!("data/{name}")),
+                        format!("is a link that leads nowhere ({}); correct or remove it", crate::error::io_reason(&e)),
+                    )),
+                },
+                _ => {}
+            }
+        }
         names.sort();
         for name in names {
             if name.starts_with('.') {
