@@ -23,16 +23,29 @@ fn unprivileged(root: &Path, args: &[&str]) -> Output {
     let zongjie = bin.path().join("zongjie");
     std::fs::copy(env!("CARGO_BIN_EXE_zongjie"), &zongjie).unwrap();
     chmod(&zongjie, 0o755);
-    let mut command = if is_root() {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&zongjie);
-        c
-    } else {
-        Command::new(&zongjie)
-    };
-    let out = command.args(args).current_dir(root).output().unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("setpriv:"), "setpriv failed: {}", stderr(&out));
-    out
+    let root_user = is_root();
+    // A test thread forking while the copy was open for writing holds it open a moment
+    // longer: the kernel then refuses to run it ("Text file busy") until that child has exec'd.
+    for _ in 0..100 {
+        let mut command = if root_user {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&zongjie);
+            c
+        } else {
+            Command::new(&zongjie)
+        };
+        match command.args(args).current_dir(root).output() {
+            Err(e) if e.raw_os_error() == Some(26) => {}
+            Ok(out) if stderr(&out).contains("Text file busy") => {}
+            Ok(out) => {
+                assert!(!stderr(&out).contains("setpriv:"), "setpriv failed: {}", stderr(&out));
+                return out;
+            }
+            Err(e) => panic!("{e}"),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("the copy of zongjie stayed busy");
 }
 
 /// A copy of the mini workspace that the unprivileged user owns.
