@@ -513,15 +513,16 @@ pub fn write_files(dir: &Path, files: &[Output]) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-/// Removes temporary files a killed build may have left: ours (`.zongjie-….tmp`) and those of
-/// earlier versions (`.name.tmpPID`). The caller holds the lock, so no other build owns them.
+/// Removes temporary files a killed build may have left (`.zongjie-PID-N.tmp`, and staging
+/// folders in versions/). The caller holds the lock, so no other build owns them.
 fn remove_stale_temps(dir: &Path) {
+    // Exactly `.zongjie-PID-N.tmp`, `.zongjie-PID-undo.tmp` or `.zongjie-PID.tmp`: never a
+    // file of anyone else's.
     let stale = |name: &str| {
-        (name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp"))
-            || (name.starts_with('.')
-                && name
-                    .rsplit_once(".tmp")
-                    .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())))
+        let Some(middle) = name.strip_prefix(TEMP_PREFIX).and_then(|n| n.strip_suffix(".tmp")) else { return false };
+        let (pid, n) = middle.split_once('-').unwrap_or((middle, "0"));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        digits(pid) && (digits(n) || n == "undo")
     };
     for folder in [dir.to_path_buf(), dir.join(VERSIONS)] {
         let Ok(entries) = std::fs::read_dir(&folder) else { continue };

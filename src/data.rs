@@ -79,7 +79,7 @@ pub fn load_period(root: &Path, dir: &str) -> (PeriodData, Vec<Problem>) {
 pub const DATA_FILE_MAX: u64 = 64 << 20;
 
 /// A data file's bytes, or why it cannot be used.
-fn read_data_file(path: &Path) -> Result<Vec<u8>, String> {
+pub fn read_data_file(path: &Path) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot be read: {}", crate::error::io_reason(&e)))?;
     if meta.len() > DATA_FILE_MAX {
         return Err(format!(

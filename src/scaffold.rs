@@ -138,7 +138,7 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
             continue;
         }
         let inside = rel.strip_prefix(&format!("{dir}/")).unwrap_or(&rel).to_string();
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&rel, e))?;
+        let bytes = crate::data::read_data_file(&path).map_err(|why| Problem::at(Source::file(&rel), why))?;
         let text = crate::data::decode_utf8(&bytes, &rel)?;
         files.push((format!("{target}/{inside}"), empty_values(&text, &rel)?.into_bytes()));
     }
@@ -161,7 +161,27 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
             files.push((format!("{target}/{own}"), bytes));
         }
     }
-    write_all(&ws.root, &files)
+    // Written whole into a hidden folder, then renamed: a new period is all there or not at all.
+    let stage = format!("data/.{period}.zongjie-new");
+    let staged = ws.root.join(&stage);
+    if staged.exists() {
+        std::fs::remove_dir_all(&staged).map_err(|e| Error::io(&stage, e))?;
+    }
+    let inside: Vec<(String, Vec<u8>)> =
+        files.into_iter().map(|(rel, bytes)| (rel.replacen(&target, &stage, 1), bytes)).collect();
+    if let Err(e) = write_all(&ws.root, &inside) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e);
+    }
+    std::fs::rename(&staged, ws.root.join(&target)).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staged);
+        Error::io(&target, e)
+    })?;
+    let prefix = ws.root.join(&stage);
+    Ok(inside
+        .iter()
+        .map(|(rel, _)| ws.root.join(&target).join(ws.root.join(rel).strip_prefix(&prefix).unwrap_or(Path::new(rel))))
+        .collect())
 }
 
 /// YAML text with every value removed (`户数: 11900` → `户数:`), keys, nesting and comments on

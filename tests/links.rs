@@ -73,3 +73,25 @@ fn links_outside_nowhere_or_in_a_loop_and_pipes_are_refused_each_by_name() {
     );
     assert!(!root.join("output").exists());
 }
+
+#[test]
+fn a_template_or_config_that_is_a_pipe_is_refused_rather_than_waited_on() {
+    let ws = workspace("mini");
+    let template = ws.path().join("tmpl/report.md.j2");
+    std::fs::remove_file(&template).unwrap();
+    assert!(Command::new("mkfifo").arg(&template).status().unwrap().success());
+    let out = zongjie(ws.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: tmpl/report.md.j2: is not a plain file (a folder, a pipe or a device); zongjie reads only files here; replace it with the file itself\n"
+    );
+    std::fs::remove_file(ws.path().join("zongjie.yaml")).unwrap();
+    assert!(Command::new("mkfifo").arg(ws.path().join("zongjie.yaml")).status().unwrap().success());
+    let out = zongjie(ws.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: zongjie.yaml: is not a plain file (a folder, a pipe or a device); zongjie reads only files here; replace it with the file itself\n"
+    );
+}
