@@ -6,10 +6,12 @@ use common::*;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-/// Runs zongjie with its standard output on a pipe whose reading end is already closed.
+/// Runs zongjie with its standard output on a pipe whose reading end is already closed: the
+/// standard input of a `true` that has exited.
 fn into_closed_pipe(root: &Path, args: &[&str]) -> Output {
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
+    let mut reader = Command::new("true").stdin(Stdio::piped()).spawn().unwrap();
+    let writer = reader.stdin.take().unwrap();
+    reader.wait().unwrap();
     Command::new(env!("CARGO_BIN_EXE_zongjie")).args(args).current_dir(root).stdout(writer).output().unwrap()
 }
 
