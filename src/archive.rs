@@ -536,7 +536,8 @@ fn remove_stale_temps(dir: &Path) {
                 Ok(t) if t.is_dir() && folder != dir => {
                     let _ = std::fs::remove_dir_all(entry.path());
                 }
-                Ok(t) if t.is_file() => {
+                // A link by that name goes too (the link, never what it points to).
+                Ok(t) if t.is_file() || t.is_symlink() => {
                     let _ = std::fs::remove_file(entry.path());
                 }
                 _ => {}

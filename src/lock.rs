@@ -31,6 +31,15 @@ pub struct Lock {
 /// fails at once. A reader that cannot create the lock file (a read-only workspace) goes on
 /// without it: there is then no writer to wait for.
 pub fn acquire(path: &Path, shown: &str, mode: Mode, wait: bool, waiting: impl FnOnce()) -> Result<Option<Lock>> {
+    // Opening with create follows a link: one planted here could make zongjie create a file
+    // anywhere. The lock file is only ever a plain file.
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.is_file() {
+            return Err(Error::Render(format!(
+                "{shown}: is not a plain file (a link, a folder or a pipe); it is zongjie's lock file; remove it and run again"
+            )));
+        }
+    }
     let opened = File::options().read(true).write(true).create(true).truncate(false).open(path);
     let file = match (opened, mode) {
         (Ok(f), _) => f,

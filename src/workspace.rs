@@ -93,6 +93,14 @@ impl Workspace {
         let mut problems = Vec::new();
         let entries = std::fs::read_dir(&data_dir).map_err(|e| Error::io("data", e))?;
         let workspace = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if data_dir.canonicalize().is_ok_and(|d| !d.starts_with(&workspace)) {
+            let to = std::fs::read_link(&data_dir).map(|t| t.display().to_string()).unwrap_or_default();
+            return Err(Problem::at(
+                Source::file("data"),
+                format!("is a link to {to}, outside the workspace; zongjie reads data only from inside it; move the data folder into the workspace"),
+            )
+            .into());
+        }
         let mut names: Vec<String> = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("data", e))?;

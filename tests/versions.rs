@@ -183,3 +183,31 @@ fn an_earlier_file_held_by_a_link_is_copied_not_written_through() {
     );
     assert_eq!(snapshot(ws.path()), before);
 }
+
+#[test]
+fn links_planted_where_zongjie_writes_are_refused_and_nothing_is_created_through_them() {
+    let ws = workspace("mini");
+    let root = ws.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    // A lock file that is a link would make opening it create a file wherever it points.
+    std::os::unix::fs::symlink(elsewhere.path().join("created"), root.join(".zongjie.lock")).unwrap();
+    let out = zongjie(root, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: .zongjie.lock: is not a plain file (a link, a folder or a pipe); it is zongjie's lock file; remove it and run again\n"
+    );
+    assert!(!elsewhere.path().join("created").exists());
+    std::fs::remove_file(root.join(".zongjie.lock")).unwrap();
+    // A period's output folder that is a link into the data is not written into.
+    std::fs::create_dir(root.join("output")).unwrap();
+    std::os::unix::fs::symlink("../data/2024H1", root.join("output/2024H1")).unwrap();
+    let data = snapshot(&root.join("data"));
+    let out = zongjie(root, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: output/2024H1: is not a folder (a file or a link); zongjie writes a period's report only into a real folder; move it away\n"
+    );
+    assert_eq!(snapshot(&root.join("data")), data);
+}
