@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+pub mod limits;
+
 /// A report template: its text and the name it is known by in messages.
 #[derive(Debug, Clone)]
 pub struct TemplateSource {
@@ -25,14 +27,6 @@ pub struct TemplateSource {
 
 /// How much work a template may do before it is stopped (an endless loop is an error, not a hang).
 const FUEL: u64 = 2_000_000;
-/// The most text a template may write: a report is some tens of kilobytes.
-pub const OUTPUT_MAX: usize = 10 << 20;
-/// The most memory rendering may take (a report takes a few megabytes).
-pub const MEMORY_MAX: usize = 256 << 20;
-/// The most operators one tag may chain. minijinja builds `a.b.c…`, `1+1+…` or `x|f|g…` as one
-/// nested expression per operator and walks it recursively, so some tens of thousands overflow
-/// the stack; no report needs more than a handful.
-pub const TAG_OPERATORS_MAX: usize = 1000;
 
 /// A figure as the template sees it: renders as its default display, and offers `.source`,
 /// `.unit`, `.value` and `.entered` for templates that want them.
@@ -150,7 +144,7 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.set_formatter(|out, _state, value| {
         let text = value.to_string();
         let escaped = escape_markdown(&text);
-        Capped::room_for(escaped.len())?;
+        limits::room_for(escaped.len())?;
         out.write_str(&escaped).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     env.add_filter("万元", money_filter("万元"));
@@ -234,7 +228,7 @@ pub fn precheck(
     in_data: impl Fn(&str) -> bool,
     data_dir: &str,
 ) -> (Vec<String>, Vec<Problem>) {
-    if let Some(problem) = too_deep(template) {
+    if let Some(problem) = limits::too_deep(&template.name, &template.text) {
         return (Vec::new(), vec![problem]);
     }
     let env = environment(DateStyle::Arabic);
@@ -289,59 +283,12 @@ fn line_of(text: &str, name: &str) -> u64 {
     text.lines().position(|l| l.contains(name)).map(|i| i as u64 + 1).unwrap_or(0)
 }
 
-/// A tag chaining more operators than minijinja can take, found before minijinja reads it.
-fn too_deep(template: &TemplateSource) -> Option<Problem> {
-    let text = template.text.as_bytes();
-    let (mut line, mut start, mut count) = (1u64, 1u64, 0usize);
-    // The closing mark of the tag we are in, and the quote of the string we are in.
-    let (mut tag, mut quote): (Option<u8>, Option<u8>) = (None, None);
-    let mut i = 0;
-    while i < text.len() {
-        let (c, next) = (text[i], text.get(i + 1).copied());
-        if c == b'\n' {
-            line += 1;
-        }
-        match (tag, quote) {
-            (None, _) if c == b'{' && matches!(next, Some(b'{' | b'%' | b'#')) => {
-                tag = next.map(|n| if n == b'{' { b'}' } else { n });
-                (start, count) = (line, 0);
-                i += 1;
-            }
-            (Some(close), None) if c == close && next == Some(b'}') => {
-                tag = None;
-                i += 1;
-            }
-            (Some(b'#'), _) => {}
-            (Some(_), None) if c == b'"' || c == b'\'' => quote = Some(c),
-            (Some(_), Some(_)) if c == b'\\' => i += 1,
-            (Some(_), Some(q)) if c == q => quote = None,
-            (Some(_), None) if b".|+-*/~[(,".contains(&c) => {
-                count += 1;
-                if count > TAG_OPERATORS_MAX {
-                    return Some(Problem::at(
-                        Source::new(&template.name, start),
-                        format!(
-                            "this tag chains more than {TAG_OPERATORS_MAX} operations (. | + [ and the like), more than the template engine can take in one expression; split it into several {{% set %}} steps"
-                        ),
-                    ));
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
 /// Turns a minijinja error into a problem at template:line.
 fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem {
     let line = e.line().unwrap_or(0) as u64;
     let detail = match (e.kind(), e.detail()) {
         (ErrorKind::OutOfFuel, _) => "the template does too much work (an endless loop?) and was stopped".to_string(),
-        (ErrorKind::WriteFailure, _) => format!(
-            "the template writes more than {} MB of text (a loop that repeats too much?) and was stopped; a report is far shorter",
-            OUTPUT_MAX >> 20
-        ),
+        (ErrorKind::WriteFailure, _) => limits::too_long(),
         (ErrorKind::SyntaxError, Some(detail)) if detail.contains("maximum recursion") => {
             "the template nests {% if %}, {% for %} or brackets too deeply to be read; flatten it".to_string()
         }
@@ -426,7 +373,7 @@ pub fn render(
     catalog: &Catalog,
     date_style: DateStyle,
 ) -> Result<String, Problem> {
-    if let Some(problem) = too_deep(template) {
+    if let Some(problem) = limits::too_deep(&template.name, &template.text) {
         return Err(problem);
     }
     let env = environment(date_style);
@@ -434,59 +381,8 @@ pub fn render(
         env.template_from_named_str(&template.name, &template.text).map_err(|e| template_problem(&e, template))?;
     let ctx =
         minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog) } };
-    let mut out = Capped::default();
-    WRITTEN.set(0);
-    let too_big = format!(
-        "{}: the template builds more than {} MB of text in memory (a text joined to itself again and again?) and was stopped",
-        template.name,
-        MEMORY_MAX >> 20
-    );
-    let rendered =
-        crate::memory::with_budget(MEMORY_MAX, &too_big, || tmpl.render_captured_to(ctx, &mut out).map(|_| ()));
-    match rendered {
-        Ok(()) => String::from_utf8(out.bytes).map_err(|_| {
-            Problem::at(Source::file(&template.name), "the template wrote text that is not UTF-8 (a bug); report it")
-        }),
-        Err(e) => Err(template_problem(&e, template)),
-    }
-}
-
-thread_local! {
-    /// How much the template being rendered on this thread has written.
-    static WRITTEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// The rendered text, refusing to grow past `OUTPUT_MAX`.
-#[derive(Default)]
-struct Capped {
-    bytes: Vec<u8>,
-}
-
-impl Capped {
-    /// Fails (at the template line, when a value is written) once the output would be too long.
-    fn room_for(len: usize) -> Result<(), minijinja::Error> {
-        if WRITTEN.get().saturating_add(len) > OUTPUT_MAX {
-            return Err(minijinja::Error::new(ErrorKind::WriteFailure, TOO_LONG));
-        }
-        Ok(())
-    }
-}
-
-/// The mark of a render stopped by `OUTPUT_MAX`.
-const TOO_LONG: &str = "the report is too long";
-
-impl std::io::Write for Capped {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > OUTPUT_MAX {
-            return Err(std::io::Error::other(TOO_LONG));
-        }
-        self.bytes.extend_from_slice(buf);
-        WRITTEN.set(self.bytes.len());
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    limits::render(&template.name, |out| tmpl.render_captured_to(ctx, out).map(|_| ()))
+        .map_err(|e| template_problem(&e, template))
 }
 
 /// `表格.低保分乡镇.rows` (each row: `乡镇` or the table's label header, and each column key) and
