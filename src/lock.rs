@@ -61,7 +61,7 @@ pub fn acquire(path: &Path, shown: &str, mode: Mode, wait: bool, waiting: impl F
     }
     if !wait {
         return Err(Error::Render(format!(
-            "{shown}: another zongjie is writing in this workspace; nothing was done; try again when it has finished, or leave out --no-wait to wait for it"
+            "{shown}: another zongjie is working in this workspace; nothing was done; try again when it has finished, or leave out --no-wait to wait for it"
         )));
     }
     waiting();

@@ -92,7 +92,7 @@ fn a_second_writer_waits_for_the_lock_or_stops_with_no_wait() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: .zongjie.lock: another zongjie is writing in this workspace; nothing was done; try again when it has finished, or leave out --no-wait to wait for it\n"
+        "error: .zongjie.lock: another zongjie is working in this workspace; nothing was done; try again when it has finished, or leave out --no-wait to wait for it\n"
     );
     assert!(!ws.path().join("output/2024H1").exists(), "nothing written");
     let out = zongjie(ws.path(), &["new", "2024H2", "--no-wait"]);
@@ -102,7 +102,7 @@ fn a_second_writer_waits_for_the_lock_or_stops_with_no_wait() {
     let mut child = spawn(ws.path(), &["build"]);
     let mut line = String::new();
     std::io::BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut line).unwrap();
-    assert_eq!(line, ".zongjie.lock: another zongjie is writing in this workspace; waiting for it to finish\n");
+    assert_eq!(line, ".zongjie.lock: another zongjie is working in this workspace; waiting for it to finish\n");
     assert!(!ws.path().join("output/2024H1").exists(), "nothing written while it waits");
     drop(lock);
     let out = child.wait_with_output().unwrap();

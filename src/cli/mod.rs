@@ -186,7 +186,7 @@ pub fn lock(
         }
         _ => (ws.root.join(LOCK_FILE), LOCK_FILE.to_string()),
     };
-    let waiting = || tell!("{shown}: another zongjie is writing in this workspace; waiting for it to finish");
+    let waiting = || tell!("{shown}: another zongjie is working in this workspace; waiting for it to finish");
     Ok(zongjie::lock::acquire(&path, &shown, mode, !no_wait, waiting)?)
 }
 
