@@ -46,17 +46,20 @@ pub const NOT_DATA: [&str; 2] = ["catalog.yaml", "report.md.j2"];
 /// All problems of all files are returned together, so that `check` can list them at once.
 ///
 /// Returns what could be read together with every problem; CSV and XLSX files are recorded as
-/// inputs here and read against the catalog by `sheets`.
+/// inputs here and read against the catalog by `sheets`. A file or folder that cannot be read
+/// is a problem, and counts as unreadable: the figures it may hold are not also reported
+/// missing.
 pub fn load_period(root: &Path, dir: &str) -> (PeriodData, Vec<Problem>) {
     let mut data = PeriodData::default();
-    let mut problems = Vec::new();
-    let paths = data_paths(root, dir);
+    let (paths, mut problems) = walk_data(root, dir);
+    data.unreadable.extend(problems.iter().filter_map(|p| p.source.as_ref()).map(|s| s.file.clone()));
     for path in paths {
         let rel = relative(root, &path);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match read_data_file(&path) {
             Ok(b) => b,
-            Err(e) => {
-                problems.push(Problem::at(Source::file(&rel), format!("cannot read: {e}")));
+            Err(why) => {
+                problems.push(Problem::at(Source::file(&rel), why));
+                data.unreadable.push(rel);
                 continue;
             }
         };
@@ -70,6 +73,27 @@ pub fn load_period(root: &Path, dir: &str) -> (PeriodData, Vec<Problem>) {
         data.files.push(InputFile { path: rel, bytes });
     }
     (data, problems)
+}
+
+/// The largest data file read: a county's figures for a period take some kilobytes.
+pub const DATA_FILE_MAX: u64 = 64 << 20;
+
+/// A data file's bytes, or why it cannot be used.
+pub fn read_data_file(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot be read: {}", crate::error::io_reason(&e)))?;
+    if meta.len() > DATA_FILE_MAX {
+        return Err(format!(
+            "is {} bytes, far more than a period's data (at most {} MB); is it the right file?",
+            meta.len(),
+            DATA_FILE_MAX >> 20
+        ));
+    }
+    std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "cannot be read: permission denied; give zongjie permission to read it".to_string()
+        }
+        _ => format!("cannot be read: {}", crate::error::io_reason(&e)),
+    })
 }
 
 /// Reads one YAML data file's bytes into `values`; false when the file is not YAML at all.
@@ -93,22 +117,92 @@ pub fn read_yaml(
 }
 
 /// The data files of a period folder (recursively, in path order): YAML files other than the
-/// period's own catalog and template, and CSV/XLSX sheets; hidden files are skipped.
+/// period's own catalog and template, and CSV/XLSX sheets; hidden files are skipped. What
+/// cannot be walked is left out here; `walk_data` says why.
 pub fn data_paths(root: &Path, dir: &str) -> Vec<std::path::PathBuf> {
-    let mut paths: Vec<_> = walkdir::WalkDir::new(root.join(dir))
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-            !name.starts_with('.') && DATA_EXTENSIONS.contains(&ext.as_str()) && !NOT_DATA.contains(&name)
-        })
-        .collect();
+    walk_data(root, dir).0
+}
+
+/// The data files of a period folder with a problem for everything that cannot be used: a
+/// folder or file that cannot be read, a link that leads outside the workspace, nowhere, or
+/// back into a folder that holds it, a pipe or device with a data file's name. Links inside
+/// the workspace are followed.
+pub fn walk_data(root: &Path, dir: &str) -> (Vec<std::path::PathBuf>, Vec<Problem>) {
+    let workspace = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut problems = Vec::new();
+    let mut outside = Vec::new();
+    let is_data = |p: &Path| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        !name.starts_with('.') && DATA_EXTENSIONS.contains(&ext.as_str()) && !NOT_DATA.contains(&name)
+    };
+    let walk = walkdir::WalkDir::new(root.join(dir)).follow_links(true).sort_by_file_name().into_iter();
+    // A link is followed only where it stays inside the workspace; hidden entries are skipped.
+    let walk = walk.filter_entry(|e| {
+        if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
+            return false;
+        }
+        if !e.path_is_symlink() {
+            return true;
+        }
+        match e.path().canonicalize() {
+            Ok(target) if target.starts_with(&workspace) => true,
+            Ok(_) => {
+                let to = std::fs::read_link(e.path()).map(|t| t.display().to_string()).unwrap_or_default();
+                outside.push(Problem::at(
+                    Source::file(relative(root, e.path())),
+                    format!("is a link to {to}, outside the workspace; zongjie reads data only from inside it; copy the file or folder into {dir}"),
+                ));
+                false
+            }
+            // A link that leads nowhere: walkdir reports it below.
+            Err(_) => true,
+        }
+    });
+    let mut paths = Vec::new();
+    for entry in walk {
+        match entry {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) if e.file_type().is_file() => {
+                if is_data(e.path()) {
+                    paths.push(e.into_path());
+                }
+            }
+            Ok(e) => {
+                if is_data(e.path()) {
+                    problems.push(Problem::at(
+                        Source::file(relative(root, e.path())),
+                        "is not a plain file (a pipe, a socket or a device); put the data file itself here",
+                    ));
+                }
+            }
+            Err(e) => {
+                let rel = e.path().map(|p| relative(root, p)).unwrap_or_else(|| dir.to_string());
+                let message = if e.loop_ancestor().is_some() {
+                    "is a link back to a folder that holds it (a loop); remove the link".to_string()
+                } else {
+                    match (e.io_error(), e.path().and_then(|p| std::fs::read_link(p).ok())) {
+                        (Some(io), Some(to)) if io.kind() == std::io::ErrorKind::NotFound => {
+                            format!("is a link to {}, which does not exist; correct or remove the link", to.display())
+                        }
+                        // ErrorKind::FilesystemLoop is not stable yet; its name is.
+                        (Some(io), _) if format!("{:?}", io.kind()) == "FilesystemLoop" => {
+                            "is a link that leads back to itself (a loop); remove the link".to_string()
+                        }
+                        (Some(io), _) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+                            "cannot be read: permission denied; give zongjie permission to read it".to_string()
+                        }
+                        (Some(io), _) => format!("cannot be read: {}", crate::error::io_reason(io)),
+                        (None, _) => e.to_string(),
+                    }
+                };
+                problems.push(Problem::at(Source::file(rel), message));
+            }
+        }
+    }
+    problems.extend(outside);
     paths.sort();
-    paths
+    (paths, problems)
 }
 
 /// File extensions that hold data.

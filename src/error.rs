@@ -102,7 +102,7 @@ pub enum Error {
     #[error("{}", join_problems(.0))]
     Input(Vec<Problem>),
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {}", io_message(.source))]
     Io {
         /// The path as the user gave it or as it sits in the workspace.
         path: String,
@@ -117,6 +117,31 @@ pub enum Error {
     /// turns this into problems naming the figure or template they came from.
     #[error("no font has {}", .0.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>().join(", "))]
     MissingGlyphs(Vec<(char, String)>),
+}
+
+/// The operating system's reason in the style of the other messages: "permission denied",
+/// not "Permission denied (os error 13)".
+pub fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" (os error ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => format!("{:?}", e.kind()),
+    }
+}
+
+/// An I/O error's reason, with what to do where there is something to do.
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied; give zongjie permission to read and write there".to_string()
+        }
+        _ => io_reason(e),
+    }
 }
 
 fn join_problems(problems: &[Problem]) -> String {

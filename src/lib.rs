@@ -41,6 +41,8 @@ pub mod error;
 pub mod figures;
 pub mod formula;
 pub mod i18n;
+pub mod lock;
+pub mod memory;
 pub mod period;
 pub mod pipeline;
 pub mod render;

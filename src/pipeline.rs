@@ -2,7 +2,7 @@
 //! parse the document → run the renderers. Everything happens in memory; nothing is written
 //! until every stage and every renderer has succeeded.
 
-use crate::archive::{self, Manifest, Written};
+use crate::archive::{self, Manifest, Output, Written};
 use crate::catalog::Catalog;
 use crate::data::{self, InputFile};
 use crate::document::{self, Document};
@@ -245,15 +245,6 @@ fn input(mut problems: Vec<Problem>, more: Vec<Problem>) -> Error {
     Error::Input(problems)
 }
 
-/// An output file's name and bytes.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// File name inside the period's output folder.
-    pub name: String,
-    /// Its bytes.
-    pub bytes: Vec<u8>,
-}
-
 /// Runs each renderer on the report's document.
 pub fn render(report: &Report, renderers: &[&dyn Renderer]) -> Result<Vec<Output>> {
     let stem = file_stem(&report.document.title);
@@ -322,23 +313,16 @@ pub fn input_hashes(ws: &Workspace, report: &Report, renderers: &[&dyn Renderer]
     inputs
 }
 
-/// The manifest of a rendered report.
-pub fn manifest(report: &Report, inputs: BTreeMap<String, String>, outputs: &[Output]) -> Manifest {
-    Manifest {
-        tool: format!("zongjie {}", env!("CARGO_PKG_VERSION")),
-        period: report.period.to_string(),
-        inputs,
-        outputs: outputs.iter().map(|o| (o.name.clone(), archive::sha256(&o.bytes))).collect(),
-    }
-}
-
 /// Checks, renders and writes one period's report into `out_root/<period>/`; with
 /// `with_figures`, the Markdown ends with an appendix listing every figure and its source.
 /// Returns what was written and the warnings (`check` lists the same).
+/// `others` are renderers of the formats not asked for this time, for their inputs only: an
+/// earlier output of theirs stays while those inputs are unchanged.
 pub fn build_period(
     ws: &Workspace,
     period: Period,
     renderers: &[&dyn Renderer],
+    others: &[&dyn Renderer],
     out_root: &Path,
     with_figures: bool,
 ) -> Result<(Written, Vec<Problem>)> {
@@ -351,9 +335,51 @@ pub fn build_period(
         ];
     }
     let outputs = render(&report, renderers)?;
-    let manifest = manifest(&report, input_hashes(ws, &report, renderers), &outputs);
-    let written = archive::write_report(&out_root.join(period.to_string()), &outputs, &manifest)?;
+    if let Some(long) = outputs.iter().find(|o| o.name.len() > archive::NAME_MAX) {
+        return Err(long_name(&report, &long.name).into());
+    }
+    let new = archive::NewReport {
+        tool: format!("zongjie {}", env!("CARGO_PKG_VERSION")),
+        period: period.to_string(),
+        inputs: input_hashes(ws, &report, &[]),
+        outputs: outputs.into_iter().zip(renderers).map(|(o, r)| (o, r.inputs().into_iter().collect())).collect(),
+        others: others
+            .iter()
+            .filter(|r| !renderers.iter().any(|asked| asked.extension() == r.extension()))
+            .map(|r| (r.extension().to_string(), r.inputs().into_iter().collect()))
+            .collect(),
+    };
+    let dir = out_root.join(period.to_string());
+    let written = archive::write_report(&dir, &shown(ws, &dir), &new)?;
     Ok((written, report.warnings))
+}
+
+/// A folder as messages name it: inside the workspace relative to it, else as given.
+fn shown(ws: &Workspace, dir: &Path) -> String {
+    match dir.strip_prefix(&ws.root) {
+        Ok(_) => data::relative(&ws.root, dir),
+        Err(_) => dir.display().to_string(),
+    }
+}
+
+/// A title too long for a file name: names the longest figure in it (most often 单位.名称),
+/// else the template's title line.
+fn long_name(report: &Report, name: &str) -> Problem {
+    let message = format!(
+        "the report's title makes its file name {} bytes long, and file systems take at most {}; shorten the title",
+        name.len(),
+        archive::NAME_MAX
+    );
+    let title = &report.document.title;
+    let figure =
+        report.figures.by_name.values().filter(|f| title.contains(&f.display())).max_by_key(|f| f.display().len());
+    match figure {
+        Some(f) if f.display().chars().count() > 10 => Problem::at(f.source.clone(), message).figure(&f.name),
+        _ => {
+            let line = report.template.text.lines().position(|l| l.starts_with("# ")).map_or(0, |i| i as u64 + 1);
+            Problem::at(crate::error::Source::new(&report.template.name, line), message)
+        }
+    }
 }
 
 /// Rebuilds one period in memory and compares it with its manifest and the files on disk.
@@ -364,7 +390,7 @@ pub fn verify_period(
     out_root: &Path,
 ) -> Result<Vec<archive::Finding>> {
     let dir = out_root.join(period.to_string());
-    let Some(recorded) = Manifest::read(&dir)? else {
+    let Some(recorded) = Manifest::read(&dir, &shown(ws, &dir))? else {
         return Ok(vec![archive::Finding::NoManifest]);
     };
     // Rebuild only the formats the manifest records.
@@ -379,10 +405,24 @@ pub fn verify_period(
             Ok(archive::compare(&dir, &recorded, &inputs, &outputs))
         }
         Err(e) => {
-            // The data no longer builds: still say which recorded files changed on disk.
+            // The data no longer builds: still say which recorded files changed on disk. Only
+            // plain files inside the workspace are read again; the manifest is not trusted to
+            // name anything else.
             let mut current = recorded.inputs.clone();
-            for (path, hash) in current.iter_mut().filter(|(p, _)| !p.starts_with('<')) {
-                *hash = std::fs::read(ws.root.join(path)).map(|b| archive::sha256(&b)).unwrap_or_default();
+            for (path, hash) in current.iter_mut() {
+                let rel = Path::new(path);
+                if path.starts_with('<')
+                    || rel.is_absolute()
+                    || !rel.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+                {
+                    continue;
+                }
+                *hash = match std::fs::metadata(ws.root.join(rel)) {
+                    Ok(m) if m.is_file() && m.len() <= 1 << 30 => {
+                        std::fs::read(ws.root.join(rel)).map(|b| archive::sha256(&b)).unwrap_or_default()
+                    }
+                    _ => String::new(),
+                };
             }
             let mut findings = archive::compare(&dir, &recorded, &current, &[]);
             findings.retain(|f| !matches!(f, archive::Finding::RebuildDiffers(_)));

@@ -6,6 +6,8 @@ use crate::error::{Error, Problem, Result, Source};
 use crate::period::Period;
 use crate::sheets::TableDecl;
 use crate::workspace::{bundled, Workspace, CATALOG_FILE, CONFIG_FILE, TEMPLATE_FILE};
+use crate::yaml::Node;
+use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -126,15 +128,19 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     let (_, _, catalog) = ws.template_for(*previous)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     // YAML data files, every value emptied.
-    for path in crate::data::data_paths(&ws.root, dir) {
+    let (paths, problems) = crate::data::walk_data(&ws.root, dir);
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    for path in paths {
         let rel = crate::data::relative(&ws.root, &path);
         if !matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
             continue;
         }
         let inside = rel.strip_prefix(&format!("{dir}/")).unwrap_or(&rel).to_string();
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&rel, e))?;
+        let bytes = crate::data::read_data_file(&path).map_err(|why| Problem::at(Source::file(&rel), why))?;
         let text = crate::data::decode_utf8(&bytes, &rel)?;
-        files.push((format!("{target}/{inside}"), empty_values(&text).into_bytes()));
+        files.push((format!("{target}/{inside}"), empty_values(&text, &rel)?.into_bytes()));
     }
     // Each township table it had, with its townships and no numbers. A CSV keeps its name; a
     // workbook sheet starts again as <table>.csv (zongjie reads .xlsx but does not write it).
@@ -155,31 +161,188 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
             files.push((format!("{target}/{own}"), bytes));
         }
     }
-    write_all(&ws.root, &files)
+    // Written whole into a hidden folder, then renamed: a new period is all there or not at all.
+    let stage = format!("data/.{period}.zongjie-new");
+    let staged = ws.root.join(&stage);
+    if staged.exists() {
+        std::fs::remove_dir_all(&staged).map_err(|e| Error::io(&stage, e))?;
+    }
+    let inside: Vec<(String, Vec<u8>)> =
+        files.into_iter().map(|(rel, bytes)| (rel.replacen(&target, &stage, 1), bytes)).collect();
+    if let Err(e) = write_all(&ws.root, &inside) {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e);
+    }
+    std::fs::rename(&staged, ws.root.join(&target)).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staged);
+        Error::io(&target, e)
+    })?;
+    let prefix = ws.root.join(&stage);
+    Ok(inside
+        .iter()
+        .map(|(rel, _)| ws.root.join(&target).join(ws.root.join(rel).strip_prefix(&prefix).unwrap_or(Path::new(rel))))
+        .collect())
 }
 
-/// YAML text with every scalar value removed (`户数: 11900` → `户数:`), keys, nesting and
-/// comments kept.
-pub fn empty_values(text: &str) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        let kept = if trimmed.starts_with('#') || trimmed.is_empty() {
-            line.to_string()
-        } else if let Some((key, value)) = line.split_once(':') {
-            let value = value.trim();
-            if value.is_empty() || value.starts_with('#') {
-                line.to_string()
-            } else {
-                format!("{key}:")
-            }
-        } else {
-            line.to_string()
-        };
-        out.push_str(&kept);
-        out.push('\n');
+/// YAML text with every value removed (`户数: 11900` → `户数:`), keys, nesting and comments on
+/// their own lines kept. It works from the parsed file and the byte span of each value, so a
+/// value in any YAML form goes: on its own line, quoted, multi-line, a block (`|`, `>`), in a
+/// flow mapping, behind an anchor or a tag, a list. The result is parsed again and must give
+/// every key of the original with no value; if it does not, the keys are written out plainly
+/// (comments then lost) rather than leave a value behind.
+pub fn empty_values(text: &str, file: &str) -> Result<String> {
+    if text.trim().is_empty() {
+        return Ok(text.to_string());
     }
+    let tree: Spanned<Node> = crate::yaml::parse(text, file)?;
+    let mut cuts = Vec::new();
+    value_cuts(&tree, text, false, &mut cuts);
+    cuts.sort_by_key(|c| std::cmp::Reverse(c.0));
+    let mut out = text.to_string();
+    for (start, end, with) in cuts {
+        out.replace_range(start..end, with);
+    }
+    match crate::yaml::parse::<Spanned<Node>>(&out, file) {
+        Ok(emptied) if keys_without_values(&emptied) == keys_of(&tree) => Ok(out),
+        _ => Ok(plain_keys(&tree)),
+    }
+}
+
+fn span_of(node: &Spanned<Node>) -> (usize, usize) {
+    let span = node.referenced.span();
+    let start = span.byte_offset().unwrap_or(0) as usize;
+    (start, start + span.byte_len().unwrap_or(0) as usize)
+}
+
+/// Where a value's text ends: its own span, or for a list or flow collection its last item and
+/// the closing bracket.
+fn value_end(node: &Spanned<Node>, text: &str) -> usize {
+    let (start, mut end) = span_of(node);
+    let last = match &node.value {
+        Node::Seq(items) => items.iter().map(|i| value_end(i, text)).max(),
+        Node::Map(entries) => entries.iter().map(|(_, v)| value_end(v, text)).max(),
+        _ => None,
+    };
+    end = end.max(last.unwrap_or(end));
+    let opening = text.get(start..).and_then(|t| t.chars().next());
+    if let Some(close) = match opening {
+        Some('[') => Some(']'),
+        Some('{') => Some('}'),
+        _ => None,
+    } {
+        if let Some(i) = text.get(end..).and_then(|t| t.find(close)) {
+            end += i + 1;
+        }
+    }
+    end
+}
+
+/// Byte ranges to cut (with what to put there): for each key with a value, from after its
+/// colon to the end of the value, and in block style the comment after it on the same line.
+fn value_cuts(node: &Spanned<Node>, text: &str, flow: bool, cuts: &mut Vec<(usize, usize, &'static str)>) {
+    let Node::Map(entries) = &node.value else { return };
+    let inner_flow = flow || text.get(span_of(node).0..).is_some_and(|t| t.starts_with('{'));
+    for (key, value) in entries {
+        if let Node::Map(_) = value.value {
+            value_cuts(value, text, inner_flow, cuts);
+            continue;
+        }
+        if let Node::Null = value.value {
+            continue;
+        }
+        let key_end = key.referenced.span().byte_offset().unwrap_or(0) as usize
+            + key.referenced.span().byte_len().unwrap_or(0) as usize;
+        let Some(colon) = text.get(key_end..).and_then(|t| t.find(':')).map(|i| key_end + i + 1) else { continue };
+        let mut end = value_end(value, text);
+        if end <= colon {
+            continue;
+        }
+        if inner_flow {
+            cuts.push((colon, end, " "));
+            continue;
+        }
+        // A block value ends before its line break; the rest of its line, spaces and a comment
+        // about the old value, goes with it.
+        while end > colon && text[..end].ends_with(['\n', '\r']) {
+            end -= 1;
+        }
+        let rest = &text[end..];
+        let line_end = rest.find('\n').map_or(text.len(), |i| end + i);
+        let tail = text[end..line_end].trim();
+        if tail.is_empty() || tail.starts_with('#') {
+            end = line_end;
+            while end > colon && text[..end].ends_with('\r') {
+                end -= 1;
+            }
+        }
+        cuts.push((colon, end, ""));
+    }
+}
+
+/// Every key path of a tree, in order.
+fn keys_of(node: &Spanned<Node>) -> Vec<String> {
+    fn walk(node: &Spanned<Node>, prefix: &str, out: &mut Vec<String>) {
+        if let Node::Map(entries) = &node.value {
+            for (key, value) in entries {
+                let path = format!("{prefix}/{}", key.value);
+                out.push(path.clone());
+                walk(value, &path, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(node, "", &mut out);
     out
+}
+
+/// The key paths of a tree in which every leaf is empty; a value left anywhere adds a marker
+/// that no key path equals.
+fn keys_without_values(node: &Spanned<Node>) -> Vec<String> {
+    fn walk(node: &Spanned<Node>, prefix: &str, out: &mut Vec<String>) {
+        match &node.value {
+            Node::Map(entries) => {
+                for (key, value) in entries {
+                    let path = format!("{prefix}/{}", key.value);
+                    out.push(path.clone());
+                    walk(value, &path, out);
+                }
+            }
+            Node::Null => {}
+            _ => out.push(format!("{prefix}: a value is left")),
+        }
+    }
+    let mut out = Vec::new();
+    walk(node, "", &mut out);
+    out
+}
+
+/// The keys of a tree as plain block YAML with no values.
+fn plain_keys(node: &Spanned<Node>) -> String {
+    fn walk(node: &Spanned<Node>, depth: usize, out: &mut String) {
+        if let Node::Map(entries) = &node.value {
+            for (key, value) in entries {
+                out.push_str(&format!("{}{}:\n", "  ".repeat(depth), yaml_key(&key.value)));
+                walk(value, depth + 1, out);
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(node, 0, &mut out);
+    out
+}
+
+/// A key as YAML, quoted when it would otherwise be read as something else.
+fn yaml_key(key: &str) -> String {
+    let plain = !key.is_empty()
+        && !key.starts_with(|c: char| " -?:,[]{}#&*!|>'\"%@`~".contains(c))
+        && !key.contains(": ")
+        && !key.contains(" #")
+        && !key.ends_with([' ', ':']);
+    if plain {
+        key.to_string()
+    } else {
+        serde_json::to_string(key).unwrap_or_default()
+    }
 }
 
 fn write_all(root: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
@@ -188,7 +351,7 @@ fn write_all(root: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
         let path = root.join(rel);
         let dir = path.parent().unwrap_or(root).to_path_buf();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        written.extend(crate::archive::write_files(&dir, &[crate::pipeline::Output { name, bytes: bytes.clone() }])?);
+        written.extend(crate::archive::write_files(&dir, &[crate::archive::Output { name, bytes: bytes.clone() }])?);
     }
     Ok(written)
 }
@@ -200,6 +363,25 @@ mod tests {
     #[test]
     fn values_are_emptied_keys_and_comments_kept() {
         let yaml = "# 社会救助\n临时救助:\n  人次: 1389  # 累计\n  拨付资金: 638681元\n落款:\n  日期: 2024-07-05\n";
-        assert_eq!(empty_values(yaml), "# 社会救助\n临时救助:\n  人次:\n  拨付资金:\n落款:\n  日期:\n");
+        assert_eq!(
+            empty_values(yaml, "a.yaml").unwrap(),
+            "# 社会救助\n临时救助:\n  人次:\n  拨付资金:\n落款:\n  日期:\n"
+        );
+    }
+
+    #[test]
+    fn values_in_every_yaml_form_are_emptied() {
+        let yaml = "# 说明\n总数:\n    447\n引号: \"1,234\"\n单引号: '5'\n流式: {户数: 1, 人数: [2, 3]}\n多行: 这是\n  多行文字\n块: |\n  第一行\n  第二行\n折叠: >-\n  文字\n\n锚: &a 12\n别名: *a\n列表: [1, 2]\n列表2:\n  - 1\n  - 2\n空:\n标签: !!str 447\n末: 1";
+        assert_eq!(
+            empty_values(yaml, "a.yaml").unwrap(),
+            "# 说明\n总数:\n引号:\n单引号:\n流式: {户数: , 人数: }\n多行:\n块:\n折叠:\n\n锚:\n别名:\n列表:\n列表2:\n空:\n标签:\n末:"
+        );
+    }
+
+    #[test]
+    fn a_value_the_spans_would_miss_falls_back_to_plain_keys() {
+        // Whatever happens to the text, the result never keeps a value.
+        let tree: Spanned<Node> = crate::yaml::parse("a:\n  b: 1\n\"c d\": 2\n", "a.yaml").unwrap();
+        assert_eq!(plain_keys(&tree), "a:\n  b:\nc d:\n");
     }
 }

@@ -19,6 +19,7 @@ use std::fmt;
 use std::sync::Arc;
 
 mod compare;
+pub mod limits;
 
 /// A report template: its text and the name it is known by in messages.
 #[derive(Debug, Clone)]
@@ -303,6 +304,7 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.set_formatter(|out, _state, value| {
         let text = value.to_string();
         let escaped = escape_markdown(&text);
+        limits::room_for(escaped.len())?;
         out.write_str(&escaped).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     env.add_filter("万元", money_filter("万元"));
@@ -485,6 +487,9 @@ pub fn precheck(
     in_data: impl Fn(&str) -> bool,
     data_dir: &str,
 ) -> (Vec<String>, Vec<Problem>) {
+    if let Some(problem) = limits::too_deep(&template.name, &template.text) {
+        return (Vec::new(), vec![problem]);
+    }
     let env = environment(DateStyle::Arabic);
     let text = match compare::rewrite(&template.text, &template.name) {
         Ok(text) => text,
@@ -538,6 +543,10 @@ fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem 
     let line = e.line().unwrap_or(0) as u64;
     let detail = match (e.kind(), e.detail()) {
         (ErrorKind::OutOfFuel, _) => t!("template.out_of_fuel").to_string(),
+        (ErrorKind::WriteFailure, _) => limits::too_long(),
+        (ErrorKind::SyntaxError, Some(detail)) if detail.contains("maximum recursion") => {
+            t!("template.too_deep").to_string()
+        }
         (_, Some(detail)) if detail.contains("recursion limit") => t!("template.recursion").to_string(),
         // Our own filters and comparisons say what is wrong in full; the kind adds nothing.
         (ErrorKind::InvalidOperation, Some(detail)) => detail.to_string(),
@@ -630,13 +639,17 @@ pub fn render(
     catalog: &Catalog,
     date_style: DateStyle,
 ) -> Result<String, Problem> {
+    if let Some(problem) = limits::too_deep(&template.name, &template.text) {
+        return Err(problem);
+    }
     let env = environment(date_style);
     let text = compare::rewrite(&template.text, &template.name)
         .map_err(|why| Problem::at(Source::file(&template.name), why))?;
     let tmpl = env.template_from_named_str(&template.name, &text).map_err(|e| template_problem(&e, template))?;
     let ctx =
         minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog) } };
-    tmpl.render(ctx).map_err(|e| template_problem(&e, template))
+    limits::render(&template.name, |out| tmpl.render_captured_to(ctx, out).map(|_| ()))
+        .map_err(|e| template_problem(&e, template))
 }
 
 /// `表格.低保分乡镇.rows` (each row: `乡镇` or the table's label header, and each column key) and

@@ -69,8 +69,8 @@ impl Workspace {
     /// Opens the workspace at `root`: reads the config and finds the period folders.
     pub fn open(root: &Path) -> Result<Workspace> {
         let config_path = root.join(CONFIG_FILE);
-        let (config, config_bytes) = if config_path.is_file() {
-            let bytes = std::fs::read(&config_path).map_err(|e| Error::io(CONFIG_FILE, e))?;
+        let (config, config_bytes) = if std::fs::symlink_metadata(&config_path).is_ok() {
+            let bytes = read_plain_file(&config_path, CONFIG_FILE)?;
             let text = data::decode_utf8(&bytes, CONFIG_FILE)?;
             let config: Config =
                 if text.trim().is_empty() { Config::default() } else { crate::yaml::parse(&text, CONFIG_FILE)? };
@@ -92,11 +92,43 @@ impl Workspace {
         let mut periods = BTreeMap::new();
         let mut problems = Vec::new();
         let entries = std::fs::read_dir(&data_dir).map_err(|e| Error::io("data", e))?;
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
-            .filter_map(|e| e.file_name().to_str().map(String::from))
-            .collect();
+        let workspace = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if data_dir.canonicalize().is_ok_and(|d| !d.starts_with(&workspace)) {
+            let to = std::fs::read_link(&data_dir).map(|t| t.display().to_string()).unwrap_or_default();
+            return Err(Problem::at(
+                Source::file("data"),
+                format!("is a link to {to}, outside the workspace; zongjie reads data only from inside it; move the data folder into the workspace"),
+            )
+            .into());
+        }
+        let mut names: Vec<String> = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("data", e))?;
+            let Some(name) = entry.file_name().to_str().map(String::from) else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => names.push(name),
+                // A link to a folder inside the workspace is a period folder like any other.
+                Ok(t) if t.is_symlink() => match (std::fs::metadata(entry.path()), entry.path().canonicalize()) {
+                    (Ok(m), Ok(target)) if m.is_dir() && target.starts_with(&workspace) => names.push(name),
+                    (Ok(m), Ok(_)) if m.is_dir() => {
+                        let to = std::fs::read_link(entry.path()).map(|t| t.display().to_string()).unwrap_or_default();
+                        problems.push(Problem::at(
+                            Source::file(format!("data/{name}")),
+                            format!("is a link to {to}, outside the workspace; zongjie reads data only from inside it; copy the folder into data/"),
+                        ));
+                    }
+                    (Ok(_), _) => {}
+                    (Err(e), _) => problems.push(Problem::at(
+                        Source::file(format!("data/{name}")),
+                        format!("is a link that leads nowhere ({}); correct or remove it", crate::error::io_reason(&e)),
+                    )),
+                },
+                _ => {}
+            }
+        }
         names.sort();
         for name in names {
             if name.starts_with('.') {
@@ -174,17 +206,44 @@ impl Workspace {
         };
         let own_template = format!("{dir}/{TEMPLATE_FILE}");
         let own_catalog = format!("{dir}/{CATALOG_FILE}");
-        let template =
-            if self.root.join(&own_template).is_file() { self.read_text(&own_template)? } else { default_template };
-        let catalog_source =
-            if self.root.join(&own_catalog).is_file() { self.read_text(&own_catalog)? } else { default_catalog };
+        // Anything by that name is the period's own (and read_text says if it cannot be used).
+        let present = |rel: &str| std::fs::symlink_metadata(self.root.join(rel)).is_ok();
+        let template = if present(&own_template) { self.read_text(&own_template)? } else { default_template };
+        let catalog_source = if present(&own_catalog) { self.read_text(&own_catalog)? } else { default_catalog };
         let catalog = Catalog::parse(&catalog_source.text, &catalog_source.name).map_err(Error::Input)?;
         Ok((template, catalog_source, catalog))
     }
 
     /// Reads a workspace file as UTF-8 text, naming it on failure.
     pub fn read_text(&self, rel: &str) -> Result<TemplateSource> {
-        let bytes = std::fs::read(self.root.join(rel)).map_err(|e| Error::io(rel, e))?;
+        let bytes = read_plain_file(&self.root.join(rel), rel)?;
         Ok(TemplateSource { name: rel.to_string(), text: data::decode_utf8(&bytes, rel)? })
     }
+}
+
+/// The most a config, template or catalog file may hold: they are some kilobytes.
+const TEXT_FILE_MAX: u64 = 16 << 20;
+
+/// A config, template or catalog file's bytes: a plain file (a link to one is followed) of at
+/// most 16 MB, never a pipe or a device, which would not end.
+fn read_plain_file(path: &Path, rel: &str) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(rel, e))?;
+    if !meta.is_file() {
+        return Err(Problem::at(
+            Source::file(rel),
+            "is not a plain file (a folder, a pipe or a device); zongjie reads only files here; replace it with the file itself",
+        )
+        .into());
+    }
+    if meta.len() > TEXT_FILE_MAX {
+        return Err(Problem::at(
+            Source::file(rel),
+            format!(
+                "is {} bytes, far more than a config, template or catalog (at most 16 MB); is it the right file?",
+                meta.len()
+            ),
+        )
+        .into());
+    }
+    std::fs::read(path).map_err(|e| Error::io(rel, e))
 }

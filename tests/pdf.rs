@@ -281,7 +281,10 @@ fn an_office_may_configure_its_own_font_for_a_role() {
     std::fs::write(ws.path().join("zongjie.yaml"), "template: tmpl\nfonts:\n  body: no/such/font.ttf\n").unwrap();
     let out = zongjie(ws.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "error: zongjie.yaml: fonts.body: cannot read the font no/such/font.ttf: No such file or directory (os error 2)\n");
+    assert_eq!(
+        stderr(&out),
+        "error: zongjie.yaml:3: fonts.body: cannot read the font no/such/font.ttf: no such file or directory\n"
+    );
 }
 
 #[test]

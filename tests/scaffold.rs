@@ -65,3 +65,31 @@ fn new_copies_the_previous_periods_own_template() {
     assert!(zongjie(ws.path(), &["new", "2024H2"]).status.success());
     assert_eq!(std::fs::read_to_string(ws.path().join("data/2024H2/report.md.j2")).unwrap(), "# {{ 单位.名称 }}专报\n");
 }
+
+#[test]
+fn new_empties_every_value_whatever_its_yaml_form() {
+    let ws = workspace("mini");
+    // The same figures, written in the forms a statistician's editor may leave.
+    let data = "单位:\n  名称: \"测试县民政局\"\n落款: {日期: 2024-07-05}\n低保:\n  户数:\n    447\n  人数: &n 2100\n  金额: >-\n    45678901.23元\n特困:\n  集中供养率: !!str 61.25%  # 上年 60%\n";
+    std::fs::write(ws.path().join("data/2024H1/救助.yaml"), data).unwrap();
+    assert!(zongjie(ws.path(), &["build", "--format", "md"]).status.success());
+    assert!(markdown(ws.path(), "2024H1").contains("全县低保447户2100人"));
+    let out = zongjie(ws.path(), &["new", "2024H2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("data/2024H2/救助.yaml")).unwrap(),
+        "单位:\n  名称:\n落款: {日期: }\n低保:\n  户数:\n  人数:\n  金额:\n特困:\n  集中供养率:\n"
+    );
+    let out = zongjie(ws.path(), &["check", "2024H2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: data/2024H2/救助.yaml:2: 单位.名称: has no value; fill it in\n\
+         error: data/2024H2/救助.yaml:3: 落款.日期: has no value; fill it in\n\
+         error: data/2024H2/救助.yaml:5: 低保.户数: has no value; fill it in\n\
+         error: data/2024H2/救助.yaml:6: 低保.人数: has no value; fill it in\n\
+         error: data/2024H2/救助.yaml:7: 低保.金额: has no value; fill it in\n\
+         error: data/2024H2/救助.yaml:9: 特困.集中供养率: has no value; fill it in\n\
+         2024H2: failed\n"
+    );
+}

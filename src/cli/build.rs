@@ -21,6 +21,9 @@ pub struct BuildArgs {
     /// End the Markdown with an appendix listing every figure, its source and its 同比.
     #[arg(long)]
     pub with_figures: bool,
+    /// Stop at once, instead of waiting, when another zongjie is writing in the workspace.
+    #[arg(long)]
+    pub no_wait: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -33,9 +36,14 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let out = args.output.out_dir(&ws);
     let formats = args.output.renderers(&ws)?;
     let renderers = formats.as_refs();
+    let others = super::Formats::others(&ws, &args.output.format);
+    let others = others.as_refs();
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
-    let results =
-        super::each_period(&periods, "build", |p| pipeline::build_period(&ws, p, &renderers, &out, args.with_figures));
+    // Held until the end: every period is compared and written while no one else writes.
+    let _lock = super::lock(&ws, Some(&out), zongjie::lock::Mode::Write, args.no_wait)?;
+    let results = super::each_period(&periods, "build", |p| {
+        pipeline::build_period(&ws, p, &renderers, &others, &out, args.with_figures)
+    });
     let mut failed = Vec::new();
     for (period, result) in results {
         match result {
@@ -55,20 +63,20 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if periods.len() > 1 {
-        eprintln!("{} of {} periods failed: {}", failed.len(), periods.len(), failed.join(", "));
+        tell!("{} of {} periods failed: {}", failed.len(), periods.len(), failed.join(", "));
     }
     Ok(ExitCode::from(1))
 }
 
 fn report_written(period: Period, written: &Written, out: &std::path::Path) {
     if written.unchanged {
-        println!("{}: unchanged", out.join(period.to_string()).display());
+        say!("{}: unchanged", out.join(period.to_string()).display());
         return;
     }
     if let Some(kept) = &written.kept {
-        println!("kept the earlier report in {}", kept.display());
+        say!("kept the earlier report in {}", kept.display());
     }
     for path in &written.files {
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
 }

@@ -25,19 +25,19 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         match pipeline::prepare(&ws, period) {
             Ok(report) => {
                 for warning in &report.warnings {
-                    eprintln!("warning: {warning}");
+                    tell!("warning: {warning}");
                 }
                 let warned = match report.warnings.len() {
                     0 => String::new(),
                     1 => ", 1 warning".to_string(),
                     n => format!(", {n} warnings"),
                 };
-                println!("{period}: ok, {} figures from {} files{warned}", report.used.len(), report.inputs.len());
+                say!("{period}: ok, {} figures from {} files{warned}", report.used.len(), report.inputs.len());
             }
             Err(e) => {
                 failed = true;
                 super::report_error(&anyhow::Error::new(e));
-                eprintln!("{period}: failed");
+                tell!("{period}: failed");
             }
         }
     }

@@ -38,13 +38,11 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
     let period = super::periods(&ws, args.period.as_slice())?[0];
     let report = pipeline::prepare(&ws, period)?;
     let rows = review::rows(&report);
-    print!(
-        "{}",
-        match args.format {
-            ListFormat::Table => review::to_table(&rows),
-            ListFormat::Csv => review::to_csv(&rows),
-            ListFormat::Json => review::to_json(&rows),
-        }
-    );
+    let text = match args.format {
+        ListFormat::Table => review::to_table(&rows),
+        ListFormat::Csv => review::to_csv(&rows),
+        ListFormat::Json => review::to_json(&rows),
+    };
+    super::write_stdout(format_args!("{text}"), false);
     Ok(ExitCode::SUCCESS)
 }

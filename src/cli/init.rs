@@ -26,8 +26,8 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
         Period { year: today.year(), span: Span::Half(if today.month() <= 6 { 1 } else { 2 }) }
     });
     for path in zongjie::scaffold::init(&args.dir, period)? {
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
-    println!("next: fill in data/{period}/, then run `zongjie check --root {}`", args.dir.display());
+    say!("next: fill in data/{period}/, then run `zongjie check --root {}`", args.dir.display());
     Ok(ExitCode::SUCCESS)
 }

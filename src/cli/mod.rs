@@ -2,8 +2,23 @@
 //! Exit 0 on success, 1 on an input error, 2 on a usage error (clap's own).
 
 use clap::{Args, Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// `println!` that never panics: on a closed pipe (`| head`) the rest of the output is dropped
+/// quietly, as git and ripgrep do; any other failure (a full disk) is said once on stderr and
+/// makes the exit code 1.
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*), true) };
+}
+
+/// `eprintln!` that never panics: when stderr itself cannot be written, there is nowhere left
+/// to say anything.
+macro_rules! tell {
+    ($($arg:tt)*) => { $crate::cli::write_stderr(format_args!($($arg)*)) };
+}
 
 pub mod build;
 pub mod check;
@@ -78,24 +93,59 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::ReferenceDocx(args) => reference_docx::run(args),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(e) => {
             report_error(&e);
             ExitCode::from(1)
         }
+    };
+    if STDOUT.load(Ordering::Relaxed) == STDOUT_FAILED {
+        return ExitCode::from(1);
+    }
+    code
+}
+
+/// The state of standard output: writable, closed by the reader, or failed otherwise.
+static STDOUT: AtomicU8 = AtomicU8::new(STDOUT_OK);
+const STDOUT_OK: u8 = 0;
+const STDOUT_CLOSED: u8 = 1;
+const STDOUT_FAILED: u8 = 2;
+
+/// Writes to standard output (see `say!`).
+pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    if STDOUT.load(Ordering::Relaxed) != STDOUT_OK {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) });
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            STDOUT.store(STDOUT_CLOSED, Ordering::Relaxed);
+        } else {
+            STDOUT.store(STDOUT_FAILED, Ordering::Relaxed);
+            tell!("error: cannot write to standard output: {}", zongjie::error::io_reason(&e));
+        }
     }
 }
 
-/// Prints an error, one `error:` line per problem.
+/// Writes a line to standard error (see `tell!`).
+pub fn write_stderr(args: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+}
+
+/// Prints an error, one `error:` line per problem. The library's errors already name their
+/// cause, so it is not printed a second time.
 pub fn report_error(e: &anyhow::Error) {
     match e.downcast_ref::<zongjie::error::Error>() {
         Some(zongjie::error::Error::Input(problems)) => {
             for p in problems {
-                eprintln!("error: {p}");
+                tell!("error: {p}");
             }
         }
-        _ => eprintln!("error: {e:#}"),
+        Some(e) => tell!("error: {e}"),
+        None => tell!("error: {e:#}"),
     }
 }
 
@@ -105,7 +155,9 @@ pub fn periods(
     named: &[zongjie::period::Period],
 ) -> anyhow::Result<Vec<zongjie::period::Period>> {
     if !named.is_empty() {
-        return Ok(named.to_vec());
+        // 2024H1 and 2024-H1 are one period: built once.
+        let mut seen = std::collections::BTreeSet::new();
+        return Ok(named.iter().copied().filter(|p| seen.insert(*p)).collect());
     }
     ws.latest()
         .map(|p| vec![p])
@@ -121,6 +173,54 @@ pub enum Format {
     Pdf,
     /// Word document in 公文 styles.
     Docx,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Md, Format::Pdf, Format::Docx];
+}
+
+/// Takes the workspace lock for a command that writes (`Mode::Write`) or compares
+/// (`Mode::Read`). It lives at the workspace root, or in the output folder when `--out` points
+/// outside the workspace: one lock for the folders a build writes in.
+pub fn lock(
+    ws: &zongjie::workspace::Workspace,
+    out: Option<&std::path::Path>,
+    mode: zongjie::lock::Mode,
+    no_wait: bool,
+) -> anyhow::Result<Option<zongjie::lock::Lock>> {
+    use zongjie::lock::LOCK_FILE;
+    let inside = |out: &std::path::Path| match (ws.root.canonicalize(), canonical(out)) {
+        (Ok(root), Some(out)) => out.starts_with(root),
+        _ => true,
+    };
+    let (path, shown) = match out {
+        Some(out) if !inside(out) => {
+            if mode == zongjie::lock::Mode::Write {
+                // The lock goes beside the reports; if the folder cannot be made, the lock says so.
+                let _ = std::fs::create_dir_all(out);
+            }
+            (out.join(LOCK_FILE), out.join(LOCK_FILE).display().to_string())
+        }
+        _ => (ws.root.join(LOCK_FILE), LOCK_FILE.to_string()),
+    };
+    let waiting = || tell!("{shown}: another zongjie is working in this workspace; waiting for it to finish");
+    Ok(zongjie::lock::acquire(&path, &shown, mode, !no_wait, waiting)?)
+}
+
+/// A path with links resolved, for a path that may not exist yet: its nearest existing
+/// ancestor resolved, the rest appended.
+fn canonical(path: &std::path::Path) -> Option<PathBuf> {
+    let mut rest = Vec::new();
+    let mut current = path;
+    loop {
+        let probe = if current.as_os_str().is_empty() { std::path::Path::new(".") } else { current };
+        if let Ok(found) = probe.canonicalize() {
+            return Some(rest.iter().rev().fold(found, |acc, name| acc.join(name)));
+        }
+        rest.push(current.file_name()?);
+        current = current.parent()?;
+    }
 }
 
 /// Where outputs go and in which formats.
@@ -174,7 +274,21 @@ impl Formats {
     }
     /// Every format.
     pub fn all(ws: &zongjie::workspace::Workspace) -> anyhow::Result<Self> {
-        Self::load(ws, &[Format::Md, Format::Pdf, Format::Docx])
+        Self::load(ws, &Format::ALL)
+    }
+    /// The formats not asked for, for their inputs: an earlier output of theirs stays while
+    /// those are unchanged. One that cannot be loaded (fonts that no longer load) is left out,
+    /// and an earlier output of it is then kept in versions/.
+    pub fn others(ws: &zongjie::workspace::Workspace, asked: &[Format]) -> Self {
+        let mut formats = Formats { markdown: None, pdf: None, docx: None };
+        for format in Format::ALL.into_iter().filter(|f| !asked.contains(f)) {
+            if let Ok(loaded) = Self::load(ws, &[format]) {
+                formats.markdown = formats.markdown.or(loaded.markdown);
+                formats.pdf = formats.pdf.or(loaded.pdf);
+                formats.docx = formats.docx.or(loaded.docx);
+            }
+        }
+        formats
     }
     /// The renderers, in a fixed order.
     pub fn as_refs(&self) -> Vec<&dyn zongjie::render::Renderer> {
@@ -226,7 +340,7 @@ pub fn each_period<T: Send>(
                 let result = work(period);
                 match &bar {
                     Some(bar) => bar.inc(1),
-                    None => eprintln!("{verb} {period}: {}", if result.is_ok() { "done" } else { "failed" }),
+                    None => tell!("{verb} {period}: {}", if result.is_ok() { "done" } else { "failed" }),
                 }
                 results.lock().expect("results")[i] = Some(result);
             });

@@ -12,6 +12,9 @@ pub struct NewArgs {
     /// The period to start, such as 2025H1.
     #[arg(value_name = "PERIOD")]
     pub period: Period,
+    /// Stop at once, instead of waiting, when another zongjie is writing in the workspace.
+    #[arg(long)]
+    pub no_wait: bool,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
 }
@@ -19,9 +22,10 @@ pub struct NewArgs {
 /// Runs `new`.
 pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.workspace.root)?;
+    let _lock = super::lock(&ws, None, zongjie::lock::Mode::Write, args.no_wait)?;
     for path in zongjie::scaffold::new_period(&ws, args.period)? {
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
-    println!("next: fill in every empty value; `zongjie check {}` lists them", args.period);
+    say!("next: fill in every empty value; `zongjie check {}` lists them", args.period);
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use zongjie::archive;
-use zongjie::pipeline::Output;
+use zongjie::archive::Output;
 use zongjie::render::docx;
 use zongjie::workspace::Workspace;
 
@@ -35,6 +35,6 @@ pub fn run(args: ReferenceDocxArgs) -> anyhow::Result<ExitCode> {
         file.parent().filter(|p| !p.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("reference.docx").to_string();
     archive::write_files(&dir, &[Output { name, bytes }])?;
-    println!("wrote {}", file.display());
+    say!("wrote {}", file.display());
     Ok(ExitCode::SUCCESS)
 }

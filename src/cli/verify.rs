@@ -18,6 +18,9 @@ pub struct VerifyArgs {
     /// Verify every period in data/.
     #[arg(long)]
     pub all: bool,
+    /// Stop at once, instead of waiting, when another zongjie is writing in the workspace.
+    #[arg(long)]
+    pub no_wait: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -32,21 +35,23 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let formats = super::Formats::all(&ws)?;
     let renderers = formats.as_refs();
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
+    // Shared with other readers: a build running now finishes before the comparison starts.
+    let _lock = super::lock(&ws, Some(&out), zongjie::lock::Mode::Read, args.no_wait)?;
     let results = super::each_period(&periods, "verify", |p| pipeline::verify_period(&ws, p, &renderers, &out));
     let mut ok = true;
     for (period, result) in results {
         match result {
-            Ok(findings) if findings.is_empty() => println!("{period}: unchanged"),
+            Ok(findings) if findings.is_empty() => say!("{period}: unchanged"),
             Ok(findings) => {
                 ok = false;
                 for finding in findings {
-                    println!("{period}: {}", describe(&finding));
+                    say!("{period}: {}", describe(&finding));
                 }
             }
             Err(e) => {
                 ok = false;
                 super::report_error(&anyhow::Error::new(e));
-                println!("{period}: cannot rebuild");
+                say!("{period}: cannot rebuild");
             }
         }
     }

@@ -2,7 +2,8 @@
 //! exception) and replaceable per role from the workspace config by fonts an office owns.
 
 use crate::error::{Error, Problem, Result, Source};
-use std::collections::HashMap;
+use serde_saphyr::Spanned;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -52,32 +53,32 @@ impl Role {
 }
 
 /// Font files named in the workspace config (`fonts:` in zongjie.yaml), relative to the root;
-/// `path#N` picks face N of a collection (.ttc).
+/// `path#N` picks face N of a collection (.ttc). Each keeps its line, for messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FontConfig {
     /// 仿宋 for the body.
     #[serde(default)]
-    pub body: Option<String>,
+    pub body: Option<Spanned<String>>,
     /// 小标宋 for the title.
     #[serde(default)]
-    pub title: Option<String>,
+    pub title: Option<Spanned<String>>,
     /// 黑体.
     #[serde(default)]
-    pub hei: Option<String>,
+    pub hei: Option<Spanned<String>>,
     /// 楷体.
     #[serde(default)]
-    pub kai: Option<String>,
+    pub kai: Option<Spanned<String>>,
     /// 宋体 for page numbers.
     #[serde(default)]
-    pub page_number: Option<String>,
+    pub page_number: Option<Spanned<String>>,
     /// A font for characters the role's font lacks (rare characters in names).
     #[serde(default)]
-    pub fallback: Option<String>,
+    pub fallback: Option<Spanned<String>>,
 }
 
 impl FontConfig {
-    fn path_for(&self, role: Role) -> Option<&String> {
+    fn path_for(&self, role: Role) -> Option<&Spanned<String>> {
         match role {
             Role::Body => self.body.as_ref(),
             Role::Title => self.title.as_ref(),
@@ -99,8 +100,13 @@ pub struct LoadedFont {
     /// sha256 of the file, for the manifest.
     pub sha256: String,
     units_per_em: f32,
+    /// For a font the config names: its key (`fonts.body`) and line in zongjie.yaml. Its
+    /// outlines are checked as they are used; the bundled fonts are known whole.
+    configured: Option<(String, u64)>,
     /// (glyph id, advance in em) per character; `None` when the font lacks it.
     cache: Mutex<HashMap<char, Option<(u16, f32)>>>,
+    /// Characters the font maps to a glyph whose outline cannot be read (a damaged file).
+    damaged: Mutex<BTreeSet<char>>,
 }
 
 impl std::fmt::Debug for LoadedFont {
@@ -115,10 +121,34 @@ impl LoadedFont {
         data: Arc<dyn AsRef<[u8]> + Send + Sync>,
         index: u32,
         sha256: String,
+        configured: Option<(String, u64)>,
     ) -> std::result::Result<Self, String> {
-        let face = ttf_parser::Face::parse((*data).as_ref(), index).map_err(|e| format!("not a usable font ({e})"))?;
+        let bytes = (*data).as_ref();
+        let face = ttf_parser::Face::parse(bytes, index).map_err(|e| format!("not a usable font ({e})"))?;
+        // ttf-parser quietly drops a table that runs past the end of the file: a font cut short
+        // would parse and then draw nothing.
+        let raw = ttf_parser::RawFace::parse(bytes, index).map_err(|e| format!("not a usable font ({e})"))?;
+        for record in raw.table_records {
+            let end = u64::from(record.offset) + u64::from(record.length);
+            if end > bytes.len() as u64 {
+                return Err(format!(
+                    "damaged or cut short: its table '{}' runs to byte {end}, but the file has {} bytes; use a complete copy of the font",
+                    String::from_utf8_lossy(&record.tag.to_bytes()),
+                    bytes.len()
+                ));
+            }
+        }
         let units_per_em = f32::from(face.units_per_em());
-        Ok(LoadedFont { name, data, index, sha256, units_per_em, cache: Mutex::new(HashMap::new()) })
+        Ok(LoadedFont {
+            name,
+            data,
+            index,
+            sha256,
+            units_per_em,
+            configured,
+            cache: Mutex::new(HashMap::new()),
+            damaged: Mutex::new(BTreeSet::new()),
+        })
     }
 
     /// The glyph and advance (in em) of a character, or `None` when the font lacks it.
@@ -127,10 +157,43 @@ impl LoadedFont {
         *cache.entry(c).or_insert_with(|| {
             let face = ttf_parser::Face::parse((*self.data).as_ref(), self.index).ok()?;
             let gid = face.glyph_index(c)?;
+            if self.configured.is_some() && has_ink(c) && face.outline_glyph(gid, &mut NoOutline).is_none() {
+                self.damaged.lock().expect("damaged glyphs").insert(c);
+            }
             let advance = f32::from(face.glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em;
             Some((gid.0, advance))
         })
     }
+
+    /// A problem naming the config line when `c` is drawn with this font but its outline cannot
+    /// be read: the PDF would show a blank where the character should be.
+    pub fn damaged_glyph(&self, c: char) -> Option<Problem> {
+        let (key, line) = self.configured.as_ref()?;
+        if !self.damaged.lock().expect("damaged glyphs").contains(&c) {
+            return None;
+        }
+        let message = format!(
+            "{} has no readable outline for '{c}' (U+{:04X}), so the PDF would show a blank there; the file is damaged or cut short; use a complete copy of the font",
+            self.name, c as u32
+        );
+        Some(Problem::at(Source::new(crate::workspace::CONFIG_FILE, *line), message).figure(key))
+    }
+}
+
+/// Characters that draw something: a blank outline is right only for spaces and invisible marks.
+fn has_ink(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}'))
+}
+
+/// Receives an outline and throws it away: only whether it can be read matters.
+struct NoOutline;
+
+impl ttf_parser::OutlineBuilder for NoOutline {
+    fn move_to(&mut self, _: f32, _: f32) {}
+    fn line_to(&mut self, _: f32, _: f32) {}
+    fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {}
+    fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {}
+    fn close(&mut self) {}
 }
 
 /// The fonts of a report by role, plus an optional fallback.
@@ -162,7 +225,7 @@ impl FontSet {
                         .find(|(n, _)| *n == name)
                         .map(|(_, h)| h.to_string())
                         .unwrap_or_default();
-                    LoadedFont::new(format!("<bundled>/fonts/{name}"), data, 0, sha).map_err(Error::Render)?
+                    LoadedFont::new(format!("<bundled>/fonts/{name}"), data, 0, sha, None).map_err(Error::Render)?
                 }
             };
             fonts.push((role, Arc::new(font)));
@@ -187,16 +250,36 @@ impl FontSet {
     }
 }
 
-fn load_file(spec: &str, root: &Path, key: &str) -> Result<LoadedFont> {
+/// The largest font file read (the largest CJK collections are a few hundred megabytes).
+const FONT_MAX: u64 = 1 << 30;
+
+fn load_file(spec: &Spanned<String>, root: &Path, key: &str) -> Result<LoadedFont> {
+    let line = spec.referenced.line();
+    let spec = spec.value.as_str();
     let (path, index) = match spec.rsplit_once('#') {
         Some((p, i)) if i.chars().all(|c| c.is_ascii_digit()) && !i.is_empty() => (p, i.parse().unwrap_or(0)),
         _ => (spec, 0),
     };
-    let source = Source::file(crate::workspace::CONFIG_FILE);
-    let bytes = std::fs::read(root.join(path))
-        .map_err(|e| Problem::at(source.clone(), format!("cannot read the font {path}: {e}")).figure(key))?;
+    let source = Source::new(crate::workspace::CONFIG_FILE, line);
+    let file = root.join(path);
+    // Not a pipe or a device, which would never end.
+    match std::fs::metadata(&file) {
+        Ok(m) if !m.is_file() => {
+            let message =
+                format!("{path} is not a font file (a folder, a pipe or a device); name the font file itself");
+            return Err(Problem::at(source, message).figure(key).into());
+        }
+        Ok(m) if m.len() > FONT_MAX => {
+            let message = format!("{path} is {} bytes, more than any font; name the font file itself", m.len());
+            return Err(Problem::at(source, message).figure(key).into());
+        }
+        _ => {}
+    }
+    let bytes = std::fs::read(&file).map_err(|e| {
+        Problem::at(source.clone(), format!("cannot read the font {path}: {}", crate::error::io_reason(&e))).figure(key)
+    })?;
     let sha = crate::archive::sha256(&bytes);
     let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
-    LoadedFont::new(spec.to_string(), data, index, sha)
+    LoadedFont::new(spec.to_string(), data, index, sha, Some((key.to_string(), line)))
         .map_err(|why| Problem::at(source, format!("{path}: {why}")).figure(key).into())
 }

@@ -61,6 +61,40 @@ impl PdfRenderer {
     }
 }
 
+impl PdfRenderer {
+    /// Fails, naming the config line, when a configured font maps a character drawn here to an
+    /// outline it cannot read: a damaged font must never leave a blank where text should be.
+    fn check_outlines(&self, laid: &Layout) -> Result<()> {
+        let numbers: String = (1..=laid.pages.len()).map(|n| format!("— {n} —")).collect();
+        let page_numbers = numbers.chars().map(|c| (FontRef::Role(Role::PageNumber), c));
+        let drawn = laid.rows.iter().flat_map(|r| r.glyphs.iter().map(|g| (g.font, g.ch))).chain(page_numbers);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut problems: Vec<crate::error::Problem> = Vec::new();
+        for (font, c) in drawn {
+            if !seen.insert((font, c)) {
+                continue;
+            }
+            let loaded = match font {
+                FontRef::Role(role) => self.fonts.get(role),
+                FontRef::Fallback => match &self.fonts.fallback {
+                    Some(f) => f,
+                    None => continue,
+                },
+            };
+            loaded.glyph(c);
+            // One problem per font: its first damaged character.
+            if let Some(p) = loaded.damaged_glyph(c).filter(|p| !problems.iter().any(|q| q.figure == p.figure)) {
+                problems.push(p);
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Input(problems))
+        }
+    }
+}
+
 impl Renderer for PdfRenderer {
     fn extension(&self) -> &'static str {
         "pdf"
@@ -72,6 +106,7 @@ impl Renderer for PdfRenderer {
 
     fn render(&self, doc: &Document) -> Result<Vec<u8>> {
         let laid = self.layout(doc).map_err(|MissingGlyphs(missing)| Error::MissingGlyphs(missing))?;
+        self.check_outlines(&laid)?;
         let geo = self.geometry;
         let configuration = ConfigurationBuilder::new()
             .with_archival_validator(Archival::A2_B)
