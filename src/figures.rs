@@ -168,8 +168,17 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period, absent_ok: bo
     for name in catalog.figures.iter().filter(|(_, d)| d.decl.formula.is_some()).map(|(n, _)| n) {
         derive(name, catalog, period, absent_ok, &mut by_name, &mut Vec::new(), &mut problems);
     }
-    if let Some(problem) =
-        catalog.report_date.as_ref().and_then(|name| by_name.get(name)).and_then(|f| report_date_problem(f, period))
+    // The data may run to a month before the period's end (截至11月 in an annual report due in
+    // December): then the report may be dated from the end of that month.
+    let as_of = by_name.values().find_map(|f| match (f.decl.kind, f.decl.in_period, &f.value) {
+        (Kind::Month, true, FigureValue::Whole(m)) => u32::try_from(*m).ok(),
+        _ => None,
+    });
+    if let Some(problem) = catalog
+        .report_date
+        .as_ref()
+        .and_then(|name| by_name.get(name))
+        .and_then(|f| report_date_problem(f, period, as_of))
     {
         problems.push(problem);
     }
@@ -286,10 +295,15 @@ fn derive(
 
 /// The report's date (成文日期) comes after the period it reports on, and within twelve months
 /// of its end: a date left from last period's data (`cp -r`) is caught here.
-fn report_date_problem(figure: &Figure, period: Period) -> Option<Problem> {
+fn report_date_problem(figure: &Figure, period: Period, as_of_month: Option<u32>) -> Option<Problem> {
     let FigureValue::Date(date) = figure.value else { return None };
-    let end = period.last_day();
-    let latest = end.checked_add_months(chrono::Months::new(12)).unwrap_or(end);
+    let latest = period.last_day().checked_add_months(chrono::Months::new(12)).unwrap_or(period.last_day());
+    let end = as_of_month
+        .and_then(|m| NaiveDate::from_ymd_opt(period.year, m, 1))
+        .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+        .and_then(|next| next.pred_opt())
+        .filter(|end| *end <= period.last_day())
+        .unwrap_or(period.last_day());
     if date > end && date <= latest {
         return None;
     }

@@ -8,6 +8,7 @@ use crate::error::{Error, Problem, Result, Source};
 use crate::figures::DateStyle;
 use crate::period::Period;
 use crate::template::TemplateSource;
+use rust_i18n::t;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,24 +20,91 @@ pub const TEMPLATE_FILE: &str = "report.md.j2";
 /// The catalog file's name beside it.
 pub const CATALOG_FILE: &str = "catalog.yaml";
 
-/// The bundled template: the 县民政局 half-year report, built into the binary.
+/// The templates built into the binary, so that zongjie works from any folder.
 pub mod bundled {
-    /// Name used in messages for the bundled template folder.
+    /// A bundled template: its folder name, text and catalog.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Bundled {
+        /// Its name, as `init --template` and `zongjie templates` write it.
+        pub name: &'static str,
+        /// The template text.
+        pub template: &'static str,
+        /// Its catalog.
+        pub catalog: &'static str,
+    }
+
+    impl Bundled {
+        /// How messages name its folder.
+        pub fn dir(&self) -> String {
+            format!("<bundled>/{}", self.name)
+        }
+    }
+
+    /// Every bundled template: the 县民政局 half-year and annual reports, and a blank starter
+    /// for any bureau and any period.
+    pub const ALL: [Bundled; 3] = [
+        Bundled {
+            name: "civil-affairs-h1",
+            template: include_str!("../templates/civil-affairs-h1/report.md.j2"),
+            catalog: include_str!("../templates/civil-affairs-h1/catalog.yaml"),
+        },
+        Bundled {
+            name: "civil-affairs-annual",
+            template: include_str!("../templates/civil-affairs-annual/report.md.j2"),
+            catalog: include_str!("../templates/civil-affairs-annual/catalog.yaml"),
+        },
+        Bundled {
+            name: "blank",
+            template: include_str!("../templates/blank/report.md.j2"),
+            catalog: include_str!("../templates/blank/catalog.yaml"),
+        },
+    ];
+
+    /// A bundled template by name.
+    pub fn find(name: &str) -> Option<Bundled> {
+        ALL.iter().copied().find(|b| b.name == name)
+    }
+
+    /// Name used in messages for the bundled half-year template's folder.
     pub const DIR: &str = "<bundled>/civil-affairs-h1";
-    /// The template text.
-    pub const TEMPLATE: &str = include_str!("../templates/civil-affairs-h1/report.md.j2");
+    /// The half-year template text.
+    pub const TEMPLATE: &str = ALL[0].template;
     /// Its catalog.
-    pub const CATALOG: &str = include_str!("../templates/civil-affairs-h1/catalog.yaml");
+    pub const CATALOG: &str = ALL[0].catalog;
+}
+
+/// The kinds of period a template can be written for, as `applies_to` and `template:` name them.
+pub const PERIOD_KINDS: [&str; 7] = ["H1", "H2", "Q1", "Q2", "Q3", "Q4", "year"];
+
+/// The kind of a period as `applies_to` and `template:` name it: H1, H2, Q1–Q4 or year.
+pub fn period_kind(period: Period) -> String {
+    use crate::period::Span;
+    match period.span {
+        Span::Year => "year".to_string(),
+        Span::Half(h) => format!("H{h}"),
+        Span::Quarter(q) => format!("Q{q}"),
+    }
+}
+
+/// The template setting of `zongjie.yaml`: one folder for every period, or a folder per kind of
+/// period (`H1: templates/civil-affairs-h1`, `year: templates/civil-affairs-annual`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TemplateSetting {
+    /// One folder for every period.
+    One(String),
+    /// A folder per kind of period.
+    ByKind(BTreeMap<String, serde_saphyr::Spanned<String>>),
 }
 
 /// Settings of a workspace, from `zongjie.yaml` (all optional).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Folder holding `report.md.j2` and `catalog.yaml`, relative to the workspace root; absent
-    /// means the bundled template.
+    /// Folder holding `report.md.j2` and `catalog.yaml`, relative to the workspace root, or one
+    /// such folder per kind of period; absent means the bundled template for the period's kind.
     #[serde(default)]
-    pub template: Option<String>,
+    pub template: Option<TemplateSetting>,
     /// How dates are written: `2012` (2024年7月5日, the default) or `1999` (二〇二四年七月五日).
     #[serde(default)]
     pub date_style: DateStyle,
@@ -72,8 +140,28 @@ impl Workspace {
         let (config, config_bytes) = if std::fs::symlink_metadata(&config_path).is_ok() {
             let bytes = read_plain_file(&config_path, CONFIG_FILE)?;
             let text = data::decode_utf8(&bytes, CONFIG_FILE)?;
-            let config: Config =
+            let mut config: Config =
                 if text.trim().is_empty() { Config::default() } else { crate::yaml::parse(&text, CONFIG_FILE)? };
+            // Kinds of period as `applies_to` writes them (h1 → H1, Year → year); any other key
+            // is a mistake that would otherwise leave its periods without a template.
+            if let Some(TemplateSetting::ByKind(folders)) = &mut config.template {
+                let mut checked = BTreeMap::new();
+                for (key, folder) in std::mem::take(folders) {
+                    match PERIOD_KINDS.iter().find(|k| k.eq_ignore_ascii_case(key.trim())) {
+                        Some(kind) => {
+                            checked.insert(kind.to_string(), folder);
+                        }
+                        None => {
+                            return Err(Problem::at(
+                                Source::new(CONFIG_FILE, folder.referenced.line()),
+                                t!("workspace.bad_period_kind", key = key, kinds = PERIOD_KINDS.join(", ")),
+                            )
+                            .into())
+                        }
+                    }
+                }
+                *folders = checked;
+            }
             (config, Some(bytes))
         } else {
             (Config::default(), None)
@@ -191,18 +279,48 @@ impl Workspace {
     /// folder from the config, else the bundled template.
     pub fn template_for(&self, period: Period) -> Result<(TemplateSource, TemplateSource, Catalog)> {
         let dir = self.period_dir(period)?;
-        let (default_template, default_catalog) = match &self.config.template {
+        let kind = period_kind(period);
+        let folder = match &self.config.template {
+            Some(TemplateSetting::One(folder)) => Some(folder.clone()),
+            Some(TemplateSetting::ByKind(folders)) => match folders.get(&kind) {
+                Some(folder) => Some(folder.value.clone()),
+                None => {
+                    let line = folders.values().map(|f| f.referenced.line()).min().unwrap_or(0);
+                    let listed: Vec<&str> = folders.keys().map(String::as_str).collect();
+                    return Err(Problem::at(
+                        Source::new(CONFIG_FILE, line.saturating_sub(1).max(1)),
+                        t!("workspace.no_template_for_kind", kind = kind, period = period, listed = listed.join(", ")),
+                    )
+                    .into());
+                }
+            },
+            None => None,
+        };
+        let (default_template, default_catalog) = match folder {
             Some(folder) => {
-                let folder = folder.trim_end_matches('/');
+                let folder = folder.trim_end_matches('/').to_string();
                 (
                     self.read_text(&format!("{folder}/{TEMPLATE_FILE}"))?,
                     self.read_text(&format!("{folder}/{CATALOG_FILE}"))?,
                 )
             }
-            None => (
-                TemplateSource { name: format!("{}/{TEMPLATE_FILE}", bundled::DIR), text: bundled::TEMPLATE.into() },
-                TemplateSource { name: format!("{}/{CATALOG_FILE}", bundled::DIR), text: bundled::CATALOG.into() },
-            ),
+            None => {
+                // Without a setting, the bundled civil-affairs template written for this kind.
+                let chosen = bundled::ALL
+                    .iter()
+                    .find(|b| b.name != "blank" && bundled_applies(b, &kind))
+                    .copied()
+                    .ok_or_else(|| {
+                        Error::from(Problem::at(
+                            Source::file(CONFIG_FILE),
+                            t!("workspace.no_bundled_for_kind", kind = kind, period = period),
+                        ))
+                    })?;
+                (
+                    TemplateSource { name: format!("{}/{TEMPLATE_FILE}", chosen.dir()), text: chosen.template.into() },
+                    TemplateSource { name: format!("{}/{CATALOG_FILE}", chosen.dir()), text: chosen.catalog.into() },
+                )
+            }
         };
         let own_template = format!("{dir}/{TEMPLATE_FILE}");
         let own_catalog = format!("{dir}/{CATALOG_FILE}");
@@ -218,6 +336,14 @@ impl Workspace {
     pub fn read_text(&self, rel: &str) -> Result<TemplateSource> {
         let bytes = read_plain_file(&self.root.join(rel), rel)?;
         Ok(TemplateSource { name: rel.to_string(), text: data::decode_utf8(&bytes, rel)? })
+    }
+}
+
+/// Whether a bundled template is written for a kind of period (its catalog's `applies_to`).
+pub fn bundled_applies(b: &bundled::Bundled, kind: &str) -> bool {
+    match Catalog::parse(b.catalog, &format!("{}/{CATALOG_FILE}", b.dir())) {
+        Ok(c) => c.applies_to.is_empty() || c.applies_to.iter().any(|(a, _)| a.eq_ignore_ascii_case(kind)),
+        Err(_) => false,
     }
 }
 
