@@ -152,6 +152,8 @@ struct Grid {
     /// 0-based row index of rows[0] in the file (XLSX ranges may start lower).
     first_row: usize,
     first_col: usize,
+    /// For CSV: the line each row starts on (a quoted cell may run over several lines).
+    lines: Vec<u64>,
     note: Option<&'static str>,
     /// Cells that are not what they show: a formula never calculated, an Excel error value.
     cell_problems: BTreeMap<(usize, usize), CellProblem>,
@@ -183,7 +185,7 @@ impl CellProblem {
 impl Grid {
     /// The line of a CSV row in its file (1-based).
     fn line(&self, row: usize) -> u64 {
-        (self.first_row + row + 1) as u64
+        self.lines.get(row).copied().unwrap_or((self.first_row + row + 1) as u64)
     }
 
     fn source(&self, row: usize, col: usize) -> Source {
@@ -313,16 +315,78 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Grid, Problem> {
             (text.into_owned(), Some("GBK"))
         }
     };
+    // The csv crate reads an unclosed quote as one cell running to the end of the file; that
+    // cell would then be quoted whole in some later message.
+    if let Some((line, snippet)) = unclosed_quote(&text) {
+        return Err(Problem::at(
+            Source::new(file, line),
+            t!("sheets.csv_unclosed_quote", snippet = snippet).to_string(),
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
+    let mut lines = Vec::new();
+    for record in reader.records() {
         // With flexible records and text already decoded, the csv crate has nothing left to
         // refuse; should it, its own words mean nothing to a statistician.
-        let record = record
-            .map_err(|_| Problem::at(Source::new(file, i as u64 + 1), t!("sheets.csv_unreadable").to_string()))?;
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            Problem::at(Source::new(file, line), t!("sheets.csv_unreadable").to_string())
+        })?;
+        lines.push(record.position().map(|p| p.line()).unwrap_or(rows.len() as u64 + 1));
         rows.push(record.iter().map(|c| c.trim().to_string()).collect());
     }
-    Ok(Grid { file: file.into(), sheet: None, rows, first_row: 0, first_col: 0, note, cell_problems: BTreeMap::new() })
+    Ok(Grid {
+        file: file.into(),
+        sheet: None,
+        rows,
+        first_row: 0,
+        first_col: 0,
+        lines,
+        note,
+        cell_problems: BTreeMap::new(),
+    })
+}
+
+/// A quoted cell that is never closed: the line its quote is on, and the first few characters
+/// from the quote. Follows the csv crate's reading: a quote opens a cell only at its start, two
+/// quotes inside are one, and a quoted cell may run over lines (Excel writes line breaks so).
+fn unclosed_quote(text: &str) -> Option<(u64, String)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::CellStart;
+    let mut line = 1;
+    let mut opened = (0, 0);
+    for (at, c) in text.char_indices() {
+        state = match (state, c) {
+            (State::Quoted, '"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, '"') => State::Quoted,
+            (State::CellStart, '"') => {
+                opened = (line, at);
+                State::Quoted
+            }
+            (_, ',' | '\n' | '\r') => State::CellStart,
+            _ => State::Unquoted,
+        };
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    (state == State::Quoted).then(|| {
+        const SHOWN: usize = 10;
+        let rest = text[opened.1..].lines().next().unwrap_or("");
+        let mut snippet: String = rest.chars().take(SHOWN).collect();
+        if rest.chars().count() > SHOWN {
+            snippet.push('…');
+        }
+        (opened.0, snippet)
+    })
 }
 
 fn read_workbook(
@@ -399,6 +463,7 @@ fn read_workbook(
                 rows,
                 first_row,
                 first_col,
+                lines: Vec::new(),
                 note: None,
                 cell_problems,
             },
@@ -457,8 +522,20 @@ fn cell_text(cell: &calamine::Data, formula: Option<&String>, percent: bool) -> 
     }
 }
 
-/// The problem of a table without its header row.
+/// The problem of a table without its header row. A CSV saved with semicolons or tabs between
+/// its columns has the header row as one cell: say so, rather than that no header row exists.
 fn no_header_row(name: &str, decl: &TableDecl, grid: &Grid) -> Problem {
+    let holds_label = |sep: char| {
+        grid.rows.iter().position(|r| r.iter().any(|c| c.split(sep).any(|piece| split_header(piece).0 == decl.label)))
+    };
+    if grid.sheet.is_none() {
+        if let Some(row) = holds_label(';') {
+            return Problem::at(grid.source(row, 0), t!("sheets.csv_semicolons").to_string());
+        }
+        if let Some(row) = holds_label('\t') {
+            return Problem::at(grid.source(row, 0), t!("sheets.csv_tabs").to_string());
+        }
+    }
     let headers = list(std::iter::once(&decl.label).chain(decl.columns.values().map(|c| &c.header)));
     Problem::at(
         grid.source(0, 0),
