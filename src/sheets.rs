@@ -248,7 +248,7 @@ pub fn load(
                 }
             }
         } else {
-            match read_workbook(&file.bytes, rel, &stem, tables) {
+            match read_workbook(&file.bytes, rel, &ext, &stem, tables) {
                 Ok(found) if found.is_empty() => problems.push(Problem::at(
                     Source::file(rel),
                     t!("sheets.no_table_sheet", tables = names(tables)).to_string(),
@@ -392,12 +392,13 @@ fn unclosed_quote(text: &str) -> Option<(u64, String)> {
 fn read_workbook(
     bytes: &[u8],
     file: &str,
+    ext: &str,
     stem: &str,
     tables: &BTreeMap<String, TableDecl>,
 ) -> Result<Vec<(String, Grid)>, Problem> {
     use calamine::Reader;
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| Problem::at(Source::file(file), format!("not a readable Excel workbook: {e}")))?;
+        .map_err(|_| Problem::at(Source::file(file), unreadable_workbook(bytes, ext)))?;
     let metadata = book.sheets_metadata().to_vec();
     // Hidden sheets are never read: what a statistician sees in Excel is what the report uses.
     let visible: Vec<String> = metadata
@@ -480,6 +481,38 @@ fn read_workbook(
         }
     }
     Ok(found)
+}
+
+/// Why a file named .xlsx (or .xls) is no workbook calamine can read, in words for the person who
+/// saved it; calamine's own ("Cannot detect file format") says nothing of what to do.
+fn unreadable_workbook(bytes: &[u8], ext: &str) -> String {
+    // An OLE compound file: an old .xls, or a workbook saved with a password to open: Office
+    // then wraps the encrypted .xlsx in a compound file beside an "EncryptionInfo" stream.
+    const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.is_empty() {
+        return t!("sheets.workbook_empty", ext = ext).to_string();
+    }
+    if bytes.starts_with(&OLE) {
+        let stream: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let encrypted_xlsx = bytes.windows(stream.len()).any(|w| w == stream.as_slice());
+        let encrypted_xls = matches!(
+            calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(std::io::Cursor::new(bytes)),
+            Err(calamine::XlsError::Password)
+        );
+        if encrypted_xlsx || encrypted_xls {
+            return t!("sheets.workbook_password").to_string();
+        }
+        return t!("sheets.workbook_damaged", ext = ext).to_string();
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        // A zip, but not a workbook's: damaged, or a .docx or other zip under this name.
+        return t!("sheets.workbook_damaged", ext = ext).to_string();
+    }
+    let text = std::str::from_utf8(bytes).is_ok() || !encoding_rs::GB18030.decode_without_bom_handling(bytes).1;
+    if text && !bytes.iter().any(|b| *b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) {
+        return t!("sheets.workbook_is_text", ext = ext).to_string();
+    }
+    t!("sheets.not_a_workbook", ext = ext).to_string()
 }
 
 /// Whether an Excel number format shows the value as a percentage (0.00%), ignoring a % that
@@ -954,5 +987,41 @@ impl Condition {
     /// Whether a row meets it (a row without the column does not).
     pub fn holds(&self, row: &SheetRow) -> bool {
         row.values.get(&self.column).is_some_and(|v| self.op.holds(*v, self.value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens_and_shown_short() {
+        let csv = "乡镇,户数\n甲镇,70\n\"乙镇,50\n合计,120\n";
+        assert_eq!(unclosed_quote(csv), Some((3, "\"乙镇,50".to_string())));
+        let long = "乡镇,户数\n\"乙镇乙镇乙镇乙镇乙镇乙镇,50\n";
+        assert_eq!(unclosed_quote(long), Some((2, "\"乙镇乙镇乙镇乙镇乙…".to_string())));
+    }
+
+    #[test]
+    fn quotes_the_csv_crate_reads_are_not_unclosed() {
+        // A cell over two lines, a quote written as "", a quote inside an unquoted cell.
+        for csv in ["乡镇,\"低保金\n（元）\"\n甲镇,1\n", "乡镇,\"说\"\"明\"\"\"\n", "乡镇,5\"寸\n甲镇,1\n", "\"a\"b,1\n"] {
+            assert_eq!(unclosed_quote(csv), None, "{csv}");
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_no_workbook_is_told_apart() {
+        let key = |bytes: &[u8]| unreadable_workbook(bytes, "xlsx");
+        assert_eq!(key(b""), t!("sheets.workbook_empty", ext = "xlsx"));
+        assert_eq!(key(b"PK\x03\x04 not a workbook"), t!("sheets.workbook_damaged", ext = "xlsx"));
+        assert_eq!(key("乡镇,户数\n甲镇,70\n".as_bytes()), t!("sheets.workbook_is_text", ext = "xlsx"));
+        assert_eq!(key(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), t!("sheets.not_a_workbook", ext = "xlsx"));
+        // An OLE compound file: an .xls, or an encrypted .xlsx if it has an EncryptionInfo stream.
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.extend([0u8; 504]);
+        assert_eq!(key(&ole), t!("sheets.workbook_damaged", ext = "xlsx"));
+        ole.extend("EncryptionInfo".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(key(&ole), t!("sheets.workbook_password"));
     }
 }
