@@ -290,7 +290,7 @@ struct CatalogFile {
     #[serde(default)]
     report_date: Option<Spanned<String>>,
     #[serde(default)]
-    tables: BTreeMap<String, crate::sheets::TableDecl>,
+    tables: BTreeMap<String, Spanned<crate::sheets::TableDecl>>,
 }
 
 /// A declared figure with the place it is declared.
@@ -407,10 +407,11 @@ impl Catalog {
             if let Some((target, is_sum)) = target {
                 let (table, column) =
                     if is_sum { target.split_once('.').unwrap_or((target, "")) } else { (target.as_str(), "") };
-                let known = raw.tables.get(table).is_some_and(|t| !is_sum || t.columns.contains_key(column));
+                let known = raw.tables.get(table).is_some_and(|t| !is_sum || t.value.columns.contains_key(column));
                 if let (false, Some(condition)) = (is_sum, &d.count_where) {
                     let ok = raw.tables.get(table).is_some_and(|t| {
-                        crate::sheets::Condition::parse(condition).is_some_and(|c| t.columns.contains_key(&c.column))
+                        crate::sheets::Condition::parse(condition)
+                            .is_some_and(|c| t.value.columns.contains_key(&c.column))
                     });
                     if !ok {
                         problems.push(
@@ -432,8 +433,31 @@ impl Catalog {
                 }
             }
         }
+        // A plausible: bound on a column the table does not declare is the catalog's mistake:
+        // said here, at its line, rather than at every period's sheet.
+        for (table, decl) in &raw.tables {
+            for spanned in &decl.value.plausible {
+                let rule = &spanned.value;
+                if let Some(unknown) =
+                    [&rule.column, &rule.per].into_iter().find(|c| !decl.value.columns.contains_key(*c))
+                {
+                    let columns: Vec<&str> = decl.value.columns.keys().map(String::as_str).collect();
+                    problems.push(Problem::at(
+                        Source::new(file, spanned.referenced.line()),
+                        t!(
+                            "catalog.plausible_unknown_column",
+                            name = table,
+                            column = unknown,
+                            columns = columns.join(&t!("catalog.list_separator"))
+                        )
+                        .to_string(),
+                    ));
+                }
+            }
+        }
         if problems.is_empty() {
-            Ok(Catalog { file: file.to_string(), figures, rules, applies_to, report_date, tables: raw.tables })
+            let tables = raw.tables.into_iter().map(|(name, t)| (name, t.value)).collect();
+            Ok(Catalog { file: file.to_string(), figures, rules, applies_to, report_date, tables })
         } else {
             Err(problems)
         }

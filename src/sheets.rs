@@ -34,17 +34,34 @@ pub struct TableDecl {
     pub columns: BTreeMap<String, ColumnDecl>,
     /// Bounds on a column per another (低保金 per 人数), to catch a unit mislabelled.
     #[serde(default)]
-    pub plausible: Vec<Plausible>,
+    pub plausible: Vec<serde_saphyr::Spanned<Plausible>>,
 }
 
 /// The name, or names, of a table's total row.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum TotalNames {
     /// One name: `total: 合计`.
     One(String),
     /// Several: `total: [合计, 总计]`.
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for TotalNames {
+    /// A name or a list of names; anything else is said in the catalog's words, not serde's
+    /// ("data did not match any variant of untagged enum").
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            One(String),
+            Many(Vec<String>),
+        }
+        match Written::deserialize(deserializer) {
+            Ok(Written::One(name)) => Ok(TotalNames::One(name)),
+            Ok(Written::Many(names)) => Ok(TotalNames::Many(names)),
+            Err(_) => Err(serde::de::Error::custom(t!("sheets.total_names_invalid"))),
+        }
+    }
 }
 
 impl TotalNames {
@@ -751,7 +768,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             }
         }
     }
-    for rule in &decl.plausible {
+    for rule in decl.plausible.iter().map(|r| &r.value) {
         let (Some(col), Some(per)) =
             (columns.iter().find(|c| c.0 == rule.column), columns.iter().find(|c| c.0 == rule.per))
         else {
@@ -759,7 +776,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             problems.push(Problem::at(
                 Source::file(&grid.file),
                 t!(
-                    "sheets.plausible_unknown_column",
+                    "catalog.plausible_unknown_column",
                     name = name,
                     column = unknown,
                     columns = list(decl.columns.keys())
@@ -1005,7 +1022,9 @@ mod tests {
     #[test]
     fn quotes_the_csv_crate_reads_are_not_unclosed() {
         // A cell over two lines, a quote written as "", a quote inside an unquoted cell.
-        for csv in ["乡镇,\"低保金\n（元）\"\n甲镇,1\n", "乡镇,\"说\"\"明\"\"\"\n", "乡镇,5\"寸\n甲镇,1\n", "\"a\"b,1\n"] {
+        for csv in
+            ["乡镇,\"低保金\n（元）\"\n甲镇,1\n", "乡镇,\"说\"\"明\"\"\"\n", "乡镇,5\"寸\n甲镇,1\n", "\"a\"b,1\n"]
+        {
             assert_eq!(unclosed_quote(csv), None, "{csv}");
         }
     }
@@ -1023,5 +1042,14 @@ mod tests {
         assert_eq!(key(&ole), t!("sheets.workbook_damaged", ext = "xlsx"));
         ole.extend("EncryptionInfo".encode_utf16().flat_map(|u| u.to_le_bytes()));
         assert_eq!(key(&ole), t!("sheets.workbook_password"));
+    }
+
+    #[test]
+    fn a_total_is_a_name_or_names_and_anything_else_is_said_plainly() {
+        let read = |text: &str| serde_saphyr::from_str::<TotalNames>(text);
+        assert_eq!(read("合计").unwrap().names(), vec!["合计"]);
+        assert_eq!(read("[合计, 总计]").unwrap().names(), vec!["合计", "总计"]);
+        let err = read("{name: 合计}").unwrap_err().to_string();
+        assert!(err.contains(&*t!("sheets.total_names_invalid")) && !err.contains("untagged"), "{err}");
     }
 }
