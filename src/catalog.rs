@@ -4,6 +4,7 @@
 use crate::error::{Problem, Source};
 use crate::units::{self, Unit};
 use crate::yaml;
+use rust_i18n::t;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -158,13 +159,14 @@ impl FigureDecl {
     /// Checks the declared `unit` and `accept` against the kind and each other, and writes them
     /// in their full form (万 on money is 万元). Every unit named must be understood.
     fn check_units(&mut self) -> Result<(), String> {
+        let not_money = |u: &str| t!("catalog.unit_not_money", unit = u).to_string();
         match self.kind {
             Kind::Money => {
                 if let Some(u) = &self.unit {
-                    self.unit = Some(units::money_unit(u, true)?.to_string());
+                    self.unit = Some(units::money_unit(u, true).map_err(|_| not_money(u))?.to_string());
                 }
                 for a in &mut self.accept {
-                    *a = units::money_unit(a, true)?.to_string();
+                    *a = units::money_unit(a, true).map_err(|_| not_money(a))?.to_string();
                 }
             }
             Kind::Count | Kind::Quantity => {
@@ -172,33 +174,31 @@ impl FigureDecl {
                 let Some(first) = all.first().map(|f| f.as_str()) else { return Ok(()) };
                 let base = Unit::split(first).base;
                 if base.is_empty() {
-                    return Err(format!(
-                        "unit '{first}' is a magnitude without a unit; write it with its unit, such as 万人"
-                    ));
+                    return Err(t!("catalog.unit_magnitude_only", unit = first).to_string());
                 }
                 if base == units::YUAN || base == "%" {
-                    return Err(format!(
-                        "unit '{first}' is not a unit of a {}; declare the figure kind: {}",
-                        if self.kind == Kind::Count { "count" } else { "quantity" },
-                        if base == "%" { "percent" } else { "money" }
-                    ));
+                    return Err(t!(
+                        "catalog.unit_of_other_kind",
+                        unit = first,
+                        kind = self.kind.as_str(),
+                        right = if base == "%" { Kind::Percent.as_str() } else { Kind::Money.as_str() }
+                    )
+                    .to_string());
                 }
                 for u in &all {
-                    let unit = units::counted_unit(u, &base, false).map_err(|_| {
-                        format!(
-                            "unit '{u}' does not fit '{first}': a figure's units are {}",
-                            units::counted_forms(&base)
-                        )
-                    })?;
-                    if unit.magnitude == units::Magnitude::Thousand {
-                        return Err(format!("unit '{u}': 千 is a magnitude of money only (千元)"));
+                    // 千人 is no unit a report uses: say so before "does not fit".
+                    if Unit::split(u).magnitude == units::Magnitude::Thousand {
+                        return Err(t!("catalog.unit_thousand", unit = u, base = base).to_string());
                     }
+                    units::counted_unit(u, &base, false).map_err(|_| {
+                        t!("catalog.unit_does_not_fit", unit = u, first = first, base = base).to_string()
+                    })?;
                 }
             }
             Kind::Percent => {
                 for u in self.unit.iter().chain(&self.accept) {
                     if !matches!(u.trim(), "%" | "％") {
-                        return Err(format!("unit '{u}' is not a unit of a percentage; a percent figure is in %"));
+                        return Err(t!("catalog.unit_not_percent", unit = u).to_string());
                     }
                 }
                 self.unit = None;
@@ -211,10 +211,7 @@ impl FigureDecl {
                     _ => None,
                 };
                 if let Some(u) = self.unit.iter().chain(&self.accept).find(|u| Some(u.as_str()) != own) {
-                    return Err(format!(
-                        "unit '{u}' does not fit a figure of kind {}; leave unit out",
-                        self.kind.as_str()
-                    ));
+                    return Err(t!("catalog.unit_not_for_kind", unit = u, kind = self.kind.as_str()).to_string());
                 }
             }
         }
@@ -297,7 +294,7 @@ struct CatalogFile {
     #[serde(default)]
     report_date: Option<Spanned<String>>,
     #[serde(default)]
-    tables: BTreeMap<String, crate::sheets::TableDecl>,
+    tables: BTreeMap<String, Spanned<crate::sheets::TableDecl>>,
 }
 
 /// A declared figure with the place it is declared.
@@ -349,11 +346,8 @@ impl Catalog {
             let prefix = format!("{name}.");
             if let Some((other, _)) = figures.range(prefix.clone()..).next().filter(|(k, _)| k.starts_with(&prefix)) {
                 problems.push(
-                    Problem::at(
-                        figures[name].source.clone(),
-                        format!("is also the group of {other}; rename one of them"),
-                    )
-                    .figure(name),
+                    Problem::at(figures[name].source.clone(), t!("catalog.name_is_group", other = other).to_string())
+                        .figure(name),
                 );
             }
         }
@@ -366,11 +360,17 @@ impl Catalog {
                         match figures.get(name) {
                             None => problems.push(Problem::at(
                                 source.clone(),
-                                format!("rule '{}' names {name}, which the catalog does not declare", parsed.text),
+                                t!("catalog.rule_unknown_figure", rule = parsed.text, figure = name).to_string(),
                             )),
                             Some(d) if !is_numeric(d.decl.kind) => problems.push(Problem::at(
                                 source.clone(),
-                                format!("rule '{}' compares {name}, which is not a number", parsed.text),
+                                t!(
+                                    "catalog.rule_not_a_number",
+                                    rule = parsed.text,
+                                    figure = name,
+                                    kind = d.decl.kind.as_str()
+                                )
+                                .to_string(),
                             )),
                             _ => {}
                         }
@@ -389,7 +389,7 @@ impl Catalog {
             if figures.get(&date.value).map(|d| d.decl.kind) != Some(Kind::Date) {
                 problems.push(Problem::at(
                     Source::new(file, date.referenced.line()),
-                    format!("report_date names {}, which is not a date figure of the catalog", date.value),
+                    t!("catalog.report_date_not_date", figure = date.value).to_string(),
                 ));
             }
         }
@@ -411,34 +411,57 @@ impl Catalog {
             if let Some((target, is_sum)) = target {
                 let (table, column) =
                     if is_sum { target.split_once('.').unwrap_or((target, "")) } else { (target.as_str(), "") };
-                let known = raw.tables.get(table).is_some_and(|t| !is_sum || t.columns.contains_key(column));
+                let known = raw.tables.get(table).is_some_and(|t| !is_sum || t.value.columns.contains_key(column));
                 if let (false, Some(condition)) = (is_sum, &d.count_where) {
                     let ok = raw.tables.get(table).is_some_and(|t| {
-                        crate::sheets::Condition::parse(condition).is_some_and(|c| t.columns.contains_key(&c.column))
+                        crate::sheets::Condition::parse(condition)
+                            .is_some_and(|c| t.value.columns.contains_key(&c.column))
                     });
                     if !ok {
                         problems.push(
                             Problem::at(
                                 declared.source.clone(),
-                                format!("where '{condition}' must be a column of {table}, a comparison (>, >=, <, <=, ==) and a number"),
+                                t!("catalog.where_invalid", condition = condition, table = table).to_string(),
                             )
                             .figure(name),
                         );
                     }
                 }
                 if !known {
-                    problems.push(
-                        Problem::at(
-                            declared.source.clone(),
-                            format!("{target} is not a table{} of the catalog", if is_sum { " column" } else { "" }),
+                    let why = if is_sum {
+                        t!("catalog.sum_not_a_column", target = target)
+                    } else {
+                        t!("catalog.count_rows_not_a_table", target = target)
+                    };
+                    problems.push(Problem::at(declared.source.clone(), why.to_string()).figure(name));
+                }
+            }
+        }
+        // A plausible: bound on a column the table does not declare is the catalog's mistake:
+        // said here, at its line, rather than at every period's sheet.
+        for (table, decl) in &raw.tables {
+            for spanned in &decl.value.plausible {
+                let rule = &spanned.value;
+                if let Some(unknown) =
+                    [&rule.column, &rule.per].into_iter().find(|c| !decl.value.columns.contains_key(*c))
+                {
+                    let columns: Vec<&str> = decl.value.columns.keys().map(String::as_str).collect();
+                    problems.push(Problem::at(
+                        Source::new(file, spanned.referenced.line()),
+                        t!(
+                            "catalog.plausible_unknown_column",
+                            name = table,
+                            column = unknown,
+                            columns = columns.join(&t!("catalog.list_separator"))
                         )
-                        .figure(name),
-                    );
+                        .to_string(),
+                    ));
                 }
             }
         }
         if problems.is_empty() {
-            Ok(Catalog { file: file.to_string(), figures, rules, applies_to, report_date, tables: raw.tables })
+            let tables = raw.tables.into_iter().map(|(name, t)| (name, t.value)).collect();
+            Ok(Catalog { file: file.to_string(), figures, rules, applies_to, report_date, tables })
         } else {
             Err(problems)
         }
@@ -460,13 +483,8 @@ impl Catalog {
             return None;
         }
         let list: Vec<&str> = self.applies_to.iter().map(|(a, _)| a.as_str()).collect();
-        Some(Problem::at(
-            first.clone(),
-            format!(
-                "this template is written for {} periods, not {period}; give the period its own report.md.j2 and catalog.yaml in its data folder",
-                list.join(", ")
-            ),
-        ))
+        let kinds = list.join(&t!("catalog.list_separator"));
+        Some(Problem::at(first.clone(), t!("catalog.wrong_period", kinds = kinds, period = period).to_string()))
     }
 }
 
@@ -486,27 +504,24 @@ fn check_name(name: &str) -> Result<(), String> {
             || part.chars().next().is_some_and(|c| c.is_ascii_digit())
             || !part.chars().all(|c| c.is_alphanumeric() || c == '_')
     }) {
-        return Err(
-            "a figure name is words joined by dots (低保.户数): letters, digits and _ only, not starting with a digit"
-                .into(),
-        );
+        return Err(t!("catalog.bad_name").to_string());
     }
     Ok(())
 }
 
 fn parse_rule(text: &str, source: Source) -> Result<Rule, String> {
     let (left_text, op, right_text) =
-        Op::split(text).ok_or_else(|| format!("rule '{text}' has no comparison (<=, <, >=, >, ==)"))?;
+        Op::split(text).ok_or_else(|| t!("catalog.rule_no_comparison", rule = text).to_string())?;
     let side = |s: &str| -> Result<Vec<String>, String> {
         let names: Vec<String> = s.split('+').map(|n| n.trim().to_string()).collect();
         if names.iter().any(|n| n.is_empty() || (check_name(n).is_err() && rule_number(n).is_none())) {
-            return Err(format!("rule '{text}': each side is a figure name, a number, or a sum of them (a + b)"));
+            return Err(t!("catalog.rule_bad_side", rule = text).to_string());
         }
         Ok(names)
     };
     let (left, right) = (side(left_text)?, side(right_text)?);
-    if left.iter().chain(&right).all(|t| rule_number(t).is_some()) {
-        return Err(format!("rule '{text}' names no figure"));
+    if left.iter().chain(&right).all(|term| rule_number(term).is_some()) {
+        return Err(t!("catalog.rule_no_figure", rule = text).to_string());
     }
     Ok(Rule { text: text.trim().to_string(), left, op, right, source })
 }

@@ -14,6 +14,7 @@ use crate::figures;
 use crate::period::Period;
 use crate::units;
 use rust_decimal::Decimal;
+use rust_i18n::t;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,17 +34,34 @@ pub struct TableDecl {
     pub columns: BTreeMap<String, ColumnDecl>,
     /// Bounds on a column per another (低保金 per 人数), to catch a unit mislabelled.
     #[serde(default)]
-    pub plausible: Vec<Plausible>,
+    pub plausible: Vec<serde_saphyr::Spanned<Plausible>>,
 }
 
 /// The name, or names, of a table's total row.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum TotalNames {
     /// One name: `total: 合计`.
     One(String),
     /// Several: `total: [合计, 总计]`.
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for TotalNames {
+    /// A name or a list of names; anything else is said in the catalog's words, not serde's
+    /// ("data did not match any variant of untagged enum").
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            One(String),
+            Many(Vec<String>),
+        }
+        match Written::deserialize(deserializer) {
+            Ok(Written::One(name)) => Ok(TotalNames::One(name)),
+            Ok(Written::Many(names)) => Ok(TotalNames::Many(names)),
+            Err(_) => Err(serde::de::Error::custom(t!("sheets.total_names_invalid"))),
+        }
+    }
 }
 
 impl TotalNames {
@@ -151,15 +169,45 @@ struct Grid {
     /// 0-based row index of rows[0] in the file (XLSX ranges may start lower).
     first_row: usize,
     first_col: usize,
+    /// For CSV: the line each row starts on (a quoted cell may run over several lines).
+    lines: Vec<u64>,
     note: Option<&'static str>,
     /// Cells that are not what they show: a formula never calculated, an Excel error value.
-    cell_problems: BTreeMap<(usize, usize), String>,
+    cell_problems: BTreeMap<(usize, usize), CellProblem>,
+}
+
+/// Why a workbook cell cannot be used, whatever text it shows.
+#[derive(Debug, Clone)]
+enum CellProblem {
+    /// A number that is not finite.
+    Unshowable,
+    /// A formula with no saved value (the workbook was never calculated and saved).
+    FormulaUnsaved(String),
+    /// An Excel error value such as #DIV/0!.
+    ExcelError(String),
+}
+
+impl CellProblem {
+    /// The message, after the row's name.
+    fn message(&self, row: &str) -> String {
+        match self {
+            CellProblem::Unshowable => t!("sheets.cell_number_unshowable", row = row),
+            CellProblem::FormulaUnsaved(formula) => t!("sheets.cell_formula_unsaved", row = row, formula = formula),
+            CellProblem::ExcelError(error) => t!("sheets.cell_excel_error", row = row, error = error),
+        }
+        .to_string()
+    }
 }
 
 impl Grid {
+    /// The line of a CSV row in its file (1-based).
+    fn line(&self, row: usize) -> u64 {
+        self.lines.get(row).copied().unwrap_or((self.first_row + row + 1) as u64)
+    }
+
     fn source(&self, row: usize, col: usize) -> Source {
         match &self.sheet {
-            None => Source::new(&self.file, (self.first_row + row + 1) as u64),
+            None => Source::new(&self.file, self.line(row)),
             Some(sheet) => Source::cell(
                 &self.file,
                 format!("{sheet}!{}{}", column_letters(self.first_col + col), self.first_row + row + 1),
@@ -205,7 +253,7 @@ pub fn load(
             if !tables.contains_key(&stem) {
                 problems.push(Problem::at(
                     Source::file(rel),
-                    format!("no table of the catalog is named {stem}; tables: {}", names(tables)),
+                    t!("sheets.unknown_csv", name = stem, tables = names(tables)).to_string(),
                 ));
                 continue;
             }
@@ -217,10 +265,10 @@ pub fn load(
                 }
             }
         } else {
-            match read_workbook(file.bytes.clone(), rel, &stem, tables) {
+            match read_workbook(&file.bytes, rel, &ext, &stem, tables) {
                 Ok(found) if found.is_empty() => problems.push(Problem::at(
                     Source::file(rel),
-                    format!("no sheet of this workbook is a table of the catalog; tables: {}", names(tables)),
+                    t!("sheets.no_table_sheet", tables = names(tables)).to_string(),
                 )),
                 Ok(found) => grids.extend(found),
                 Err(p) => {
@@ -235,7 +283,7 @@ pub fn load(
         if let Some(first) = sheets.iter().find(|s| s.name == name) {
             problems.push(Problem::at(
                 grid.source(0, 0),
-                format!("holds table {name} again; it is already in {}", first.file),
+                t!("sheets.table_twice", name = name, file = first.file).to_string(),
             ));
             continue;
         }
@@ -252,9 +300,23 @@ pub fn load(
 
 fn names(tables: &BTreeMap<String, TableDecl>) -> String {
     if tables.is_empty() {
-        "none".into()
+        t!("sheets.no_tables").to_string()
     } else {
-        tables.keys().cloned().collect::<Vec<_>>().join(", ")
+        list(tables.keys())
+    }
+}
+
+/// Names listed in a message: `甲, 乙` in English, `甲、乙` in Chinese.
+fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let items: Vec<String> = items.into_iter().map(|s| s.as_ref().to_string()).collect();
+    items.join(&t!("sheets.list_separator"))
+}
+
+/// Alternatives in a message: `甲 or 乙`, `甲、乙或丙`.
+fn alternatives(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}{}{last}", list(rest), t!("sheets.or")),
+        _ => list(items),
     }
 }
 
@@ -265,32 +327,95 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Grid, Problem> {
         Err(_) => {
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             if had_errors {
-                return Err(Problem::at(
-                    Source::file(file),
-                    "the file is neither UTF-8 nor GBK; save it as CSV UTF-8 from Excel",
-                ));
+                return Err(Problem::at(Source::file(file), t!("sheets.csv_encoding").to_string()));
             }
             (text.into_owned(), Some("GBK"))
         }
     };
+    // The csv crate reads an unclosed quote as one cell running to the end of the file; that
+    // cell would then be quoted whole in some later message.
+    if let Some((line, snippet)) = unclosed_quote(&text) {
+        return Err(Problem::at(
+            Source::new(file, line),
+            t!("sheets.csv_unclosed_quote", snippet = snippet).to_string(),
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| Problem::at(Source::new(file, i as u64 + 1), format!("not valid CSV: {e}")))?;
+    let mut lines = Vec::new();
+    for record in reader.records() {
+        // With flexible records and text already decoded, the csv crate has nothing left to
+        // refuse; should it, its own words mean nothing to a statistician.
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            Problem::at(Source::new(file, line), t!("sheets.csv_unreadable").to_string())
+        })?;
+        lines.push(record.position().map(|p| p.line()).unwrap_or(rows.len() as u64 + 1));
         rows.push(record.iter().map(|c| c.trim().to_string()).collect());
     }
-    Ok(Grid { file: file.into(), sheet: None, rows, first_row: 0, first_col: 0, note, cell_problems: BTreeMap::new() })
+    Ok(Grid {
+        file: file.into(),
+        sheet: None,
+        rows,
+        first_row: 0,
+        first_col: 0,
+        lines,
+        note,
+        cell_problems: BTreeMap::new(),
+    })
+}
+
+/// A quoted cell that is never closed: the line its quote is on, and the first few characters
+/// from the quote. Follows the csv crate's reading: a quote opens a cell only at its start, two
+/// quotes inside are one, and a quoted cell may run over lines (Excel writes line breaks so).
+fn unclosed_quote(text: &str) -> Option<(u64, String)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::CellStart;
+    let mut line = 1;
+    let mut opened = (0, 0);
+    for (at, c) in text.char_indices() {
+        state = match (state, c) {
+            (State::Quoted, '"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, '"') => State::Quoted,
+            (State::CellStart, '"') => {
+                opened = (line, at);
+                State::Quoted
+            }
+            (_, ',' | '\n' | '\r') => State::CellStart,
+            _ => State::Unquoted,
+        };
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    (state == State::Quoted).then(|| {
+        const SHOWN: usize = 10;
+        let rest = text[opened.1..].lines().next().unwrap_or("");
+        let mut snippet: String = rest.chars().take(SHOWN).collect();
+        if rest.chars().count() > SHOWN {
+            snippet.push('…');
+        }
+        (opened.0, snippet)
+    })
 }
 
 fn read_workbook(
-    bytes: Vec<u8>,
+    bytes: &[u8],
     file: &str,
+    ext: &str,
     stem: &str,
     tables: &BTreeMap<String, TableDecl>,
 ) -> Result<Vec<(String, Grid)>, Problem> {
     use calamine::Reader;
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| Problem::at(Source::file(file), format!("not a readable Excel workbook: {e}")))?;
+        .map_err(|_| Problem::at(Source::file(file), unreadable_workbook(bytes, ext)))?;
     let metadata = book.sheets_metadata().to_vec();
     // Hidden sheets are never read: what a statistician sees in Excel is what the report uses.
     let visible: Vec<String> = metadata
@@ -308,8 +433,9 @@ fn read_workbook(
         } else {
             continue;
         };
-        let range =
-            book.worksheet_range(sheet).map_err(|e| Problem::at(Source::file(file), format!("sheet {sheet}: {e}")))?;
+        let range = book
+            .worksheet_range(sheet)
+            .map_err(|_| Problem::at(Source::file(file), t!("sheets.sheet_unreadable", sheet = sheet).to_string()))?;
         let formulas = book.worksheet_formula(sheet).ok();
         let styles = book.worksheet_style(sheet).ok();
         let (first_row, first_col) = range.start().map(|(r, c)| (r as usize, c as usize)).unwrap_or((0, 0));
@@ -355,6 +481,7 @@ fn read_workbook(
                 rows,
                 first_row,
                 first_col,
+                lines: Vec::new(),
                 note: None,
                 cell_problems,
             },
@@ -367,16 +494,42 @@ fn read_workbook(
                 && (tables.contains_key(&m.name) || (metadata.len() == 1 && tables.contains_key(stem)))
         });
         if let Some(hidden) = hidden {
-            return Err(Problem::at(
-                Source::file(file),
-                format!(
-                    "the sheet {} is hidden, and hidden sheets are not read; unhide it in Excel or WPS (or name the visible sheet {}) and save",
-                    hidden.name, hidden.name
-                ),
-            ));
+            return Err(Problem::at(Source::file(file), t!("sheets.hidden_sheet", sheet = hidden.name).to_string()));
         }
     }
     Ok(found)
+}
+
+/// Why a file named .xlsx (or .xls) is no workbook calamine can read, in words for the person who
+/// saved it; calamine's own ("Cannot detect file format") says nothing of what to do.
+fn unreadable_workbook(bytes: &[u8], ext: &str) -> String {
+    // An OLE compound file: an old .xls, or a workbook saved with a password to open: Office
+    // then wraps the encrypted .xlsx in a compound file beside an "EncryptionInfo" stream.
+    const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.is_empty() {
+        return t!("sheets.workbook_empty", ext = ext).to_string();
+    }
+    if bytes.starts_with(&OLE) {
+        let stream: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let encrypted_xlsx = bytes.windows(stream.len()).any(|w| w == stream.as_slice());
+        let encrypted_xls = matches!(
+            calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(std::io::Cursor::new(bytes)),
+            Err(calamine::XlsError::Password)
+        );
+        if encrypted_xlsx || encrypted_xls {
+            return t!("sheets.workbook_password").to_string();
+        }
+        return t!("sheets.workbook_damaged", ext = ext).to_string();
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        // A zip, but not a workbook's: damaged, or a .docx or other zip under this name.
+        return t!("sheets.workbook_damaged", ext = ext).to_string();
+    }
+    let text = std::str::from_utf8(bytes).is_ok() || !encoding_rs::GB18030.decode_without_bom_handling(bytes).1;
+    if text && !bytes.iter().any(|b| *b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) {
+        return t!("sheets.workbook_is_text", ext = ext).to_string();
+    }
+    t!("sheets.not_a_workbook", ext = ext).to_string()
 }
 
 /// Whether an Excel number format shows the value as a percentage (0.00%), ignoring a % that
@@ -399,32 +552,45 @@ fn is_percent_format(code: &str) -> bool {
 /// A cell as the text Excel shows: numbers at 15 significant digits (a double's tail such as
 /// 2827.5200000000004 is not data), a percent-formatted 0.6435 as 64.35%. Also returns why a
 /// cell cannot be used: a formula Excel never calculated, an error value such as #DIV/0!.
-fn cell_text(cell: &calamine::Data, formula: Option<&String>, percent: bool) -> (String, Option<String>) {
+fn cell_text(cell: &calamine::Data, formula: Option<&String>, percent: bool) -> (String, Option<CellProblem>) {
     use calamine::Data;
-    let number = |value: Option<Decimal>| -> (String, Option<String>) {
+    let number = |value: Option<Decimal>| -> (String, Option<CellProblem>) {
         match value {
             Some(v) if percent => (format!("{}%", (v * Decimal::from(100)).normalize()), None),
             Some(v) => (v.to_string(), None),
-            None => (String::new(), Some("holds a number Excel cannot show".to_string())),
+            None => (String::new(), Some(CellProblem::Unshowable)),
         }
     };
     match cell {
-        Data::Empty => match formula {
-            Some(f) => (
-                String::new(),
-                Some(format!(
-                    "has the formula ={f} but no saved value; open the workbook in Excel or WPS and save it, so that the value is stored"
-                )),
-            ),
-            None => (String::new(), None),
-        },
+        Data::Empty => (String::new(), formula.map(|f| CellProblem::FormulaUnsaved(f.clone()))),
         Data::String(s) => (s.trim().to_string(), None),
         Data::Int(i) => number(Some(Decimal::from(*i))),
         Data::Float(f) => number(units::excel_number(*f)),
         Data::Bool(b) => (b.to_string(), None),
-        Data::Error(e) => (format!("{e}"), Some(format!("shows the Excel error {e}; correct the formula or the value and save"))),
+        Data::Error(e) => (format!("{e}"), Some(CellProblem::ExcelError(e.to_string()))),
         other => (other.to_string(), None),
     }
+}
+
+/// The problem of a table without its header row. A CSV saved with semicolons or tabs between
+/// its columns has the header row as one cell: say so, rather than that no header row exists.
+fn no_header_row(name: &str, decl: &TableDecl, grid: &Grid) -> Problem {
+    let holds_label = |sep: char| {
+        grid.rows.iter().position(|r| r.iter().any(|c| c.split(sep).any(|piece| split_header(piece).0 == decl.label)))
+    };
+    if grid.sheet.is_none() {
+        if let Some(row) = holds_label(';') {
+            return Problem::at(grid.source(row, 0), t!("sheets.csv_semicolons").to_string());
+        }
+        if let Some(row) = holds_label('\t') {
+            return Problem::at(grid.source(row, 0), t!("sheets.csv_tabs").to_string());
+        }
+    }
+    let headers = list(std::iter::once(&decl.label).chain(decl.columns.values().map(|c| &c.header)));
+    Problem::at(
+        grid.source(0, 0),
+        t!("sheets.no_header_row", name = name, label = decl.label, headers = headers).to_string(),
+    )
 }
 
 /// Splits a header into its name and a bracketed unit: 低保金（万元） → (低保金, 万元).
@@ -443,10 +609,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
     let mut problems = Vec::new();
     // The header row is the first row that has the label column.
     let Some(header_row) = grid.rows.iter().position(|r| r.iter().any(|c| split_header(c).0 == decl.label)) else {
-        return Err(vec![Problem::at(
-            grid.source(0, 0),
-            format!("table {name}: no header row with the column {}", decl.label),
-        )]);
+        return Err(vec![no_header_row(name, decl, grid)]);
     };
     let header = &grid.rows[header_row];
     let find = |h: &str| header.iter().position(|c| split_header(c).0 == h);
@@ -456,7 +619,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         let Some(col) = find(&column.header) else {
             problems.push(Problem::at(
                 grid.source(header_row, 0),
-                format!("table {name}: the column {} is missing", column.header),
+                t!("sheets.column_missing", name = name, header = column.header).to_string(),
             ));
             continue;
         };
@@ -484,26 +647,27 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         let is_total = decl.total.as_ref().is_some_and(|t| t.matches(&label));
         // A row is a 乡镇, the total, or an error: never a total counted as a 乡镇.
         let refusal = if key.is_empty() {
-            Some(format!(
-                "table {name}: a row with figures but no {}; write the name of the row or delete it",
-                decl.label
-            ))
+            Some(t!("sheets.row_without_name", name = name, label = decl.label).to_string())
         } else if key.contains("小计") {
-            Some(format!("table {name}: '{label}' is a part-total row; list each row once and delete the 小计 rows (the county total is checked against the sum)"))
+            Some(t!("sheets.subtotal_row", name = name, row = label).to_string())
         } else if !is_total && TOTAL_WORDS.contains(&key.as_str()) {
-            let named = match &decl.total {
-                Some(t) => format!("the catalog names the total row {}", t.names().join(" or ")),
-                None => "the catalog declares no total row for this table".to_string(),
-            };
-            Some(format!("table {name}: '{label}' looks like a total row, but {named}; rename the row, or add '{label}' to total: in the catalog"))
+            Some(
+                match &decl.total {
+                    Some(names) => {
+                        t!("sheets.total_row_misnamed", name = name, row = label, names = alternatives(&names.names()))
+                    }
+                    None => t!("sheets.total_row_undeclared", name = name, row = label),
+                }
+                .to_string(),
+            )
         } else if is_total {
-            total.as_ref().map(|first| {
-                format!("table {name}: a second total row '{label}'; the first is at {}; keep one", first.source)
-            })
+            total
+                .as_ref()
+                .map(|first| t!("sheets.second_total_row", name = name, row = label, first = first.source).to_string())
         } else {
-            rows.iter().find(|r| row_key(&r.label) == key).map(|first| {
-                format!("table {name}: '{label}' is listed twice (first at {}); each row is listed once", first.source)
-            })
+            rows.iter()
+                .find(|r| row_key(&r.label) == key)
+                .map(|first| t!("sheets.row_twice", name = name, row = label, first = first.source).to_string())
         };
         if let Some(why) = refusal {
             problems.push(Problem::at(label_source, why));
@@ -515,13 +679,16 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         for (key, col, figure) in &columns {
             let source = grid.source(i, *col);
             if let Some(why) = grid.cell_problems.get(&(i, *col)) {
-                problems.push(Problem::at(source, format!("{label}: the cell {why}")).figure(format!("{name}.{key}")));
+                problems.push(Problem::at(source, why.message(&label)).figure(format!("{name}.{key}")));
                 unusable.insert(key.clone());
                 continue;
             }
             let text = cells.get(*col).map(String::as_str).unwrap_or("");
             if text.is_empty() {
-                problems.push(Problem::at(source, format!("has no value for {label}")).figure(format!("{name}.{key}")));
+                problems.push(
+                    Problem::at(source, t!("sheets.cell_empty", row = label).to_string())
+                        .figure(format!("{name}.{key}")),
+                );
                 unusable.insert(key.clone());
                 continue;
             }
@@ -530,7 +697,10 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                     values.insert(key.clone(), v);
                 }
                 Err(why) => {
-                    problems.push(Problem::at(source, format!("{label}: {why}")).figure(format!("{name}.{key}")));
+                    problems.push(
+                        Problem::at(source, t!("sheets.cell_invalid", row = label, why = why).to_string())
+                            .figure(format!("{name}.{key}")),
+                    );
                     unusable.insert(key.clone());
                 }
             }
@@ -548,24 +718,27 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
     let mut rows_ref = BTreeMap::new();
     for (key, col, _) in &columns {
         let reference = match &grid.sheet {
-            None => format!(
-                "column {}, {} rows (lines {}–{}) summed",
-                decl.columns[key].header,
-                rows.len(),
-                grid.first_row + first + 1,
-                grid.first_row + last + 1
+            None => t!(
+                "sheets.summed_lines",
+                header = decl.columns[key].header,
+                count = rows.len(),
+                first = grid.line(first),
+                last = grid.line(last)
             ),
-            Some(sheet) => format!(
-                "{sheet}!{c}{}:{c}{}, {} rows summed",
-                grid.first_row + first + 1,
-                grid.first_row + last + 1,
-                rows.len(),
-                c = column_letters(grid.first_col + col)
+            Some(sheet) => t!(
+                "sheets.summed_cells",
+                cells = format!(
+                    "{sheet}!{c}{}:{c}{}",
+                    grid.first_row + first + 1,
+                    grid.first_row + last + 1,
+                    c = column_letters(grid.first_col + col)
+                ),
+                count = rows.len()
             ),
         };
         let reference = match grid.note {
-            Some(note) => format!("{reference}, read as {note}"),
-            None => reference,
+            Some(note) => t!("sheets.read_as", via = reference, encoding = note).to_string(),
+            None => reference.to_string(),
         };
         rows_ref.insert(key.clone(), reference);
     }
@@ -580,13 +753,14 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                     problems.push(
                         Problem::at(
                             total_row.source.clone(),
-                            format!(
-                                "the {} row says {} but the {} rows above sum to {}",
-                                total_row.label,
-                                show(*stated),
-                                rows.len(),
-                                show(sum)
-                            ),
+                            t!(
+                                "sheets.total_mismatch",
+                                row = total_row.label,
+                                stated = show(*stated),
+                                count = rows.len(),
+                                sum = show(sum)
+                            )
+                            .to_string(),
                         )
                         .figure(format!("{name}.{key}")),
                     );
@@ -594,13 +768,20 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             }
         }
     }
-    for rule in &decl.plausible {
+    for rule in decl.plausible.iter().map(|r| &r.value) {
         let (Some(col), Some(per)) =
             (columns.iter().find(|c| c.0 == rule.column), columns.iter().find(|c| c.0 == rule.per))
         else {
+            let unknown = if columns.iter().any(|c| c.0 == rule.column) { &rule.per } else { &rule.column };
             problems.push(Problem::at(
                 Source::file(&grid.file),
-                format!("table {name}: plausible names an unknown column"),
+                t!(
+                    "catalog.plausible_unknown_column",
+                    name = name,
+                    column = unknown,
+                    columns = list(decl.columns.keys())
+                )
+                .to_string(),
             ));
             continue;
         };
@@ -611,11 +792,17 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         }
         let bound = |text: &str| figures::parse_value(&bound_decl, text, period).ok().and_then(|v| v.as_decimal());
         let (Some(min), Some(max)) = (bound(&rule.min), bound(&rule.max)) else {
+            let wrong = if bound(&rule.min).is_none() { &rule.min } else { &rule.max };
             problems.push(Problem::at(
                 Source::file(&grid.file),
-                format!("table {name}: plausible bounds must be amounts such as 100元"),
+                t!("sheets.plausible_bad_bound", name = name, bound = wrong).to_string(),
             ));
             continue;
+        };
+        // "per 人"; a column counted without a unit is named by its header.
+        let per_unit = match per.2.display_unit() {
+            "" => decl.columns[&rule.per].header.as_str(),
+            unit => unit,
         };
         for row in &rows {
             let (Some(v), Some(p)) = (row.values.get(&rule.column), row.values.get(&rule.per)) else { continue };
@@ -624,28 +811,41 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             }
             let ratio = *v / *p;
             if ratio < min || ratio > max {
-                let hint = if col.2.kind == Kind::Money && col.2.unit.as_deref() == Some("万元") && ratio > max {
-                    "; is the column in 元 although its header says 万元?"
-                } else if col.2.kind == Kind::Money && ratio < min {
-                    "; is the column in 万元 although its header says 元?"
-                } else {
-                    ""
-                };
-                problems.push(
-                    Problem::at(
-                        row.source.clone(),
-                        format!(
-                            "{}: {} per {} is {}, outside {} to {}{hint}",
-                            row.label,
-                            decl.columns[&rule.column].header,
-                            per.2.display_unit(),
-                            ratio_shown(ratio, &col.2),
-                            rule.min,
-                            rule.max
-                        ),
-                    )
-                    .figure(format!("{name}.{}", rule.column)),
-                );
+                let (row_name, header, shown) =
+                    (&row.label, &decl.columns[&rule.column].header, ratio_shown(ratio, &col.2));
+                let (low, high) = (&rule.min, &rule.max);
+                // A money column far off in the direction of a mislabelled unit: say which.
+                let message = match (col.2.kind, col.2.unit.as_deref()) {
+                    (Kind::Money, Some("万元")) if ratio > max => t!(
+                        "sheets.plausible_yuan_as_wan",
+                        row = row_name,
+                        header = header,
+                        per = per_unit,
+                        ratio = shown,
+                        min = low,
+                        max = high
+                    ),
+                    (Kind::Money, Some("元")) if ratio < min => t!(
+                        "sheets.plausible_wan_as_yuan",
+                        row = row_name,
+                        header = header,
+                        per = per_unit,
+                        ratio = shown,
+                        min = low,
+                        max = high
+                    ),
+                    _ => t!(
+                        "sheets.plausible_outside",
+                        row = row_name,
+                        header = header,
+                        per = per_unit,
+                        ratio = shown,
+                        min = low,
+                        max = high
+                    ),
+                }
+                .to_string();
+                problems.push(Problem::at(row.source.clone(), message).figure(format!("{name}.{}", rule.column)));
             }
         }
     }
@@ -671,29 +871,25 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
 /// (低保金（万元）, 低保金（万）), else from the catalog. A unit that is not understood, or that
 /// contradicts the catalog's (人数（户）), is an error at the header cell.
 fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> Result<FigureDecl, String> {
+    let header = &column.header;
     let unit = match column.kind {
         Kind::Money => match header_unit.or(column.unit.as_deref()) {
             Some(u) => Some(
                 units::money_unit(u, true)
-                    .map_err(|why| format!("table {table}: {}: {why}", column.header))?
+                    .map_err(|_| {
+                        t!("sheets.header_unit_not_money", name = table, header = header, unit = u).to_string()
+                    })?
                     .to_string(),
             ),
-            None => {
-                return Err(format!(
-                    "table {table}: say whether {} is in 元 or 万元 (write {}（万元）)",
-                    column.header, column.header
-                ))
-            }
+            None => return Err(t!("sheets.money_unit_missing", name = table, header = header).to_string()),
         },
         Kind::Count | Kind::Quantity => {
             let declared = column.unit.as_deref().map(units::Unit::split);
             match (header_unit, &declared) {
                 (Some(h), Some(d)) => {
                     let unit = units::counted_unit(h, &d.base, true).map_err(|_| {
-                        format!(
-                            "table {table}: the header says {}（{h}）, but the catalog counts this column in {}; correct the header or the catalog",
-                            column.header, d.base
-                        )
+                        t!("sheets.header_unit_contradicts", name = table, header = header, unit = h, base = d.base)
+                            .to_string()
                     })?;
                     Some(unit.to_string())
                 }
@@ -701,10 +897,9 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
                     let unit = units::Unit::split(h);
                     if unit.base.is_empty() || unit.magnitude == units::Magnitude::Thousand || unit.base == units::YUAN
                     {
-                        return Err(format!(
-                            "table {table}: the header unit （{h}） of {} is not a unit of a count; write, for example, （人） or （万人）",
-                            column.header
-                        ));
+                        return Err(
+                            t!("sheets.header_unit_not_count", name = table, header = header, unit = h).to_string()
+                        );
                     }
                     Some(unit.to_string())
                 }
@@ -715,20 +910,11 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
         Kind::Percent => match header_unit.or(column.unit.as_deref()) {
             Some("%" | "％") => Some("%".to_string()),
             Some(u) => {
-                return Err(format!(
-                    "table {table}: {} is a percentage, but its unit is （{u}）; write （%）",
-                    column.header
-                ))
+                return Err(t!("sheets.percent_column_unit", name = table, header = header, unit = u).to_string())
             }
             None => None,
         },
-        other => {
-            return Err(format!(
-                "table {table}: the column {} is of kind {}; a table column is a count, money, quantity or percent",
-                column.header,
-                other.as_str()
-            ))
-        }
+        other => return Err(t!("sheets.column_kind", name = table, header = header, kind = other.as_str()).to_string()),
     };
     let mut figure = FigureDecl::new(column.kind);
     figure.decimals = column.decimals;
@@ -744,7 +930,7 @@ fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal
     let bare = units::read_literal(text).map(|l| l.unit.is_empty()).unwrap_or(false);
     let with_unit = match column.kind {
         Kind::Percent if bare && column.unit.is_none() => {
-            return Err(format!("'{text}' has no %; write {text}% in the cell, or put （%） in the column header"))
+            return Err(t!("sheets.cell_no_percent", text = text).to_string())
         }
         Kind::Percent if bare => format!("{text}%"),
         _ if bare => format!("{text}{}", column.unit.as_deref().unwrap_or("")),
@@ -752,8 +938,13 @@ fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal
     };
     figures::parse_value(column, &with_unit, period)
         .map(|v| v.as_decimal().unwrap_or_default())
-        // Quote the cell as written, not with the unit added for parsing.
-        .map_err(|why| why.replace(&format!("'{with_unit}'"), &format!("'{text}'")))
+        // Quote the cell as written, not with the unit added for parsing (quoted '…' in
+        // English messages, “…” in Chinese ones).
+        .map_err(|why| {
+            [("'", "'"), ("“", "”"), ("\"", "\"")].iter().fold(why, |why, (open, close)| {
+                why.replace(&format!("{open}{with_unit}{close}"), &format!("{open}{text}{close}"))
+            })
+        })
 }
 
 /// A ratio of a column per another, rounded: money in 元 per unit, whatever the column's unit.
@@ -784,10 +975,10 @@ pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Con
         None => {
             let counted = sheet.rows.iter().filter(|r| condition.is_none_or(|c| c.holds(r))).count();
             let how = match condition {
-                Some(c) => format!("{counted} of {} rows where {}", sheet.rows.len(), c.text),
-                None => format!("{counted} rows counted"),
+                Some(c) => t!("sheets.counted_where", counted = counted, total = sheet.rows.len(), condition = c.text),
+                None => t!("sheets.counted", counted = counted),
             };
-            RawValue { text: Some(counted.to_string()), source, via: Some(how) }
+            RawValue { text: Some(counted.to_string()), source, via: Some(how.to_string()) }
         }
     }
 }
@@ -813,5 +1004,52 @@ impl Condition {
     /// Whether a row meets it (a row without the column does not).
     pub fn holds(&self, row: &SheetRow) -> bool {
         row.values.get(&self.column).is_some_and(|v| self.op.holds(*v, self.value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens_and_shown_short() {
+        let csv = "乡镇,户数\n甲镇,70\n\"乙镇,50\n合计,120\n";
+        assert_eq!(unclosed_quote(csv), Some((3, "\"乙镇,50".to_string())));
+        let long = "乡镇,户数\n\"乙镇乙镇乙镇乙镇乙镇乙镇,50\n";
+        assert_eq!(unclosed_quote(long), Some((2, "\"乙镇乙镇乙镇乙镇乙…".to_string())));
+    }
+
+    #[test]
+    fn quotes_the_csv_crate_reads_are_not_unclosed() {
+        // A cell over two lines, a quote written as "", a quote inside an unquoted cell.
+        for csv in
+            ["乡镇,\"低保金\n（元）\"\n甲镇,1\n", "乡镇,\"说\"\"明\"\"\"\n", "乡镇,5\"寸\n甲镇,1\n", "\"a\"b,1\n"]
+        {
+            assert_eq!(unclosed_quote(csv), None, "{csv}");
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_no_workbook_is_told_apart() {
+        let key = |bytes: &[u8]| unreadable_workbook(bytes, "xlsx");
+        assert_eq!(key(b""), t!("sheets.workbook_empty", ext = "xlsx"));
+        assert_eq!(key(b"PK\x03\x04 not a workbook"), t!("sheets.workbook_damaged", ext = "xlsx"));
+        assert_eq!(key("乡镇,户数\n甲镇,70\n".as_bytes()), t!("sheets.workbook_is_text", ext = "xlsx"));
+        assert_eq!(key(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), t!("sheets.not_a_workbook", ext = "xlsx"));
+        // An OLE compound file: an .xls, or an encrypted .xlsx if it has an EncryptionInfo stream.
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.extend([0u8; 504]);
+        assert_eq!(key(&ole), t!("sheets.workbook_damaged", ext = "xlsx"));
+        ole.extend("EncryptionInfo".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(key(&ole), t!("sheets.workbook_password"));
+    }
+
+    #[test]
+    fn a_total_is_a_name_or_names_and_anything_else_is_said_plainly() {
+        let read = |text: &str| serde_saphyr::from_str::<TotalNames>(text);
+        assert_eq!(read("合计").unwrap().names(), vec!["合计"]);
+        assert_eq!(read("[合计, 总计]").unwrap().names(), vec!["合计", "总计"]);
+        let err = read("{name: 合计}").unwrap_err().to_string();
+        assert!(err.contains(&*t!("sheets.total_names_invalid")) && !err.contains("untagged"), "{err}");
     }
 }

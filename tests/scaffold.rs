@@ -28,7 +28,7 @@ fn init_makes_a_workspace_whose_check_lists_every_empty_value() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("error: data/2025H1/数据.yaml:3: 三级中心.乡镇指导中心: has no value; fill it in\n"), "{err}");
-    assert!(err.contains("error: data/2025H1/低保分乡镇.csv:2: 低保分乡镇.户数: has no value for 合计\n"), "{err}");
+    assert!(err.contains("error: data/2025H1/低保分乡镇.csv:2: 低保分乡镇.户数: has no value for 合计; fill in the cell (0 if there is none)\n"), "{err}");
     // Never over an existing workspace.
     let out = zongjie(tmp.path(), &["init", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
