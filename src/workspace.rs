@@ -88,13 +88,40 @@ pub fn period_kind(period: Period) -> String {
 
 /// The template setting of `zongjie.yaml`: one folder for every period, or a folder per kind of
 /// period (`H1: templates/civil-affairs-h1`, `year: templates/civil-affairs-annual`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum TemplateSetting {
     /// One folder for every period.
     One(String),
-    /// A folder per kind of period.
+    /// A folder per kind of period, each with its line in zongjie.yaml.
     ByKind(BTreeMap<String, serde_saphyr::Spanned<String>>),
+}
+
+// By hand rather than `untagged`: an untagged enum buffers its input and loses the lines that
+// messages about a folder need.
+impl<'de> Deserialize<'de> for TemplateSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Setting;
+        impl<'de> serde::de::Visitor<'de> for Setting {
+            type Value = TemplateSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a template folder, or template folders by kind of period (H1: …, year: …)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<TemplateSetting, E> {
+                Ok(TemplateSetting::One(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<TemplateSetting, A::Error> {
+                let mut folders = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    folders.insert(key, map.next_value::<serde_saphyr::Spanned<String>>()?);
+                }
+                Ok(TemplateSetting::ByKind(folders))
+            }
+        }
+        deserializer.deserialize_any(Setting)
+    }
 }
 
 /// Settings of a workspace, from `zongjie.yaml` (all optional).
@@ -285,7 +312,8 @@ impl Workspace {
             Some(TemplateSetting::ByKind(folders)) => match folders.get(&kind) {
                 Some(folder) => Some(folder.value.clone()),
                 None => {
-                    let line = folders.values().map(|f| f.referenced.line()).min().unwrap_or(0);
+                    // The `template:` line is the one above its first folder.
+                    let line = folders.values().map(|f| f.referenced.line()).min().unwrap_or(1);
                     let listed: Vec<&str> = folders.keys().map(String::as_str).collect();
                     return Err(Problem::at(
                         Source::new(CONFIG_FILE, line.saturating_sub(1).max(1)),
@@ -306,16 +334,15 @@ impl Workspace {
             }
             None => {
                 // Without a setting, the bundled civil-affairs template written for this kind.
-                let chosen = bundled::ALL
-                    .iter()
-                    .find(|b| b.name != "blank" && bundled_applies(b, &kind))
-                    .copied()
-                    .ok_or_else(|| {
-                        Error::from(Problem::at(
-                            Source::file(CONFIG_FILE),
-                            t!("workspace.no_bundled_for_kind", kind = kind, period = period),
-                        ))
-                    })?;
+                let chosen =
+                    bundled::ALL.iter().find(|b| b.name != "blank" && bundled_applies(b, &kind)).copied().ok_or_else(
+                        || {
+                            Error::from(Problem::at(
+                                Source::file(CONFIG_FILE),
+                                t!("workspace.no_bundled_for_kind", kind = kind, period = period),
+                            ))
+                        },
+                    )?;
                 (
                     TemplateSource { name: format!("{}/{TEMPLATE_FILE}", chosen.dir()), text: chosen.template.into() },
                     TemplateSource { name: format!("{}/{CATALOG_FILE}", chosen.dir()), text: chosen.catalog.into() },

@@ -198,17 +198,48 @@ fn usage_errors_exit_2_and_unknown_periods_exit_1() {
 }
 
 #[test]
-fn the_bundled_template_refuses_a_second_half_year() {
+fn a_second_half_year_without_a_template_for_it_is_refused() {
+    // The sample names templates for H1 and year periods only.
     let ws = sample_workspace();
     std::fs::rename(ws.path().join("data/2024H1"), ws.path().join("data/2024H2")).unwrap();
     let out = zongjie(ws.path(), &["build", "2024H2"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: data/2024H2/单位.yaml:5: 报告.截至月份: month 6 is outside the period 2024H2 (7月 to 12月)\n\
-         error: data/2024H2/单位.yaml:7: 落款.日期: the report date 2024-07-05 must fall after the period 2024H2 ends (2024-12-31) and within twelve months of it (by 2025-12-31); is it left from an earlier period?\n\
-         error: templates/civil-affairs-h1/catalog.yaml:4: this template is written for H1 periods, not 2024H2; give the period its own report.md.j2 and catalog.yaml in its data folder\n"
+        "error: zongjie.yaml:4: template: names a folder for H1, year periods but none for H2 periods, such as 2024H2; add a line 'H2: templates/…' under template:\n"
     );
+    // One folder for every period: the H1 template says it is not written for H2.
+    std::fs::write(ws.path().join("zongjie.yaml"), "template: templates/civil-affairs-h1\n").unwrap();
+    let out = zongjie(ws.path(), &["build", "2024H2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).ends_with("error: templates/civil-affairs-h1/catalog.yaml:4: this template is written for H1 periods, not 2024H2; give the period its own report.md.j2 and catalog.yaml in its data folder\n"),
+        "{}",
+        stderr(&out)
+    );
+    // No setting: no bundled civil-affairs template is written for H2.
+    std::fs::remove_file(ws.path().join("zongjie.yaml")).unwrap();
+    let out = zongjie(ws.path(), &["build", "2024H2"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no bundled civil-affairs template is written for H2 periods such as 2024H2"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_sample_builds_three_half_years_and_three_years_each_with_its_own_template() {
+    let ws = sample_workspace_all();
+    let out = zongjie(ws.path(), &["build", "--all", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for period in ["2022H1", "2023H1", "2024H1"] {
+        assert!(markdown(ws.path(), period).starts_with("# 梧桐县民政局上半年工作总结和下半年工作安排\n"), "{period}");
+    }
+    for (period, next) in [("2022", "2023"), ("2023", "2024"), ("2024", "2025")] {
+        let md = markdown(ws.path(), period);
+        assert!(md.starts_with(&format!("# 梧桐县民政局{period}年工作总结和{next}年工作计划\n")), "{period}: {md}");
+    }
 }
 
 #[test]

@@ -31,8 +31,21 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A temporary copy of the sample workspace (zongjie.yaml, templates/, data/).
+/// A temporary copy of the sample workspace with its half-year periods only (zongjie.yaml,
+/// templates/, data/*H1), so that `build` with no period builds 2024H1.
 pub fn sample_workspace() -> tempfile::TempDir {
+    let dir = sample_workspace_all();
+    for entry in std::fs::read_dir(dir.path().join("data")).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.file_name().unwrap().to_string_lossy().ends_with("H1") {
+            std::fs::remove_dir_all(path).unwrap();
+        }
+    }
+    dir
+}
+
+/// A temporary copy of the whole sample workspace: three half years and three years.
+pub fn sample_workspace_all() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(repo().join("zongjie.yaml"), dir.path().join("zongjie.yaml")).unwrap();
     copy_tree(&repo().join("templates"), &dir.path().join("templates"));
