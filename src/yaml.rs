@@ -45,8 +45,7 @@ fn tab_indented_line(text: &str) -> Option<u64> {
 /// The line and the message for a parser error: what it means for the person who wrote the
 /// file, never the library's wording.
 fn describe(e: &YamlError, text: &str) -> (u64, String) {
-    let line_of = |l: &Location| l.line();
-    let line = e.location().map(|l| line_of(&l)).unwrap_or(0);
+    let line = e.location().map(|l| l.line()).unwrap_or(0);
     // Errors met while replaying an alias (*name) come wrapped with the alias's place.
     let mut inner = e;
     let mut alias_line = None;
