@@ -380,11 +380,17 @@ impl Catalog {
                 Err(why) => problems.push(Problem::at(source, why)),
             }
         }
-        let applies_to = raw
-            .applies_to
-            .into_iter()
-            .map(|a| (a.value.trim().to_string(), Source::new(file, a.referenced.line())))
-            .collect();
+        let mut applies_to = Vec::new();
+        for a in raw.applies_to {
+            let source = Source::new(file, a.referenced.line());
+            match PERIOD_KINDS.iter().find(|k| k.eq_ignore_ascii_case(a.value.trim())) {
+                Some(kind) => applies_to.push((kind.to_string(), source)),
+                None => problems.push(Problem::at(
+                    source,
+                    t!("catalog.bad_applies_to", value = a.value, kinds = PERIOD_KINDS.join(", ")).to_string(),
+                )),
+            }
+        }
         if let Some(date) = &raw.report_date {
             if figures.get(&date.value).map(|d| d.decl.kind) != Some(Kind::Date) {
                 problems.push(Problem::at(
@@ -472,12 +478,7 @@ impl Catalog {
     /// A problem if the template is not written for this kind of period (a 上半年 template used
     /// for 2024H2 would print the wrong words).
     pub fn check_period(&self, period: crate::period::Period) -> Option<Problem> {
-        use crate::period::Span;
-        let code = match period.span {
-            Span::Year => "year".to_string(),
-            Span::Half(h) => format!("H{h}"),
-            Span::Quarter(q) => format!("Q{q}"),
-        };
+        let code = period_kind(period);
         let (_, first) = self.applies_to.first()?;
         if self.applies_to.iter().any(|(a, _)| a.eq_ignore_ascii_case(&code)) {
             return None;
@@ -485,6 +486,19 @@ impl Catalog {
         let list: Vec<&str> = self.applies_to.iter().map(|(a, _)| a.as_str()).collect();
         let kinds = list.join(&t!("catalog.list_separator"));
         Some(Problem::at(first.clone(), t!("catalog.wrong_period", kinds = kinds, period = period).to_string()))
+    }
+}
+
+/// The kinds of period a template can be written for, as `applies_to` and `template:` name them.
+pub const PERIOD_KINDS: [&str; 7] = ["H1", "H2", "Q1", "Q2", "Q3", "Q4", "year"];
+
+/// The kind of a period as `applies_to` and `template:` name it: H1, H2, Q1–Q4 or year.
+pub fn period_kind(period: crate::period::Period) -> String {
+    use crate::period::Span;
+    match period.span {
+        Span::Year => "year".to_string(),
+        Span::Half(h) => format!("H{h}"),
+        Span::Quarter(q) => format!("Q{q}"),
     }
 }
 

@@ -8,7 +8,8 @@
 //! "（一）做好城乡最低生活保障工作。一是……".
 
 use crate::error::{Problem, Source};
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use rust_i18n::t;
 
 /// Level of a heading inside the report body (the title is separate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -146,10 +147,7 @@ pub fn parse(markdown: &str, name: &str) -> Result<Document, Problem> {
                 let level = match level {
                     HeadingLevel::H1 => {
                         if title.is_some() || !blocks.is_empty() {
-                            return Err(Problem::at(
-                                Source::new(name, line()),
-                                "only the first heading may be the title (#)",
-                            ));
+                            return Err(Problem::at(Source::new(name, line()), t!("document.second_title")));
                         }
                         title = Some(text.trim().to_string());
                         continue;
@@ -202,17 +200,23 @@ pub fn parse(markdown: &str, name: &str) -> Result<Document, Problem> {
                     blocks.push(Block::Table { header, rows, align });
                 }
             }
-            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::HtmlBlock) => {
-                return Err(Problem::at(
-                    Source::new(name, line()),
-                    "a report has headings, paragraphs, tables and a signature; lists, quotes, code and HTML are not part of it",
-                ));
+            // A report has headings, paragraphs, tables and a signature; say which other block
+            // the Markdown made, since an indented line (code) or `1. ` (a list) is seldom meant.
+            Event::Start(Tag::List(_)) => return Err(Problem::at(Source::new(name, line()), t!("document.list"))),
+            Event::Start(Tag::BlockQuote(_)) => {
+                return Err(Problem::at(Source::new(name, line()), t!("document.quote")))
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                return Err(Problem::at(Source::new(name, line()), t!("document.code_indented")))
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                return Err(Problem::at(Source::new(name, line()), t!("document.code_fenced")))
+            }
+            Event::Start(Tag::HtmlBlock) => return Err(Problem::at(Source::new(name, line()), t!("document.html"))),
             _ => {}
         }
     }
-    let title =
-        title.ok_or_else(|| Problem::at(Source::file(name), "the report has no title: start it with '# 标题'"))?;
+    let title = title.ok_or_else(|| Problem::at(Source::file(name), t!("document.no_title")))?;
     if let Some(lines) = signature {
         blocks.push(Block::Signature { lines });
     }
@@ -226,11 +230,10 @@ fn split_signature<'a>(markdown: &'a str, name: &str) -> Result<(&'a str, Option
     };
     let line = 1 + markdown[..start].matches('\n').count() as u64;
     let after = &markdown[start + SIGNATURE_FENCE.len()..];
-    let end = after
-        .find("\n:::")
-        .ok_or_else(|| Problem::at(Source::new(name, line), "the signature block is not closed with ':::'"))?;
+    let end =
+        after.find("\n:::").ok_or_else(|| Problem::at(Source::new(name, line), t!("document.signature_not_closed")))?;
     if !after[end + 4..].trim().is_empty() {
-        return Err(Problem::at(Source::new(name, line), "the signature block must end the report"));
+        return Err(Problem::at(Source::new(name, line), t!("document.signature_not_last")));
     }
     let lines = after[..end].lines().map(|l| l.trim().replace('\\', "")).filter(|l| !l.is_empty()).collect();
     Ok((&markdown[..start], Some(lines)))
@@ -280,5 +283,17 @@ mod tests {
     fn lists_are_refused_with_a_line() {
         let err = parse("# T\n\n段落。\n\n- 一项\n", "t.md.j2").unwrap_err();
         assert_eq!(err.source, Some(Source::new("t.md.j2", 5)));
+    }
+
+    #[test]
+    fn each_block_a_report_cannot_hold_is_named() {
+        let message = |md: &str| parse(md, "t").unwrap_err().message;
+        assert!(message("# T\n\n1. 一项\n").starts_with("a list"));
+        assert!(message("# T\n\n> 引文\n").starts_with("a quotation block"));
+        assert!(message("# T\n\n    缩进的段落。\n").starts_with("a line indented by four spaces"));
+        assert!(message("# T\n\n```\n代码\n```\n").starts_with("a block fenced"));
+        assert!(message("# T\n\n<div>\n段落\n</div>\n").starts_with("HTML"));
+        assert_eq!(message("段落。\n"), "the report has no title: start it with '# 标题'");
+        assert_eq!(message("# T\n\n# U\n"), "only the first heading may be the title (#)");
     }
 }

@@ -117,10 +117,17 @@ impl fmt::Display for Period {
     }
 }
 
-/// Why a period name was not understood.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a period: write 2024H1, 2024H2, 2024Q3, 2024, 2024-H1 or 2024年上半年")]
+/// Why a period name was not understood (the text as given).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodParseError(pub String);
+
+impl fmt::Display for PeriodParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&rust_i18n::t!("period.not_a_period", input = self.0))
+    }
+}
+
+impl std::error::Error for PeriodParseError {}
 
 impl FromStr for Period {
     type Err = PeriodParseError;

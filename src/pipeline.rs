@@ -82,13 +82,14 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
         }
     }
     if !problems.is_empty() {
-        return Err(input(problems, vec![]));
+        // Each message says what the figure means, from the catalog's label.
+        return Err(input(problems.into_iter().map(|p| p.labelled(&catalog)).collect(), vec![]));
     }
     let markdown = template::render(&template, &figures, &sheets, &catalog, ws.date_style(period))?;
     let mut document = document::parse(&markdown, &template.name)?;
     document.date = Some(report_date(&catalog, &figures));
     check_title(&document.title, &figures, &template)?;
-    let warnings = large_changes(&figures, &used);
+    let warnings = large_changes(&figures, &used).into_iter().map(|p| p.labelled(&catalog)).collect();
     Ok(Report { period, data_dir, template, catalog_source, catalog, figures, document, inputs, used, warnings })
 }
 

@@ -8,7 +8,6 @@ use crate::sheets::TableDecl;
 use crate::workspace::{bundled, Workspace, CATALOG_FILE, CONFIG_FILE, TEMPLATE_FILE};
 use crate::yaml::Node;
 use serde_saphyr::Spanned;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The README written into a new workspace, for the office.
@@ -21,8 +20,8 @@ const OFFICE_README: &str = "# 工作总结工作区\n\n\
 5. 下一期开始时运行 `zongjie new 2025H2`：复制上一期的数据文件并清空所有数值。\n\n\
 模板在 `templates/civil-affairs-h1/`（report.md.j2 与 catalog.yaml），可以按本单位的措辞修改；某一期需要不同措辞时，把模板复制到该期的数据文件夹中。\n";
 
-/// Makes a new workspace in `dir` with the bundled template and an empty first period.
-pub fn init(dir: &Path, period: Period) -> Result<Vec<PathBuf>> {
+/// Makes a new workspace in `dir` with a bundled template and an empty first period.
+pub fn init(dir: &Path, period: Period, template: bundled::Bundled) -> Result<Vec<PathBuf>> {
     if dir.join(CONFIG_FILE).exists() || dir.join("data").exists() {
         return Err(Problem::at(
             Source::file(dir.display().to_string()),
@@ -31,38 +30,66 @@ pub fn init(dir: &Path, period: Period) -> Result<Vec<PathBuf>> {
         .into());
     }
     let catalog =
-        Catalog::parse(bundled::CATALOG, &format!("{}/{CATALOG_FILE}", bundled::DIR)).map_err(Error::Input)?;
-    let template_dir = "templates/civil-affairs-h1";
+        Catalog::parse(template.catalog, &format!("{}/{CATALOG_FILE}", template.dir())).map_err(Error::Input)?;
+    if let Some(problem) = catalog.check_period(period) {
+        return Err(problem.into());
+    }
+    let template_dir = format!("templates/{}", template.name);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             CONFIG_FILE.into(),
             format!("# zongjie 工作区设置\ntemplate: {template_dir}\n# 成文日期写法：\"2012\" → 2024年7月5日；\"1999\" → 二〇二四年七月五日\ndate_style: \"2012\"\n").into_bytes(),
         ),
-        ("README.md".into(), OFFICE_README.as_bytes().to_vec()),
-        (format!("{template_dir}/{TEMPLATE_FILE}"), bundled::TEMPLATE.as_bytes().to_vec()),
-        (format!("{template_dir}/{CATALOG_FILE}"), bundled::CATALOG.as_bytes().to_vec()),
+        ("README.md".into(), OFFICE_README.replace("templates/civil-affairs-h1/", &format!("{template_dir}/")).into_bytes()),
+        (format!("{template_dir}/{TEMPLATE_FILE}"), template.template.as_bytes().to_vec()),
+        (format!("{template_dir}/{CATALOG_FILE}"), template.catalog.as_bytes().to_vec()),
         ("templates/reference.docx".into(), crate::render::docx::reference_docx(&Default::default())?),
         ("output/.gitkeep".into(), Vec::new()),
     ];
     let data_dir = format!("data/{period}");
-    files.push((format!("{data_dir}/数据.yaml"), empty_yaml(&catalog).into_bytes()));
+    files.push((format!("{data_dir}/数据.yaml"), empty_yaml(&catalog, template.template).into_bytes()));
     for (name, table) in &catalog.tables {
         files.push((format!("{data_dir}/{name}.csv"), empty_csv(table, &[]).into_bytes()));
     }
     write_all(dir, &files)
 }
 
-/// A YAML file with every figure the catalog declares, each empty, with its kind and unit as a
-/// comment; figures a township sheet gives are left to the sheet.
-fn empty_yaml(catalog: &Catalog) -> String {
+/// The default first period for a template, from today's date (the one place that reads the
+/// clock): the current year for an annual template, the most recent first half year for a
+/// half-year one (this year's from June, when its report is written), else the current half.
+pub fn default_period(template: &bundled::Bundled, today: chrono::NaiveDate) -> Period {
+    use crate::period::Span;
+    use chrono::Datelike;
+    let catalog = Catalog::parse(template.catalog, "catalog.yaml").ok();
+    let kinds: Vec<String> = catalog.map(|c| c.applies_to.into_iter().map(|(k, _)| k).collect()).unwrap_or_default();
+    let year = today.year();
+    if kinds.iter().any(|k| k == "year") {
+        return Period { year, span: Span::Year };
+    }
+    if kinds.iter().any(|k| k == "H1") {
+        return Period { year: if today.month() >= 6 { year } else { year - 1 }, span: Span::Half(1) };
+    }
+    Period { year, span: Span::Half(if today.month() <= 6 { 1 } else { 2 }) }
+}
+
+/// A YAML file with every figure the catalog declares, each empty, in the order the report
+/// first uses them, with its kind, unit and label as a comment; figures a township sheet gives
+/// and figures computed by a formula are left out.
+fn empty_yaml(catalog: &Catalog, template: &str) -> String {
     let mut out =
         String::from("# 每个值都要填写。计数写整数；金额写明“元”或“万元”；百分比写成 85.5%；日期写成 2024-07-05。\n");
-    let mut groups: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
-    for (name, declared) in &catalog.figures {
-        let d = &declared.decl;
-        if d.sum.is_some() || d.count_rows.is_some() {
-            continue;
-        }
+    // Where the report first uses each figure (unused ones last, in catalog order).
+    let first_use = |name: &str| template.find(name).unwrap_or(usize::MAX);
+    let mut names: Vec<(&String, usize)> = catalog
+        .figures
+        .iter()
+        .filter(|(_, d)| d.decl.sum.is_none() && d.decl.count_rows.is_none() && d.decl.formula.is_none())
+        .map(|(n, _)| (n, first_use(n)))
+        .collect();
+    names.sort_by_key(|(_, at)| *at);
+    let mut groups: Vec<(&str, Vec<(&str, String)>)> = Vec::new();
+    for (name, _) in names {
+        let d = &catalog.figures[name].decl;
         let (group, key) = name.split_once('.').unwrap_or(("", name));
         let unit = d.display_unit();
         let hint = match d.kind {
@@ -76,10 +103,13 @@ fn empty_yaml(catalog: &Catalog) -> String {
             Kind::Text => "文字".into(),
         };
         let hint = match &d.label {
-            Some(label) => format!("{hint}：{label}"),
+            Some(label) => format!("{label}；{hint}"),
             None => hint,
         };
-        groups.entry(group).or_default().push((key, hint));
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, keys)) => keys.push((key, hint)),
+            None => groups.push((group, vec![(key, hint)])),
+        }
     }
     for (group, keys) in groups {
         out.push_str(&format!("{group}:\n"));
@@ -118,7 +148,12 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     if ws.periods.contains_key(&period) || ws.root.join(&target).exists() {
         return Err(Problem::at(Source::file(&target), "already exists; nothing was changed").into());
     }
-    let Some((previous, dir)) = ws.periods.range(..period).next_back() else {
+    // Start from the latest period of the same kind (2024H1 for 2025H1, not the year 2024),
+    // else from the latest of any kind.
+    let same_kind = |p: &Period| crate::catalog::period_kind(*p) == crate::catalog::period_kind(period);
+    let earlier =
+        ws.periods.range(..period).rev().find(|(p, _)| same_kind(p)).or(ws.periods.range(..period).next_back());
+    let Some((previous, dir)) = earlier else {
         return Err(Problem::at(
             Source::file("data"),
             format!("there is no period before {period} to start from; zongjie init makes a first one"),

@@ -73,18 +73,7 @@ pub mod bundled {
     pub const CATALOG: &str = ALL[0].catalog;
 }
 
-/// The kinds of period a template can be written for, as `applies_to` and `template:` name them.
-pub const PERIOD_KINDS: [&str; 7] = ["H1", "H2", "Q1", "Q2", "Q3", "Q4", "year"];
-
-/// The kind of a period as `applies_to` and `template:` name it: H1, H2, Q1–Q4 or year.
-pub fn period_kind(period: Period) -> String {
-    use crate::period::Span;
-    match period.span {
-        Span::Year => "year".to_string(),
-        Span::Half(h) => format!("H{h}"),
-        Span::Quarter(q) => format!("Q{q}"),
-    }
-}
+pub use crate::catalog::{period_kind, PERIOD_KINDS};
 
 /// The template setting of `zongjie.yaml`: one folder for every period, or a folder per kind of
 /// period (`H1: templates/civil-affairs-h1`, `year: templates/civil-affairs-annual`).

@@ -37,7 +37,7 @@ fn replace(from: &'static str, to: &'static str) -> impl Fn(&str) -> String {
 fn malformed_yaml_names_file_and_line() {
     assert_eq!(
         build_after(DATA, replace("  人数: 210", "  人数: [210")),
-        "error: data/2024H1/救助.yaml:8: not valid YAML: illegal placement of ':' indicator\n"
+        "error: data/2024H1/救助.yaml:7: '[' is opened here but never closed; close it with ']' or remove it\n"
     );
 }
 

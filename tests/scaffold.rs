@@ -27,7 +27,11 @@ fn init_makes_a_workspace_whose_check_lists_every_empty_value() {
     let out = zongjie(&dir, &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("error: data/2025H1/数据.yaml:3: 三级中心.乡镇指导中心: has no value; fill it in\n"), "{err}");
+    // The skeleton follows the report: the title's 单位.名称 comes first.
+    assert!(
+        err.contains("error: data/2025H1/数据.yaml:3: 单位.名称 (发文单位（落款）): has no value; fill it in\n"),
+        "{err}"
+    );
     assert!(err.contains("error: data/2025H1/低保分乡镇.csv:2: 低保分乡镇.户数: has no value for 合计; fill in the cell (0 if there is none)\n"), "{err}");
     // Never over an existing workspace.
     let out = zongjie(tmp.path(), &["init", dir.to_str().unwrap()]);
@@ -92,4 +96,90 @@ fn new_empties_every_value_whatever_its_yaml_form() {
          error: data/2024H2/救助.yaml:9: 特困.集中供养率: has no value; fill it in\n\
          2024H2: failed\n"
     );
+}
+
+/// Every value of a period's YAML files, by dotted name, as written (numbers as their text).
+fn sample_values(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    fn walk(prefix: &str, value: &serde_json::Value, out: &mut std::collections::BTreeMap<String, String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    walk(&name, v, out);
+                }
+            }
+            serde_json::Value::String(s) => {
+                out.insert(prefix.to_string(), s.clone());
+            }
+            other => {
+                out.insert(prefix.to_string(), other.to_string());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let value: serde_json::Value = serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            walk("", &value, &mut out);
+        }
+    }
+    out
+}
+
+#[test]
+fn init_with_the_annual_template_then_filled_in_builds_an_annual_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("年度");
+    let out = zongjie(dir.path(), &["init", "年度", "--template", "civil-affairs-annual", "--period", "2024"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The skeleton lists each figure once, in the report's order, with its label.
+    let skeleton = std::fs::read_to_string(ws.join("data/2024/数据.yaml")).unwrap();
+    assert!(skeleton.contains("  名称:   # 发文单位（落款）；文字\n"), "{skeleton}");
+    // Before anything is filled in, check lists what is missing and fails.
+    let out = zongjie(&ws, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    // Fill every value from the sample's 2024 data, and copy its township sheets.
+    let values = sample_values(&repo().join("data/2024"));
+    let mut group = String::new();
+    let mut filled = String::new();
+    for line in skeleton.lines() {
+        if let Some(g) = line.strip_suffix(':').filter(|l| !l.starts_with(' ') && !l.starts_with('#')) {
+            group = g.to_string();
+            filled.push_str(line);
+        } else if let Some((key, _)) = line.trim_start().split_once(":   #") {
+            let value =
+                values.get(&format!("{group}.{key}")).unwrap_or_else(|| panic!("no sample value for {group}.{key}"));
+            filled.push_str(&format!("  {key}: \"{value}\""));
+        } else {
+            filled.push_str(line);
+        }
+        filled.push('\n');
+    }
+    std::fs::write(ws.join("data/2024/数据.yaml"), filled).unwrap();
+    for sheet in ["低保分乡镇.csv", "特困分乡镇.xlsx"] {
+        let _ = std::fs::remove_file(ws.join("data/2024").join(sheet.replace(".xlsx", ".csv")));
+        std::fs::copy(repo().join("data/2024").join(sheet), ws.join("data/2024").join(sheet)).unwrap();
+    }
+    let out = zongjie(&ws, &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = zongjie(&ws, &["build", "--format", "md,pdf,docx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = markdown(&ws, "2024");
+    assert!(md.starts_with("# 梧桐县民政局2024年工作总结和2025年工作计划\n"), "{md}");
+    for ext in ["pdf", "docx"] {
+        assert!(file_with_ext(&ws.join("output/2024"), ext).exists());
+    }
+}
+
+#[test]
+fn templates_lists_the_bundled_templates_with_their_periods() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = zongjie(dir.path(), &["templates"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("civil-affairs-h1      H1  "), "{text}");
+    assert!(lines[1].starts_with("civil-affairs-annual  year  "), "{text}");
+    assert!(lines[2].starts_with("blank                 any  "), "{text}");
 }

@@ -1,10 +1,12 @@
-//! `zongjie init DIR`: a new workspace for a bureau, with the bundled template and an empty
-//! first period.
+//! `zongjie init DIR [--template NAME]`: a new workspace for a bureau, with a bundled template and
+//! an empty first period.
 
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use zongjie::period::{Period, Span};
+use zongjie::period::Period;
+use zongjie::tr;
+use zongjie::workspace::bundled;
 
 /// Arguments of `init`.
 #[derive(Debug, Args)]
@@ -12,22 +14,26 @@ pub struct InitArgs {
     /// The folder to make the workspace in (created if missing).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// The first period (default: the current half year).
+    /// The bundled template to start from (zongjie templates lists them).
+    #[arg(long, value_name = "NAME", default_value = "civil-affairs-h1")]
+    pub template: String,
+    /// The first period (default: from the template and today's date).
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<Period>,
 }
 
 /// Runs `init`.
 pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
-    // The only place that reads the clock: to suggest the current half year.
-    let period = args.period.unwrap_or_else(|| {
-        use chrono::Datelike;
-        let today = chrono::Local::now().date_naive();
-        Period { year: today.year(), span: Span::Half(if today.month() <= 6 { 1 } else { 2 }) }
-    });
-    for path in zongjie::scaffold::init(&args.dir, period)? {
-        say!("wrote {}", path.display());
+    let Some(template) = bundled::find(&args.template) else {
+        let names: Vec<&str> = bundled::ALL.iter().map(|b| b.name).collect();
+        anyhow::bail!(tr!("init.unknown_template", name = args.template, names = names.join(", ")));
+    };
+    // The only place that reads the clock: to suggest the first period.
+    let period =
+        args.period.unwrap_or_else(|| zongjie::scaffold::default_period(&template, chrono::Local::now().date_naive()));
+    for path in zongjie::scaffold::init(&args.dir, period, template)? {
+        say!("{}", tr!("init.wrote", path = path.display()));
     }
-    say!("next: fill in data/{period}/, then run `zongjie check --root {}`", args.dir.display());
+    say!("{}", tr!("init.next", period = period, dir = args.dir.display()));
     Ok(ExitCode::SUCCESS)
 }

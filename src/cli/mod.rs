@@ -26,6 +26,7 @@ pub mod figures;
 pub mod init;
 pub mod new;
 pub mod reference_docx;
+pub mod templates;
 pub mod verify;
 
 /// zongjie（总结）：从数据文件生成县级部门的阶段工作总结（Markdown、GB/T 9704 PDF、DOCX）。
@@ -49,6 +50,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Make a new workspace for a bureau: config, bundled template and catalog, an empty period.
     Init(init::InitArgs),
+    /// List the bundled templates and the periods each is written for.
+    Templates(templates::TemplatesArgs),
     /// Start a period from the previous one, with every value emptied.
     New(new::NewArgs),
     /// List every figure of a period's report with its source and its change against last year.
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Figures(args) => figures::run(args),
         Command::Init(args) => init::run(args),
+        Command::Templates(args) => templates::run(args),
         Command::New(args) => new::run(args),
         Command::Verify(args) => verify::run(args),
         Command::ReferenceDocx(args) => reference_docx::run(args),

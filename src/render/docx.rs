@@ -120,10 +120,10 @@ fn package(parts: &[(&str, String)], date: Option<chrono::NaiveDate>) -> Result<
         .unix_permissions(0o644);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, xml) in parts {
-        zip.start_file(*name, options).map_err(|e| Error::Render(format!("docx: {e}")))?;
-        zip.write_all(xml.as_bytes()).map_err(|e| Error::Render(format!("docx: {e}")))?;
+        zip.start_file(*name, options).map_err(internal)?;
+        zip.write_all(xml.as_bytes()).map_err(internal)?;
     }
-    let cursor = zip.finish().map_err(|e| Error::Render(format!("docx: {e}")))?;
+    let cursor = zip.finish().map_err(internal)?;
     Ok(cursor.into_inner())
 }
 
@@ -452,3 +452,9 @@ const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"ye
 
 const APP: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\"><Application>zongjie</Application></Properties>";
+
+/// Writing the zip into memory fails only through a fault of the program: said so, with the
+/// detail for whoever maintains it.
+fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Render(rust_i18n::t!("render.internal", format = "DOCX", detail = e.to_string()).to_string())
+}

@@ -13,13 +13,15 @@ use self::layout::{FontRef, Geometry, Layout, MissingGlyphs, Placed, MM, SMALL_S
 use super::Renderer;
 use crate::document::Document;
 use crate::error::{Error, Result};
-use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::configure::{Archival, ConfigurationBuilder, ValidationError};
+use krilla::error::KrillaError;
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::paint::Stroke;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::SerializeSettings;
+use rust_i18n::t;
 use std::collections::BTreeMap;
 
 /// Where the baseline sits inside a line of the grid, as a fraction of the font size from the
@@ -55,7 +57,7 @@ impl PdfRenderer {
         };
         let data: krilla::Data = loaded.data.clone().into();
         let f = Font::new(data, loaded.index)
-            .ok_or_else(|| Error::Render(format!("krilla cannot read the font {}", loaded.name)))?;
+            .ok_or_else(|| Error::Render(t!("render.font_unreadable", font = loaded.name).to_string()))?;
         cache.insert(font, f.clone());
         Ok(f)
     }
@@ -111,7 +113,7 @@ impl Renderer for PdfRenderer {
         let configuration = ConfigurationBuilder::new()
             .with_archival_validator(Archival::A2_B)
             .finish()
-            .map_err(|e| Error::Render(format!("PDF/A configuration: {e:?}")))?;
+            .map_err(|e| internal(format!("PDF/A configuration: {e:?}")))?;
         let settings = SerializeSettings { configuration, ..SerializeSettings::default() };
         let mut pdf = krilla::Document::new_with(settings);
         let mut metadata = Metadata::new()
@@ -131,8 +133,8 @@ impl Renderer for PdfRenderer {
         let mut font_cache = BTreeMap::new();
         let pitch = geo.pitch();
         for (index, page_rows) in laid.pages.iter().enumerate() {
-            let settings = PageSettings::from_wh(geo.page_width, geo.page_height)
-                .ok_or_else(|| Error::Render("bad page size".into()))?;
+            let settings =
+                PageSettings::from_wh(geo.page_width, geo.page_height).ok_or_else(|| internal("page size".into()))?;
             let mut page = pdf.start_page_with(settings);
             let mut surface = page.surface();
             let left = geo.left(index);
@@ -186,8 +188,42 @@ impl Renderer for PdfRenderer {
             surface.finish();
             page.finish();
         }
-        pdf.finish().map_err(|e| Error::Render(format!("PDF: {e:?}")))
+        pdf.finish().map_err(|e| self.finish_error(e, &font_cache))
     }
+}
+
+impl PdfRenderer {
+    /// What a failure to write the PDF means for the user: a font that cannot be embedded (a
+    /// font file from zongjie.yaml), or else a fault of the program.
+    fn finish_error(&self, error: KrillaError, cache: &BTreeMap<FontRef, Font>) -> Error {
+        let name = |font: &Font| {
+            let role = cache.iter().find(|(_, f)| *f == font).map(|(r, _)| *r)?;
+            Some(match role {
+                FontRef::Role(role) => self.fonts.get(role).name.clone(),
+                FontRef::Fallback => self.fonts.fallback.as_ref()?.name.clone(),
+            })
+        };
+        let message = match &error {
+            KrillaError::Font(font, _) => name(font).map(|font| t!("render.font_unembeddable", font = font)),
+            KrillaError::Validation(errors) => errors.iter().find_map(|(e, _)| match e {
+                ValidationError::RestrictedLicense(font) => {
+                    name(font).map(|font| t!("render.font_restricted", font = font))
+                }
+                _ => None,
+            }),
+            _ => None,
+        };
+        match message {
+            Some(message) => Error::Render(message.to_string()),
+            None => internal(format!("{error:?}")),
+        }
+    }
+}
+
+/// A failure that no input explains: said as the program's fault, with the detail for whoever
+/// maintains it.
+fn internal(detail: String) -> Error {
+    Error::Render(t!("render.internal", format = "PDF", detail = detail).to_string())
 }
 
 /// Splits a row's glyphs into runs of the same font and size, one draw call each.
@@ -225,4 +261,43 @@ fn draw_run(surface: &mut krilla::surface::Surface<'_>, run: &[Placed], left: f3
         ));
     }
     surface.draw_glyphs(Point::from_xy(left + run[0].x, baseline), &glyphs, font, &text, size, false);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Block, Document};
+
+    /// The font file with its OS/2 fsType set to 2: "restricted licence, no embedding".
+    fn restricted(font: &[u8]) -> Vec<u8> {
+        let mut bytes = font.to_vec();
+        let tables = u16::from_be_bytes([bytes[4], bytes[5]]) as usize;
+        let os2 = (0..tables)
+            .map(|i| 12 + 16 * i)
+            .find(|&record| &bytes[record..record + 4] == b"OS/2")
+            .map(|record| u32::from_be_bytes(bytes[record + 8..record + 12].try_into().unwrap()) as usize)
+            .expect("an OS/2 table");
+        bytes[os2 + 8..os2 + 10].copy_from_slice(&2u16.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_font_whose_licence_forbids_embedding_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let bundled = include_bytes!("../../../fonts/fandol/FandolFang-Regular.otf");
+        std::fs::write(dir.path().join("仿宋.otf"), restricted(bundled)).unwrap();
+        let config: fonts::FontConfig = crate::yaml::parse("body: 仿宋.otf\n", "zongjie.yaml").unwrap();
+        let renderer = PdfRenderer::new(FontSet::load(&config, dir.path()).unwrap());
+        let doc = Document {
+            title: "标题".into(),
+            blocks: vec![Block::Paragraph { lead: None, text: "正文。".into() }],
+            date: None,
+            appendix: Vec::new(),
+        };
+        let err = renderer.render(&doc).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the licence of the font 仿宋.otf does not allow embedding it in a PDF; choose another font file in zongjie.yaml (fonts:)"
+        );
+    }
 }
