@@ -356,7 +356,8 @@ impl Catalog {
             let source = Source::new(file, rule.referenced.line());
             match parse_rule(&rule.value, source.clone()) {
                 Ok(parsed) => {
-                    for name in parsed.left.iter().chain(&parsed.right).filter(|t| rule_number(t).is_none()) {
+                    for term in parsed.left.iter().chain(&parsed.right).filter(|t| rule_number(t).is_none()) {
+                        let name = split_period_ref(term).0;
                         match figures.get(name) {
                             None => problems.push(Problem::at(
                                 source.clone(),
@@ -507,6 +508,21 @@ pub fn is_numeric(kind: Kind) -> bool {
     matches!(kind, Kind::Count | Kind::Money | Kind::Percent | Kind::Quantity | Kind::Year | Kind::Month)
 }
 
+/// Splits a rule term into the figure and the period it is taken from: `低保.金额@H1` is the
+/// figure in the first half of the same year, `低保.金额@上年` in the same period last year;
+/// a plain name is this period's.
+pub fn split_period_ref(term: &str) -> (&str, Option<&str>) {
+    match term.split_once('@') {
+        Some((name, at)) => (name.trim(), Some(at.trim())),
+        None => (term.trim(), None),
+    }
+}
+
+/// The periods a rule may refer to: a kind of period of the same year, or 上年 / 上期.
+pub fn period_ref_ok(at: &str) -> bool {
+    PERIOD_KINDS.iter().any(|k| k.eq_ignore_ascii_case(at)) || matches!(at, "上年" | "上期")
+}
+
 /// A rule term that is a literal number (`100` in `集中供养率 <= 100`).
 pub fn rule_number(term: &str) -> Option<rust_decimal::Decimal> {
     term.parse().ok()
@@ -528,7 +544,11 @@ fn parse_rule(text: &str, source: Source) -> Result<Rule, String> {
         Op::split(text).ok_or_else(|| t!("catalog.rule_no_comparison", rule = text).to_string())?;
     let side = |s: &str| -> Result<Vec<String>, String> {
         let names: Vec<String> = s.split('+').map(|n| n.trim().to_string()).collect();
-        if names.iter().any(|n| n.is_empty() || (check_name(n).is_err() && rule_number(n).is_none())) {
+        let name_ok = |n: &str| {
+            let (name, at) = split_period_ref(n);
+            check_name(name).is_ok() && at.is_none_or(|a| period_ref_ok(a))
+        };
+        if names.iter().any(|n| n.is_empty() || (!name_ok(n) && rule_number(n).is_none())) {
             return Err(t!("catalog.rule_bad_side", rule = text).to_string());
         }
         Ok(names)

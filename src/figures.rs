@@ -182,15 +182,38 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period, absent_ok: bo
     {
         problems.push(problem);
     }
-    for rule in &catalog.rules {
+    // Rules between this period's figures; those naming another period wait for it (check_rules).
+    let own: Vec<&crate::catalog::Rule> = catalog.rules.iter().filter(|r| !refers_elsewhere(r)).collect();
+    problems.extend(check_rules(&own, &|name, _| by_name.get(name).cloned()));
+    (Figures { period, by_name, last_year: None, previous: None }, problems)
+}
+
+/// Whether a rule names a figure of another period (`低保.金额@H1`).
+pub fn refers_elsewhere(rule: &crate::catalog::Rule) -> bool {
+    rule.left.iter().chain(&rule.right).any(|t| crate::catalog::split_period_ref(t).1.is_some())
+}
+
+/// Checks rules, finding each term's figure with `figure(name, period_ref)`. A rule on a figure
+/// that is missing (or whose other period has no data) is skipped: a missing or invalid value is
+/// that value's own problem.
+pub fn check_rules(
+    rules: &[&crate::catalog::Rule],
+    figure: &dyn Fn(&str, Option<&str>) -> Option<Arc<Figure>>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for rule in rules {
         let side = |terms: &[String]| -> Option<(Decimal, Vec<Arc<Figure>>)> {
             let constant: Decimal = terms.iter().filter_map(|t| crate::catalog::rule_number(t)).sum();
             let names = terms.iter().filter(|t| crate::catalog::rule_number(t).is_none());
-            let figs: Vec<Arc<Figure>> = names.map(|n| by_name.get(n).cloned()).collect::<Option<_>>()?;
+            let figs: Vec<Arc<Figure>> = names
+                .map(|t| {
+                    let (name, at) = crate::catalog::split_period_ref(t);
+                    figure(name, at)
+                })
+                .collect::<Option<_>>()?;
             let sum = figs.iter().map(|f| f.value.as_decimal()).sum::<Option<Decimal>>()?;
             Some((sum + constant, figs))
         };
-        // A rule on a missing or invalid figure is already reported as that figure's problem.
         let (Some((left, lfigs)), Some((right, rfigs))) = (side(&rule.left), side(&rule.right)) else {
             continue;
         };
@@ -198,7 +221,7 @@ pub fn check(catalog: &Catalog, data: &PeriodData, period: Period, absent_ok: bo
             problems.push(rule_problem(rule, left, &lfigs, right, &rfigs));
         }
     }
-    (Figures { period, by_name, last_year: None, previous: None }, problems)
+    problems
 }
 
 /// Computes a derived figure (`formula:` in the catalog) once its inputs are known, computing

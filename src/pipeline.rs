@@ -81,6 +81,7 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
             figures.previous = set;
         }
     }
+    problems.extend(cross_period_rules(ws, &catalog, &figures));
     if !problems.is_empty() {
         // Each message says what the figure means, from the catalog's label.
         return Err(input(problems.into_iter().map(|p| p.labelled(&catalog)).collect(), vec![]));
@@ -132,6 +133,45 @@ fn check_title(title: &str, figures: &Figures, template: &TemplateSource) -> Res
     } else {
         Err(Error::Input(problems))
     }
+}
+
+/// The catalog's rules that compare with another period (`低保.累计发放金额 >= 低保.累计发放金额@H1`:
+/// a year's cumulative figure is not below the same year's first half). A rule whose other
+/// period has no data, or lacks the figure, is not checked; that period's own build reports
+/// its problems.
+fn cross_period_rules(ws: &Workspace, catalog: &Catalog, figures: &Figures) -> Vec<Problem> {
+    let rules: Vec<&crate::catalog::Rule> = catalog.rules.iter().filter(|r| figures::refers_elsewhere(r)).collect();
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let period = figures.period;
+    let mut others: BTreeMap<String, Option<std::sync::Arc<Figures>>> = BTreeMap::new();
+    for rule in &rules {
+        for term in rule.left.iter().chain(&rule.right) {
+            let Some(at) = crate::catalog::split_period_ref(term).1 else { continue };
+            if others.contains_key(at) {
+                continue;
+            }
+            let set = match at {
+                "上年" => figures.last_year.clone(),
+                "上期" => figures.previous.clone(),
+                kind => {
+                    let code = if kind.eq_ignore_ascii_case("year") { String::new() } else { kind.to_uppercase() };
+                    match format!("{}{code}", period.year).parse::<Period>() {
+                        Ok(other) if other == period => None,
+                        Ok(other) => comparison(ws, catalog, other).0,
+                        Err(_) => None,
+                    }
+                }
+            };
+            others.insert(at.to_string(), set);
+        }
+    }
+    let lookup = |name: &str, at: Option<&str>| match at {
+        None => figures.by_name.get(name).cloned(),
+        Some(at) => others.get(at).cloned().flatten().and_then(|set| set.by_name.get(name).cloned()),
+    };
+    figures::check_rules(&rules, &lookup)
 }
 
 /// Figures that changed by more than half against the same period last year: worth a second

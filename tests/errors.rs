@@ -264,3 +264,32 @@ fn a_template_may_state_its_fallback_for_a_missing_comparison() {
     assert!(zongjie(ws.path(), &["build", "--format", "md"]).status.success());
     assert!(markdown(ws.path(), "2024H1").contains("全县低保120户210人（上年无可比数据），"));
 }
+
+#[test]
+fn a_years_cumulative_figure_below_its_first_half_is_refused() {
+    let ws = sample_workspace_all();
+    let data = ws.path().join("data/2024H1/社会救助.yaml");
+    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("人次: 1389", "人次: 99999")).unwrap();
+    let out = zongjie(ws.path(), &["check", "2024"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: data/2024/社会救助.yaml:18: 临时救助.人次 (本年临时救助人次): 2805人次 must be at least 临时救助.人次, 99999人次 (data/2024H1/社会救助.yaml:10); rule '临时救助.人次 >= 临时救助.人次@H1' (templates/civil-affairs-annual/catalog.yaml:191)\n2024: failed\n"
+    );
+    // Without the first half's data the rule is not checked.
+    std::fs::remove_dir_all(ws.path().join("data/2024H1")).unwrap();
+    assert!(zongjie(ws.path(), &["check", "2024"]).status.success());
+}
+
+#[test]
+fn applies_to_takes_the_kinds_of_period_and_lists_them() {
+    let ws = workspace("mini");
+    let catalog = ws.path().join("tmpl/catalog.yaml");
+    std::fs::write(&catalog, format!("applies_to: [annual]\n{}", std::fs::read_to_string(&catalog).unwrap())).unwrap();
+    let out = zongjie(ws.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: tmpl/catalog.yaml:1: applies_to: 'annual' is not a kind of period; write H1, H2, Q1, Q2, Q3, Q4, year\n"
+    );
+}
