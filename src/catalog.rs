@@ -247,6 +247,8 @@ pub enum Op {
     Gt,
     /// `==`
     Eq,
+    /// `!=`
+    Ne,
 }
 
 impl Op {
@@ -258,12 +260,13 @@ impl Op {
             Op::Ge => a >= b,
             Op::Gt => a > b,
             Op::Eq => a == b,
+            Op::Ne => a != b,
         }
     }
     /// Splits `a <= b` at its first comparison (a two-character one before `<` or `>` at the
     /// same place): the text on the left, the operator, the text on the right.
     pub fn split(text: &str) -> Option<(&str, Op, &str)> {
-        let ops = [("<=", Op::Le), (">=", Op::Ge), ("==", Op::Eq), ("<", Op::Lt), (">", Op::Gt)];
+        let ops = [("<=", Op::Le), (">=", Op::Ge), ("==", Op::Eq), ("!=", Op::Ne), ("<", Op::Lt), (">", Op::Gt)];
         let (at, sym, op) = ops
             .iter()
             .filter_map(|(sym, op)| text.find(sym).map(|at| (at, *sym, *op)))
@@ -279,6 +282,7 @@ impl Op {
             Op::Ge => ">=",
             Op::Gt => ">",
             Op::Eq => "==",
+            Op::Ne => "!=",
         }
     }
 }

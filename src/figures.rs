@@ -608,6 +608,7 @@ fn rule_problem(
         Op::Ge => t!("figures.rule_ge"),
         Op::Gt => t!("figures.rule_gt"),
         Op::Eq => t!("figures.rule_eq"),
+        Op::Ne => t!("figures.rule_ne"),
     };
     let on_left = !lfigs.is_empty();
     Problem::at(

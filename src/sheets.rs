@@ -114,6 +114,10 @@ pub struct ColumnDecl {
     /// Decimals shown in a report table.
     #[serde(default)]
     pub decimals: Option<u32>,
+    /// `none` for a column whose total row is not the sum of the rows (a rate such as 完成进度);
+    /// percent columns are never summed.
+    #[serde(default)]
+    pub total: Option<String>,
 }
 
 /// `column / per` must lie between `min` and `max` (for money, in 元) on every row.
@@ -139,6 +143,8 @@ pub struct SheetRow {
     pub source: Source,
     /// Values by column key (money in 元).
     pub values: BTreeMap<String, Decimal>,
+    /// Where each value is: its cell (file:Sheet!C5) or line.
+    pub cells: BTreeMap<String, Source>,
     /// Index of the row in its sheet's grid.
     index: usize,
 }
@@ -705,7 +711,8 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                 }
             }
         }
-        let row = SheetRow { label: label.clone(), source: label_source, values, index: i };
+        let cells = columns.iter().map(|(key, col, _)| (key.clone(), grid.source(i, *col))).collect();
+        let row = SheetRow { label: label.clone(), source: label_source, values, cells, index: i };
         if is_total {
             total = Some(row);
         } else {
@@ -745,7 +752,10 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
     // The county total must equal the sum of the townships.
     if let Some(total_row) = total.as_ref().filter(|_| !refused_row) {
         // A rate's total row is not the sum of the rows' rates.
-        for (key, _, figure) in columns.iter().filter(|c| !unusable.contains(&c.0) && c.2.kind != Kind::Percent) {
+        let summed = |key: &str, kind: Kind| {
+            kind != Kind::Percent && decl.columns[key].total.as_deref().is_none_or(|t| !t.eq_ignore_ascii_case("none"))
+        };
+        for (key, _, figure) in columns.iter().filter(|c| !unusable.contains(&c.0) && summed(&c.0, c.2.kind)) {
             let sum: Decimal = rows.iter().filter_map(|r| r.values.get(key)).sum();
             if let Some(stated) = total_row.values.get(key) {
                 if *stated != sum {
@@ -994,11 +1004,16 @@ pub struct Condition {
 }
 
 impl Condition {
-    /// Parses `column op number`.
+    /// Parses `column op number`: `人数 > 0`, `完成进度 < 50%`, `金额 >= 1万元` (read in the
+    /// base unit the cells are held in), with `<`, `<=`, `>`, `>=`, `==` or `!=`.
     pub fn parse(text: &str) -> Option<Condition> {
         let (left, op, right) = crate::catalog::Op::split(text)?;
         let column = left.trim().to_string();
-        let value: Decimal = right.trim().parse().ok()?;
+        let literal = units::read_literal(right.trim()).ok()?;
+        let value = match literal.unit.as_str() {
+            "" | "%" => literal.value,
+            unit => units::Unit::split(unit).to_base(literal.value)?,
+        };
         (!column.is_empty()).then(|| Condition { column, op, value, text: text.trim().to_string() })
     }
     /// Whether a row meets it (a row without the column does not).

@@ -372,6 +372,14 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
         }
         figures::ratio(numeric(a, "比")?, numeric(b, "比")?, decimals.unwrap_or(0)).map_err(invalid)
     });
+    env.add_filter("占比", |v: Value, total: Value, decimals: Option<u32>| -> Result<String, minijinja::Error> {
+        let (part, whole) = (figure_of(&v)?, figure_of(&total)?);
+        let (a, b) = (numeric(part, "占比")?, numeric(whole, "占比")?);
+        if b.is_zero() {
+            return Err(invalid(t!("figures.target_zero", name = whole.name).into()));
+        }
+        Ok(format!("{}%", figures::format_decimal(a / b * Decimal::from(100), Some(decimals.unwrap_or(1)))))
+    });
     env.add_filter("成", |v: Value| -> Result<String, minijinja::Error> {
         let f = figure_of(&v)?;
         match (&f.value, f.decl.kind) {
@@ -646,37 +654,109 @@ pub fn render(
     let text = compare::rewrite(&template.text, &template.name)
         .map_err(|why| Problem::at(Source::file(&template.name), why))?;
     let tmpl = env.template_from_named_str(&template.name, &text).map_err(|e| template_problem(&e, template))?;
-    let ctx =
-        minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog) } };
+    let ctx = minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog, figures.period) } };
     limits::render(&template.name, |out| tmpl.render_captured_to(ctx, out).map(|_| ()))
         .map_err(|e| template_problem(&e, template))
 }
 
-/// `表格.低保分乡镇.rows` (each row: `乡镇` or the table's label header, and each column key) and
-/// `表格.低保分乡镇.total`, with values written as a report writes them: money in 万元.
-fn tables_value(tables: &[crate::sheets::Sheet], catalog: &Catalog) -> Value {
+/// `表格.低保分乡镇`: the table's `rows` (each row: the label column's header, such as `乡镇`, and
+/// each column key), its `total` (also `合计`), `行["城关镇"]` for one row, and
+/// `名次("完成人数", "城关镇")` for a row's rank. Every cell is a figure with its cell as its
+/// source, written as the report writes it (money in 万元).
+fn tables_value(tables: &[crate::sheets::Sheet], catalog: &Catalog, period: crate::period::Period) -> Value {
     let mut out = BTreeMap::new();
     for sheet in tables {
         let Some(decl) = catalog.tables.get(&sheet.name) else { continue };
-        let row_value = |row: &crate::sheets::SheetRow| {
-            let mut map = BTreeMap::new();
-            map.insert(decl.label.clone(), Value::from(row.label.clone()));
-            for (key, column) in &decl.columns {
-                let Some(v) = row.values.get(key) else { continue };
-                let text = match column.kind {
-                    Kind::Money => {
-                        figures::format_decimal(figures::money_in(*v, "万元"), Some(column.decimals.unwrap_or(2)))
-                    }
-                    _ => figures::format_decimal(*v, column.decimals),
-                };
-                map.insert(key.clone(), Value::from(text));
-            }
-            Value::from_object(map)
-        };
-        let mut table = BTreeMap::new();
-        table.insert("rows".to_string(), Value::from(sheet.rows.iter().map(row_value).collect::<Vec<_>>()));
-        table.insert("total".to_string(), sheet.total.as_ref().map(row_value).unwrap_or(Value::UNDEFINED));
-        out.insert(sheet.name.clone(), Value::from_object(table));
+        out.insert(
+            sheet.name.clone(),
+            Value::from_object(TableObject { sheet: sheet.clone(), decl: decl.clone(), period }),
+        );
     }
     Value::from_object(out)
+}
+
+/// A township table as templates see it.
+#[derive(Debug)]
+struct TableObject {
+    sheet: crate::sheets::Sheet,
+    decl: crate::sheets::TableDecl,
+    period: crate::period::Period,
+}
+
+impl TableObject {
+    /// A row as a map: the label, and each column's cell as a figure.
+    fn row_value(&self, row: &crate::sheets::SheetRow) -> Value {
+        let mut map = BTreeMap::new();
+        map.insert(self.decl.label.clone(), Value::from(row.label.clone()));
+        for (key, column) in &self.decl.columns {
+            let Some(v) = row.values.get(key) else { continue };
+            let mut cell = crate::catalog::FigureDecl::new(column.kind);
+            cell.decimals = match column.kind {
+                Kind::Money => Some(column.decimals.unwrap_or(2)),
+                _ => column.decimals,
+            };
+            cell.unit = match column.kind {
+                Kind::Money => Some("万元".into()),
+                Kind::Percent => None,
+                _ => column.unit.clone(),
+            };
+            let value = match (column.kind, i64::try_from(*v)) {
+                (Kind::Count, Ok(n)) if v.fract().is_zero() => FigureValue::Whole(n),
+                _ => FigureValue::Decimal(*v),
+            };
+            let figure = Figure {
+                name: format!("{}.{}.{key}", self.sheet.name, row.label),
+                decl: cell,
+                value,
+                entered: v.normalize().to_string(),
+                source: row.cells.get(key).cloned().unwrap_or_else(|| row.source.clone()),
+                via: None,
+            };
+            let object = FigureObject {
+                figure: Arc::new(figure),
+                last_year: (None, None),
+                previous: (None, None),
+                period: self.period,
+            };
+            map.insert(key.clone(), Value::from_object(object));
+        }
+        Value::from_object(map)
+    }
+}
+
+impl Object for TableObject {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        match key.as_str()? {
+            "rows" => Some(Value::from(self.sheet.rows.iter().map(|r| self.row_value(r)).collect::<Vec<_>>())),
+            "total" | "合计" => self.sheet.total.as_ref().map(|r| self.row_value(r)),
+            "行" => {
+                let rows: BTreeMap<String, Value> =
+                    self.sheet.rows.iter().map(|r| (r.label.clone(), self.row_value(r))).collect();
+                Some(Value::from_object(rows))
+            }
+            _ => None,
+        }
+    }
+
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &minijinja::State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, minijinja::Error> {
+        if method != "名次" {
+            return Err(minijinja::Error::from(ErrorKind::UnknownMethod));
+        }
+        let (column, label): (String, String) = minijinja::value::from_args(args)?;
+        if !self.decl.columns.contains_key(&column) {
+            return Err(invalid(t!("template.rank_column", table = self.sheet.name, column = column).into()));
+        }
+        let value_of = |row: &crate::sheets::SheetRow| row.values.get(&column).copied();
+        let Some(mine) = self.sheet.rows.iter().find(|r| r.label == label).and_then(value_of) else {
+            return Err(invalid(t!("template.rank_row", table = self.sheet.name, row = label).into()));
+        };
+        // Ties share a rank: one more than the rows strictly above.
+        let above = self.sheet.rows.iter().filter_map(value_of).filter(|v| *v > mine).count();
+        Ok(Value::from(above as u64 + 1))
+    }
 }

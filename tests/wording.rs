@@ -128,3 +128,53 @@ fn dates_and_ratios() {
     .unwrap();
     assert_eq!(line, "【3月15日，2024年3月，1:3，3:1，三成】");
 }
+
+/// The mini workspace with its 低保 figures from a township sheet with a rate column.
+fn render_sheet(snippet: &str, extra_catalog: &str) -> Result<String, String> {
+    let ws = workspace("mini");
+    let root = ws.path();
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("data/2024H1/救助.yaml", "低保:\n  户数: 120\n  人数: 210\n  金额: 45678901.23元\n", "");
+    edit(
+        "tmpl/catalog.yaml",
+        "      金额: {header: 低保金, kind: money, decimals: 2}\n",
+        "      金额: {header: 低保金, kind: money, decimals: 2}\n      进度: {header: 完成进度, kind: percent, total: none}\n",
+    );
+    edit("tmpl/catalog.yaml", "rules:", &format!("{extra_catalog}rules:"));
+    std::fs::write(
+        root.join("data/2024H1/低保分乡镇.csv"),
+        "乡镇,低保户数,低保人数,低保金（元）,完成进度（%）\n城关镇,60,73,250000,80\n甲镇,40,73,150000,45.5\n乙镇,20,64,100000,30\n合计,120,210,500000,60\n",
+    )
+    .unwrap();
+    let template = std::fs::read_to_string(root.join("tmpl/report.md.j2")).unwrap();
+    let body = template.lines().find(|l| l.starts_with("全县低保")).unwrap().to_string();
+    std::fs::write(root.join("tmpl/report.md.j2"), template.replace(&body, &format!("【{snippet}】"))).unwrap();
+    let out = zongjie(root, &["build", "--format", "md"]);
+    if !out.status.success() {
+        return Err(stderr(&out));
+    }
+    Ok(markdown(root, "2024H1").lines().find(|l| l.starts_with('【')).unwrap_or("").to_string())
+}
+
+#[test]
+fn a_townships_row_share_and_rank() {
+    let line = render_sheet(
+        "城关镇{{ 表格.低保分乡镇.行[\"城关镇\"].户数 }}户，占全县的{{ 表格.低保分乡镇.行[\"城关镇\"].户数 | 占比(表格.低保分乡镇.合计.户数) }}，居第{{ 表格.低保分乡镇.名次(\"户数\", \"城关镇\") | 序号 }}位；人数甲镇与城关镇并列第{{ 表格.低保分乡镇.名次(\"人数\", \"甲镇\") }}，乙镇第{{ 表格.低保分乡镇.名次(\"人数\", \"乙镇\") }}；金额{{ 表格.低保分乡镇.行[\"甲镇\"].金额 }}万元",
+        "",
+    )
+    .unwrap();
+    assert_eq!(line, "【城关镇60户，占全县的50.0%，居第一位；人数甲镇与城关镇并列第1，乙镇第3；金额15.00万元】");
+}
+
+#[test]
+fn count_rows_where_on_any_column_and_comparison() {
+    let catalog = "  低保.过半乡镇数: {kind: count, unit: 个, count_rows: 低保分乡镇, where: 进度 >= 50%}\n  低保.未过半乡镇数: {kind: count, unit: 个, count_rows: 低保分乡镇, where: 进度 < 50%}\n  低保.非73人乡镇数: {kind: count, unit: 个, count_rows: 低保分乡镇, where: 人数 != 73}\n";
+    let line =
+        render_sheet("{{ 低保.过半乡镇数 }}，{{ 低保.未过半乡镇数 }}，{{ 低保.非73人乡镇数 }}", catalog).unwrap();
+    assert_eq!(line, "【1，2，1】");
+}
