@@ -222,7 +222,8 @@ impl Grid {
     }
 }
 
-fn column_letters(mut col: usize) -> String {
+/// A spreadsheet column's letters from its 0-based index: 0 → A, 26 → AA.
+pub fn column_letters(mut col: usize) -> String {
     let mut out = Vec::new();
     loop {
         out.push((b'A' + (col % 26) as u8) as char);

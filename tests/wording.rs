@@ -5,6 +5,14 @@
 mod common;
 use common::*;
 
+/// Replaces the first `from` in a workspace file with `to` (which must be there).
+fn edit_file(root: &std::path::Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file}: {from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
 /// Last year's data for the mini workspace (for 同比).
 const LAST_YEAR: &str = "单位:\n  名称: 测试县民政局\n落款:\n  日期: 2023-07-05\n低保:\n  户数: 95\n  人数: 2000\n  金额: 45000000元\n特困:\n  集中供养率: 35.10%\n";
 
@@ -13,12 +21,7 @@ const LAST_YEAR: &str = "单位:\n  名称: 测试县民政局\n落款:\n  日�
 fn render_with(snippet: &str, people: &str, extra_catalog: &str, extra_data: &str) -> Result<String, String> {
     let ws = workspace("mini");
     let root = ws.path();
-    let edit = |file: &str, from: &str, to: &str| {
-        let path = root.join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{file}: {from}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |file: &str, from: &str, to: &str| edit_file(root, file, from, to);
     edit("data/2024H1/救助.yaml", "人数: 210", &format!("人数: {people}"));
     edit("data/2024H1/救助.yaml", "集中供养率: 61.25%", "集中供养率: 34.35%");
     edit("tmpl/catalog.yaml", "rules:", &format!("{extra_catalog}rules:"));
@@ -133,12 +136,7 @@ fn dates_and_ratios() {
 fn render_sheet(snippet: &str, extra_catalog: &str) -> Result<String, String> {
     let ws = workspace("mini");
     let root = ws.path();
-    let edit = |file: &str, from: &str, to: &str| {
-        let path = root.join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{file}: {from}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |file: &str, from: &str, to: &str| edit_file(root, file, from, to);
     edit("data/2024H1/救助.yaml", "低保:\n  户数: 120\n  人数: 210\n  金额: 45678901.23元\n", "");
     edit(
         "tmpl/catalog.yaml",

@@ -24,16 +24,8 @@ pub struct SheetSpec {
     pub rows: Vec<Vec<String>>,
 }
 
-fn column(mut col: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push((b'A' + (col % 26) as u8) as char);
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
-    }
-    out.iter().rev().collect()
+fn column(col: usize) -> String {
+    zongjie::sheets::column_letters(col)
 }
 
 fn escape(text: &str) -> String {
