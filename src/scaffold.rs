@@ -175,7 +175,8 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
         let inside = rel.strip_prefix(&format!("{dir}/")).unwrap_or(&rel).to_string();
         let bytes = crate::data::read_data_file(&path).map_err(|why| Problem::at(Source::file(&rel), why))?;
         let text = crate::data::decode_utf8(&bytes, &rel)?;
-        files.push((format!("{target}/{inside}"), empty_values(&text, &rel)?.into_bytes()));
+        let label = |name: &str| catalog.figures.get(name).and_then(|d| d.decl.label.clone());
+        files.push((format!("{target}/{inside}"), empty_values_labelled(&text, &rel, &label)?.into_bytes()));
     }
     // Each township table it had, with its townships and no numbers. A CSV keeps its name; a
     // workbook sheet starts again as <table>.csv (zongjie reads .xlsx but does not write it).
@@ -226,16 +227,22 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
 /// every key of the original with no value; if it does not, the keys are written out plainly
 /// (comments then lost) rather than leave a value behind.
 pub fn empty_values(text: &str, file: &str) -> Result<String> {
+    empty_values_labelled(text, file, &|_| None)
+}
+
+/// [`empty_values`], writing after each emptied value the figure's label from the catalog as a
+/// comment (`label(低保.户数)`), so that the statistician sees what to fill in.
+pub fn empty_values_labelled(text: &str, file: &str, label: &dyn Fn(&str) -> Option<String>) -> Result<String> {
     if text.trim().is_empty() {
         return Ok(text.to_string());
     }
     let tree: Spanned<Node> = crate::yaml::parse(text, file)?;
     let mut cuts = Vec::new();
-    value_cuts(&tree, text, false, &mut cuts);
+    value_cuts(&tree, text, false, "", label, &mut cuts);
     cuts.sort_by_key(|c| std::cmp::Reverse(c.0));
     let mut out = text.to_string();
     for (start, end, with) in cuts {
-        out.replace_range(start..end, with);
+        out.replace_range(start..end, &with);
     }
     match crate::yaml::parse::<Spanned<Node>>(&out, file) {
         Ok(emptied) if keys_without_values(&emptied) == keys_of(&tree) => Ok(out),
@@ -274,12 +281,21 @@ fn value_end(node: &Spanned<Node>, text: &str) -> usize {
 
 /// Byte ranges to cut (with what to put there): for each key with a value, from after its
 /// colon to the end of the value, and in block style the comment after it on the same line.
-fn value_cuts(node: &Spanned<Node>, text: &str, flow: bool, cuts: &mut Vec<(usize, usize, &'static str)>) {
+fn value_cuts(
+    node: &Spanned<Node>,
+    text: &str,
+    flow: bool,
+    prefix: &str,
+    label: &dyn Fn(&str) -> Option<String>,
+    cuts: &mut Vec<(usize, usize, String)>,
+) {
     let Node::Map(entries) = &node.value else { return };
     let inner_flow = flow || text.get(span_of(node).0..).is_some_and(|t| t.starts_with('{'));
     for (key, value) in entries {
+        let name =
+            if prefix.is_empty() { key.value.trim().to_string() } else { format!("{prefix}.{}", key.value.trim()) };
         if let Node::Map(_) = value.value {
-            value_cuts(value, text, inner_flow, cuts);
+            value_cuts(value, text, inner_flow, &name, label, cuts);
             continue;
         }
         if let Node::Null = value.value {
@@ -293,7 +309,7 @@ fn value_cuts(node: &Spanned<Node>, text: &str, flow: bool, cuts: &mut Vec<(usiz
             continue;
         }
         if inner_flow {
-            cuts.push((colon, end, " "));
+            cuts.push((colon, end, " ".to_string()));
             continue;
         }
         // A block value ends before its line break; the rest of its line, spaces and a comment
@@ -310,7 +326,9 @@ fn value_cuts(node: &Spanned<Node>, text: &str, flow: bool, cuts: &mut Vec<(usiz
                 end -= 1;
             }
         }
-        cuts.push((colon, end, ""));
+        // The old comment may hold last period's value; the catalog's label replaces it.
+        let with = label(&name).map(|l| format!("   # {}", l.replace('\n', " "))).unwrap_or_default();
+        cuts.push((colon, end, with));
     }
 }
 

@@ -45,7 +45,11 @@ fn new_starts_a_period_from_the_previous_with_every_value_emptied() {
     let out = zongjie(ws.path(), &["new", "2025H1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let yaml = std::fs::read_to_string(ws.path().join("data/2025H1/社会救助.yaml")).unwrap();
-    assert!(yaml.contains("临时救助:\n  备用金标准倍数:\n  拨付资金:\n  人次:\n"), "{yaml}");
+    // Each emptied value carries the figure's label from the catalog, where it has one.
+    assert!(
+        yaml.contains("临时救助:\n  备用金标准倍数:   # 一次性救助上限（月低保标准的倍数）\n  拨付资金:\n  人次:\n"),
+        "{yaml}"
+    );
     assert!(!yaml.chars().any(|c| c.is_ascii_digit()), "no value left: {yaml}");
     let csv = std::fs::read_to_string(ws.path().join("data/2025H1/低保分乡镇.csv")).unwrap();
     assert!(csv.contains("\n梧桐镇,,,\n") && csv.ends_with("合计,,,\n"), "{csv}");
