@@ -387,11 +387,13 @@ impl<'a> Transaction<'a> {
             Ok(m) if m.is_dir() => {}
             Ok(_) => {
                 return Err(Error::Stopped(
-                    t!("archive.versions_not_folder", path = format!("{shown}/{VERSIONS}"), folder = shown).into_owned(),
+                    t!("archive.versions_not_folder", path = format!("{shown}/{VERSIONS}"), folder = shown)
+                        .into_owned(),
                 ))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir(&versions)
-                .map_err(|e| Error::io(format!("{shown}/{VERSIONS}"), e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(&versions).map_err(|e| Error::io(format!("{shown}/{VERSIONS}"), e))?
+            }
             Err(e) => return Err(Error::io(format!("{shown}/{VERSIONS}"), e)),
         }
         let stage = versions.join(format!("{TEMP_PREFIX}{}.tmp", std::process::id()));

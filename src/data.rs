@@ -2,8 +2,8 @@
 //! from. Nothing is interpreted here; the catalog decides what a value means (see `figures`).
 
 use crate::error::{Problem, Source};
-use rust_i18n::t;
 use crate::yaml::{self, Node};
+use rust_i18n::t;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -248,12 +248,8 @@ fn flatten(
                 flatten(value, file, &name, out, problems);
             }
         }
-        _ if prefix.is_empty() => {
-            problems.push(Problem::at(source, t!("data.not_a_mapping")))
-        }
-        Node::Seq(_) => {
-            problems.push(Problem::at(source, t!("data.list")).figure(prefix))
-        }
+        _ if prefix.is_empty() => problems.push(Problem::at(source, t!("data.not_a_mapping"))),
+        Node::Seq(_) => problems.push(Problem::at(source, t!("data.list")).figure(prefix)),
         Node::Scalar { text, .. } => insert(out, prefix, Some(text.clone()), source, problems),
         Node::Null => insert(out, prefix, None, source, problems),
     }

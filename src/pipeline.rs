@@ -7,13 +7,13 @@ use crate::catalog::Catalog;
 use crate::data::{self, InputFile};
 use crate::document::{self, Document};
 use crate::error::{Error, Problem, Result};
-use rust_i18n::t;
 use crate::figures::{self, Figures};
 use crate::period::Period;
 use crate::render::Renderer;
 use crate::sheets;
 use crate::template::{self, TemplateSource};
 use crate::workspace::{Workspace, CONFIG_FILE};
+use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -108,11 +108,8 @@ fn check_title(title: &str, figures: &Figures, template: &TemplateSource) -> Res
         let chars = text.chars().count();
         if f.decl.kind == crate::catalog::Kind::Text && chars > MAX_NAME_IN_TITLE && title.contains(&text) {
             problems.push(
-                Problem::at(
-                    f.source.clone(),
-                    t!("pipeline.name_too_long", chars = chars, max = MAX_NAME_IN_TITLE),
-                )
-                .figure(&f.name),
+                Problem::at(f.source.clone(), t!("pipeline.name_too_long", chars = chars, max = MAX_NAME_IN_TITLE))
+                    .figure(&f.name),
             );
         }
     }
@@ -215,11 +212,8 @@ fn load_data(
         let raw = sheets::derived_value(sheet, column, condition.as_ref());
         if let Some(given) = data.values.get(name) {
             problems.push(
-                Problem::at(
-                    given.source.clone(),
-                    t!("pipeline.given_and_summed", table = table, file = sheet.file),
-                )
-                .figure(name),
+                Problem::at(given.source.clone(), t!("pipeline.given_and_summed", table = table, file = sheet.file))
+                    .figure(name),
             );
             continue;
         }
@@ -266,7 +260,8 @@ fn missing_glyph_problems(report: &Report, missing: &[(char, String)]) -> Vec<Pr
         .iter()
         .map(|(c, context)| {
             let message =
-                t!("pipeline.missing_glyph", char = c, code = format!("{:04X}", *c as u32), context = context).into_owned();
+                t!("pipeline.missing_glyph", char = c, code = format!("{:04X}", *c as u32), context = context)
+                    .into_owned();
             match report.figures.by_name.values().find(|f| f.display().contains(*c)) {
                 Some(f) => Problem::at(f.source.clone(), message).figure(&f.name),
                 None => Problem::at(crate::error::Source::file(&report.template.name), message),

@@ -55,17 +55,18 @@ fn chinese_is_the_default_and_english_is_asked_for() {
     assert!(stdout(&help).contains("用法：zongjie [选项] <命令>\n\n命令：\n  build "), "{}", stdout(&help));
     for help in [run(Some("en"), ws.path(), &["--help"]), run(None, ws.path(), &["--lang", "en", "--help"])] {
         assert_eq!(help.status.code(), Some(0));
-        assert!(stdout(&help).contains("Usage: zongjie [OPTIONS] <COMMAND>\n\nCommands:\n  build "), "{}", stdout(&help));
+        assert!(
+            stdout(&help).contains("Usage: zongjie [OPTIONS] <COMMAND>\n\nCommands:\n  build "),
+            "{}",
+            stdout(&help)
+        );
     }
 }
 
 /// The subcommands the top-level help lists.
 fn subcommands(help: &str) -> Vec<String> {
     let list = help.split_once("命令：\n").expect("a list of commands").1;
-    list.lines()
-        .take_while(|l| l.starts_with("  "))
-        .map(|l| l.split_whitespace().next().unwrap().to_string())
-        .collect()
+    list.lines().take_while(|l| l.starts_with("  ")).map(|l| l.split_whitespace().next().unwrap().to_string()).collect()
 }
 
 /// ASCII words of four letters or more that are not an option, a command, a placeholder, a
@@ -112,8 +113,11 @@ fn help_of_every_command_is_in_chinese_words() {
         assert!(stdout(&en).contains(&format!("Usage: zongjie {command} [OPTIONS]")), "{}", stdout(&en));
         assert!(stdout(&en).contains("Options:\n"), "{}", stdout(&en));
     }
-    let english: Vec<String> =
-        found.into_iter().filter(|(_, words)| !words.is_empty()).map(|(args, words)| format!("{args}: {words:?}")).collect();
+    let english: Vec<String> = found
+        .into_iter()
+        .filter(|(_, words)| !words.is_empty())
+        .map(|(args, words)| format!("{args}: {words:?}"))
+        .collect();
     assert!(english.is_empty(), "English words in the Chinese help:\n{}", english.join("\n"));
     assert_eq!(english_words("Build the report of one period, --all <DIR> data/", &commands), ["report", "period"]);
 }
@@ -178,7 +182,9 @@ fn progress_and_results_in_chinese_and_the_large_change_warning_in_both() {
     let out = run(None, root, &["build"]);
     assert_eq!(
         stdout(&out),
-        format!("已写出 output/2024H1/{title}.md\n已写出 output/2024H1/{title}.pdf\n已写出 output/2024H1/manifest.json\n")
+        format!(
+            "已写出 output/2024H1/{title}.md\n已写出 output/2024H1/{title}.pdf\n已写出 output/2024H1/manifest.json\n"
+        )
     );
     assert_eq!(stdout(&run(None, root, &["build"])), "output/2024H1：报告没有变化，未改动任何文件\n");
     assert_eq!(stdout(&run(None, root, &["verify"])), "2024H1：一致，报告与清单和数据都相符\n");
@@ -209,5 +215,51 @@ fn progress_and_results_in_chinese_and_the_large_change_warning_in_both() {
     // build --all: a progress line per period when stderr is not a terminal.
     let out = run(None, root, &["verify", "--all"]);
     assert!(stderr(&out).contains("核对 2023H1：完成\n"), "{}", stderr(&out));
-    assert!(stdout(&out).contains("2023H1：没有清单 manifest.json："), "{}", stdout(&out));
+    assert!(stdout(&out).contains("2023H1：没有清单（manifest.json），这一期还没有生成过"), "{}", stdout(&out));
+}
+
+#[test]
+fn an_unreadable_period_folder_is_said_in_chinese() {
+    use std::os::unix::fs::PermissionsExt;
+    let chmod = |path: &Path, mode: u32| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    let ws = workspace("mini");
+    chmod(ws.path(), 0o755);
+    let root_user = String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout).trim() == "0";
+    // Root reads anything: the binary runs as nobody (setpriv, as in permissions.rs), from a
+    // copy nobody may run.
+    let bin = tempfile::tempdir().unwrap();
+    chmod(bin.path(), 0o755);
+    let zongjie = bin.path().join("zongjie");
+    std::fs::copy(env!("CARGO_BIN_EXE_zongjie"), &zongjie).unwrap();
+    chmod(&zongjie, 0o755);
+    if root_user {
+        for entry in walkdir::WalkDir::new(ws.path()) {
+            std::os::unix::fs::chown(entry.unwrap().path(), Some(65534), Some(65534)).unwrap();
+        }
+    }
+    let dir = ws.path().join("data/2024H1");
+    chmod(&dir, 0o000);
+    let out = loop {
+        let mut command = if root_user {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&zongjie);
+            c
+        } else {
+            Command::new(&zongjie)
+        };
+        // A test thread forking while the copy was open for writing keeps it busy a moment.
+        match command.arg("build").current_dir(ws.path()).env_remove("ZONGJIE_LANG").output() {
+            Err(e) if e.raw_os_error() == Some(26) => {}
+            Ok(out) if stderr(&out).contains("Text file busy") => {}
+            Ok(out) => break out,
+            Err(e) => panic!("{e}"),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    chmod(&dir, 0o755);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "错误：data/2024H1：没有读取权限，无法读取；请让运行 zongjie 的用户有权读取它（在文件夹或文件的属性中加上读取权限）\n"
+    );
 }

@@ -2,11 +2,11 @@
 //! Exit 0 on success, 1 on an input error, 2 on a usage error (clap's own).
 
 use clap::{Args, Parser, Subcommand};
-use zongjie::tr;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU8, Ordering};
+use zongjie::tr;
 
 /// `println!` that never panics: on a closed pipe (`| head`) the rest of the output is dropped
 /// quietly, as git and ripgrep do; any other failure (a full disk) is said once on stderr and
@@ -126,11 +126,7 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
             STDOUT.store(STDOUT_CLOSED, Ordering::Relaxed);
         } else {
             STDOUT.store(STDOUT_FAILED, Ordering::Relaxed);
-            tell!(
-                "{}{}",
-                tr!("common.error"),
-                tr!("cli.cannot_write_stdout", reason = zongjie::error::io_reason(&e))
-            );
+            tell!("{}{}", tr!("common.error"), tr!("cli.cannot_write_stdout", reason = zongjie::error::io_reason(&e)));
         }
     }
 }
@@ -171,9 +167,16 @@ pub fn periods(
         let mut seen = std::collections::BTreeSet::new();
         return Ok(named.iter().copied().filter(|p| seen.insert(*p)).collect());
     }
-    ws.latest()
-        .map(|p| vec![p])
-        .ok_or_else(|| anyhow::anyhow!(tr!("cli.no_period_folder", dir = ws.root.join("data").display())))
+    ws.latest().map(|p| vec![p]).ok_or_else(|| anyhow::anyhow!(tr!("cli.no_period_folder", dir = data_folder(ws))))
+}
+
+/// The data folder as messages name it: `data` in the workspace, else under its root.
+fn data_folder(ws: &zongjie::workspace::Workspace) -> String {
+    if ws.root == std::path::Path::new(".") {
+        "data".to_string()
+    } else {
+        ws.root.join("data").display().to_string()
+    }
 }
 
 /// An output format.
@@ -376,19 +379,18 @@ fn lookup(key: &str) -> Option<String> {
 /// current language: the doc comments above are only the fallback.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
-    let cmd = localize(Cli::command(), "zongjie", None)
-        .disable_help_subcommand(true)
-        .disable_version_flag(true)
-        .arg(
-            clap::Arg::new("version")
-                .short('V')
-                .long("version")
-                .action(clap::ArgAction::Version)
-                .help(tr!("cli.arg.version"))
-                .display_order(902),
-        );
+    let cmd = localize(Cli::command(), "zongjie", None).disable_help_subcommand(true).disable_version_flag(true).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(clap::ArgAction::Version)
+            .help(tr!("cli.arg.version"))
+            .display_order(902),
+    );
     let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
-    names.iter().fold(cmd, |cmd, name| cmd.mut_subcommand(name, |sub| localize(sub, &format!("zongjie {name}"), Some(name))))
+    names
+        .iter()
+        .fold(cmd, |cmd, name| cmd.mut_subcommand(name, |sub| localize(sub, &format!("zongjie {name}"), Some(name))))
 }
 
 /// One command's help: its about, each argument's help, the headings and the usage line.

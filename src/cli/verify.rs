@@ -38,7 +38,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
     // Shared with other readers: a build running now finishes before the comparison starts.
     let _lock = super::lock(&ws, Some(&out), zongjie::lock::Mode::Read, args.no_wait)?;
-    let results = super::each_period(&periods, &tr!("cli.verb.verify"), |p| pipeline::verify_period(&ws, p, &renderers, &out));
+    let results =
+        super::each_period(&periods, &tr!("cli.verb.verify"), |p| pipeline::verify_period(&ws, p, &renderers, &out));
     let mut ok = true;
     for (period, result) in results {
         match result {

@@ -276,7 +276,8 @@ fn load_file(spec: &Spanned<String>, root: &Path, key: &str) -> Result<LoadedFon
         _ => {}
     }
     let bytes = std::fs::read(&file).map_err(|e| {
-        Problem::at(source.clone(), t!("fonts.cannot_read", path = path, reason = crate::error::io_reason(&e))).figure(key)
+        Problem::at(source.clone(), t!("fonts.cannot_read", path = path, reason = crate::error::io_reason(&e)))
+            .figure(key)
     })?;
     let sha = crate::archive::sha256(&bytes);
     let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
