@@ -13,6 +13,7 @@
 //! Callers hold the workspace lock (`lock`), so one writer works in a folder at a time.
 
 use crate::error::{Error, Result};
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -76,27 +77,40 @@ impl Manifest {
             Ok(Plain::File(bytes)) => bytes,
             Ok(Plain::Missing) => return Ok(None),
             Ok(Plain::Other) => {
-                return Err(Error::Render(format!(
-                    "{shown}/{MANIFEST}: is not a plain file (a folder, a link or a device); zongjie writes its manifest as a file and does not read this one; move it out of {shown}"
-                )))
+                return Err(Error::Stopped(
+                    t!("archive.manifest_not_plain", path = format!("{shown}/{MANIFEST}"), folder = shown).into_owned(),
+                ))
             }
             Ok(Plain::TooLarge(len)) => {
-                return Err(Error::Render(format!(
-                    "{shown}/{MANIFEST}: is {len} bytes, far more than a manifest; it is not read; move it out of {shown}"
-                )))
+                return Err(Error::Stopped(
+                    t!("archive.manifest_too_large", path = format!("{shown}/{MANIFEST}"), bytes = len, folder = shown)
+                        .into_owned(),
+                ))
             }
             Err(e) => return Err(Error::io(format!("{shown}/{MANIFEST}"), e)),
         };
         let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::Render(format!(
-                "{shown}/{MANIFEST}: is not a zongjie manifest ({e}); nothing was changed; move it out of {shown}, or restore it from versions/"
-            ))
+            let why = match e.classify() {
+                serde_json::error::Category::Eof => t!("archive.json_eof", line = e.line(), column = e.column()),
+                serde_json::error::Category::Data => t!("archive.json_data", line = e.line(), column = e.column()),
+                _ => t!("archive.json_syntax", line = e.line(), column = e.column()),
+            };
+            Error::Stopped(
+                t!("archive.not_a_manifest", path = format!("{shown}/{MANIFEST}"), why = why, folder = shown)
+                    .into_owned(),
+            )
         })?;
         for name in manifest.outputs.keys() {
             if !is_plain_name(name) {
-                return Err(Error::Render(format!(
-                    "{shown}/{MANIFEST}: names {name:?} as an output, but outputs are plain file names inside {shown}; nothing was changed or deleted; correct the manifest or move it out of {shown}"
-                )));
+                return Err(Error::Stopped(
+                    t!(
+                        "archive.manifest_bad_output",
+                        path = format!("{shown}/{MANIFEST}"),
+                        name = format!("{name:?}"),
+                        folder = shown
+                    )
+                    .into_owned(),
+                ));
             }
         }
         Ok(Some((manifest, bytes)))
@@ -190,10 +204,10 @@ pub fn write_report(dir: &Path, shown: &str, new: &NewReport) -> Result<Written>
     let old = Manifest::read_with_bytes(dir, shown)?;
     for (output, _) in &new.outputs {
         if !is_plain_name(&output.name) {
-            return Err(Error::Render(format!(
-                "{shown}: the report's file name {:?} is not a plain file name of at most {NAME_MAX} bytes; shorten the report's title",
-                output.name
-            )));
+            return Err(Error::Stopped(
+                t!("archive.bad_file_name", folder = shown, name = format!("{:?}", output.name), max = NAME_MAX)
+                    .into_owned(),
+            ));
         }
     }
     let mut steps = Vec::new();
@@ -372,12 +386,14 @@ impl<'a> Transaction<'a> {
         match std::fs::symlink_metadata(&versions) {
             Ok(m) if m.is_dir() => {}
             Ok(_) => {
-                return Err(Error::Render(format!(
-                    "{shown}/{VERSIONS}: is not a folder (a file or a link); earlier reports are kept in a real folder there; move it out of {shown}"
-                )))
+                return Err(Error::Stopped(
+                    t!("archive.versions_not_folder", path = format!("{shown}/{VERSIONS}"), folder = shown)
+                        .into_owned(),
+                ))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir(&versions)
-                .map_err(|e| Error::io(format!("{shown}/{VERSIONS}"), e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(&versions).map_err(|e| Error::io(format!("{shown}/{VERSIONS}"), e))?
+            }
             Err(e) => return Err(Error::io(format!("{shown}/{VERSIONS}"), e)),
         }
         let stage = versions.join(format!("{TEMP_PREFIX}{}.tmp", std::process::id()));
@@ -470,9 +486,7 @@ fn next_version(versions: &Path) -> u64 {
 fn ensure_folder(dir: &Path, shown: &str) -> Result<()> {
     match std::fs::symlink_metadata(dir) {
         Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(Error::Render(format!(
-            "{shown}: is not a folder (a file or a link); zongjie writes a period's report only into a real folder; move it away"
-        ))),
+        Ok(_) => Err(Error::Stopped(t!("archive.not_a_folder", folder = shown).into_owned())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(shown.to_string(), e))
         }

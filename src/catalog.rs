@@ -550,7 +550,7 @@ fn parse_rule(text: &str, source: Source) -> Result<Rule, String> {
         let names: Vec<String> = s.split('+').map(|n| n.trim().to_string()).collect();
         let name_ok = |n: &str| {
             let (name, at) = split_period_ref(n);
-            check_name(name).is_ok() && at.is_none_or(|a| period_ref_ok(a))
+            check_name(name).is_ok() && at.is_none_or(period_ref_ok)
         };
         if names.iter().any(|n| n.is_empty() || (!name_ok(n) && rule_number(n).is_none())) {
             return Err(t!("catalog.rule_bad_side", rule = text).to_string());

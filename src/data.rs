@@ -3,6 +3,7 @@
 
 use crate::error::{Problem, Source};
 use crate::yaml::{self, Node};
+use rust_i18n::t;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -80,20 +81,19 @@ pub const DATA_FILE_MAX: u64 = 64 << 20;
 
 /// A data file's bytes, or why it cannot be used.
 pub fn read_data_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot be read: {}", crate::error::io_reason(&e)))?;
+    let meta = std::fs::metadata(path).map_err(|e| cannot_read(&e))?;
     if meta.len() > DATA_FILE_MAX {
-        return Err(format!(
-            "is {} bytes, far more than a period's data (at most {} MB); is it the right file?",
-            meta.len(),
-            DATA_FILE_MAX >> 20
-        ));
+        return Err(t!("data.too_large", bytes = meta.len(), max = DATA_FILE_MAX >> 20).into_owned());
     }
-    std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::PermissionDenied => {
-            "cannot be read: permission denied; give zongjie permission to read it".to_string()
-        }
-        _ => format!("cannot be read: {}", crate::error::io_reason(&e)),
-    })
+    std::fs::read(path).map_err(|e| cannot_read(&e))
+}
+
+/// Why a data file or folder cannot be read, with what to do about a permission.
+fn cannot_read(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => t!("data.permission_denied").into_owned(),
+        _ => t!("data.cannot_read", reason = crate::error::io_reason(e)).into_owned(),
+    }
 }
 
 /// Reads one YAML data file's bytes into `values`; false when the file is not YAML at all.
@@ -151,7 +151,7 @@ pub fn walk_data(root: &Path, dir: &str) -> (Vec<std::path::PathBuf>, Vec<Proble
                 let to = std::fs::read_link(e.path()).map(|t| t.display().to_string()).unwrap_or_default();
                 outside.push(Problem::at(
                     Source::file(relative(root, e.path())),
-                    format!("is a link to {to}, outside the workspace; zongjie reads data only from inside it; copy the file or folder into {dir}"),
+                    t!("data.link_outside", to = to, dir = dir),
                 ));
                 false
             }
@@ -170,30 +170,24 @@ pub fn walk_data(root: &Path, dir: &str) -> (Vec<std::path::PathBuf>, Vec<Proble
             }
             Ok(e) => {
                 if is_data(e.path()) {
-                    problems.push(Problem::at(
-                        Source::file(relative(root, e.path())),
-                        "is not a plain file (a pipe, a socket or a device); put the data file itself here",
-                    ));
+                    problems.push(Problem::at(Source::file(relative(root, e.path())), t!("data.not_plain")));
                 }
             }
             Err(e) => {
                 let rel = e.path().map(|p| relative(root, p)).unwrap_or_else(|| dir.to_string());
                 let message = if e.loop_ancestor().is_some() {
-                    "is a link back to a folder that holds it (a loop); remove the link".to_string()
+                    t!("data.link_loop").into_owned()
                 } else {
                     match (e.io_error(), e.path().and_then(|p| std::fs::read_link(p).ok())) {
                         (Some(io), Some(to)) if io.kind() == std::io::ErrorKind::NotFound => {
-                            format!("is a link to {}, which does not exist; correct or remove the link", to.display())
+                            t!("data.link_nowhere", to = to.display()).into_owned()
                         }
                         // ErrorKind::FilesystemLoop is not stable yet; its name is.
                         (Some(io), _) if format!("{:?}", io.kind()) == "FilesystemLoop" => {
-                            "is a link that leads back to itself (a loop); remove the link".to_string()
+                            t!("data.link_self").into_owned()
                         }
-                        (Some(io), _) if io.kind() == std::io::ErrorKind::PermissionDenied => {
-                            "cannot be read: permission denied; give zongjie permission to read it".to_string()
-                        }
-                        (Some(io), _) => format!("cannot be read: {}", crate::error::io_reason(io)),
-                        (None, _) => e.to_string(),
+                        (Some(io), _) => cannot_read(io),
+                        (None, _) => t!("data.cannot_walk").into_owned(),
                     }
                 };
                 problems.push(Problem::at(Source::file(rel), message));
@@ -230,10 +224,7 @@ pub fn decode_utf8(bytes: &[u8], file: &str) -> Result<String, Problem> {
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
             let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
-            Err(Problem::at(
-                Source::new(file, line),
-                "the file is not UTF-8 (perhaps GBK from an old Excel or Notepad); save it as UTF-8",
-            ))
+            Err(Problem::at(Source::new(file, line), t!("data.not_utf8")))
         }
     }
 }
@@ -257,12 +248,8 @@ fn flatten(
                 flatten(value, file, &name, out, problems);
             }
         }
-        _ if prefix.is_empty() => {
-            problems.push(Problem::at(source, "a data file is a mapping of names to values (低保: {户数: 123})"))
-        }
-        Node::Seq(_) => {
-            problems.push(Problem::at(source, "a list is not a figure; give each value its own name").figure(prefix))
-        }
+        _ if prefix.is_empty() => problems.push(Problem::at(source, t!("data.not_a_mapping"))),
+        Node::Seq(_) => problems.push(Problem::at(source, t!("data.list")).figure(prefix)),
         Node::Scalar { text, .. } => insert(out, prefix, Some(text.clone()), source, problems),
         Node::Null => insert(out, prefix, None, source, problems),
     }
@@ -276,7 +263,7 @@ fn insert(
     problems: &mut Vec<Problem>,
 ) {
     if let Some(first) = out.get(name) {
-        problems.push(Problem::at(source, format!("is given twice; first at {}", first.source)).figure(name));
+        problems.push(Problem::at(source, t!("data.given_twice", first = first.source)).figure(name));
         return;
     }
     out.insert(name.to_string(), RawValue { text, source, via: None });

@@ -1,6 +1,7 @@
 //! One error type for the whole pipeline. Every problem carries where it came from (file, line,
 //! figure) from the moment it is made, so the CLI only has to print it.
 
+use rust_i18n::t;
 use std::fmt;
 
 /// Where a value, a declaration or a template line came from.
@@ -102,7 +103,7 @@ pub enum Error {
     #[error("{}", join_problems(.0))]
     Input(Vec<Problem>),
     /// A file could not be read or written.
-    #[error("{path}: {}", io_message(.source))]
+    #[error("{}", rust_i18n::t!("error.io", path = path, reason = io_message(.source)))]
     Io {
         /// The path as the user gave it or as it sits in the workspace.
         path: String,
@@ -110,38 +111,69 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A renderer failed on a document the pipeline accepted (a bug or a resource limit).
-    #[error("{0}")]
+    /// A renderer failed on a document the pipeline accepted (a bug or a resource limit): the
+    /// detail is the library's, so the message says it is not the data's fault.
+    #[error("{}", rust_i18n::t!("error.render", detail = .0))]
     Render(String),
+    /// Something in the workspace is in the way (a manifest that is not zongjie's, a lock file
+    /// that is a link, another zongjie at work); the message, already in the user's language,
+    /// says what and what to do.
+    #[error("{0}")]
+    Stopped(String),
     /// Characters that no configured font has, each with some text around it; the pipeline
     /// turns this into problems naming the figure or template they came from.
-    #[error("no font has {}", .0.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>().join(", "))]
+    #[error("{}", rust_i18n::t!("error.missing_glyphs", chars = .0.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>().join(" ")))]
     MissingGlyphs(Vec<(char, String)>),
 }
 
-/// The operating system's reason in the style of the other messages: "permission denied",
-/// not "Permission denied (os error 13)".
+/// The operating system's reason in words, in the language of the messages: "permission
+/// denied" or 没有权限, never "Permission denied (os error 13)".
 pub fn io_reason(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    let text = match text.find(" (os error ") {
-        Some(i) => &text[..i],
-        None => &text,
+    use std::io::ErrorKind as K;
+    let text = match e.kind() {
+        K::NotFound => t!("error.io_not_found"),
+        K::PermissionDenied => t!("error.io_permission_denied"),
+        K::AlreadyExists => t!("error.io_already_exists"),
+        K::StorageFull => t!("error.io_storage_full"),
+        K::ReadOnlyFilesystem => t!("error.io_read_only"),
+        K::NotADirectory => t!("error.io_not_a_directory"),
+        K::IsADirectory => t!("error.io_is_a_directory"),
+        K::DirectoryNotEmpty => t!("error.io_directory_not_empty"),
+        K::FileTooLarge => t!("error.io_file_too_large"),
+        K::ResourceBusy | K::ExecutableFileBusy => t!("error.io_busy"),
+        K::TimedOut => t!("error.io_timed_out"),
+        K::Interrupted => t!("error.io_interrupted"),
+        K::UnexpectedEof => t!("error.io_unexpected_eof"),
+        K::InvalidData => t!("error.io_invalid_data"),
+        K::OutOfMemory => t!("error.io_out_of_memory"),
+        K::BrokenPipe => t!("error.io_broken_pipe"),
+        K::CrossesDevices => t!("error.io_crosses_devices"),
+        K::TooManyLinks => t!("error.io_too_many_links"),
+        K::StaleNetworkFileHandle => t!("error.io_stale"),
+        K::QuotaExceeded => t!("error.io_quota"),
+        // ErrorKind::FilesystemLoop is not stable yet; its name is.
+        kind if format!("{kind:?}") == "FilesystemLoop" => t!("error.io_loop"),
+        _ => {
+            return match e.raw_os_error() {
+                Some(code) => t!("error.io_other_code", code = code).into_owned(),
+                None => t!("error.io_other").into_owned(),
+            }
+        }
     };
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => format!("{:?}", e.kind()),
-    }
+    text.into_owned()
 }
 
 /// An I/O error's reason, with what to do where there is something to do.
 fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied => {
-            "permission denied; give zongjie permission to read and write there".to_string()
-        }
-        _ => io_reason(e),
-    }
+    use std::io::ErrorKind as K;
+    let text = match e.kind() {
+        K::PermissionDenied => t!("error.io_permission_denied_do"),
+        K::StorageFull => t!("error.io_storage_full_do"),
+        K::ReadOnlyFilesystem => t!("error.io_read_only_do"),
+        K::NotADirectory => t!("error.io_not_a_directory_do"),
+        _ => return io_reason(e),
+    };
+    text.into_owned()
 }
 
 fn join_problems(problems: &[Problem]) -> String {

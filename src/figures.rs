@@ -193,12 +193,15 @@ pub fn refers_elsewhere(rule: &crate::catalog::Rule) -> bool {
     rule.left.iter().chain(&rule.right).any(|t| crate::catalog::split_period_ref(t).1.is_some())
 }
 
+/// Finds a rule term's figure: its name and the period it names (`@H1`), if any.
+pub type FigureLookup<'a> = dyn Fn(&str, Option<&str>) -> Option<Arc<Figure>> + 'a;
+
 /// Checks rules, finding each term's figure with `figure(name, period_ref)`. A rule on a figure
 /// that is missing (or whose other period has no data) is skipped: a missing or invalid value is
 /// that value's own problem.
 pub fn check_rules(
     rules: &[&crate::catalog::Rule],
-    figure: &dyn Fn(&str, Option<&str>) -> Option<Arc<Figure>>,
+    figure: &FigureLookup,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
     for rule in rules {

@@ -35,9 +35,7 @@ pub fn acquire(path: &Path, shown: &str, mode: Mode, wait: bool, waiting: impl F
     // anywhere. The lock file is only ever a plain file.
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         if !meta.is_file() {
-            return Err(Error::Render(format!(
-                "{shown}: is not a plain file (a link, a folder or a pipe); it is zongjie's lock file; remove it and run again"
-            )));
+            return Err(Error::Stopped(rust_i18n::t!("lock.not_plain", lock = shown).into_owned()));
         }
     }
     let opened = File::options().read(true).write(true).create(true).truncate(false).open(path);
@@ -60,9 +58,7 @@ pub fn acquire(path: &Path, shown: &str, mode: Mode, wait: bool, waiting: impl F
         Err(fs4::TryLockError::Error(e)) => return Err(Error::io(shown.to_string(), e)),
     }
     if !wait {
-        return Err(Error::Render(format!(
-            "{shown}: another zongjie is working in this workspace; nothing was done; try again when it has finished, or leave out --no-wait to wait for it"
-        )));
+        return Err(Error::Stopped(rust_i18n::t!("lock.busy", lock = shown).into_owned()));
     }
     waiting();
     let locked = match mode {

@@ -1,5 +1,4 @@
 //! The `zongjie` binary: parses the command line and hands over to the library.
-use clap::Parser;
 
 mod cli;
 
@@ -8,15 +7,12 @@ mod cli;
 static ALLOCATOR: zongjie::memory::Counting = zongjie::memory::Counting;
 
 fn main() -> std::process::ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The language is set before clap reads the arguments, so that its help is in it too.
-    zongjie::i18n::set(cli::language(std::env::args_os()));
-    match cli::Cli::try_parse() {
+    zongjie::i18n::set(cli::language(args.iter().cloned()));
+    match cli::parse(args) {
         Ok(args) => cli::run(args),
-        Err(e) => {
-            // clap's own exit() panics when --help meets a closed pipe.
-            let _ = e.print();
-            std::process::ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
-        }
+        Err(code) => code,
     }
 }
 
@@ -27,5 +23,9 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         super::cli::Cli::command().debug_assert();
+        for lang in [zongjie::i18n::Lang::Chinese, zongjie::i18n::Lang::English] {
+            zongjie::i18n::set(lang);
+            super::cli::command().debug_assert();
+        }
     }
 }

@@ -85,11 +85,11 @@ unsafe impl GlobalAlloc for Counting {
 }
 
 /// Runs `work` with at most `budget` more bytes held by this thread. Past that, `message` is
-/// printed as an `error:` line and the process ends with exit code 1. Without the [`Counting`]
+/// printed as an error line (`错误：` or `error: `) and the process ends with exit code 1. Without the [`Counting`]
 /// allocator installed, `work` simply runs.
 pub fn with_budget<T>(budget: usize, message: &str, work: impl FnOnce() -> T) -> T {
     // Made before counting starts and freed after it ends.
-    let text = format!("error: {message}\n");
+    let text = format!("{}{message}\n", rust_i18n::t!("common.error"));
     struct Reset;
     impl Drop for Reset {
         fn drop(&mut self) {

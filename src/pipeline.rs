@@ -13,6 +13,7 @@ use crate::render::Renderer;
 use crate::sheets;
 use crate::template::{self, TemplateSource};
 use crate::workspace::{Workspace, CONFIG_FILE};
+use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -109,23 +110,15 @@ fn check_title(title: &str, figures: &Figures, template: &TemplateSource) -> Res
         let chars = text.chars().count();
         if f.decl.kind == crate::catalog::Kind::Text && chars > MAX_NAME_IN_TITLE && title.contains(&text) {
             problems.push(
-                Problem::at(
-                    f.source.clone(),
-                    format!(
-                        "is {chars} characters long; it is part of the report's title, which names the output files, and a name in it may have at most {MAX_NAME_IN_TITLE}; shorten it"
-                    ),
-                )
-                .figure(&f.name),
+                Problem::at(f.source.clone(), t!("pipeline.name_too_long", chars = chars, max = MAX_NAME_IN_TITLE))
+                    .figure(&f.name),
             );
         }
     }
     if problems.is_empty() && file_stem(title).len() > MAX_TITLE_BYTES {
         problems.push(Problem::at(
             crate::error::Source::file(&template.name),
-            format!(
-                "the report's title has {} characters, too long for a file name; shorten the title (at most about 60 characters)",
-                title.chars().count()
-            ),
+            t!("pipeline.title_too_long", chars = title.chars().count()),
         ));
     }
     if problems.is_empty() {
@@ -195,14 +188,19 @@ fn large_changes(figures: &Figures, used: &[String]) -> Vec<Problem> {
             warnings.push(
                 Problem::at(
                     now.source.clone(),
-                    format!(
-                        "{}{unit} is {}% {} {} ({}{unit}, {}); check it",
-                        now.display(),
-                        figures::format_decimal(change.abs(), Some(1)),
-                        if change > rust_decimal::Decimal::ZERO { "above" } else { "below" },
-                        last_year.period,
-                        then.display(),
-                        then.source
+                    t!(
+                        "pipeline.large_change",
+                        direction = if change > rust_decimal::Decimal::ZERO {
+                            t!("pipeline.above")
+                        } else {
+                            t!("pipeline.below")
+                        },
+                        now = now.display(),
+                        unit = unit,
+                        change = figures::format_decimal(change.abs(), Some(1)),
+                        period = last_year.period,
+                        then = then.display(),
+                        source = then.source
                     ),
                 )
                 .figure(name),
@@ -255,11 +253,8 @@ fn load_data(
         let raw = sheets::derived_value(sheet, column, condition.as_ref());
         if let Some(given) = data.values.get(name) {
             problems.push(
-                Problem::at(
-                    given.source.clone(),
-                    format!("is given here and also comes from the sheet {} ({}); keep one", table, sheet.file),
-                )
-                .figure(name),
+                Problem::at(given.source.clone(), t!("pipeline.given_and_summed", table = table, file = sheet.file))
+                    .figure(name),
             );
             continue;
         }
@@ -305,10 +300,9 @@ fn missing_glyph_problems(report: &Report, missing: &[(char, String)]) -> Vec<Pr
     missing
         .iter()
         .map(|(c, context)| {
-            let message = format!(
-                "'{c}' (U+{:04X}) is in no font of the report (near \"{context}\"); name a font that has it in zongjie.yaml (fonts: fallback: path/to/font)",
-                *c as u32
-            );
+            let message =
+                t!("pipeline.missing_glyph", char = c, code = format!("{:04X}", *c as u32), context = context)
+                    .into_owned();
             match report.figures.by_name.values().find(|f| f.display().contains(*c)) {
                 Some(f) => Problem::at(f.source.clone(), message).figure(&f.name),
                 None => Problem::at(crate::error::Source::file(&report.template.name), message),
@@ -406,11 +400,7 @@ fn shown(ws: &Workspace, dir: &Path) -> String {
 /// A title too long for a file name: names the longest figure in it (most often 单位.名称),
 /// else the template's title line.
 fn long_name(report: &Report, name: &str) -> Problem {
-    let message = format!(
-        "the report's title makes its file name {} bytes long, and file systems take at most {}; shorten the title",
-        name.len(),
-        archive::NAME_MAX
-    );
+    let message = t!("pipeline.long_file_name", bytes = name.len(), max = archive::NAME_MAX).into_owned();
     let title = &report.document.title;
     let figure =
         report.figures.by_name.values().filter(|f| title.contains(&f.display())).max_by_key(|f| f.display().len());

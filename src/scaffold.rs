@@ -7,6 +7,7 @@ use crate::period::Period;
 use crate::sheets::TableDecl;
 use crate::workspace::{bundled, Workspace, CATALOG_FILE, CONFIG_FILE, TEMPLATE_FILE};
 use crate::yaml::Node;
+use rust_i18n::t;
 use serde_saphyr::Spanned;
 use std::path::{Path, PathBuf};
 
@@ -23,11 +24,7 @@ const OFFICE_README: &str = "# 工作总结工作区\n\n\
 /// Makes a new workspace in `dir` with a bundled template and an empty first period.
 pub fn init(dir: &Path, period: Period, template: bundled::Bundled) -> Result<Vec<PathBuf>> {
     if dir.join(CONFIG_FILE).exists() || dir.join("data").exists() {
-        return Err(Problem::at(
-            Source::file(dir.display().to_string()),
-            "is already a workspace; nothing was changed",
-        )
-        .into());
+        return Err(Problem::at(Source::file(dir.display().to_string()), t!("init.already_a_workspace")).into());
     }
     let catalog =
         Catalog::parse(template.catalog, &format!("{}/{CATALOG_FILE}", template.dir())).map_err(Error::Input)?;
@@ -146,7 +143,7 @@ fn empty_csv(table: &TableDecl, labels: &[String]) -> String {
 pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     let target = format!("data/{period}");
     if ws.periods.contains_key(&period) || ws.root.join(&target).exists() {
-        return Err(Problem::at(Source::file(&target), "already exists; nothing was changed").into());
+        return Err(Problem::at(Source::file(&target), t!("init.period_exists")).into());
     }
     // Start from the latest period of the same kind (2024H1 for 2025H1, not the year 2024),
     // else from the latest of any kind.
@@ -154,11 +151,7 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     let earlier =
         ws.periods.range(..period).rev().find(|(p, _)| same_kind(p)).or(ws.periods.range(..period).next_back());
     let Some((previous, dir)) = earlier else {
-        return Err(Problem::at(
-            Source::file("data"),
-            format!("there is no period before {period} to start from; zongjie init makes a first one"),
-        )
-        .into());
+        return Err(Problem::at(Source::file("data"), t!("init.no_period_before", period = period)).into());
     };
     let (_, _, catalog) = ws.template_for(*previous)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();

@@ -184,14 +184,7 @@ impl Workspace {
         };
         let data_dir = root.join("data");
         if !data_dir.is_dir() {
-            return Err(Problem::at(
-                Source::file("data"),
-                format!(
-                    "no data folder in {}; is this a zongjie workspace? (zongjie init DIR makes one)",
-                    root.display()
-                ),
-            )
-            .into());
+            return Err(Problem::at(Source::file("data"), t!("workspace.no_data_folder", root = root.display())).into());
         }
         let mut periods = BTreeMap::new();
         let mut problems = Vec::new();
@@ -199,11 +192,7 @@ impl Workspace {
         let workspace = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         if data_dir.canonicalize().is_ok_and(|d| !d.starts_with(&workspace)) {
             let to = std::fs::read_link(&data_dir).map(|t| t.display().to_string()).unwrap_or_default();
-            return Err(Problem::at(
-                Source::file("data"),
-                format!("is a link to {to}, outside the workspace; zongjie reads data only from inside it; move the data folder into the workspace"),
-            )
-            .into());
+            return Err(Problem::at(Source::file("data"), t!("workspace.data_link_outside", to = to)).into());
         }
         let mut names: Vec<String> = Vec::new();
         for entry in entries {
@@ -221,13 +210,13 @@ impl Workspace {
                         let to = std::fs::read_link(entry.path()).map(|t| t.display().to_string()).unwrap_or_default();
                         problems.push(Problem::at(
                             Source::file(format!("data/{name}")),
-                            format!("is a link to {to}, outside the workspace; zongjie reads data only from inside it; copy the folder into data/"),
+                            t!("workspace.period_link_outside", to = to),
                         ));
                     }
                     (Ok(_), _) => {}
                     (Err(e), _) => problems.push(Problem::at(
                         Source::file(format!("data/{name}")),
-                        format!("is a link that leads nowhere ({}); correct or remove it", crate::error::io_reason(&e)),
+                        t!("workspace.dangling_link", reason = crate::error::io_reason(&e)),
                     )),
                 },
                 _ => {}
@@ -244,13 +233,13 @@ impl Workspace {
                     if let Some(other) = periods.insert(p, dir.clone()) {
                         problems.push(Problem::at(
                             Source::file(&dir),
-                            format!("holds the same period {p} as {other}; keep one"),
+                            t!("workspace.same_period", period = p, other = other),
                         ));
                     }
                 }
                 Err(e) => problems.push(Problem::at(
                     Source::file(format!("data/{name}")),
-                    format!("{e} (each folder under data/ is one period)"),
+                    t!("workspace.not_a_period_folder", why = e),
                 )),
             }
         }
@@ -276,10 +265,11 @@ impl Workspace {
             let have: Vec<String> = self.all_periods().iter().map(|p| p.to_string()).collect();
             Problem::at(
                 Source::file(format!("data/{period}")),
-                format!(
-                    "there is no data for {period}; periods with data: {}",
-                    if have.is_empty() { "none".into() } else { have.join(", ") }
-                ),
+                if have.is_empty() {
+                    t!("workspace.no_data_for_none", period = period)
+                } else {
+                    t!("workspace.no_data_for", period = period, have = have.join(", "))
+                },
             )
             .into()
         })
@@ -296,10 +286,15 @@ impl Workspace {
     pub fn template_for(&self, period: Period) -> Result<(TemplateSource, TemplateSource, Catalog)> {
         let dir = self.period_dir(period)?;
         let kind = period_kind(period);
+        // The zongjie.yaml line that names the folder, for a message if the folder is not there.
+        let template_line = || {
+            let text = self.config_bytes.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+            text.lines().position(|l| l.trim_start().starts_with("template:")).map_or(0, |i| i as u64 + 1)
+        };
         let folder = match &self.config.template {
-            Some(TemplateSetting::One(folder)) => Some(folder.clone()),
+            Some(TemplateSetting::One(folder)) => Some((folder.clone(), template_line())),
             Some(TemplateSetting::ByKind(folders)) => match folders.get(&kind) {
-                Some(folder) => Some(folder.value.clone()),
+                Some(folder) => Some((folder.value.clone(), folder.referenced.line())),
                 None => {
                     // The `template:` line is the one above its first folder.
                     let line = folders.values().map(|f| f.referenced.line()).min().unwrap_or(1);
@@ -314,12 +309,20 @@ impl Workspace {
             None => None,
         };
         let (default_template, default_catalog) = match folder {
-            Some(folder) => {
+            Some((folder, line)) => {
                 let folder = folder.trim_end_matches('/').to_string();
-                (
-                    self.read_text(&format!("{folder}/{TEMPLATE_FILE}"))?,
-                    self.read_text(&format!("{folder}/{CATALOG_FILE}"))?,
-                )
+                let read = |file: &str| {
+                    let rel = format!("{folder}/{file}");
+                    if !self.root.join(&rel).exists() {
+                        // Point at the setting, not only at the missing file.
+                        return Err(Error::from(Problem::at(
+                            Source::new(CONFIG_FILE, line),
+                            t!("workspace.template_missing", folder = folder, file = file),
+                        )));
+                    }
+                    self.read_text(&rel)
+                };
+                (read(TEMPLATE_FILE)?, read(CATALOG_FILE)?)
             }
             None => {
                 // Without a setting, the bundled civil-affairs template written for this kind.
@@ -371,21 +374,10 @@ const TEXT_FILE_MAX: u64 = 16 << 20;
 fn read_plain_file(path: &Path, rel: &str) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(rel, e))?;
     if !meta.is_file() {
-        return Err(Problem::at(
-            Source::file(rel),
-            "is not a plain file (a folder, a pipe or a device); zongjie reads only files here; replace it with the file itself",
-        )
-        .into());
+        return Err(Problem::at(Source::file(rel), t!("workspace.not_a_plain_file")).into());
     }
     if meta.len() > TEXT_FILE_MAX {
-        return Err(Problem::at(
-            Source::file(rel),
-            format!(
-                "is {} bytes, far more than a config, template or catalog (at most 16 MB); is it the right file?",
-                meta.len()
-            ),
-        )
-        .into());
+        return Err(Problem::at(Source::file(rel), t!("workspace.file_too_large", bytes = meta.len())).into());
     }
     std::fs::read(path).map_err(|e| Error::io(rel, e))
 }

@@ -45,7 +45,7 @@ fn a_full_standard_output_is_said_once_and_exits_1() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "error: cannot write to standard output: no space left on device\n");
+    assert_eq!(stderr(&out), "错误：无法输出结果：磁盘已满\n");
     assert!(ws.path().join("output/2024H1/manifest.json").is_file(), "the report is written all the same");
     // A full stderr as well: nothing can be said, but there is no panic either.
     let data = ws.path().join("data/2024H1/救助.yaml");

@@ -56,11 +56,11 @@ fn twenty_pairs_of_concurrent_builds_keep_every_earlier_report_whole() {
         assert_eq!(
             said,
             [
+                "output/2024H1：报告没有变化，未改动任何文件\n".to_string(),
                 format!(
-                    "kept the earlier report in output/2024H1/versions/{round}\nwrote output/2024H1/{TITLE}.md\n\
-                     wrote output/2024H1/{TITLE}.pdf\nwrote output/2024H1/manifest.json\n"
+                    "原有的报告已保留在 output/2024H1/versions/{round}\n已写出 output/2024H1/{TITLE}.md\n\
+                     已写出 output/2024H1/{TITLE}.pdf\n已写出 output/2024H1/manifest.json\n"
                 ),
-                "output/2024H1: unchanged\n".to_string(),
             ],
             "round {round}"
         );
@@ -102,12 +102,12 @@ fn a_second_writer_waits_for_the_lock_or_stops_with_no_wait() {
     let mut child = spawn(ws.path(), &["build"]);
     let mut line = String::new();
     std::io::BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut line).unwrap();
-    assert_eq!(line, ".zongjie.lock: another zongjie is working in this workspace; waiting for it to finish\n");
+    assert_eq!(line, ".zongjie.lock：另一个 zongjie 正在这个工作区中运行，等它结束后继续……\n");
     assert!(!ws.path().join("output/2024H1").exists(), "nothing written while it waits");
     drop(lock);
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    assert!(stdout(&out).ends_with("wrote output/2024H1/manifest.json\n"), "{}", stdout(&out));
+    assert!(stdout(&out).ends_with("已写出 output/2024H1/manifest.json\n"), "{}", stdout(&out));
 }
 
 #[test]

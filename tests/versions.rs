@@ -77,7 +77,7 @@ fn a_manifest_naming_a_path_outside_its_folder_is_refused_and_nothing_is_deleted
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: output/2024H1/manifest.json: is not a zongjie manifest (EOF while parsing a value at line 1 column 12); nothing was changed; move it out of output/2024H1, or restore it from versions/\n"
+        "error: output/2024H1/manifest.json: is not a zongjie manifest (it ends too early, at line 1, column 12); nothing was changed; move it out of output/2024H1, or restore it from versions/\n"
     );
     assert_eq!(snapshot(&dir), before);
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use zongjie::archive::Written;
 use zongjie::period::Period;
 use zongjie::pipeline;
+use zongjie::tr;
 use zongjie::workspace::Workspace;
 
 /// Arguments of `build`.
@@ -41,7 +42,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
     // Held until the end: every period is compared and written while no one else writes.
     let _lock = super::lock(&ws, Some(&out), zongjie::lock::Mode::Write, args.no_wait)?;
-    let results = super::each_period(&periods, "build", |p| {
+    let results = super::each_period(&periods, &tr!("cli.verb.build"), |p| {
         pipeline::build_period(&ws, p, &renderers, &others, &out, args.with_figures)
     });
     let mut failed = Vec::new();
@@ -49,7 +50,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         match result {
             Ok((written, warnings)) => {
                 for warning in &warnings {
-                    eprintln!("warning: {warning}");
+                    super::warn(warning);
                 }
                 report_written(period, &written, &out)
             }
@@ -63,20 +64,28 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if periods.len() > 1 {
-        tell!("{} of {} periods failed: {}", failed.len(), periods.len(), failed.join(", "));
+        tell!(
+            "{}",
+            tr!(
+                "cli.periods_failed",
+                failed = failed.len(),
+                total = periods.len(),
+                periods = failed.join(tr!("cli.usage.list_separator").as_str())
+            )
+        );
     }
     Ok(ExitCode::from(1))
 }
 
 fn report_written(period: Period, written: &Written, out: &std::path::Path) {
     if written.unchanged {
-        say!("{}: unchanged", out.join(period.to_string()).display());
+        say!("{}", tr!("cli.unchanged", dir = out.join(period.to_string()).display()));
         return;
     }
     if let Some(kept) = &written.kept {
-        say!("kept the earlier report in {}", kept.display());
+        say!("{}", tr!("cli.kept", dir = kept.display()));
     }
     for path in &written.files {
-        say!("wrote {}", path.display());
+        say!("{}", tr!("cli.wrote", path = path.display()));
     }
 }

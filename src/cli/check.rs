@@ -5,6 +5,7 @@ use clap::Args;
 use std::process::ExitCode;
 use zongjie::period::Period;
 use zongjie::pipeline;
+use zongjie::tr;
 use zongjie::workspace::Workspace;
 
 /// Arguments of `check`.
@@ -25,19 +26,28 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         match pipeline::prepare(&ws, period) {
             Ok(report) => {
                 for warning in &report.warnings {
-                    tell!("warning: {warning}");
+                    super::warn(warning);
                 }
                 let warned = match report.warnings.len() {
                     0 => String::new(),
-                    1 => ", 1 warning".to_string(),
-                    n => format!(", {n} warnings"),
+                    1 => tr!("cli.check.one_warning"),
+                    n => tr!("cli.check.warnings", count = n),
                 };
-                say!("{period}: ok, {} figures from {} files{warned}", report.used.len(), report.inputs.len());
+                say!(
+                    "{}",
+                    tr!(
+                        "cli.check.ok",
+                        period = period,
+                        figures = report.used.len(),
+                        files = report.inputs.len(),
+                        warnings = warned
+                    )
+                );
             }
             Err(e) => {
                 failed = true;
                 super::report_error(&anyhow::Error::new(e));
-                tell!("{period}: failed");
+                tell!("{}", tr!("cli.check.failed", period = period));
             }
         }
     }

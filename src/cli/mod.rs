@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU8, Ordering};
+use zongjie::tr;
 
 /// `println!` that never panics: on a closed pipe (`| head`) the rest of the output is dropped
 /// quietly, as git and ripgrep do; any other failure (a full disk) is said once on stderr and
@@ -79,9 +80,10 @@ pub fn language(args: impl Iterator<Item = std::ffi::OsString>) -> zongjie::i18n
         Some(rest) => rest.strip_prefix('=').map(String::from),
         None => None,
     });
+    // A --lang clap will refuse (--lang fr) leaves the message about it in ZONGJIE_LANG's language.
     from_args
-        .or_else(|| std::env::var("ZONGJIE_LANG").ok())
         .and_then(|l| zongjie::i18n::Lang::parse(&l))
+        .or_else(|| std::env::var("ZONGJIE_LANG").ok().and_then(|l| zongjie::i18n::Lang::parse(&l)))
         .unwrap_or_default()
 }
 
@@ -128,7 +130,7 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
             STDOUT.store(STDOUT_CLOSED, Ordering::Relaxed);
         } else {
             STDOUT.store(STDOUT_FAILED, Ordering::Relaxed);
-            tell!("error: cannot write to standard output: {}", zongjie::error::io_reason(&e));
+            tell!("{}{}", tr!("common.error"), tr!("cli.cannot_write_stdout", reason = zongjie::error::io_reason(&e)));
         }
     }
 }
@@ -139,18 +141,24 @@ pub fn write_stderr(args: std::fmt::Arguments<'_>) {
     let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
 }
 
-/// Prints an error, one `error:` line per problem. The library's errors already name their
-/// cause, so it is not printed a second time.
+/// Prints an error, one `错误：` (`error: `) line per problem. The library's errors already
+/// name their cause, so it is not printed a second time.
 pub fn report_error(e: &anyhow::Error) {
+    let error = tr!("common.error");
     match e.downcast_ref::<zongjie::error::Error>() {
         Some(zongjie::error::Error::Input(problems)) => {
             for p in problems {
-                tell!("error: {p}");
+                tell!("{error}{p}");
             }
         }
-        Some(e) => tell!("error: {e}"),
-        None => tell!("error: {e:#}"),
+        Some(e) => tell!("{error}{e}"),
+        None => tell!("{error}{e:#}"),
     }
+}
+
+/// Prints a warning line (`警告：`, `warning: `).
+pub fn warn(warning: &impl std::fmt::Display) {
+    tell!("{}{warning}", tr!("common.warning"));
 }
 
 /// The periods to work on: those named, or the latest with data.
@@ -163,9 +171,16 @@ pub fn periods(
         let mut seen = std::collections::BTreeSet::new();
         return Ok(named.iter().copied().filter(|p| seen.insert(*p)).collect());
     }
-    ws.latest()
-        .map(|p| vec![p])
-        .ok_or_else(|| anyhow::anyhow!("there is no period folder under {}", ws.root.join("data").display()))
+    ws.latest().map(|p| vec![p]).ok_or_else(|| anyhow::anyhow!(tr!("cli.no_period_folder", dir = data_folder(ws))))
+}
+
+/// The data folder as messages name it: `data` in the workspace, else under its root.
+fn data_folder(ws: &zongjie::workspace::Workspace) -> String {
+    if ws.root == std::path::Path::new(".") {
+        "data".to_string()
+    } else {
+        ws.root.join("data").display().to_string()
+    }
 }
 
 /// An output format.
@@ -208,7 +223,7 @@ pub fn lock(
         }
         _ => (ws.root.join(LOCK_FILE), LOCK_FILE.to_string()),
     };
-    let waiting = || tell!("{shown}: another zongjie is working in this workspace; waiting for it to finish");
+    let waiting = || tell!("{}", tr!("cli.lock_waiting", lock = shown));
     Ok(zongjie::lock::acquire(&path, &shown, mode, !no_wait, waiting)?)
 }
 
@@ -344,7 +359,8 @@ pub fn each_period<T: Send>(
                 let result = work(period);
                 match &bar {
                     Some(bar) => bar.inc(1),
-                    None => tell!("{verb} {period}: {}", if result.is_ok() { "done" } else { "failed" }),
+                    None if result.is_ok() => tell!("{}", tr!("cli.progress_done", verb = verb, period = period)),
+                    None => tell!("{}", tr!("cli.progress_failed", verb = verb, period = period)),
                 }
                 results.lock().expect("results")[i] = Some(result);
             });
@@ -355,4 +371,209 @@ pub fn each_period<T: Send>(
     }
     let results = results.into_inner().expect("results");
     periods.iter().copied().zip(results.into_iter().map(|r| r.expect("every period ran"))).collect()
+}
+
+/// The text of `key` in the current language, or `None` when no locale file has it (a
+/// subcommand added without its help translated keeps its doc comment).
+fn lookup(key: &str) -> Option<String> {
+    zongjie::_rust_i18n_try_translate(&rust_i18n::locale(), key).map(|t| t.into_owned())
+}
+
+/// The command line as clap reads it, with every `--help` text, heading and usage line in the
+/// current language: the doc comments above are only the fallback.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = localize(Cli::command(), "zongjie", None).disable_help_subcommand(true).disable_version_flag(true).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(clap::ArgAction::Version)
+            .help(tr!("cli.arg.version"))
+            .display_order(902),
+    );
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    names
+        .iter()
+        .fold(cmd, |cmd, name| cmd.mut_subcommand(name, |sub| localize(sub, &format!("zongjie {name}"), Some(name))))
+}
+
+/// One command's help: its about, each argument's help, the headings and the usage line.
+/// `name` is the subcommand's name, `None` for the top level.
+fn localize(cmd: clap::Command, bin: &str, name: Option<&str>) -> clap::Command {
+    let key = name.unwrap_or("zongjie").replace('-', "_");
+    let mut cmd = cmd.long_about(None).disable_help_flag(true);
+    if let Some(about) = lookup(&format!("cli.about.{key}")) {
+        cmd = cmd.about(about);
+    }
+    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    for id in ids {
+        let help = lookup(&format!("cli.arg.{key}.{id}")).or_else(|| lookup(&format!("cli.arg.{id}")));
+        cmd = cmd.mut_arg(&id, |arg| {
+            // Defaults and possible values are said in the help text itself, in words.
+            let arg = arg.long_help(None);
+            let arg = if arg.get_action().takes_values() {
+                arg.hide_default_value(true).hide_possible_values(true)
+            } else {
+                arg
+            };
+            // The language is a global option: listed after each command's own.
+            let arg = if arg.is_global_set() { arg.display_order(900) } else { arg };
+            match help {
+                Some(help) => arg.help(help),
+                None => arg,
+            }
+        });
+    }
+    let cmd = cmd.arg(
+        clap::Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(clap::ArgAction::Help)
+            .help(tr!("cli.arg.help"))
+            .display_order(901),
+    );
+    let usage = usage_line(&cmd, bin);
+    let mut template = String::from("{about}\n\n");
+    template.push_str(&tr!("cli.heading.usage"));
+    template.push_str("{usage}\n");
+    if cmd.has_subcommands() {
+        template.push_str(&format!("\n{}\n{{subcommands}}\n", tr!("cli.heading.commands")));
+    }
+    if cmd.get_positionals().next().is_some() {
+        template.push_str(&format!("\n{}\n{{positionals}}\n", tr!("cli.heading.arguments")));
+    }
+    template.push_str(&format!("\n{}\n{{options}}\n", tr!("cli.heading.options")));
+    cmd.help_template(template).override_usage(usage)
+}
+
+/// `zongjie build [选项] [PERIOD]...`: the usage line, in the words of the current language.
+fn usage_line(cmd: &clap::Command, bin: &str) -> String {
+    let mut parts = vec![bin.to_string(), tr!("cli.usage.options")];
+    if cmd.has_subcommands() {
+        parts.push(tr!("cli.usage.command"));
+    }
+    for arg in cmd.get_positionals() {
+        let value = arg
+            .get_value_names()
+            .and_then(|names| names.first())
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
+        let many = matches!(arg.get_action(), clap::ArgAction::Append);
+        let shown = if arg.is_required_set() { format!("<{value}>") } else { format!("[{value}]") };
+        parts.push(if many { format!("{shown}...") } else { shown });
+    }
+    parts.join(" ")
+}
+
+/// Reads the command line: the parsed command, or the exit code once help, the version or a
+/// usage error has been printed (in the current language; exit 2 for a usage error).
+pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ExitCode> {
+    use clap::FromArgMatches;
+    let args = help_subcommand(args);
+    let words: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let parsed = command().try_get_matches_from(&args).and_then(|matches| Cli::from_arg_matches(&matches));
+    match parsed {
+        Ok(cli) => Ok(cli),
+        Err(e) => Err(usage_error(&e, &words)),
+    }
+}
+
+/// `zongjie help build` is `zongjie build --help` (clap's own help subcommand would list itself
+/// in English).
+fn help_subcommand(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].to_str() {
+            Some("--lang") => i += 2,
+            Some(a) if a.starts_with('-') => i += 1,
+            Some("help") => {
+                args.remove(i);
+                args.push("--help".into());
+                return args;
+            }
+            _ => return args,
+        }
+    }
+    args
+}
+
+/// Prints what clap found wrong with the command line, in the current language, and returns the
+/// exit code (2). Help and the version are printed as they are (exit 0).
+fn usage_error(e: &clap::Error, args: &[String]) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        // clap's own exit() panics when --help meets a closed pipe.
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    let list = |values: &[String]| values.join(tr!("cli.usage.list_separator").as_str());
+    let get = |kind: ContextKind| -> String {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => list(v),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::StyledStrs(v)) => list(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        }
+    };
+    let arg = get(ContextKind::InvalidArg);
+    let value = get(ContextKind::InvalidValue);
+    let mut message = match e.kind() {
+        ErrorKind::UnknownArgument if arg.starts_with('-') => tr!("cli.usage.unknown_option", arg = arg),
+        ErrorKind::UnknownArgument => tr!("cli.usage.extra_argument", arg = arg),
+        ErrorKind::InvalidSubcommand => tr!("cli.usage.unknown_command", command = get(ContextKind::InvalidSubcommand)),
+        ErrorKind::InvalidValue if value.is_empty() => tr!("cli.usage.value_missing", arg = arg),
+        ErrorKind::InvalidValue => {
+            let mut m = tr!("cli.usage.invalid_value", arg = arg, value = value);
+            let valid = get(ContextKind::ValidValue);
+            if !valid.is_empty() {
+                m.push_str(&tr!("cli.usage.valid_values", values = valid));
+            }
+            m
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+            tr!("cli.usage.value_validation", arg = arg, value = value, reason = reason)
+        }
+        ErrorKind::MissingRequiredArgument => tr!("cli.usage.missing_argument", args = arg),
+        ErrorKind::ArgumentConflict => tr!("cli.usage.conflict", arg = arg, other = get(ContextKind::PriorArg)),
+        ErrorKind::TooManyValues => tr!("cli.usage.too_many_values", arg = arg, value = value),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => tr!("cli.usage.wrong_number", arg = arg),
+        ErrorKind::MissingSubcommand => tr!("cli.usage.missing_command"),
+        ErrorKind::InvalidUtf8 => tr!("cli.usage.invalid_utf8"),
+        _ => tr!("cli.usage.other"),
+    };
+    let suggested = [ContextKind::SuggestedArg, ContextKind::SuggestedSubcommand, ContextKind::SuggestedValue]
+        .into_iter()
+        .map(get)
+        .find(|s| !s.is_empty());
+    if let Some(suggested) = suggested {
+        message.push_str(&tr!("cli.usage.did_you_mean", suggestion = suggested));
+    }
+    tell!("{}{message}", tr!("common.error"));
+    let usage = get(ContextKind::Usage);
+    let usage = usage.trim();
+    if !usage.is_empty() {
+        // clap heads it with its own "Usage: "; the line itself is ours (override_usage).
+        let line = usage.split_once(": ").map_or(usage, |(_, rest)| rest);
+        tell!("{}{line}", tr!("cli.heading.usage"));
+    }
+    // The subcommand named on the command line, for the help to point at.
+    let sub = (e.kind() != ErrorKind::InvalidSubcommand)
+        .then(|| {
+            let cmd = command();
+            args.iter().skip(1).find(|a| cmd.find_subcommand(a.as_str()).is_some()).cloned()
+        })
+        .flatten();
+    let help = match sub {
+        Some(sub) => format!("zongjie {sub} --help"),
+        None => "zongjie --help".to_string(),
+    };
+    tell!("{}", tr!("cli.usage.more", help = help));
+    ExitCode::from(2)
 }

@@ -4,6 +4,7 @@ use super::WorkspaceArgs;
 use clap::Args;
 use std::process::ExitCode;
 use zongjie::period::Period;
+use zongjie::tr;
 use zongjie::workspace::Workspace;
 
 /// Arguments of `new`.
@@ -24,8 +25,8 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.workspace.root)?;
     let _lock = super::lock(&ws, None, zongjie::lock::Mode::Write, args.no_wait)?;
     for path in zongjie::scaffold::new_period(&ws, args.period)? {
-        say!("wrote {}", path.display());
+        say!("{}", tr!("cli.wrote", path = path.display()));
     }
-    say!("next: fill in every empty value; `zongjie check {}` lists them", args.period);
+    say!("{}", tr!("cli.new.next", period = args.period));
     Ok(ExitCode::SUCCESS)
 }

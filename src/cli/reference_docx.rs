@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use zongjie::archive;
 use zongjie::archive::Output;
 use zongjie::render::docx;
+use zongjie::tr;
 use zongjie::workspace::Workspace;
 
 /// Arguments of `reference-docx`.
@@ -35,6 +36,6 @@ pub fn run(args: ReferenceDocxArgs) -> anyhow::Result<ExitCode> {
         file.parent().filter(|p| !p.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("reference.docx").to_string();
     archive::write_files(&dir, &[Output { name, bytes }])?;
-    say!("wrote {}", file.display());
+    say!("{}", tr!("cli.wrote", path = file.display()));
     Ok(ExitCode::SUCCESS)
 }

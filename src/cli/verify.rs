@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use zongjie::archive::Finding;
 use zongjie::period::Period;
 use zongjie::pipeline;
+use zongjie::tr;
 use zongjie::workspace::Workspace;
 
 /// Arguments of `verify`.
@@ -37,21 +38,22 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
     // Shared with other readers: a build running now finishes before the comparison starts.
     let _lock = super::lock(&ws, Some(&out), zongjie::lock::Mode::Read, args.no_wait)?;
-    let results = super::each_period(&periods, "verify", |p| pipeline::verify_period(&ws, p, &renderers, &out));
+    let results =
+        super::each_period(&periods, &tr!("cli.verb.verify"), |p| pipeline::verify_period(&ws, p, &renderers, &out));
     let mut ok = true;
     for (period, result) in results {
         match result {
-            Ok(findings) if findings.is_empty() => say!("{period}: unchanged"),
+            Ok(findings) if findings.is_empty() => say!("{}", tr!("cli.verify.unchanged", period = period)),
             Ok(findings) => {
                 ok = false;
                 for finding in findings {
-                    say!("{period}: {}", describe(&finding));
+                    say!("{}", tr!("cli.verify.finding", period = period, finding = describe(&finding)));
                 }
             }
             Err(e) => {
                 ok = false;
                 super::report_error(&anyhow::Error::new(e));
-                say!("{period}: cannot rebuild");
+                say!("{}", tr!("cli.verify.cannot_rebuild", period = period));
             }
         }
     }
@@ -59,15 +61,12 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn describe(finding: &Finding) -> String {
+    let list = |files: &[String]| files.join(tr!("cli.usage.list_separator").as_str());
     match finding {
-        Finding::NoManifest => "no manifest: never built, or built by hand".to_string(),
-        Finding::InputsChanged(files) => {
-            format!("inputs changed since the manifest: {}", files.join(", "))
-        }
-        Finding::OutputsAltered(files) => format!("outputs altered on disk: {}", files.join(", ")),
-        Finding::CannotRebuild(why) => format!("cannot be rebuilt from its current inputs:\n{why}"),
-        Finding::RebuildDiffers(files) => {
-            format!("inputs as recorded, but a rebuild differs (another zongjie version?): {}", files.join(", "))
-        }
+        Finding::NoManifest => tr!("cli.verify.no_manifest"),
+        Finding::InputsChanged(files) => tr!("cli.verify.inputs_changed", files = list(files)),
+        Finding::OutputsAltered(files) => tr!("cli.verify.outputs_altered", files = list(files)),
+        Finding::CannotRebuild(why) => tr!("cli.verify.cannot_rebuild_from", why = why),
+        Finding::RebuildDiffers(files) => tr!("cli.verify.rebuild_differs", files = list(files)),
     }
 }

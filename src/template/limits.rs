@@ -22,10 +22,7 @@ thread_local! {
 
 /// The message of a render stopped at `OUTPUT_MAX`.
 pub fn too_long() -> String {
-    format!(
-        "the template writes more than {} MB of text (a loop that repeats too much?) and was stopped; a report is far shorter",
-        OUTPUT_MAX >> 20
-    )
+    rust_i18n::t!("limits.too_long", mb = OUTPUT_MAX >> 20).into_owned()
 }
 
 /// Renders with `render` into a buffer capped at `OUTPUT_MAX`, under the memory budget.
@@ -33,15 +30,12 @@ pub fn render(
     name: &str,
     render: impl FnOnce(&mut Capped) -> Result<(), minijinja::Error>,
 ) -> Result<String, minijinja::Error> {
-    let too_big = format!(
-        "{name}: the template builds more than {} MB of text in memory (a text joined to itself again and again?) and was stopped",
-        MEMORY_MAX >> 20
-    );
+    let too_big = rust_i18n::t!("limits.too_big", name = name, mb = MEMORY_MAX >> 20).into_owned();
     let mut out = Capped::default();
     WRITTEN.set(0);
     crate::memory::with_budget(MEMORY_MAX, &too_big, || render(&mut out))?;
     String::from_utf8(out.bytes)
-        .map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, "the template wrote text that is not UTF-8"))
+        .map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, rust_i18n::t!("limits.not_utf8").into_owned()))
 }
 
 /// Fails (at the template line, as a value is written) once the output would pass `OUTPUT_MAX`.
@@ -105,9 +99,7 @@ pub fn too_deep(name: &str, text: &str) -> Option<Problem> {
                 if count > TAG_OPERATORS_MAX {
                     return Some(Problem::at(
                         Source::new(name, start),
-                        format!(
-                            "this tag chains more than {TAG_OPERATORS_MAX} operations (. | + [ and the like), more than the template engine can take in one expression; split it into several {{% set %}} steps"
-                        ),
+                        rust_i18n::t!("limits.too_deep", max = TAG_OPERATORS_MAX),
                     ));
                 }
             }

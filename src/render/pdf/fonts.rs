@@ -2,6 +2,7 @@
 //! exception) and replaceable per role from the workspace config by fonts an office owns.
 
 use crate::error::{Error, Problem, Result, Source};
+use rust_i18n::t;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -124,18 +125,20 @@ impl LoadedFont {
         configured: Option<(String, u64)>,
     ) -> std::result::Result<Self, String> {
         let bytes = (*data).as_ref();
-        let face = ttf_parser::Face::parse(bytes, index).map_err(|e| format!("not a usable font ({e})"))?;
+        let face = ttf_parser::Face::parse(bytes, index).map_err(|e| not_usable(e, index))?;
         // ttf-parser quietly drops a table that runs past the end of the file: a font cut short
         // would parse and then draw nothing.
-        let raw = ttf_parser::RawFace::parse(bytes, index).map_err(|e| format!("not a usable font ({e})"))?;
+        let raw = ttf_parser::RawFace::parse(bytes, index).map_err(|e| not_usable(e, index))?;
         for record in raw.table_records {
             let end = u64::from(record.offset) + u64::from(record.length);
             if end > bytes.len() as u64 {
-                return Err(format!(
-                    "damaged or cut short: its table '{}' runs to byte {end}, but the file has {} bytes; use a complete copy of the font",
-                    String::from_utf8_lossy(&record.tag.to_bytes()),
-                    bytes.len()
-                ));
+                return Err(t!(
+                    "fonts.cut_short",
+                    table = String::from_utf8_lossy(&record.tag.to_bytes()),
+                    end = end,
+                    len = bytes.len()
+                )
+                .into_owned());
             }
         }
         let units_per_em = f32::from(face.units_per_em());
@@ -172,10 +175,8 @@ impl LoadedFont {
         if !self.damaged.lock().expect("damaged glyphs").contains(&c) {
             return None;
         }
-        let message = format!(
-            "{} has no readable outline for '{c}' (U+{:04X}), so the PDF would show a blank there; the file is damaged or cut short; use a complete copy of the font",
-            self.name, c as u32
-        );
+        let message =
+            t!("fonts.damaged_glyph", font = self.name, char = c, code = format!("{:04X}", c as u32)).into_owned();
         Some(Problem::at(Source::new(crate::workspace::CONFIG_FILE, *line), message).figure(key))
     }
 }
@@ -265,21 +266,31 @@ fn load_file(spec: &Spanned<String>, root: &Path, key: &str) -> Result<LoadedFon
     // Not a pipe or a device, which would never end.
     match std::fs::metadata(&file) {
         Ok(m) if !m.is_file() => {
-            let message =
-                format!("{path} is not a font file (a folder, a pipe or a device); name the font file itself");
+            let message = t!("fonts.not_a_file", path = path);
             return Err(Problem::at(source, message).figure(key).into());
         }
         Ok(m) if m.len() > FONT_MAX => {
-            let message = format!("{path} is {} bytes, more than any font; name the font file itself", m.len());
+            let message = t!("fonts.too_large", path = path, bytes = m.len());
             return Err(Problem::at(source, message).figure(key).into());
         }
         _ => {}
     }
     let bytes = std::fs::read(&file).map_err(|e| {
-        Problem::at(source.clone(), format!("cannot read the font {path}: {}", crate::error::io_reason(&e))).figure(key)
+        Problem::at(source.clone(), t!("fonts.cannot_read", path = path, reason = crate::error::io_reason(&e)))
+            .figure(key)
     })?;
     let sha = crate::archive::sha256(&bytes);
     let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
     LoadedFont::new(spec.to_string(), data, index, sha, Some((key.to_string(), line)))
-        .map_err(|why| Problem::at(source, format!("{path}: {why}")).figure(key).into())
+        .map_err(|why| Problem::at(source, t!("fonts.in_file", path = path, why = why)).figure(key).into())
+}
+
+/// Why ttf-parser cannot read a font, in words.
+fn not_usable(e: ttf_parser::FaceParsingError, index: u32) -> String {
+    use ttf_parser::FaceParsingError as F;
+    match e {
+        F::FaceIndexOutOfBounds => t!("fonts.no_such_face", index = index).into_owned(),
+        F::UnknownMagic => t!("fonts.not_a_font").into_owned(),
+        F::MalformedFont | F::NoHeadTable | F::NoHheaTable | F::NoMaxpTable => t!("fonts.malformed").into_owned(),
+    }
 }

@@ -57,7 +57,7 @@ impl PdfRenderer {
         };
         let data: krilla::Data = loaded.data.clone().into();
         let f = Font::new(data, loaded.index)
-            .ok_or_else(|| Error::Render(t!("render.font_unreadable", font = loaded.name).to_string()))?;
+            .ok_or_else(|| Error::Stopped(t!("render.font_unreadable", font = loaded.name).to_string()))?;
         cache.insert(font, f.clone());
         Ok(f)
     }
@@ -214,7 +214,8 @@ impl PdfRenderer {
             _ => None,
         };
         match message {
-            Some(message) => Error::Render(message.to_string()),
+            // The font chosen in zongjie.yaml is at fault, not zongjie: said as it is.
+            Some(message) => Error::Stopped(message.to_string()),
             None => internal(format!("{error:?}")),
         }
     }
