@@ -546,6 +546,33 @@ fn line_of(text: &str, name: &str) -> u64 {
     text.lines().position(|l| l.contains(name)).map(|i| i as u64 + 1).unwrap_or(0)
 }
 
+/// minijinja's description of a syntax error, in Chinese words when messages are in Chinese
+/// ("unexpected identifier, expected end of variable block" → 多出了名称，应为 }}).
+fn syntax_detail(detail: &str) -> String {
+    if crate::i18n::current() != crate::i18n::Lang::Chinese {
+        return detail.to_string();
+    }
+    const WORDS: [(&str, &str); 16] = [
+        ("unexpected end of input", "模板在此处提前结束"),
+        ("unexpected ", "多出了"),
+        ("expected ", "应为 "),
+        ("end of variable block", "}}"),
+        ("end of block", "%}"),
+        ("end of comment", "#}"),
+        ("identifier", "名称"),
+        ("string", "文字"),
+        ("integer", "整数"),
+        ("number", "数字"),
+        ("unknown statement", "不认识的语句"),
+        ("unclosed", "没有闭合的"),
+        ("keyword", "关键字"),
+        ("operator", "运算符"),
+        ("expression", "表达式"),
+        (", ", "，"),
+    ];
+    WORDS.iter().fold(detail.to_string(), |text, (en, zh)| text.replace(en, zh))
+}
+
 /// Turns a minijinja error into a problem at template:line.
 fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem {
     let line = e.line().unwrap_or(0) as u64;
@@ -561,7 +588,7 @@ fn template_problem(e: &minijinja::Error, template: &TemplateSource) -> Problem 
         (kind, detail) => {
             let detail = detail.unwrap_or("");
             match kind {
-                ErrorKind::SyntaxError => t!("template.syntax", detail = detail),
+                ErrorKind::SyntaxError => t!("template.syntax", detail = syntax_detail(detail)),
                 ErrorKind::UnknownFilter => t!("template.unknown_filter", detail = detail),
                 ErrorKind::UnknownFunction => t!("template.unknown_function", detail = detail),
                 ErrorKind::UnknownTest => t!("template.unknown_test", detail = detail),
