@@ -126,7 +126,7 @@ pub struct Config {
     pub date_style: DateStyle,
     /// Per-period date style, for reissuing reports made under the older standard.
     #[serde(default)]
-    pub period_date_style: BTreeMap<String, DateStyle>,
+    pub period_date_style: BTreeMap<String, serde_saphyr::Spanned<DateStyle>>,
     /// Font files replacing the bundled Fandol fonts, by role, and a fallback font.
     #[serde(default)]
     pub fonts: crate::render::pdf::fonts::FontConfig,
@@ -178,6 +178,24 @@ impl Workspace {
                 }
                 *folders = checked;
             }
+            // Periods as zongjie writes them (2024h1 → 2024H1); a key that is no period would
+            // silently never apply.
+            let mut styles = BTreeMap::new();
+            for (key, style) in std::mem::take(&mut config.period_date_style) {
+                match key.parse::<Period>() {
+                    Ok(period) => {
+                        styles.insert(period.to_string(), style);
+                    }
+                    Err(why) => {
+                        return Err(Problem::at(
+                            Source::new(CONFIG_FILE, style.referenced.line()),
+                            t!("workspace.bad_date_style_period", key = key, why = why),
+                        )
+                        .into())
+                    }
+                }
+            }
+            config.period_date_style = styles;
             (config, Some(bytes))
         } else {
             (Config::default(), None)
@@ -277,7 +295,7 @@ impl Workspace {
 
     /// The date style a period's report uses.
     pub fn date_style(&self, period: Period) -> DateStyle {
-        self.config.period_date_style.get(&period.to_string()).copied().unwrap_or(self.config.date_style)
+        self.config.period_date_style.get(&period.to_string()).map(|s| s.value).unwrap_or(self.config.date_style)
     }
 
     /// The template and catalog that apply to a period: the period folder's own `report.md.j2`
