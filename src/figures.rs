@@ -199,10 +199,7 @@ pub type FigureLookup<'a> = dyn Fn(&str, Option<&str>) -> Option<Arc<Figure>> + 
 /// Checks rules, finding each term's figure with `figure(name, period_ref)`. A rule on a figure
 /// that is missing (or whose other period has no data) is skipped: a missing or invalid value is
 /// that value's own problem.
-pub fn check_rules(
-    rules: &[&crate::catalog::Rule],
-    figure: &FigureLookup,
-) -> Vec<Problem> {
+pub fn check_rules(rules: &[&crate::catalog::Rule], figure: &FigureLookup) -> Vec<Problem> {
     let mut problems = Vec::new();
     for rule in rules {
         let side = |terms: &[String]| -> Option<(Decimal, Vec<Arc<Figure>>)> {

@@ -826,36 +826,14 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                     (&row.label, &decl.columns[&rule.column].header, ratio_shown(ratio, &col.2));
                 let (low, high) = (&rule.min, &rule.max);
                 // A money column far off in the direction of a mislabelled unit: say which.
-                let message = match (col.2.kind, col.2.unit.as_deref()) {
-                    (Kind::Money, Some("万元")) if ratio > max => t!(
-                        "sheets.plausible_yuan_as_wan",
-                        row = row_name,
-                        header = header,
-                        per = per_unit,
-                        ratio = shown,
-                        min = low,
-                        max = high
-                    ),
-                    (Kind::Money, Some("元")) if ratio < min => t!(
-                        "sheets.plausible_wan_as_yuan",
-                        row = row_name,
-                        header = header,
-                        per = per_unit,
-                        ratio = shown,
-                        min = low,
-                        max = high
-                    ),
-                    _ => t!(
-                        "sheets.plausible_outside",
-                        row = row_name,
-                        header = header,
-                        per = per_unit,
-                        ratio = shown,
-                        min = low,
-                        max = high
-                    ),
-                }
-                .to_string();
+                let key = match (col.2.kind, col.2.unit.as_deref()) {
+                    (Kind::Money, Some("万元")) if ratio > max => "sheets.plausible_yuan_as_wan",
+                    (Kind::Money, Some("元")) if ratio < min => "sheets.plausible_wan_as_yuan",
+                    _ => "sheets.plausible_outside",
+                };
+                let message =
+                    t!(key, row = row_name, header = header, per = per_unit, ratio = shown, min = low, max = high)
+                        .to_string();
                 problems.push(Problem::at(row.source.clone(), message).figure(format!("{name}.{}", rule.column)));
             }
         }
