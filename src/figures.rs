@@ -310,7 +310,8 @@ fn derive(
         value,
         entered: text.clone(),
         source: declared.source.clone(),
-        via: Some(t!("formula.via", formula = text, inputs = inputs.join(", ")).into()),
+        // Part of the report (the sources appendix): Chinese whatever the language of messages.
+        via: Some(t!("formula.via", locale = "zh-CN", formula = text, inputs = inputs.join("，")).into()),
     };
     by_name.insert(name.to_string(), Arc::new(figure));
     true

@@ -19,6 +19,11 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// How a figure was summed is part of the report (the `--with-figures` appendix, `zongjie
+/// figures`), which is Chinese whatever the language of messages: the same data gives the same
+/// bytes on every machine.
+const REPORT_LOCALE: &str = "zh-CN";
+
 /// A table's declaration in the catalog.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -728,6 +733,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         let reference = match &grid.sheet {
             None => t!(
                 "sheets.summed_lines",
+                locale = REPORT_LOCALE,
                 header = decl.columns[key].header,
                 count = rows.len(),
                 first = grid.line(first),
@@ -735,6 +741,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             ),
             Some(sheet) => t!(
                 "sheets.summed_cells",
+                locale = REPORT_LOCALE,
                 cells = format!(
                     "{sheet}!{c}{}:{c}{}",
                     grid.first_row + first + 1,
@@ -745,7 +752,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             ),
         };
         let reference = match grid.note {
-            Some(note) => t!("sheets.read_as", via = reference, encoding = note).to_string(),
+            Some(note) => t!("sheets.read_as", locale = REPORT_LOCALE, via = reference, encoding = note).to_string(),
             None => reference.to_string(),
         };
         rows_ref.insert(key.clone(), reference);
@@ -964,8 +971,14 @@ pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Con
         None => {
             let counted = sheet.rows.iter().filter(|r| condition.is_none_or(|c| c.holds(r))).count();
             let how = match condition {
-                Some(c) => t!("sheets.counted_where", counted = counted, total = sheet.rows.len(), condition = c.text),
-                None => t!("sheets.counted", counted = counted),
+                Some(c) => t!(
+                    "sheets.counted_where",
+                    locale = REPORT_LOCALE,
+                    counted = counted,
+                    total = sheet.rows.len(),
+                    condition = c.text
+                ),
+                None => t!("sheets.counted", locale = REPORT_LOCALE, counted = counted),
             };
             RawValue { text: Some(counted.to_string()), source, via: Some(how.to_string()) }
         }

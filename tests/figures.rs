@@ -15,9 +15,9 @@ fn figures_lists_every_figure_with_source_and_year_on_year() {
     let text = stdout(&out);
     assert!(text.starts_with("\u{FEFF}指标,数值,单位,来源,上年同期,同比\n"));
     for row in [
-        "低保.人数,20750,人,\"data/2024H1/低保分乡镇.csv:17 (column 低保人数, 15 rows (lines 2–16) summed)\",21304,同比下降2.6%",
-        "特困.累计发放供养金,2827.5,万元,\"data/2024H1/特困分乡镇.xlsx:特困分乡镇!A17 (特困分乡镇!C2:C16, 15 rows summed)\",2713.6,同比增长4.2%",
-        "低保.累计发放金额,6584.32,万元,\"data/2024H1/低保分乡镇.csv:17 (column 低保金, 15 rows (lines 2–16) summed)\",6367.81,同比增长3.4%",
+        "低保.人数,20750,人,data/2024H1/低保分乡镇.csv:17 (“低保人数”列第 2–16 行，共 15 行求和),21304,同比下降2.6%",
+        "特困.累计发放供养金,2827.5,万元,data/2024H1/特困分乡镇.xlsx:特困分乡镇!A17 (特困分乡镇!C2:C16，共 15 行求和),2713.6,同比增长4.2%",
+        "低保.累计发放金额,6584.32,万元,data/2024H1/低保分乡镇.csv:17 (“低保金”列第 2–16 行，共 15 行求和),6367.81,同比增长3.4%",
         "特困.集中供养率,64.35,%,data/2024H1/社会救助.yaml:6,62.84,同比提高1.5个百分点",
         "三级中心.建设截止年份,2023,,data/2024H1/养老服务.yaml:10,2022,",
         "县情.县名,梧桐,,data/2024H1/县情.yaml:3,梧桐,",
@@ -38,14 +38,14 @@ fn figures_in_json_and_as_a_table() {
     let row = rows.as_array().unwrap().iter().find(|r| r["name"] == "低保.户数").unwrap();
     assert_eq!(
         row,
-        &serde_json::json!({"name": "低保.户数", "value": "11900", "unit": "户", "source": "data/2024H1/低保分乡镇.csv:17 (column 低保户数, 15 rows (lines 2–16) summed)", "last_year": "12155", "change": "同比下降2.1%"})
+        &serde_json::json!({"name": "低保.户数", "value": "11900", "unit": "户", "source": "data/2024H1/低保分乡镇.csv:17 (“低保户数”列第 2–16 行，共 15 行求和)", "last_year": "12155", "change": "同比下降2.1%"})
     );
     let out = zongjie(ws.path(), &["figures", "2022H1"]);
     let table = stdout(&out);
     assert!(table.starts_with("指标  "), "{table}");
     let line = table.lines().find(|l| l.starts_with("低保.户数 ")).unwrap();
     assert!(
-        line.trim_end().ends_with("data/2022H1/低保分乡镇.csv:17 (column 低保户数, 15 rows (lines 2–16) summed)"),
+        line.trim_end().ends_with("data/2022H1/低保分乡镇.csv:17 (“低保户数”列第 2–16 行，共 15 行求和)"),
         "no 2021H1: no comparison: {line}"
     );
 }
@@ -59,7 +59,7 @@ fn with_figures_appends_the_sources_to_the_markdown() {
     let appendix = md.split(":::\n\n## 附：数据来源\n\n").nth(1).expect("appendix after the signature");
     assert!(appendix
         .starts_with("| 指标 | 数值 | 单位 | 来源 | 上年同期 | 同比 |\n| :--- | ---: | :--- | :--- | ---: | :--- |\n"));
-    assert!(appendix.contains("| 低保.户数 | 11900 | 户 | data/2024H1/低保分乡镇.csv:17 (column 低保户数, 15 rows (lines 2–16) summed) | 12155 | 同比下降2.1% |\n"));
+    assert!(appendix.contains("| 低保.户数 | 11900 | 户 | data/2024H1/低保分乡镇.csv:17 (“低保户数”列第 2–16 行，共 15 行求和) | 12155 | 同比下降2.1% |\n"));
 }
 
 #[test]
@@ -81,4 +81,12 @@ fn check_warns_about_a_change_of_more_than_half_but_passes() {
         stderr(&out),
         "warning: data/2024H1/社会救助.yaml:10: 临时救助.人次: 2389人次 is 78.7% above 2023H1 (1337人次, data/2023H1/社会救助.yaml:10); check it\n"
     );
+}
+
+#[test]
+fn the_report_is_the_same_whatever_the_language_of_messages() {
+    let (en, zh) = (sample_workspace(), sample_workspace());
+    assert!(zongjie_in("en", en.path(), &["build", "--with-figures", "--format", "md,pdf"]).status.success());
+    assert!(zongjie_in("zh-CN", zh.path(), &["build", "--with-figures", "--format", "md,pdf"]).status.success());
+    assert_eq!(snapshot(&en.path().join("output")), snapshot(&zh.path().join("output")));
 }

@@ -9,7 +9,7 @@ fn a_gbk_or_bom_csv_gives_the_same_report_as_utf8() {
     let plain = sample_workspace();
     assert!(zongjie(plain.path(), &["build", "--format", "md"]).status.success());
     let expected = markdown(plain.path(), "2024H1");
-    for (encoding, note) in [("gbk", Some("read as GBK")), ("bom", None)] {
+    for (encoding, note) in [("gbk", Some("按 GBK 编码读取")), ("bom", None)] {
         let ws = sample_workspace();
         let csv = ws.path().join("data/2024H1/低保分乡镇.csv");
         let text = std::fs::read_to_string(&csv).unwrap();
@@ -24,7 +24,7 @@ fn a_gbk_or_bom_csv_gives_the_same_report_as_utf8() {
         assert_eq!(markdown(ws.path(), "2024H1"), expected, "{encoding}");
         let figures = String::from_utf8(zongjie(ws.path(), &["figures", "--format", "csv"]).stdout).unwrap();
         let row = figures.lines().find(|l| l.starts_with("低保.户数,")).unwrap();
-        assert_eq!(row.contains("read as GBK"), note.is_some(), "{row}");
+        assert_eq!(row.contains("按 GBK 编码读取"), note.is_some(), "{row}");
     }
 }
 
@@ -95,7 +95,7 @@ fn a_figure_can_count_the_townships_that_match() {
     assert!(markdown(ws.path(), "2024H1").contains("3个乡镇中2个有低保对象，全县低保120户210人，发放50.00万元"));
     let figures = String::from_utf8(zongjie(ws.path(), &["figures", "--format", "csv"]).stdout).unwrap();
     assert!(
-        figures.contains("低保.有低保的乡镇数,2,个,data/2024H1/低保分乡镇.csv:5 (2 of 3 rows where 人数 > 0),,\n"),
+        figures.contains("低保.有低保的乡镇数,2,个,data/2024H1/低保分乡镇.csv:5 (3 行中符合 人数 > 0 的 2 行),,\n"),
         "{figures}"
     );
     // A condition on a column the table does not have is a catalog error.
