@@ -116,8 +116,10 @@ fn check_title(title: &str, figures: &Figures, template: &TemplateSource) -> Res
         }
     }
     if problems.is_empty() && file_stem(title).len() > MAX_TITLE_BYTES {
+        // At the template's title line: the title's own words are too many.
+        let line = template.text.lines().position(|l| l.starts_with("# ")).map_or(0, |i| i as u64 + 1);
         problems.push(Problem::at(
-            crate::error::Source::file(&template.name),
+            crate::error::Source::new(&template.name, line),
             t!("pipeline.title_too_long", chars = title.chars().count()),
         ));
     }
@@ -369,10 +371,8 @@ pub fn build_period(
             crate::review::to_markdown_table(&rows),
         ];
     }
+    // check_title (in prepare) has kept the file names well inside the file systems' limit.
     let outputs = render(&report, renderers)?;
-    if let Some(long) = outputs.iter().find(|o| o.name.len() > archive::NAME_MAX) {
-        return Err(long_name(&report, &long.name).into());
-    }
     let new = archive::NewReport {
         tool: format!("zongjie {}", env!("CARGO_PKG_VERSION")),
         period: period.to_string(),
@@ -394,22 +394,6 @@ fn shown(ws: &Workspace, dir: &Path) -> String {
     match dir.strip_prefix(&ws.root) {
         Ok(_) => data::relative(&ws.root, dir),
         Err(_) => dir.display().to_string(),
-    }
-}
-
-/// A title too long for a file name: names the longest figure in it (most often 单位.名称),
-/// else the template's title line.
-fn long_name(report: &Report, name: &str) -> Problem {
-    let message = t!("pipeline.long_file_name", bytes = name.len(), max = archive::NAME_MAX).into_owned();
-    let title = &report.document.title;
-    let figure =
-        report.figures.by_name.values().filter(|f| title.contains(&f.display())).max_by_key(|f| f.display().len());
-    match figure {
-        Some(f) if f.display().chars().count() > 10 => Problem::at(f.source.clone(), message).figure(&f.name),
-        _ => {
-            let line = report.template.text.lines().position(|l| l.starts_with("# ")).map_or(0, |i| i as u64 + 1);
-            Problem::at(crate::error::Source::new(&report.template.name, line), message)
-        }
     }
 }
 
