@@ -672,6 +672,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Parses a value for a declaration; the error says what was seen and what to write instead.
 pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<FigureValue, String> {
+    parse_value_in(decl, text, period, None)
+}
+
+/// [`parse_value`] where a number written without a unit is in `bare_unit` (a sheet column's
+/// unit from its header); messages quote the text as written.
+pub fn parse_value_in(
+    decl: &FigureDecl,
+    text: &str,
+    period: Period,
+    bare_unit: Option<&str>,
+) -> Result<FigureValue, String> {
     match decl.kind {
         Kind::Text => return check_text(text).map(|()| FigureValue::Text(text.to_string())),
         Kind::Date => {
@@ -703,7 +714,10 @@ pub fn parse_value(decl: &FigureDecl, text: &str, period: Period) -> Result<Figu
     if value.is_sign_negative() && !value.is_zero() && !decl.signed {
         return Err(t!("figures.negative", text = text, kind = kind_name(decl.kind)).into());
     }
-    let unit = literal.unit.as_str();
+    let unit = match literal.unit.as_str() {
+        "" => bare_unit.unwrap_or(""),
+        unit => unit,
+    };
     match decl.kind {
         Kind::Percent => {
             if unit.is_empty() {

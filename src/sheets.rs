@@ -924,23 +924,10 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
 /// column's unit; a cell may also carry its own (1.2万元 in a 元 column is read exactly).
 fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal, String> {
     let bare = units::read_literal(text).map(|l| l.unit.is_empty()).unwrap_or(false);
-    let with_unit = match column.kind {
-        Kind::Percent if bare && column.unit.is_none() => {
-            return Err(t!("sheets.cell_no_percent", text = text).to_string())
-        }
-        Kind::Percent if bare => format!("{text}%"),
-        _ if bare => format!("{text}{}", column.unit.as_deref().unwrap_or("")),
-        _ => text.to_string(),
-    };
-    figures::parse_value(column, &with_unit, period)
-        .map(|v| v.as_decimal().unwrap_or_default())
-        // Quote the cell as written, not with the unit added for parsing (quoted '…' in
-        // English messages, “…” in Chinese ones).
-        .map_err(|why| {
-            [("'", "'"), ("“", "”"), ("\"", "\"")].iter().fold(why, |why, (open, close)| {
-                why.replace(&format!("{open}{with_unit}{close}"), &format!("{open}{text}{close}"))
-            })
-        })
+    if column.kind == Kind::Percent && bare && column.unit.is_none() {
+        return Err(t!("sheets.cell_no_percent", text = text).to_string());
+    }
+    figures::parse_value_in(column, text, period, column.unit.as_deref()).map(|v| v.as_decimal().unwrap_or_default())
 }
 
 /// A ratio of a column per another, rounded: money in 元 per unit, whatever the column's unit.
