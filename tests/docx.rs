@@ -254,6 +254,292 @@ fn pandoc_with_the_reference_docx_gives_the_same_styles_and_text() {
     assert_eq!(squash(&paras.iter().map(|(_, t)| t.as_str()).collect::<String>()), squash(&doc.plain_text()));
 }
 
+/// (style id, name) of every style a styles.xml defines.
+fn style_ids_and_names(styles: &str) -> Vec<(String, String)> {
+    styles
+        .split("<w:style ")
+        .skip(1)
+        .map(|s| {
+            let id = s.split("w:styleId=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            let name = s.split("<w:name w:val=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            (id, name)
+        })
+        .collect()
+}
+
+#[test]
+fn the_reference_docx_defines_every_style_pandoc_uses() {
+    // pandoc's own reference document lists the styles its writer emits (Compact for table
+    // cells and tight lists, Table, Caption, First Paragraph, ...); a style missing from ours
+    // would come out in pandoc's look, not the report's.
+    let work = tempfile::tempdir().unwrap();
+    let theirs = work.path().join("pandoc-reference.docx");
+    let status = Command::new("pandoc")
+        .args(["-o"])
+        .arg(&theirs)
+        .args(["--print-default-data-file", "reference.docx"])
+        .status()
+        .expect("pandoc must be installed (.ci/run installs it)");
+    assert!(status.success());
+    let ours = style_ids_and_names(&part(&repo().join("templates/reference.docx"), "word/styles.xml"));
+    let wanted = style_ids_and_names(&part(&theirs, "word/styles.xml"));
+    assert!(wanted.len() > 30, "{wanted:?}");
+    for (id, name) in &wanted {
+        assert!(
+            ours.iter().any(|(i, n)| i == id && n.eq_ignore_ascii_case(name)),
+            "templates/reference.docx lacks {id} ({name})"
+        );
+    }
+    let styles = part(&repo().join("templates/reference.docx"), "word/styles.xml");
+    assert!(style(&styles, "Compact").contains("<w:sz w:val=\"28\"/>"), "table cells in 4号");
+    assert!(style(&styles, "TableCaption").contains("<w:keepNext/>"), "a caption keeps with its table");
+}
+
+/// The order of children the WordprocessingML schema (ECMA-376 part 1, wml.xsd) requires, for
+/// every element whose children zongjie writes. Word refuses a file ("unreadable content") where
+/// LibreOffice quietly reads it, so the order is checked here rather than by opening Word.
+const SCHEMA_ORDER: &[(&str, &[&str])] = &[
+    ("w:styles", &["w:docDefaults", "w:latentStyles", "w:style"]),
+    ("w:docDefaults", &["w:rPrDefault", "w:pPrDefault"]),
+    ("w:rPrDefault", &["w:rPr"]),
+    ("w:pPrDefault", &["w:pPr"]),
+    (
+        "w:style",
+        &[
+            "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden", "w:uiPriority",
+            "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal", "w:personalCompose",
+            "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr",
+        ],
+    ),
+    (
+        "w:pPr",
+        &[
+            "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+            "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+            "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+            "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+            "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+            "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+        ],
+    ),
+    (
+        "w:rPr",
+        &[
+            "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
+            "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
+            "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+            "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+            "w:eastAsianLayout", "w:specVanish", "w:oMath",
+        ],
+    ),
+    (
+        "w:sectPr",
+        &[
+            "w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type", "w:pgSz", "w:pgMar",
+            "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign",
+            "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings",
+            "w:sectPrChange",
+        ],
+    ),
+    (
+        "w:tblPr",
+        &[
+            "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize",
+            "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
+            "w:tblLook", "w:tblCaption", "w:tblDescription",
+        ],
+    ),
+    ("w:tblBorders", &["w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end", "w:insideH", "w:insideV"]),
+    ("w:tblCellMar", &["w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end"]),
+    ("w:tbl", &["w:tblPr", "w:tblGrid", "w:tr"]),
+    ("w:tr", &["w:tblPrEx", "w:trPr", "w:tc"]),
+    // CT_TrPr is a choice: any order, each at most once.
+    ("w:trPr", &["w:cantSplit", "w:tblHeader"]),
+    (
+        "w:tcPr",
+        &[
+            "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar",
+            "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+        ],
+    ),
+    ("w:tc", &["w:tcPr", "w:p"]),
+    ("w:p", &["w:pPr", "w:r"]),
+    ("w:r", &["w:rPr", "w:t", "w:br", "w:fldChar", "w:instrText"]),
+    (
+        "w:settings",
+        &[
+            "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation", "w:removeDateAndTime",
+            "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape", "w:printPostScriptOverText",
+            "w:printFractionalCharacterWidth", "w:printFormsData", "w:embedTrueTypeFonts", "w:embedSystemFonts",
+            "w:saveSubsetFonts", "w:saveFormsData", "w:mirrorMargins", "w:alignBordersAndEdges",
+            "w:bordersDoNotSurroundHeader", "w:bordersDoNotSurroundFooter", "w:gutterAtTop", "w:hideSpellingErrors",
+            "w:hideGrammaticalErrors", "w:activeWritingStyle", "w:proofState", "w:formsDesign", "w:attachedTemplate",
+            "w:linkStyles", "w:stylePaneFormatFilter", "w:stylePaneSortMethod", "w:documentType", "w:mailMerge",
+            "w:revisionView", "w:trackRevisions", "w:doNotTrackMoves", "w:doNotTrackFormatting",
+            "w:documentProtection", "w:autoFormatOverride", "w:styleLockTheme", "w:styleLockQFSet",
+            "w:defaultTabStop", "w:autoHyphenation", "w:consecutiveHyphenLimit", "w:hyphenationZone",
+            "w:doNotHyphenateCaps", "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
+            "w:defaultTableStyle", "w:evenAndOddHeaders", "w:bookFoldRevPrinting", "w:bookFoldPrinting",
+            "w:bookFoldPrintingSheets", "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing",
+            "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
+            "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin",
+            "w:doNotShadeFormData", "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne",
+            "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture",
+            "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText",
+            "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt",
+            "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr",
+            "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+            "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+            "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
+            "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+        ],
+    ),
+    ("w:fonts", &["w:font"]),
+    (
+        "w:font",
+        &[
+            "w:altName", "w:panose1", "w:charset", "w:family", "w:notTrueType", "w:pitch", "w:sig", "w:embedRegular",
+            "w:embedBold", "w:embedItalic", "w:embedBoldItalic",
+        ],
+    ),
+    ("a:fontScheme", &["a:majorFont", "a:minorFont", "a:extLst"]),
+    ("a:majorFont", &["a:latin", "a:ea", "a:cs", "a:font", "a:extLst"]),
+    ("a:minorFont", &["a:latin", "a:ea", "a:cs", "a:font", "a:extLst"]),
+    (
+        "a:themeElements",
+        &["a:clrScheme", "a:fontScheme", "a:fmtScheme", "a:extLst"],
+    ),
+    ("a:fmtScheme", &["a:fillStyleLst", "a:lnStyleLst", "a:effectStyleLst", "a:bgFillStyleLst"]),
+];
+
+/// Every element of an XML part with the names of its children in order. A small scanner: the
+/// parts zongjie writes have no comments, CDATA or '>' inside attribute values.
+fn element_children(xml: &str) -> Vec<(String, Vec<String>)> {
+    let mut done = Vec::new();
+    let mut stack: Vec<(String, Vec<String>)> = Vec::new();
+    for tag in xml.split('<').skip(1).map(|t| t.split('>').next().unwrap()) {
+        if tag.starts_with('?') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let (open, children) = stack.pop().unwrap_or_else(|| panic!("</{name}> closes nothing"));
+            assert_eq!(open, name, "<{open}> closed by </{name}>");
+            done.push((open, children));
+            continue;
+        }
+        let name = tag.split([' ', '/']).next().unwrap().to_string();
+        if let Some((_, children)) = stack.last_mut() {
+            children.push(name.clone());
+        }
+        if tag.ends_with('/') {
+            done.push((name, Vec::new()));
+        } else {
+            stack.push((name, Vec::new()));
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {:?}", stack.iter().map(|s| &s.0).collect::<Vec<_>>());
+    done
+}
+
+/// Checks the children of every element of every XML part of a package against [`SCHEMA_ORDER`].
+/// Returns how many elements it checked.
+fn check_schema_order(docx: &Path) -> usize {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().to_string()).collect();
+    let mut checked = 0;
+    for name in names.iter().filter(|n| n.ends_with(".xml") && n.starts_with("word/")) {
+        let mut xml = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+        checked += check_part(name, &xml);
+    }
+    checked
+}
+
+/// Checks one XML part against [`SCHEMA_ORDER`]; returns how many elements it checked.
+fn check_part(name: &str, xml: &str) -> usize {
+    let mut checked = 0;
+    {
+        for (element, children) in element_children(xml) {
+            let Some((_, order)) = SCHEMA_ORDER.iter().find(|(e, _)| *e == element) else { continue };
+            let mut last = 0;
+            for child in &children {
+                let at = order
+                    .iter()
+                    .position(|o| o == child)
+                    .unwrap_or_else(|| panic!("{name}: <{child}> is not a child of <{element}> here: {children:?}"));
+                assert!(at >= last, "{name}: <{child}> after <{}> in <{element}>: {children:?}", order[last]);
+                last = at;
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_part_has_its_children_in_schema_order() {
+    // A report with a township table, so that tables are written too.
+    let ws = sample_workspace();
+    let t = ws.path().join("templates/civil-affairs-h1/report.md.j2");
+    let rows = "附表：各乡镇城乡低保情况\n\n| 乡镇 | 低保户数 | 低保金（万元） |\n| :--- | ---: | ---: |\n{% for r in 表格.低保分乡镇.rows %}\n| {{ r.乡镇 }} | {{ r.户数 }} | {{ r.金额 }} |\n{% endfor %}\n| 合计 | {{ 表格.低保分乡镇.total.户数 }} | {{ 表格.低保分乡镇.total.金额 }} |\n\n## 二、围绕老有所养";
+    std::fs::write(&t, std::fs::read_to_string(&t).unwrap().replace("## 二、围绕老有所养", rows)).unwrap();
+    let out = zongjie(ws.path(), &["build", "--format", "docx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docx = file_with_ext(&ws.path().join("output/2024H1"), "docx");
+    assert!(part(&docx, "word/document.xml").contains("<w:tbl>"));
+    let checked = check_schema_order(&docx);
+    assert!(checked > 500, "{checked}");
+    let checked = check_schema_order(&repo().join("templates/reference.docx"));
+    assert!(checked > 100, "{checked}");
+    // The checker itself refuses a pPr with keepNext after jc, and an unknown child.
+    assert_eq!(check_part("right", "<w:pPr><w:keepNext/><w:jc w:val=\"both\"/></w:pPr>"), 1);
+    assert!(std::panic::catch_unwind(|| check_part("wrong", "<w:pPr><w:jc w:val=\"both\"/><w:keepNext/></w:pPr>")).is_err());
+    assert!(std::panic::catch_unwind(|| check_part("wrong", "<w:rPr><w:bold/></w:rPr>")).is_err());
+}
+
+#[test]
+fn every_part_is_declared_and_related() {
+    let (_ws, docx) = built("docx");
+    let types = part(&docx, "[Content_Types].xml");
+    let rels = part(&docx, "word/_rels/document.xml.rels");
+    for (name, content_type, rel) in [
+        ("word/fontTable.xml", "officedocument.wordprocessingml.fontTable+xml", "relationships/fontTable\" Target=\"fontTable.xml\""),
+        ("word/theme/theme1.xml", "officedocument.theme+xml", "relationships/theme\" Target=\"theme/theme1.xml\""),
+        ("word/settings.xml", "officedocument.wordprocessingml.settings+xml", "relationships/settings\" Target=\"settings.xml\""),
+    ] {
+        part(&docx, name);
+        assert!(types.contains(&format!("PartName=\"/{name}\" ContentType=\"application/vnd.openxmlformats-{content_type}\"")), "{name}");
+        assert!(rels.contains(rel), "{name}: {rels}");
+    }
+    // An office PC without the GB2312 fonts falls back to the right family.
+    let fonts = part(&docx, "word/fontTable.xml");
+    for (name, alt) in [("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "华文中宋"), ("黑体", "SimHei")] {
+        assert!(
+            fonts.contains(&format!("<w:font w:name=\"{name}\"><w:altName w:val=\"{alt}\"/><w:charset w:val=\"86\"/>")),
+            "{name}: {fonts}"
+        );
+    }
+    let theme = part(&docx, "word/theme/theme1.xml");
+    assert!(theme.contains("<a:minorFont><a:latin typeface=\"仿宋_GB2312\"/><a:ea typeface=\"仿宋_GB2312\"/><a:cs typeface=\"\"/><a:font script=\"Hans\" typeface=\"仿宋_GB2312\"/></a:minorFont>"), "{theme}");
+    assert!(theme.contains("<a:majorFont><a:latin typeface=\"方正小标宋简体\"/><a:ea typeface=\"方正小标宋简体\"/>"), "{theme}");
+    // The East Asian switches, explicit, and the PDF's line-breaking rules.
+    let styles = part(&docx, "word/styles.xml");
+    let defaults = styles.split("<w:pPrDefault>").nth(1).unwrap().split("</w:pPrDefault>").next().unwrap();
+    for switch in [
+        "<w:widowControl w:val=\"0\"/>",
+        "<w:kinsoku/>",
+        "<w:overflowPunct w:val=\"0\"/>",
+        "<w:topLinePunct w:val=\"0\"/>",
+        "<w:autoSpaceDE w:val=\"0\"/>",
+        "<w:autoSpaceDN w:val=\"0\"/>",
+    ] {
+        assert!(defaults.contains(switch) && style(&styles, "Normal").contains(switch), "{switch}");
+    }
+    let settings = part(&docx, "word/settings.xml");
+    assert!(settings.contains("<w:characterSpacingControl w:val=\"doNotCompress\"/>"));
+    assert!(settings.contains(&format!("<w:noLineBreaksBefore w:lang=\"zh-CN\" w:val=\"{}\"/>", layout::NO_START)), "{settings}");
+}
+
 /// A line of text in a PDF as pdftotext finds it: left, top, right and bottom edges in points.
 #[derive(Debug, Clone)]
 struct Line {
