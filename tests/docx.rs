@@ -75,9 +75,18 @@ fn page_size_margins_and_grid_of_gbt9704() {
     let styles = part(&docx, "word/styles.xml");
     // 28 characters of 16 pt in 156 mm: 15.79 pt each, 98% (a whole percent, rounded down).
     assert!(styles.contains("<w:rPrDefault><w:rPr><w:rFonts w:ascii=\"仿宋_GB2312\" w:hAnsi=\"仿宋_GB2312\" w:eastAsia=\"仿宋_GB2312\" w:cs=\"仿宋_GB2312\" w:hint=\"eastAsia\"/><w:w w:val=\"98\"/><w:sz w:val=\"32\"/>"), "{styles}");
-    assert!(style(&styles, "Heading1").contains("<w:w w:val=\"100\"/><w:sz w:val=\"44\"/>"), "the title at its natural width");
-    assert!(style(&styles, "TableText").contains("<w:w w:val=\"100\"/><w:sz w:val=\"28\"/>"), "tables at their natural width");
-    assert!(style(&styles, "Heading1").contains("<w:snapToGrid w:val=\"0\"/>"), "the 22 pt title never takes two grid lines");
+    assert!(
+        style(&styles, "Heading1").contains("<w:w w:val=\"100\"/><w:sz w:val=\"44\"/>"),
+        "the title at its natural width"
+    );
+    assert!(
+        style(&styles, "TableText").contains("<w:w w:val=\"100\"/><w:sz w:val=\"28\"/>"),
+        "tables at their natural width"
+    );
+    assert!(
+        style(&styles, "Heading1").contains("<w:snapToGrid w:val=\"0\"/>"),
+        "the 22 pt title never takes two grid lines"
+    );
     assert!(styles.contains("w:line=\"579\" w:lineRule=\"exact\""), "exact line pitch");
 }
 
@@ -100,10 +109,7 @@ fn every_style_names_its_east_asian_font_and_sets_digits_in_it() {
         let fonts = style_fonts(&styles, id);
         assert!(fonts.contains(&format!("w:eastAsia=\"{east_asia}\"")), "{id}: {fonts}");
         // Digits in the same face, as the PDF sets them.
-        assert!(
-            fonts.contains(&format!("w:ascii=\"{east_asia}\" w:hAnsi=\"{east_asia}\"")),
-            "{id}: {fonts}"
-        );
+        assert!(fonts.contains(&format!("w:ascii=\"{east_asia}\" w:hAnsi=\"{east_asia}\"")), "{id}: {fonts}");
     }
     assert!(styles.contains("<w:sz w:val=\"44\"/>"), "title 22 pt");
     assert!(styles.contains("<w:name w:val=\"落款\"/>"));
@@ -199,7 +205,10 @@ fn a_workspace_may_name_other_fonts_for_word() {
     assert!(style_fonts(&styles, "Heading3").contains("w:eastAsia=\"楷体\""));
     assert!(style_fonts(&styles, "Heading2").contains("w:eastAsia=\"黑体\""), "unnamed roles keep their default");
     let fonts = part(&docx, "word/fontTable.xml");
-    assert!(fonts.contains("<w:font w:name=\"仿宋\"><w:altName w:val=\"FangSong\"/><w:charset w:val=\"86\"/>"), "{fonts}");
+    assert!(
+        fonts.contains("<w:font w:name=\"仿宋\"><w:altName w:val=\"FangSong\"/><w:charset w:val=\"86\"/>"),
+        "{fonts}"
+    );
     assert!(!fonts.contains("仿宋_GB2312"), "only the fonts the styles name: {fonts}");
 
     // A Latin font named in the config sets digits and letters in every style.
@@ -211,7 +220,10 @@ fn a_workspace_may_name_other_fonts_for_word() {
         assert!(fonts.contains("w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\""), "{id}: {fonts}");
     }
     let fonts = part(&docx, "word/fontTable.xml");
-    assert!(fonts.contains("<w:font w:name=\"Times New Roman\"><w:charset w:val=\"00\"/><w:family w:val=\"roman\"/>"), "{fonts}");
+    assert!(
+        fonts.contains("<w:font w:name=\"Times New Roman\"><w:charset w:val=\"00\"/><w:family w:val=\"roman\"/>"),
+        "{fonts}"
+    );
 }
 
 #[test]
@@ -306,47 +318,162 @@ const SCHEMA_ORDER: &[(&str, &[&str])] = &[
     (
         "w:style",
         &[
-            "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden", "w:uiPriority",
-            "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal", "w:personalCompose",
-            "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr",
+            "w:name",
+            "w:aliases",
+            "w:basedOn",
+            "w:next",
+            "w:link",
+            "w:autoRedefine",
+            "w:hidden",
+            "w:uiPriority",
+            "w:semiHidden",
+            "w:unhideWhenUsed",
+            "w:qFormat",
+            "w:locked",
+            "w:personal",
+            "w:personalCompose",
+            "w:personalReply",
+            "w:rsid",
+            "w:pPr",
+            "w:rPr",
+            "w:tblPr",
+            "w:trPr",
+            "w:tcPr",
+            "w:tblStylePr",
         ],
     ),
     (
         "w:pPr",
         &[
-            "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
-            "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-            "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-            "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
-            "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-            "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+            "w:pStyle",
+            "w:keepNext",
+            "w:keepLines",
+            "w:pageBreakBefore",
+            "w:framePr",
+            "w:widowControl",
+            "w:numPr",
+            "w:suppressLineNumbers",
+            "w:pBdr",
+            "w:shd",
+            "w:tabs",
+            "w:suppressAutoHyphens",
+            "w:kinsoku",
+            "w:wordWrap",
+            "w:overflowPunct",
+            "w:topLinePunct",
+            "w:autoSpaceDE",
+            "w:autoSpaceDN",
+            "w:bidi",
+            "w:adjustRightInd",
+            "w:snapToGrid",
+            "w:spacing",
+            "w:ind",
+            "w:contextualSpacing",
+            "w:mirrorIndents",
+            "w:suppressOverlap",
+            "w:jc",
+            "w:textDirection",
+            "w:textAlignment",
+            "w:textboxTightWrap",
+            "w:outlineLvl",
+            "w:divId",
+            "w:cnfStyle",
+            "w:rPr",
+            "w:sectPr",
+            "w:pPrChange",
         ],
     ),
     (
         "w:rPr",
         &[
-            "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
-            "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
-            "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
-            "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
-            "w:eastAsianLayout", "w:specVanish", "w:oMath",
+            "w:rStyle",
+            "w:rFonts",
+            "w:b",
+            "w:bCs",
+            "w:i",
+            "w:iCs",
+            "w:caps",
+            "w:smallCaps",
+            "w:strike",
+            "w:dstrike",
+            "w:outline",
+            "w:shadow",
+            "w:emboss",
+            "w:imprint",
+            "w:noProof",
+            "w:snapToGrid",
+            "w:vanish",
+            "w:webHidden",
+            "w:color",
+            "w:spacing",
+            "w:w",
+            "w:kern",
+            "w:position",
+            "w:sz",
+            "w:szCs",
+            "w:highlight",
+            "w:u",
+            "w:effect",
+            "w:bdr",
+            "w:shd",
+            "w:fitText",
+            "w:vertAlign",
+            "w:rtl",
+            "w:cs",
+            "w:em",
+            "w:lang",
+            "w:eastAsianLayout",
+            "w:specVanish",
+            "w:oMath",
         ],
     ),
     (
         "w:sectPr",
         &[
-            "w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type", "w:pgSz", "w:pgMar",
-            "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign",
-            "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings",
+            "w:headerReference",
+            "w:footerReference",
+            "w:footnotePr",
+            "w:endnotePr",
+            "w:type",
+            "w:pgSz",
+            "w:pgMar",
+            "w:paperSrc",
+            "w:pgBorders",
+            "w:lnNumType",
+            "w:pgNumType",
+            "w:cols",
+            "w:formProt",
+            "w:vAlign",
+            "w:noEndnote",
+            "w:titlePg",
+            "w:textDirection",
+            "w:bidi",
+            "w:rtlGutter",
+            "w:docGrid",
+            "w:printerSettings",
             "w:sectPrChange",
         ],
     ),
     (
         "w:tblPr",
         &[
-            "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize",
-            "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
-            "w:tblLook", "w:tblCaption", "w:tblDescription",
+            "w:tblStyle",
+            "w:tblpPr",
+            "w:tblOverlap",
+            "w:bidiVisual",
+            "w:tblStyleRowBandSize",
+            "w:tblStyleColBandSize",
+            "w:tblW",
+            "w:jc",
+            "w:tblCellSpacing",
+            "w:tblInd",
+            "w:tblBorders",
+            "w:shd",
+            "w:tblLayout",
+            "w:tblCellMar",
+            "w:tblLook",
+            "w:tblCaption",
+            "w:tblDescription",
         ],
     ),
     ("w:tblBorders", &["w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end", "w:insideH", "w:insideV"]),
@@ -358,8 +485,19 @@ const SCHEMA_ORDER: &[(&str, &[&str])] = &[
     (
         "w:tcPr",
         &[
-            "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar",
-            "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+            "w:cnfStyle",
+            "w:tcW",
+            "w:gridSpan",
+            "w:hMerge",
+            "w:vMerge",
+            "w:tcBorders",
+            "w:shd",
+            "w:noWrap",
+            "w:tcMar",
+            "w:textDirection",
+            "w:tcFitText",
+            "w:vAlign",
+            "w:hideMark",
         ],
     ),
     ("w:tc", &["w:tcPr", "w:p"]),
@@ -368,47 +506,127 @@ const SCHEMA_ORDER: &[(&str, &[&str])] = &[
     (
         "w:settings",
         &[
-            "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation", "w:removeDateAndTime",
-            "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape", "w:printPostScriptOverText",
-            "w:printFractionalCharacterWidth", "w:printFormsData", "w:embedTrueTypeFonts", "w:embedSystemFonts",
-            "w:saveSubsetFonts", "w:saveFormsData", "w:mirrorMargins", "w:alignBordersAndEdges",
-            "w:bordersDoNotSurroundHeader", "w:bordersDoNotSurroundFooter", "w:gutterAtTop", "w:hideSpellingErrors",
-            "w:hideGrammaticalErrors", "w:activeWritingStyle", "w:proofState", "w:formsDesign", "w:attachedTemplate",
-            "w:linkStyles", "w:stylePaneFormatFilter", "w:stylePaneSortMethod", "w:documentType", "w:mailMerge",
-            "w:revisionView", "w:trackRevisions", "w:doNotTrackMoves", "w:doNotTrackFormatting",
-            "w:documentProtection", "w:autoFormatOverride", "w:styleLockTheme", "w:styleLockQFSet",
-            "w:defaultTabStop", "w:autoHyphenation", "w:consecutiveHyphenLimit", "w:hyphenationZone",
-            "w:doNotHyphenateCaps", "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
-            "w:defaultTableStyle", "w:evenAndOddHeaders", "w:bookFoldRevPrinting", "w:bookFoldPrinting",
-            "w:bookFoldPrintingSheets", "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing",
-            "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
-            "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin",
-            "w:doNotShadeFormData", "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne",
-            "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture",
-            "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText",
-            "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt",
-            "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr",
-            "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
-            "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
-            "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
-            "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+            "w:writeProtection",
+            "w:view",
+            "w:zoom",
+            "w:removePersonalInformation",
+            "w:removeDateAndTime",
+            "w:doNotDisplayPageBoundaries",
+            "w:displayBackgroundShape",
+            "w:printPostScriptOverText",
+            "w:printFractionalCharacterWidth",
+            "w:printFormsData",
+            "w:embedTrueTypeFonts",
+            "w:embedSystemFonts",
+            "w:saveSubsetFonts",
+            "w:saveFormsData",
+            "w:mirrorMargins",
+            "w:alignBordersAndEdges",
+            "w:bordersDoNotSurroundHeader",
+            "w:bordersDoNotSurroundFooter",
+            "w:gutterAtTop",
+            "w:hideSpellingErrors",
+            "w:hideGrammaticalErrors",
+            "w:activeWritingStyle",
+            "w:proofState",
+            "w:formsDesign",
+            "w:attachedTemplate",
+            "w:linkStyles",
+            "w:stylePaneFormatFilter",
+            "w:stylePaneSortMethod",
+            "w:documentType",
+            "w:mailMerge",
+            "w:revisionView",
+            "w:trackRevisions",
+            "w:doNotTrackMoves",
+            "w:doNotTrackFormatting",
+            "w:documentProtection",
+            "w:autoFormatOverride",
+            "w:styleLockTheme",
+            "w:styleLockQFSet",
+            "w:defaultTabStop",
+            "w:autoHyphenation",
+            "w:consecutiveHyphenLimit",
+            "w:hyphenationZone",
+            "w:doNotHyphenateCaps",
+            "w:showEnvelope",
+            "w:summaryLength",
+            "w:clickAndTypeStyle",
+            "w:defaultTableStyle",
+            "w:evenAndOddHeaders",
+            "w:bookFoldRevPrinting",
+            "w:bookFoldPrinting",
+            "w:bookFoldPrintingSheets",
+            "w:drawingGridHorizontalSpacing",
+            "w:drawingGridVerticalSpacing",
+            "w:displayHorizontalDrawingGridEvery",
+            "w:displayVerticalDrawingGridEvery",
+            "w:doNotUseMarginsForDrawingGridOrigin",
+            "w:drawingGridHorizontalOrigin",
+            "w:drawingGridVerticalOrigin",
+            "w:doNotShadeFormData",
+            "w:noPunctuationKerning",
+            "w:characterSpacingControl",
+            "w:printTwoOnOne",
+            "w:strictFirstAndLastChars",
+            "w:noLineBreaksAfter",
+            "w:noLineBreaksBefore",
+            "w:savePreviewPicture",
+            "w:doNotValidateAgainstSchema",
+            "w:saveInvalidXml",
+            "w:ignoreMixedContent",
+            "w:alwaysShowPlaceholderText",
+            "w:doNotDemarcateInvalidXml",
+            "w:saveXmlDataOnly",
+            "w:useXSLTWhenSaving",
+            "w:saveThroughXslt",
+            "w:showXMLTags",
+            "w:alwaysMergeEmptyNamespace",
+            "w:updateFields",
+            "w:hdrShapeDefaults",
+            "w:footnotePr",
+            "w:endnotePr",
+            "w:compat",
+            "w:docVars",
+            "w:rsids",
+            "m:mathPr",
+            "w:attachedSchema",
+            "w:themeFontLang",
+            "w:clrSchemeMapping",
+            "w:doNotIncludeSubdocsInStats",
+            "w:doNotAutoCompressPictures",
+            "w:forceUpgrade",
+            "w:captions",
+            "w:readModeInkLockDown",
+            "w:smartTagType",
+            "sl:schemaLibrary",
+            "w:shapeDefaults",
+            "w:doNotEmbedSmartTags",
+            "w:decimalSymbol",
+            "w:listSeparator",
         ],
     ),
     ("w:fonts", &["w:font"]),
     (
         "w:font",
         &[
-            "w:altName", "w:panose1", "w:charset", "w:family", "w:notTrueType", "w:pitch", "w:sig", "w:embedRegular",
-            "w:embedBold", "w:embedItalic", "w:embedBoldItalic",
+            "w:altName",
+            "w:panose1",
+            "w:charset",
+            "w:family",
+            "w:notTrueType",
+            "w:pitch",
+            "w:sig",
+            "w:embedRegular",
+            "w:embedBold",
+            "w:embedItalic",
+            "w:embedBoldItalic",
         ],
     ),
     ("a:fontScheme", &["a:majorFont", "a:minorFont", "a:extLst"]),
     ("a:majorFont", &["a:latin", "a:ea", "a:cs", "a:font", "a:extLst"]),
     ("a:minorFont", &["a:latin", "a:ea", "a:cs", "a:font", "a:extLst"]),
-    (
-        "a:themeElements",
-        &["a:clrScheme", "a:fontScheme", "a:fmtScheme", "a:extLst"],
-    ),
+    ("a:themeElements", &["a:clrScheme", "a:fontScheme", "a:fmtScheme", "a:extLst"]),
     ("a:fmtScheme", &["a:fillStyleLst", "a:lnStyleLst", "a:effectStyleLst", "a:bgFillStyleLst"]),
 ];
 
@@ -493,7 +711,9 @@ fn every_part_has_its_children_in_schema_order() {
     assert!(checked > 100, "{checked}");
     // The checker itself refuses a pPr with keepNext after jc, and an unknown child.
     assert_eq!(check_part("right", "<w:pPr><w:keepNext/><w:jc w:val=\"both\"/></w:pPr>"), 1);
-    assert!(std::panic::catch_unwind(|| check_part("wrong", "<w:pPr><w:jc w:val=\"both\"/><w:keepNext/></w:pPr>")).is_err());
+    assert!(
+        std::panic::catch_unwind(|| check_part("wrong", "<w:pPr><w:jc w:val=\"both\"/><w:keepNext/></w:pPr>")).is_err()
+    );
     assert!(std::panic::catch_unwind(|| check_part("wrong", "<w:rPr><w:bold/></w:rPr>")).is_err());
 }
 
@@ -503,17 +723,32 @@ fn every_part_is_declared_and_related() {
     let types = part(&docx, "[Content_Types].xml");
     let rels = part(&docx, "word/_rels/document.xml.rels");
     for (name, content_type, rel) in [
-        ("word/fontTable.xml", "officedocument.wordprocessingml.fontTable+xml", "relationships/fontTable\" Target=\"fontTable.xml\""),
+        (
+            "word/fontTable.xml",
+            "officedocument.wordprocessingml.fontTable+xml",
+            "relationships/fontTable\" Target=\"fontTable.xml\"",
+        ),
         ("word/theme/theme1.xml", "officedocument.theme+xml", "relationships/theme\" Target=\"theme/theme1.xml\""),
-        ("word/settings.xml", "officedocument.wordprocessingml.settings+xml", "relationships/settings\" Target=\"settings.xml\""),
+        (
+            "word/settings.xml",
+            "officedocument.wordprocessingml.settings+xml",
+            "relationships/settings\" Target=\"settings.xml\"",
+        ),
     ] {
         part(&docx, name);
-        assert!(types.contains(&format!("PartName=\"/{name}\" ContentType=\"application/vnd.openxmlformats-{content_type}\"")), "{name}");
+        assert!(
+            types.contains(&format!(
+                "PartName=\"/{name}\" ContentType=\"application/vnd.openxmlformats-{content_type}\""
+            )),
+            "{name}"
+        );
         assert!(rels.contains(rel), "{name}: {rels}");
     }
     // An office PC without the GB2312 fonts falls back to the right family.
     let fonts = part(&docx, "word/fontTable.xml");
-    for (name, alt) in [("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "华文中宋"), ("黑体", "SimHei")] {
+    for (name, alt) in
+        [("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "华文中宋"), ("黑体", "SimHei")]
+    {
         assert!(
             fonts.contains(&format!("<w:font w:name=\"{name}\"><w:altName w:val=\"{alt}\"/><w:charset w:val=\"86\"/>")),
             "{name}: {fonts}"
@@ -521,7 +756,10 @@ fn every_part_is_declared_and_related() {
     }
     let theme = part(&docx, "word/theme/theme1.xml");
     assert!(theme.contains("<a:minorFont><a:latin typeface=\"仿宋_GB2312\"/><a:ea typeface=\"仿宋_GB2312\"/><a:cs typeface=\"\"/><a:font script=\"Hans\" typeface=\"仿宋_GB2312\"/></a:minorFont>"), "{theme}");
-    assert!(theme.contains("<a:majorFont><a:latin typeface=\"方正小标宋简体\"/><a:ea typeface=\"方正小标宋简体\"/>"), "{theme}");
+    assert!(
+        theme.contains("<a:majorFont><a:latin typeface=\"方正小标宋简体\"/><a:ea typeface=\"方正小标宋简体\"/>"),
+        "{theme}"
+    );
     // The East Asian switches, explicit, and the PDF's line-breaking rules.
     let styles = part(&docx, "word/styles.xml");
     let defaults = styles.split("<w:pPrDefault>").nth(1).unwrap().split("</w:pPrDefault>").next().unwrap();
@@ -537,7 +775,10 @@ fn every_part_is_declared_and_related() {
     }
     let settings = part(&docx, "word/settings.xml");
     assert!(settings.contains("<w:characterSpacingControl w:val=\"doNotCompress\"/>"));
-    assert!(settings.contains(&format!("<w:noLineBreaksBefore w:lang=\"zh-CN\" w:val=\"{}\"/>", layout::NO_START)), "{settings}");
+    assert!(
+        settings.contains(&format!("<w:noLineBreaksBefore w:lang=\"zh-CN\" w:val=\"{}\"/>", layout::NO_START)),
+        "{settings}"
+    );
 }
 
 /// A line of text in a PDF as pdftotext finds it: left, top, right and bottom edges in points.
@@ -636,7 +877,14 @@ fn sets_like_the_pdf(name: &str, ours: &Path, theirs: &Path, signature: &[String
             let first = &next[0];
             if (first.x0 - left(p + 1)).abs() < 2.0 {
                 let last = lines.iter().map(row).max().unwrap_or(0);
-                assert_eq!(last + 1, 22, "{name}: page {} holds {} lines, the text runs on: {:?}", p + 1, last + 1, first);
+                assert_eq!(
+                    last + 1,
+                    22,
+                    "{name}: page {} holds {} lines, the text runs on: {:?}",
+                    p + 1,
+                    last + 1,
+                    first
+                );
             }
         }
     }

@@ -247,10 +247,8 @@ fn run_in_style(level: Level) -> &'static str {
 fn title_runs(title: &str, sheet: &Sheet, metrics: &FontSet) -> String {
     let chars: Vec<char> = title.chars().collect();
     let widths = layout::advances(metrics, &sheet.geo, Role::Title, TITLE_SIZE, false, title);
-    let lines: Vec<String> = layout::title_lines(&chars, &widths, sheet.geo.width)
-        .into_iter()
-        .map(|r| chars[r].iter().collect())
-        .collect();
+    let lines: Vec<String> =
+        layout::title_lines(&chars, &widths, sheet.geo.width).into_iter().map(|r| chars[r].iter().collect()).collect();
     lines.iter().map(|l| run(l, None)).collect::<Vec<_>>().join("<w:r><w:br/></w:r>")
 }
 
@@ -370,7 +368,10 @@ fn signature_xml(lines: &[String], sheet: &Sheet, metrics: &FontSet) -> String {
     for (i, (line, x)) in lines.iter().zip(offsets).enumerate() {
         let keep = if i + 1 < lines.len() { "<w:keepNext/><w:keepLines/>" } else { "<w:keepLines/>" };
         // Twips, not leftChars: LibreOffice measures "chars" against another size.
-        let ppr = format!("{keep}<w:ind w:left=\"{}\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>", tw(x.max(0.0)));
+        let ppr = format!(
+            "{keep}<w:ind w:left=\"{}\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
+            tw(x.max(0.0))
+        );
         xml.push_str(&paragraph("Signature", &ppr, &run(line, None)));
     }
     xml
@@ -391,7 +392,10 @@ fn footer_xml(odd: bool) -> String {
 /// configured Latin font or else in that same Chinese font.
 fn fonts_xml(east_asia: &str, latin: Option<&str>) -> String {
     let l = esc(latin.unwrap_or(east_asia));
-    format!("<w:rFonts w:ascii=\"{l}\" w:hAnsi=\"{l}\" w:eastAsia=\"{}\" w:cs=\"{l}\" w:hint=\"eastAsia\"/>", esc(east_asia))
+    format!(
+        "<w:rFonts w:ascii=\"{l}\" w:hAnsi=\"{l}\" w:eastAsia=\"{}\" w:cs=\"{l}\" w:hint=\"eastAsia\"/>",
+        esc(east_asia)
+    )
 }
 
 /// The East Asian typography switches, all explicit, as the PDF sets text: no gap between digits
@@ -400,7 +404,8 @@ fn fonts_xml(east_asia: &str, latin: Option<&str>) -> String {
 /// control (the PDF fills every page to 22 lines). LibreOffice (7.4 to this day) ignores autoSpace
 /// and reads overflowPunct inverted: it adds a fifth of an em where digits meet Chinese and lets a
 /// closing mark hang, which about evens out over a page.
-const TYPOGRAPHY: &str = "<w:widowControl w:val=\"0\"/><w:kinsoku/><w:wordWrap/><w:overflowPunct w:val=\"0\"/><w:topLinePunct w:val=\"0\"/>\
+const TYPOGRAPHY: &str =
+    "<w:widowControl w:val=\"0\"/><w:kinsoku/><w:wordWrap/><w:overflowPunct w:val=\"0\"/><w:topLinePunct w:val=\"0\"/>\
 <w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/><w:adjustRightInd w:val=\"0\"/>";
 
 fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
@@ -428,7 +433,10 @@ fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
     }
     let p = |id, name, builtin, ppr: String, font, rpr: String| P { id, name, builtin, ppr, font, rpr };
     let heading_ppr = |level: u8| {
-        format!("<w:keepNext/><w:keepLines/>{exact}{indent}<w:jc w:val=\"both\"/><w:outlineLvl w:val=\"{}\"/>", level - 1)
+        format!(
+            "<w:keepNext/><w:keepLines/>{exact}{indent}<w:jc w:val=\"both\"/><w:outlineLvl w:val=\"{}\"/>",
+            level - 1
+        )
     };
     let title_ppr = |outline: &str| {
         format!(
@@ -450,7 +458,8 @@ fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
     for level in 4..=9u8 {
         paragraphs.push(P {
             id: ["Heading4", "Heading5", "Heading6", "Heading7", "Heading8", "Heading9"][usize::from(level - 4)],
-            name: ["heading 4", "heading 5", "heading 6", "heading 7", "heading 8", "heading 9"][usize::from(level - 4)],
+            name: ["heading 4", "heading 5", "heading 6", "heading 7", "heading 8", "heading 9"]
+                [usize::from(level - 4)],
             builtin: true,
             ppr: heading_ppr(level),
             font: &f.body,
@@ -539,8 +548,18 @@ fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
     styles.push_str(&cstyle("BodyTextChar", "Body Text Char", false, fonts_xml(&f.body, latin)));
     styles.push_str(&cstyle("VerbatimChar", "Verbatim Char", false, fonts_xml(&f.body, latin)));
     styles.push_str(&cstyle("SectionNumber", "Section Number", false, String::new()));
-    styles.push_str(&cstyle("FootnoteReference", "footnote reference", true, "<w:vertAlign w:val=\"superscript\"/>".into()));
-    styles.push_str(&cstyle("Hyperlink", "Hyperlink", true, "<w:color w:val=\"0563C1\"/><w:u w:val=\"single\"/>".into()));
+    styles.push_str(&cstyle(
+        "FootnoteReference",
+        "footnote reference",
+        true,
+        "<w:vertAlign w:val=\"superscript\"/>".into(),
+    ));
+    styles.push_str(&cstyle(
+        "Hyperlink",
+        "Hyperlink",
+        true,
+        "<w:color w:val=\"0563C1\"/><w:u w:val=\"single\"/>".into(),
+    ));
     let borders = ["top", "left", "bottom", "right", "insideH", "insideV"]
         .iter()
         .map(|b| format!("<w:{b} w:val=\"single\" w:sz=\"6\" w:space=\"0\" w:color=\"000000\"/>"))
@@ -585,11 +604,8 @@ fn font_table_xml(f: &DocxFonts) -> String {
     );
     for name in names.into_iter().filter(|n| seen.insert(*n)) {
         let chinese = !name.is_ascii();
-        let (alt, family, pitch) = KNOWN_FONTS
-            .iter()
-            .find(|k| k.0 == name)
-            .map(|k| (k.1, k.2, k.3))
-            .unwrap_or(("", "auto", "variable"));
+        let (alt, family, pitch) =
+            KNOWN_FONTS.iter().find(|k| k.0 == name).map(|k| (k.1, k.2, k.3)).unwrap_or(("", "auto", "variable"));
         let alt = if alt.is_empty() { String::new() } else { format!("<w:altName w:val=\"{}\"/>", esc(alt)) };
         xml.push_str(&format!(
             "<w:font w:name=\"{}\">{alt}<w:charset w:val=\"{}\"/><w:family w:val=\"{family}\"/><w:pitch w:val=\"{pitch}\"/></w:font>",
