@@ -226,6 +226,62 @@ fn a_workspace_may_name_other_fonts_for_word() {
     );
 }
 
+/// A copy of the sample whose H1 template shows the township table of 低保 after part 一.
+fn table_workspace() -> tempfile::TempDir {
+    let ws = sample_workspace();
+    let t = ws.path().join("templates/civil-affairs-h1/report.md.j2");
+    let rows = "附表：各乡镇城乡低保情况\n\n| 乡镇 | 低保户数 | 低保金（万元） |\n| :--- | ---: | ---: |\n{% for r in 表格.低保分乡镇.rows %}\n| {{ r.乡镇 }} | {{ r.户数 }} | {{ r.金额 }} |\n{% endfor %}\n| 合计 | {{ 表格.低保分乡镇.total.户数 }} | {{ 表格.低保分乡镇.total.金额 }} |\n\n## 二、围绕老有所养";
+    std::fs::write(&t, std::fs::read_to_string(&t).unwrap().replace("## 二、围绕老有所养", rows)).unwrap();
+    ws
+}
+
+#[test]
+fn the_signature_and_the_table_sit_where_the_pdf_puts_them() {
+    let ws = table_workspace();
+    let out = zongjie(ws.path(), &["build", "--format", "md,docx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let xml = part(&file_with_ext(&ws.path().join("output/2024H1"), "docx"), "word/document.xml");
+    let doc = zongjie::document::parse(&markdown(ws.path(), "2024H1"), "r").unwrap();
+    let pdf = zongjie::render::pdf::PdfRenderer::new(zongjie::render::pdf::fonts::FontSet::bundled());
+    let laid = pdf.layout(&doc).unwrap();
+    let twips = |pt: f32| (pt * 20.0).round() as i64;
+
+    // 落款: each line indented to where the PDF starts it (measured with the same font).
+    let n = laid.rows.len();
+    for (row, text) in [(&laid.rows[n - 2], "梧桐县民政局"), (&laid.rows[n - 1], "2024年7月5日")] {
+        assert_eq!(row.text(), text);
+        let indent = format!("<w:ind w:left=\"{}\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/></w:pPr><w:r><w:t xml:space=\"preserve\">{text}</w:t>", twips(row.glyphs[0].x));
+        assert!(xml.contains(&indent), "{text}: {indent}");
+    }
+    assert!(
+        xml.contains("<w:pStyle w:val=\"Signature\"/><w:keepNext/><w:keepLines/><w:ind"),
+        "the unit keeps with the date"
+    );
+    // The last paragraph keeps with the 落款, the caption with its table.
+    let last = xml.split("<w:pStyle w:val=\"Signature\"/>").next().unwrap().rsplit("<w:p>").nth(1).unwrap();
+    assert!(last.starts_with("<w:pPr><w:pStyle w:val=\"BodyText\"/><w:keepNext/></w:pPr>"), "{last}");
+    assert!(xml.contains("<w:pStyle w:val=\"BodyText\"/><w:keepNext/></w:pPr><w:r><w:t xml:space=\"preserve\">附表：各乡镇城乡低保情况</w:t></w:r></w:p><w:tbl>"));
+
+    // Table columns: the PDF's widths, filling the type area (8845 twips), not equal thirds.
+    let widths: Vec<i64> =
+        xml.split("<w:gridCol w:w=\"").skip(1).map(|c| c.split('"').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(widths.len(), 3);
+    assert_eq!(widths.iter().sum::<i64>(), 8845);
+    let table_row = laid.rows.iter().find(|r| r.text() == "乡镇低保户数低保金（万元）").unwrap();
+    let edges: Vec<f32> = table_row.rules.iter().filter(|r| r.x0 == r.x1).map(|r| r.x0).collect();
+    for (c, w) in widths.iter().enumerate() {
+        let pdf = twips(edges[c + 1] - edges[c]);
+        assert!((w - pdf).abs() <= 2, "column {c}: {w} twips, the PDF's {pdf}");
+    }
+    assert!(widths[0] != widths[1] || widths[1] != widths[2], "{widths:?}");
+    // Figures right-aligned, the header centred and repeated.
+    assert!(xml.contains(
+        "<w:pStyle w:val=\"TableText\"/><w:jc w:val=\"right\"/></w:pPr><w:r><w:t xml:space=\"preserve\">6584.32</w:t>"
+    ));
+    assert!(xml.contains("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"));
+    assert!(xml.contains("<w:pStyle w:val=\"TableHeading\"/><w:keepNext/><w:jc w:val=\"center\"/></w:pPr><w:r><w:t xml:space=\"preserve\">低保金（万元）</w:t>"));
+}
+
 #[test]
 fn the_shipped_reference_docx_is_the_one_the_code_makes() {
     let shipped = std::fs::read(repo().join("templates/reference.docx")).unwrap();
@@ -697,10 +753,7 @@ fn check_part(name: &str, xml: &str) -> usize {
 #[test]
 fn every_part_has_its_children_in_schema_order() {
     // A report with a township table, so that tables are written too.
-    let ws = sample_workspace();
-    let t = ws.path().join("templates/civil-affairs-h1/report.md.j2");
-    let rows = "附表：各乡镇城乡低保情况\n\n| 乡镇 | 低保户数 | 低保金（万元） |\n| :--- | ---: | ---: |\n{% for r in 表格.低保分乡镇.rows %}\n| {{ r.乡镇 }} | {{ r.户数 }} | {{ r.金额 }} |\n{% endfor %}\n| 合计 | {{ 表格.低保分乡镇.total.户数 }} | {{ 表格.低保分乡镇.total.金额 }} |\n\n## 二、围绕老有所养";
-    std::fs::write(&t, std::fs::read_to_string(&t).unwrap().replace("## 二、围绕老有所养", rows)).unwrap();
+    let ws = table_workspace();
     let out = zongjie(ws.path(), &["build", "--format", "docx"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let docx = file_with_ext(&ws.path().join("output/2024H1"), "docx");
@@ -945,10 +998,7 @@ fn libreoffice_sets_the_docx_like_the_pdf() {
     let all = sample_workspace_all();
     let out = zongjie(all.path(), &["build", "--all", "--format", "md,pdf,docx"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let table = sample_workspace();
-    let t = table.path().join("templates/civil-affairs-h1/report.md.j2");
-    let rows = "附表：各乡镇城乡低保情况\n\n| 乡镇 | 低保户数 | 低保金（万元） |\n| :--- | ---: | ---: |\n{% for r in 表格.低保分乡镇.rows %}\n| {{ r.乡镇 }} | {{ r.户数 }} | {{ r.金额 }} |\n{% endfor %}\n| 合计 | {{ 表格.低保分乡镇.total.户数 }} | {{ 表格.低保分乡镇.total.金额 }} |\n\n## 二、围绕老有所养";
-    std::fs::write(&t, std::fs::read_to_string(&t).unwrap().replace("## 二、围绕老有所养", rows)).unwrap();
+    let table = table_workspace();
     let out = zongjie(table.path(), &["build", "--format", "md,pdf,docx"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
