@@ -278,7 +278,15 @@ fn the_signature_and_the_table_sit_where_the_pdf_puts_them() {
     assert!(xml.contains(
         "<w:pStyle w:val=\"TableText\"/><w:jc w:val=\"right\"/></w:pPr><w:r><w:t xml:space=\"preserve\">6584.32</w:t>"
     ));
-    assert!(xml.contains("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"));
+    // Each row exactly one grid line (579 twips), as in the PDF, however wide the rules; the
+    // header less the table's top rule (0.75 pt).
+    assert!(xml
+        .contains("<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"564\" w:hRule=\"exact\"/><w:tblHeader/></w:trPr>"));
+    let rows = doc.blocks.iter().find_map(|b| match b {
+        zongjie::document::Block::Table { rows, .. } => Some(rows.len()),
+        _ => None,
+    });
+    assert_eq!(Some(xml.matches("<w:trHeight w:val=\"579\" w:hRule=\"exact\"/>").count()), rows);
     assert!(xml.contains("<w:pStyle w:val=\"TableHeading\"/><w:keepNext/><w:jc w:val=\"center\"/></w:pPr><w:r><w:t xml:space=\"preserve\">低保金（万元）</w:t>"));
 }
 
@@ -537,7 +545,7 @@ const SCHEMA_ORDER: &[(&str, &[&str])] = &[
     ("w:tbl", &["w:tblPr", "w:tblGrid", "w:tr"]),
     ("w:tr", &["w:tblPrEx", "w:trPr", "w:tc"]),
     // CT_TrPr is a choice: any order, each at most once.
-    ("w:trPr", &["w:cantSplit", "w:tblHeader"]),
+    ("w:trPr", &["w:cantSplit", "w:trHeight", "w:tblHeader"]),
     (
         "w:tcPr",
         &[
@@ -838,6 +846,7 @@ fn every_part_is_declared_and_related() {
 #[derive(Debug, Clone)]
 struct Line {
     x0: f32,
+    y0: f32,
     y1: f32,
     x1: f32,
     text: String,
@@ -862,7 +871,13 @@ fn pdf_lines(pdf: &Path) -> Vec<Vec<Line>> {
                         .skip(1)
                         .map(|w| w.split_once('>').unwrap().1.split("</word>").next().unwrap())
                         .collect();
-                    Line { x0: attr(tag, "xMin"), y1: attr(tag, "yMax"), x1: attr(tag, "xMax"), text }
+                    Line {
+                        x0: attr(tag, "xMin"),
+                        y0: attr(tag, "yMin"),
+                        y1: attr(tag, "yMax"),
+                        x1: attr(tag, "xMax"),
+                        text,
+                    }
                 })
                 .filter(|l| !(l.text.starts_with('—') && l.text.ends_with('—')))
                 .collect()
@@ -873,9 +888,10 @@ fn pdf_lines(pdf: &Path) -> Vec<Vec<Line>> {
 /// Points per millimetre.
 const MM: f32 = 72.0 / 25.4;
 
-/// The line of the 22-line grid (0-based) a line of text sits on, from the bottom of its glyphs.
+/// The line of the 22-line grid (0-based) a line of text sits on, from the middle of its glyphs
+/// (LibreOffice sets them lower in the line than the PDF does).
 fn grid_row(l: &Line) -> i64 {
-    ((l.y1 - 37.0 * MM) / (225.0 * MM / 22.0)).floor() as i64
+    ((l.y0 + l.y1) / 2.0 - 37.0 * MM).div_euclid(225.0 * MM / 22.0) as i64
 }
 
 /// Full-width: Chinese characters and punctuation (what the 28-character grid counts).

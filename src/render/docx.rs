@@ -153,6 +153,9 @@ struct Sheet {
     scale: u32,
 }
 
+/// Table rules: 0.75 pt (w:sz is in eighths of a point).
+const RULE_TWIPS: u32 = 15;
+
 /// Points to twips.
 fn tw(points: f32) -> u32 {
     (points * 20.0).round() as u32
@@ -329,18 +332,28 @@ fn table_xml(header: &[String], rows: &[Vec<String>], align: &[Align], sheet: &S
         )
     };
     let pad = tw(CELL_PAD);
+    // Each row exactly as many grid lines as the PDF gives it: LibreOffice adds the rule's width
+    // to a row's height, which moved everything after a 16-row table 12 pt off the grid.
+    let heights = table_lines(header, rows, align, sheet, metrics);
+    // The header row gives up the table's top rule, which LibreOffice sets above it.
+    let height = |row: usize| {
+        heights.as_ref().and_then(|h| h.get(row)).map_or(String::new(), |lines| {
+            let rule = if row == 0 { RULE_TWIPS } else { 0 };
+            format!("<w:trHeight w:val=\"{}\" w:hRule=\"exact\"/>", *lines as u32 * sheet.pitch - rule)
+        })
+    };
     let mut xml = format!(
         "<w:tbl><w:tblPr><w:tblStyle w:val=\"ReportTable\"/><w:tblW w:w=\"{line}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblLayout w:type=\"fixed\"/>\
 <w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"{pad}\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{pad}\" w:type=\"dxa\"/></w:tblCellMar>\
 <w:tblLook w:val=\"0020\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
     );
-    xml.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+    xml.push_str(&format!("<w:tr><w:trPr><w:cantSplit/>{}<w:tblHeader/></w:trPr>", height(0)));
     for (c, width) in twips.iter().enumerate() {
         xml.push_str(&cell(&text(header, c), *width, "<w:keepNext/><w:jc w:val=\"center\"/>", "TableHeading"));
     }
     xml.push_str("</w:tr>");
-    for row in rows {
-        xml.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+    for (r, row) in rows.iter().enumerate() {
+        xml.push_str(&format!("<w:tr><w:trPr><w:cantSplit/>{}</w:trPr>", height(r + 1)));
         for (c, width) in twips.iter().enumerate() {
             let jc = match align.get(c) {
                 Some(Align::Right) => "right",
@@ -353,6 +366,27 @@ fn table_xml(header: &[String], rows: &[Vec<String>], align: &[Align], sheet: &S
     }
     xml.push_str("</w:tbl>");
     xml
+}
+
+/// How many grid lines each row of a table takes (header first), from the PDF's own layout of it;
+/// `None` when a character has no glyph (the rows then grow with their text).
+fn table_lines(
+    header: &[String],
+    rows: &[Vec<String>],
+    align: &[Align],
+    sheet: &Sheet,
+    metrics: &FontSet,
+) -> Option<Vec<usize>> {
+    let table = Block::Table { header: header.to_vec(), rows: rows.to_vec(), align: align.to_vec() };
+    let doc = Document { title: String::new(), blocks: vec![table], date: None, appendix: Vec::new() };
+    let laid = layout::layout(&doc, metrics, sheet.geo).ok()?;
+    // The first line of each table row carries its rules.
+    let starts: Vec<usize> =
+        (0..laid.rows.len()).filter(|&i| laid.rows[i].table.is_some() && !laid.rows[i].rules.is_empty()).collect();
+    let end = laid.rows.iter().rposition(|r| r.table.is_some())? + 1;
+    let mut lines: Vec<usize> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+    lines.push(end - starts.last()?);
+    Some(lines)
 }
 
 /// 落款 where the PDF sets it ([`layout::signature_offsets`], measured with the body font's
@@ -445,7 +479,13 @@ fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
     };
     let title_rpr = format!("{not_bold}{natural}{}", size(tw(TITLE_SIZE) / 10));
     let body_ppr = format!("{exact}{indent}<w:jc w:val=\"both\"/>");
-    let table_ppr = |jc: &str| format!("{exact}{no_indent}<w:jc w:val=\"{jc}\"/>");
+    // Table text a line and a half of 4号 high, centred in rows of whole grid lines (trHeight).
+    let cell_line = tw(SMALL_SIZE * 1.5);
+    let table_ppr = |jc: &str| {
+        format!(
+            "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{cell_line}\" w:lineRule=\"exact\"/>{no_indent}<w:jc w:val=\"{jc}\"/>"
+        )
+    };
     let centred = format!("{exact}{no_indent}<w:jc w:val=\"center\"/>");
     let caption = format!("<w:keepNext/><w:keepLines/>{centred}");
     let mut paragraphs = vec![
@@ -562,7 +602,7 @@ fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
     ));
     let borders = ["top", "left", "bottom", "right", "insideH", "insideV"]
         .iter()
-        .map(|b| format!("<w:{b} w:val=\"single\" w:sz=\"6\" w:space=\"0\" w:color=\"000000\"/>"))
+        .map(|b| format!("<w:{b} w:val=\"single\" w:sz=\"{}\" w:space=\"0\" w:color=\"000000\"/>", RULE_TWIPS * 8 / 20))
         .collect::<String>();
     let pad = tw(CELL_PAD);
     let margins = format!(
