@@ -131,7 +131,7 @@ pub struct Config {
     #[serde(default)]
     pub fonts: crate::render::pdf::fonts::FontConfig,
     /// Font names the DOCX asks Word for, by role (defaults: 方正小标宋简体, 黑体, 楷体_GB2312,
-    /// 仿宋_GB2312, 宋体, Times New Roman).
+    /// 仿宋_GB2312, 宋体; digits in each role's font unless `latin` names one).
     #[serde(default)]
     pub docx_fonts: crate::render::docx::DocxFonts,
 }

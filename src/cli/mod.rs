@@ -286,9 +286,13 @@ impl Formats {
             None
         };
         let markdown = formats.contains(&Format::Md).then_some(zongjie::render::markdown::MarkdownRenderer);
-        let docx = formats
-            .contains(&Format::Docx)
-            .then(|| zongjie::render::docx::DocxRenderer { fonts: ws.config.docx_fonts.clone() });
+        let docx = if formats.contains(&Format::Docx) {
+            // Measured with the fonts the PDF embeds, so both place the 落款 alike.
+            let metrics = zongjie::render::pdf::fonts::FontSet::load(&ws.config.fonts, &ws.root)?;
+            Some(zongjie::render::docx::DocxRenderer::new(ws.config.docx_fonts.clone(), metrics))
+        } else {
+            None
+        };
         Ok(Formats { markdown, pdf, docx })
     }
     /// Every format.

@@ -1,20 +1,29 @@
 //! The DOCX renderer: a native Word document in 公文 styles, written as WordprocessingML.
 //!
 //! Written directly rather than through docx-rs: the layout needs a handful of exact settings
-//! (the East Asian font slot on every style, a 22 × 28 document grid, exact line pitch, mirrored
-//! binding margins, separate odd and even footers with PAGE fields, repeated table headers) and
-//! fixed zip entry times; each is one XML element here, and the tests read them back directly.
+//! (the East Asian font slot on every style, a 22-line grid, exact line pitch, mirrored binding
+//! margins, separate odd and even footers with PAGE fields, repeated table headers, the East Asian
+//! typography switches) and fixed zip entry times; each is one XML element here, and the tests
+//! read them back directly.
+//!
+//! Everything that is measured is measured as the PDF measures it: the page from
+//! [`Geometry::gbt9704`], the character width from the type area and the grid, the title's
+//! breaks, the 落款's indents and the table's columns from the advances of the same fonts the PDF
+//! embeds ([`layout::advances`]), so Word, WPS and LibreOffice set the same lines and pages.
 //!
 //! Style names are shared with `templates/reference.docx` (the pandoc route): the title is
 //! "Heading 1", 一、 is "Heading 2", （一） "Heading 3", 1. "Heading 4", （1） "Heading 5",
 //! paragraphs "Body Text", the signature "落款", so a secretary restyles the whole report in one
-//! place whichever way it was made.
+//! place whichever way it was made. Every style pandoc emits is defined.
 
 use super::Renderer;
 use crate::document::{Align, Block, Document, Level};
 use crate::error::{Error, Result};
+use crate::render::pdf::fonts::{FontSet, Role};
+use crate::render::pdf::layout::{self, Geometry, BODY_SIZE, CELL_PAD, SMALL_SIZE, TITLE_SIZE};
 use chrono::Datelike;
 use std::io::Write;
+use std::sync::Arc;
 
 /// Font names for each role, as installed on government PCs; a workspace may change them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -30,8 +39,9 @@ pub struct DocxFonts {
     pub body: String,
     /// Page numbers (宋体).
     pub page_number: String,
-    /// Digits and Latin letters.
-    pub latin: String,
+    /// Digits and Latin letters; unset, each style sets them in its own Chinese font, as the PDF
+    /// does (a 公文 sets 2024 in 仿宋, and the lines then measure what the PDF's measure).
+    pub latin: Option<String>,
 }
 
 impl Default for DocxFonts {
@@ -42,34 +52,45 @@ impl Default for DocxFonts {
             kai: "楷体_GB2312".into(),
             body: "仿宋_GB2312".into(),
             page_number: "宋体".into(),
-            latin: "Times New Roman".into(),
+            latin: None,
         }
     }
 }
 
-/// Twips per millimetre.
-const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
-/// Exact line pitch: 225 mm / 22 lines.
-const LINE_PITCH: u32 = 579;
-/// Character spacing that sets 28 characters of 3号 in 156 mm: 156 mm / 28 = 15.79 pt, so each
-/// 16 pt character is set 0.2 pt tight (in twentieths of a point). A character grid
-/// (`linesAndChars`) would say the same to Word, but LibreOffice and WPS put a 16 pt glyph into two
-/// 15.79 pt cells and set 14 characters a line; a line grid plus this spacing works in all three.
-const CHAR_SPACING: i32 = -4;
-/// Body size in half-points (3号).
-const BODY_HALF_POINTS: u32 = 32;
-/// One body character in twips (16 pt).
-const EM: u32 = 320;
-
-fn mm(v: f32) -> u32 {
-    (v * TWIPS_PER_MM).round() as u32
-}
+/// What an office PC without a font falls back to, and how Word classes it: (name, alternative
+/// name, family, pitch). GB2312 fonts are charset 86 (GB2312), so Word substitutes a Chinese face.
+const KNOWN_FONTS: [(&str, &str, &str, &str); 8] = [
+    ("仿宋_GB2312", "仿宋", "modern", "fixed"),
+    ("楷体_GB2312", "楷体", "modern", "fixed"),
+    ("方正小标宋简体", "华文中宋", "script", "fixed"),
+    ("黑体", "SimHei", "modern", "fixed"),
+    ("宋体", "SimSun", "auto", "variable"),
+    ("仿宋", "FangSong", "modern", "fixed"),
+    ("楷体", "KaiTi", "modern", "fixed"),
+    ("Times New Roman", "", "roman", "variable"),
+];
 
 /// Renders the document as a .docx.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DocxRenderer {
-    /// Font names by role.
+    /// Font names by role, as written into the document.
     pub fonts: DocxFonts,
+    /// The fonts the PDF sets the report in: the title's breaks, the 落款's indents and the table's
+    /// columns are measured with their advances.
+    pub metrics: Arc<FontSet>,
+}
+
+impl Default for DocxRenderer {
+    fn default() -> Self {
+        DocxRenderer::new(DocxFonts::default(), FontSet::bundled())
+    }
+}
+
+impl DocxRenderer {
+    /// A renderer writing `fonts` into the document and measuring with `metrics`.
+    pub fn new(fonts: DocxFonts, metrics: FontSet) -> Self {
+        DocxRenderer { fonts, metrics: Arc::new(metrics) }
+    }
 }
 
 impl Renderer for DocxRenderer {
@@ -78,19 +99,27 @@ impl Renderer for DocxRenderer {
     }
 
     fn render(&self, doc: &Document) -> Result<Vec<u8>> {
+        let sheet = Sheet::new(Geometry::gbt9704());
         let parts = [
             ("[Content_Types].xml", CONTENT_TYPES.to_string()),
             ("_rels/.rels", ROOT_RELS.to_string()),
             ("docProps/app.xml", APP.to_string()),
             ("docProps/core.xml", core_properties(doc)),
             ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
-            ("word/document.xml", document_xml(doc)),
-            ("word/styles.xml", styles_xml(&self.fonts)),
-            ("word/settings.xml", SETTINGS.to_string()),
+            ("word/document.xml", document_xml(doc, &sheet, &self.metrics)),
+            ("word/styles.xml", styles_xml(&self.fonts, &sheet)),
+            ("word/settings.xml", settings_xml()),
+            ("word/fontTable.xml", font_table_xml(&self.fonts)),
+            ("word/theme/theme1.xml", theme_xml(&self.fonts)),
             ("word/footer1.xml", footer_xml(true)),
             ("word/footer2.xml", footer_xml(false)),
         ];
         package(&parts, doc.date)
+    }
+
+    /// The fonts measured with: another body font moves the 落款.
+    fn inputs(&self) -> Vec<(String, String)> {
+        self.metrics.all().iter().map(|f| (f.name.clone(), f.sha256.clone())).collect()
     }
 }
 
@@ -106,7 +135,54 @@ pub fn reference_docx(fonts: &DocxFonts) -> Result<Vec<u8>> {
         date: None,
         appendix: Vec::new(),
     };
-    DocxRenderer { fonts: fonts.clone() }.render(&sample)
+    DocxRenderer::new(fonts.clone(), FontSet::bundled()).render(&sample)
+}
+
+/// The page of [`Geometry`] in twips, as the DOCX states it, and what follows from it.
+struct Sheet {
+    geo: Geometry,
+    width: u32,
+    height: u32,
+    top: u32,
+    bottom: u32,
+    inside: u32,
+    outside: u32,
+    /// Exact line pitch (225 mm / 22).
+    pitch: u32,
+    /// Character width in percent that sets `geo.chars` body characters on a line.
+    scale: u32,
+}
+
+/// Table rules: 0.75 pt (w:sz is in eighths of a point).
+const RULE_TWIPS: u32 = 15;
+
+/// Points to twips.
+fn tw(points: f32) -> u32 {
+    (points * 20.0).round() as u32
+}
+
+impl Sheet {
+    fn new(geo: Geometry) -> Self {
+        let (width, height) = (tw(geo.page_width), tw(geo.page_height));
+        let (top, inside) = (tw(geo.top), tw(geo.binding));
+        let outside = tw(geo.page_width - geo.binding - geo.width);
+        let bottom = tw(geo.page_height - geo.top - geo.height);
+        // The type area as the margins leave it, shared by the characters of a line: each is set
+        // that much narrower (w:w, whole percent), rounded down so that the last one never wraps:
+        // 156 mm / 28 = 15.79 pt, 98% of 16 pt. Not a negative character spacing: with it,
+        // LibreOffice drops a closing mark it hangs at the end of a justified line. Nor a
+        // character grid (`linesAndChars`): LibreOffice and WPS put a 16 pt glyph into two
+        // 15.79 pt cells and set 14 characters a line.
+        let line = f64::from(width - inside - outside);
+        let scale = (100.0 * line / geo.chars as f64 / f64::from(tw(BODY_SIZE))).floor() as u32;
+        // Rounded down, so that all the lines fit between the margins.
+        let pitch = (height - top - bottom) / geo.lines as u32;
+        Sheet { geo, width, height, top, bottom, inside, outside, pitch, scale }
+    }
+    /// One body character (16 pt) in twips.
+    fn em(&self) -> u32 {
+        tw(BODY_SIZE)
+    }
 }
 
 fn package(parts: &[(&str, String)], date: Option<chrono::NaiveDate>) -> Result<Vec<u8>> {
@@ -169,32 +245,23 @@ fn run_in_style(level: Level) -> &'static str {
     }
 }
 
-/// Width of text in body characters, on the generous side so that a line placed with it never
-/// wraps: full-width 1, Latin 0.6 (Times New Roman digits are 0.5, substitutes up to 0.6), and
-/// the quarter-character space Word and LibreOffice add where Chinese meets Latin.
-fn width_in_chars(text: &str) -> f32 {
-    let chars: Vec<char> = text.chars().collect();
-    let glyphs: f32 = chars.iter().map(|c| if c.is_ascii() { 0.6 } else { 1.0 }).sum();
-    let changes = chars.windows(2).filter(|w| w[0].is_ascii() != w[1].is_ascii()).count();
-    glyphs + 0.25 * changes as f32
-}
-
 /// The title's runs: broken into the same balanced lines as the PDF (after the unit's name),
-/// estimated with full-width characters at 22 pt and ASCII at half that.
-fn title_runs(title: &str) -> String {
+/// measured with the title font's advances.
+fn title_runs(title: &str, sheet: &Sheet, metrics: &FontSet) -> String {
     let chars: Vec<char> = title.chars().collect();
-    let widths: Vec<f32> = chars.iter().map(|c| if c.is_ascii() { 11.0 } else { 22.0 }).collect();
-    let width = 156.0 * 72.0 / 25.4;
-    let lines: Vec<String> = crate::render::pdf::layout::title_lines(&chars, &widths, width)
-        .into_iter()
-        .map(|r| chars[r].iter().collect())
-        .collect();
+    let widths = layout::advances(metrics, &sheet.geo, Role::Title, TITLE_SIZE, false, title);
+    let lines: Vec<String> =
+        layout::title_lines(&chars, &widths, sheet.geo.width).into_iter().map(|r| chars[r].iter().collect()).collect();
     lines.iter().map(|l| run(l, None)).collect::<Vec<_>>().join("<w:r><w:br/></w:r>")
 }
 
-fn document_xml(doc: &Document) -> String {
-    let mut body = paragraph("Heading1", "", &title_runs(&doc.title));
-    for block in &doc.blocks {
+fn document_xml(doc: &Document, sheet: &Sheet, metrics: &FontSet) -> String {
+    let mut body = paragraph("Heading1", "", &title_runs(&doc.title, sheet, metrics));
+    for (i, block) in doc.blocks.iter().enumerate() {
+        // As in the PDF: the last paragraph keeps with the 落款, a caption with its table.
+        let next = doc.blocks.get(i + 1);
+        let keep = matches!(next, Some(Block::Signature { .. }))
+            || matches!((block, next), (Block::Paragraph { .. }, Some(Block::Table { .. })));
         body.push_str(&match block {
             Block::Heading { level, text } => paragraph(heading_style(*level), "", &run(text, None)),
             Block::Paragraph { lead, text } => {
@@ -203,63 +270,97 @@ fn document_xml(doc: &Document) -> String {
                     runs.push_str(&run(lead, Some(run_in_style(*level))));
                 }
                 runs.push_str(&run(text, None));
-                paragraph("BodyText", "", &runs)
+                paragraph("BodyText", if keep { "<w:keepNext/>" } else { "" }, &runs)
             }
-            Block::Table { header, rows, align } => table_xml(header, rows, align),
-            Block::Signature { lines } => signature_xml(lines),
+            Block::Table { header, rows, align } => table_xml(header, rows, align, sheet, metrics),
+            Block::Signature { lines } => signature_xml(lines, sheet, metrics),
         });
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
 <w:body>{body}{}</w:body></w:document>",
-        section_xml()
+        section_xml(sheet)
     )
 }
 
 /// A4, top 37 mm, binding 28 mm (mirrored: inside), type area 156 × 225 mm, footers odd and
-/// even, a line grid of 22 lines (28 characters a line come from [`CHAR_SPACING`]).
-fn section_xml() -> String {
-    let (top, inside) = (mm(37.0), mm(28.0));
-    let outside = mm(210.0 - 28.0 - 156.0);
-    let bottom = mm(297.0 - 37.0 - 225.0);
+/// even, a line grid of 22 lines (28 characters a line come from the character width, `Sheet::scale`).
+fn section_xml(s: &Sheet) -> String {
     // The page number's top sits 7 mm below the type area: footer distance = bottom − 7 mm − 14 pt.
-    let footer = bottom - mm(7.0) - 280;
+    let footer = s.bottom - tw(7.0 * layout::MM) - tw(SMALL_SIZE);
     format!(
         "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooterOdd\"/><w:footerReference w:type=\"even\" r:id=\"rIdFooterEven\"/>\
-<w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
-<w:pgMar w:top=\"{top}\" w:right=\"{outside}\" w:bottom=\"{bottom}\" w:left=\"{inside}\" w:header=\"851\" w:footer=\"{footer}\" w:gutter=\"0\"/>\
-<w:cols w:space=\"425\"/><w:docGrid w:type=\"lines\" w:linePitch=\"{LINE_PITCH}\"/></w:sectPr>"
+<w:pgSz w:w=\"{}\" w:h=\"{}\"/>\
+<w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"851\" w:footer=\"{footer}\" w:gutter=\"0\"/>\
+<w:cols w:space=\"425\"/><w:docGrid w:type=\"lines\" w:linePitch=\"{}\"/></w:sectPr>",
+        s.width, s.height, s.top, s.outside, s.bottom, s.inside, s.pitch
     )
 }
 
-fn table_xml(header: &[String], rows: &[Vec<String>], align: &[Align]) -> String {
+/// A ruled table as the PDF sets it: columns as wide as their widest cell (measured with the
+/// PDF's fonts) scaled to the type area, 黑体 header centred and repeated on every page, figures
+/// right-aligned, rows never split, the header kept with the first row.
+fn table_xml(header: &[String], rows: &[Vec<String>], align: &[Align], sheet: &Sheet, metrics: &FontSet) -> String {
     let columns = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
-    let width = mm(156.0) / columns.max(1) as u32;
-    let grid: String = (0..columns).map(|_| format!("<w:gridCol w:w=\"{width}\"/>")).collect();
-    let cell = |text: &str, jc: &str, style: &str| {
+    if columns == 0 {
+        return String::new();
+    }
+    let text = |cells: &[String], c: usize| cells.get(c).map(String::as_str).unwrap_or("").to_string();
+    let measure = |cells: &[String], role: Role| -> Vec<f32> {
+        (0..columns)
+            .map(|c| layout::advances(metrics, &sheet.geo, role, SMALL_SIZE, false, &text(cells, c)).iter().sum())
+            .collect()
+    };
+    let mut cells = vec![measure(header, Role::Hei)];
+    cells.extend(rows.iter().map(|r| measure(r, Role::Body)));
+    let widths = layout::column_widths(&cells, columns, &sheet.geo);
+    // Edges rounded once, so that the columns add up to the type area exactly.
+    let line = sheet.width - sheet.inside - sheet.outside;
+    let mut edges = vec![0u32];
+    let mut x = 0.0;
+    for w in &widths {
+        x += w;
+        edges.push((f64::from(line) * f64::from(x) / f64::from(sheet.geo.width)).round() as u32);
+    }
+    let twips: Vec<u32> = edges.windows(2).map(|e| e[1] - e[0]).collect();
+    let grid: String = twips.iter().map(|w| format!("<w:gridCol w:w=\"{w}\"/>")).collect();
+    let cell = |text: &str, width: u32, ppr: &str, style: &str| {
         format!(
             "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>{}</w:tc>",
-            paragraph(style, &format!("<w:jc w:val=\"{jc}\"/>"), &run(text, None))
+            paragraph(style, ppr, &run(text, None))
         )
     };
+    let pad = tw(CELL_PAD);
+    // Each row exactly as many grid lines as the PDF gives it: LibreOffice adds the rule's width
+    // to a row's height, which moved everything after a 16-row table 12 pt off the grid.
+    let heights = table_lines(header, rows, align, sheet, metrics);
+    // The header row gives up the table's top rule, which LibreOffice sets above it.
+    let height = |row: usize| {
+        heights.as_ref().and_then(|h| h.get(row)).map_or(String::new(), |lines| {
+            let rule = if row == 0 { RULE_TWIPS } else { 0 };
+            format!("<w:trHeight w:val=\"{}\" w:hRule=\"exact\"/>", *lines as u32 * sheet.pitch - rule)
+        })
+    };
     let mut xml = format!(
-        "<w:tbl><w:tblPr><w:tblStyle w:val=\"ReportTable\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:jc w:val=\"center\"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+        "<w:tbl><w:tblPr><w:tblStyle w:val=\"ReportTable\"/><w:tblW w:w=\"{line}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblLayout w:type=\"fixed\"/>\
+<w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"{pad}\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{pad}\" w:type=\"dxa\"/></w:tblCellMar>\
+<w:tblLook w:val=\"0020\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
     );
-    xml.push_str("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
-    for c in 0..columns {
-        xml.push_str(&cell(header.get(c).map(String::as_str).unwrap_or(""), "center", "TableHeading"));
+    xml.push_str(&format!("<w:tr><w:trPr><w:cantSplit/>{}<w:tblHeader/></w:trPr>", height(0)));
+    for (c, width) in twips.iter().enumerate() {
+        xml.push_str(&cell(&text(header, c), *width, "<w:keepNext/><w:jc w:val=\"center\"/>", "TableHeading"));
     }
     xml.push_str("</w:tr>");
-    for row in rows {
-        xml.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
-        for c in 0..columns {
+    for (r, row) in rows.iter().enumerate() {
+        xml.push_str(&format!("<w:tr><w:trPr><w:cantSplit/>{}</w:trPr>", height(r + 1)));
+        for (c, width) in twips.iter().enumerate() {
             let jc = match align.get(c) {
                 Some(Align::Right) => "right",
                 Some(Align::Center) => "center",
                 _ => "left",
             };
-            xml.push_str(&cell(row.get(c).map(String::as_str).unwrap_or(""), jc, "TableText"));
+            xml.push_str(&cell(&text(row, c), *width, &format!("<w:jc w:val=\"{jc}\"/>"), "TableText"));
         }
         xml.push_str("</w:tr>");
     }
@@ -267,21 +368,44 @@ fn table_xml(header: &[String], rows: &[Vec<String>], align: &[Align]) -> String
     xml
 }
 
-/// 落款 as in the PDF: a blank line, the unit right-aligned two characters in, the date two
-/// characters right of the unit's first character (both moved left when the date is longer).
-fn signature_xml(lines: &[String]) -> String {
-    let right = 28.0 - 2.0;
-    let widths: Vec<f32> = lines.iter().map(|l| width_in_chars(l)).collect();
-    let mut unit = right - widths.first().copied().unwrap_or(0.0);
-    for w in widths.iter().skip(1) {
-        unit = unit.min(right - w - 2.0);
-    }
+/// How many grid lines each row of a table takes (header first), from the PDF's own layout of it;
+/// `None` when a character has no glyph (the rows then grow with their text).
+fn table_lines(
+    header: &[String],
+    rows: &[Vec<String>],
+    align: &[Align],
+    sheet: &Sheet,
+    metrics: &FontSet,
+) -> Option<Vec<usize>> {
+    let table = Block::Table { header: header.to_vec(), rows: rows.to_vec(), align: align.to_vec() };
+    let doc = Document { title: String::new(), blocks: vec![table], date: None, appendix: Vec::new() };
+    let laid = layout::layout(&doc, metrics, sheet.geo).ok()?;
+    // The first line of each table row carries its rules.
+    let starts: Vec<usize> =
+        (0..laid.rows.len()).filter(|&i| laid.rows[i].table.is_some() && !laid.rows[i].rules.is_empty()).collect();
+    let end = laid.rows.iter().rposition(|r| r.table.is_some())? + 1;
+    let mut lines: Vec<usize> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+    lines.push(end - starts.last()?);
+    Some(lines)
+}
+
+/// 落款 where the PDF sets it ([`layout::signature_offsets`], measured with the body font's
+/// advances): the unit right-aligned two characters in, the date two characters right of the
+/// unit's first character; each line a paragraph indented in twips, kept together.
+fn signature_xml(lines: &[String], sheet: &Sheet, metrics: &FontSet) -> String {
+    let widths: Vec<f32> = lines
+        .iter()
+        .map(|l| layout::advances(metrics, &sheet.geo, Role::Body, BODY_SIZE, true, l).iter().sum())
+        .collect();
+    let offsets = layout::signature_offsets(&widths, &sheet.geo);
     let mut xml = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        let chars = if i == 0 { unit } else { unit + 2.0 };
+    for (i, (line, x)) in lines.iter().zip(offsets).enumerate() {
+        let keep = if i + 1 < lines.len() { "<w:keepNext/><w:keepLines/>" } else { "<w:keepLines/>" };
         // Twips, not leftChars: LibreOffice measures "chars" against another size.
-        let ppr =
-            format!("<w:ind w:left=\"{}\" w:right=\"0\"/><w:jc w:val=\"left\"/>", (chars * EM as f32).round() as i32);
+        let ppr = format!(
+            "{keep}<w:ind w:left=\"{}\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>",
+            tw(x.max(0.0))
+        );
         xml.push_str(&paragraph("Signature", &ppr, &run(line, None)));
     }
     xml
@@ -298,107 +422,279 @@ fn footer_xml(odd: bool) -> String {
     )
 }
 
-fn fonts_xml(east_asia: &str, latin: &str) -> String {
+/// A style's fonts: the Chinese font in the East Asian slot, and digits and Latin letters in the
+/// configured Latin font or else in that same Chinese font.
+fn fonts_xml(east_asia: &str, latin: Option<&str>) -> String {
+    let l = esc(latin.unwrap_or(east_asia));
     format!(
-        "<w:rFonts w:ascii=\"{l}\" w:hAnsi=\"{l}\" w:eastAsia=\"{e}\" w:cs=\"{l}\" w:hint=\"eastAsia\"/>",
-        l = esc(latin),
-        e = esc(east_asia)
+        "<w:rFonts w:ascii=\"{l}\" w:hAnsi=\"{l}\" w:eastAsia=\"{}\" w:cs=\"{l}\" w:hint=\"eastAsia\"/>",
+        esc(east_asia)
     )
 }
 
-fn styles_xml(f: &DocxFonts) -> String {
-    let exact = format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{LINE_PITCH}\" w:lineRule=\"exact\"/>");
-    let indent = format!("<w:ind w:firstLineChars=\"200\" w:firstLine=\"{}\"/>", 2 * EM);
-    let size = format!("<w:sz w:val=\"{BODY_HALF_POINTS}\"/><w:szCs w:val=\"{BODY_HALF_POINTS}\"/>");
-    let pstyle = |id: &str, name: &str, ppr: &str, font: &str, rpr_extra: &str| {
+/// The East Asian typography switches, all explicit, as the PDF sets text: no gap between digits
+/// and Chinese (autoSpaceDE/DN off), no punctuation hanging past the margin (overflowPunct off) or
+/// squeezed at a line's start (topLinePunct off), line-breaking rules on (kinsoku), no widow
+/// control (the PDF fills every page to 22 lines). LibreOffice (7.4 to this day) ignores autoSpace
+/// and reads overflowPunct inverted: it adds a fifth of an em where digits meet Chinese and lets a
+/// closing mark hang, which about evens out over a page.
+const TYPOGRAPHY: &str =
+    "<w:widowControl w:val=\"0\"/><w:kinsoku/><w:wordWrap/><w:overflowPunct w:val=\"0\"/><w:topLinePunct w:val=\"0\"/>\
+<w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/><w:adjustRightInd w:val=\"0\"/>";
+
+fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
+    let pitch = sheet.pitch;
+    let em = sheet.em();
+    let latin = f.latin.as_deref();
+    let exact = format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>");
+    let indent = format!("<w:ind w:firstLineChars=\"200\" w:firstLine=\"{}\"/>", 2 * em);
+    let no_indent = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>";
+    let half = tw(BODY_SIZE) / 10;
+    let size = |half_points: u32| format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>");
+    let body = size(half);
+    let small = size(tw(SMALL_SIZE) / 10);
+    let not_bold = "<w:b w:val=\"0\"/><w:bCs w:val=\"0\"/>";
+    // Text not on the 28-character grid (title, tables) is set at its natural width, as in the PDF.
+    let natural = "<w:w w:val=\"100\"/>";
+    struct P<'a> {
+        id: &'a str,
+        name: &'a str,
+        builtin: bool,
+        ppr: String,
+        font: &'a str,
+        /// rPr after rFonts, in schema order.
+        rpr: String,
+    }
+    let p = |id, name, builtin, ppr: String, font, rpr: String| P { id, name, builtin, ppr, font, rpr };
+    let heading_ppr = |level: u8| {
         format!(
-            "<w:style w:type=\"paragraph\" w:customStyle=\"{custom}\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/>\
-<w:pPr>{ppr}</w:pPr><w:rPr>{}{rpr_extra}</w:rPr></w:style>",
-            fonts_xml(font, &f.latin),
-            custom = u8::from(!name.starts_with("heading") && name != "Body Text" && name != "footer" && name != "First Paragraph")
+            "<w:keepNext/><w:keepLines/>{exact}{indent}<w:jc w:val=\"both\"/><w:outlineLvl w:val=\"{}\"/>",
+            level - 1
         )
     };
-    let heading = |level: u8, font: &str, extra: &str| {
-        pstyle(
-            &format!("Heading{level}"),
-            &format!("heading {level}"),
-            &format!("<w:keepNext/>{exact}{indent}<w:jc w:val=\"both\"/><w:outlineLvl w:val=\"{}\"/>", level - 1),
-            font,
-            &format!("<w:b w:val=\"0\"/><w:bCs w:val=\"0\"/>{extra}{size}"),
-        )
-    };
-    let cstyle = |id: &str, name: &str, font: &str| {
+    let title_ppr = |outline: &str| {
         format!(
-            "<w:style w:type=\"character\" w:customStyle=\"1\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:rPr>{}</w:rPr></w:style>",
-            fonts_xml(font, &f.latin)
+            "<w:keepNext/><w:keepLines/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"{pitch}\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>{no_indent}<w:jc w:val=\"center\"/>{outline}"
         )
     };
-    let borders = ["top", "left", "bottom", "right", "insideH", "insideV"]
-        .iter()
-        .map(|b| format!("<w:{b} w:val=\"single\" w:sz=\"6\" w:space=\"0\" w:color=\"000000\"/>"))
-        .collect::<String>();
-    let table_para = |id: &str, name: &str, font: &str| {
-        pstyle(
-            id,
-            name,
-            &format!("{exact}<w:ind w:firstLine=\"0\"/><w:jc w:val=\"left\"/>"),
-            font,
-            "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>",
+    let title_rpr = format!("{not_bold}{natural}{}", size(tw(TITLE_SIZE) / 10));
+    let body_ppr = format!("{exact}{indent}<w:jc w:val=\"both\"/>");
+    // Table text a line and a half of 4号 high, centred in rows of whole grid lines (trHeight).
+    let cell_line = tw(SMALL_SIZE * 1.5);
+    let table_ppr = |jc: &str| {
+        format!(
+            "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{cell_line}\" w:lineRule=\"exact\"/>{no_indent}<w:jc w:val=\"{jc}\"/>"
         )
     };
+    let centred = format!("{exact}{no_indent}<w:jc w:val=\"center\"/>");
+    let caption = format!("<w:keepNext/><w:keepLines/>{centred}");
+    let mut paragraphs = vec![
+        p("Heading1", "heading 1", true, title_ppr("<w:outlineLvl w:val=\"0\"/>"), &f.title, title_rpr.clone()),
+        p("Title", "Title", true, title_ppr(""), &f.title, title_rpr.clone()),
+        p("Subtitle", "Subtitle", true, title_ppr(""), &f.kai, body.clone()),
+        p("Heading2", "heading 2", true, heading_ppr(2), &f.hei, format!("{not_bold}{body}")),
+        p("Heading3", "heading 3", true, heading_ppr(3), &f.kai, format!("{not_bold}{body}")),
+    ];
+    for level in 4..=9u8 {
+        paragraphs.push(P {
+            id: ["Heading4", "Heading5", "Heading6", "Heading7", "Heading8", "Heading9"][usize::from(level - 4)],
+            name: ["heading 4", "heading 5", "heading 6", "heading 7", "heading 8", "heading 9"]
+                [usize::from(level - 4)],
+            builtin: true,
+            ppr: heading_ppr(level),
+            font: &f.body,
+            rpr: format!("{not_bold}{body}"),
+        });
+    }
+    paragraphs.extend([
+        p("BodyText", "Body Text", true, body_ppr.clone(), &f.body, body.clone()),
+        p("FirstParagraph", "First Paragraph", false, body_ppr.clone(), &f.body, body.clone()),
+        p("Abstract", "Abstract", false, body_ppr.clone(), &f.body, body.clone()),
+        p("Bibliography", "Bibliography", true, body_ppr.clone(), &f.body, body.clone()),
+        p("Author", "Author", false, centred.clone(), &f.body, body.clone()),
+        p("Date", "Date", true, centred.clone(), &f.body, body.clone()),
+        p(
+            "BlockText",
+            "Block Text",
+            true,
+            format!("{exact}<w:ind w:left=\"{}\" w:firstLine=\"0\"/><w:jc w:val=\"both\"/>", 2 * em),
+            &f.kai,
+            body.clone(),
+        ),
+        p("DefinitionTerm", "Definition Term", false, format!("<w:keepNext/>{exact}{no_indent}<w:jc w:val=\"both\"/>"), &f.hei, body.clone()),
+        p("Definition", "Definition", false, body_ppr.clone(), &f.body, body.clone()),
+        // 落款 on its own (the pandoc route): a blank line above the block, right-aligned two
+        // characters in. The native DOCX places each line exactly with a paragraph indent.
+        p(
+            "Signature",
+            "落款",
+            false,
+            format!(
+                "<w:keepLines/><w:spacing w:before=\"{pitch}\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/><w:ind w:right=\"{}\" w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:contextualSpacing/><w:jc w:val=\"right\"/>",
+                2 * em
+            ),
+            &f.body,
+            body.clone(),
+        ),
+        p("Compact", "Compact", false, table_ppr("left"), &f.body, format!("{natural}{small}")),
+        p("TableText", "表格文字", false, table_ppr("left"), &f.body, format!("{natural}{small}")),
+        p("TableHeading", "表格标题", false, table_ppr("center"), &f.hei, format!("{natural}{small}")),
+        p("Caption", "caption", true, caption.clone(), &f.hei, body.clone()),
+        p("TableCaption", "Table Caption", false, caption.clone(), &f.hei, body.clone()),
+        p("ImageCaption", "Image Caption", false, caption.clone(), &f.body, body.clone()),
+        p("Figure", "Figure", false, caption.clone(), &f.body, body.clone()),
+        p("CaptionedFigure", "Captioned Figure", false, caption.clone(), &f.body, body.clone()),
+        p("FootnoteText", "footnote text", true, format!("{no_indent}<w:jc w:val=\"both\"/>"), &f.body, small.clone()),
+        p("TOCHeading", "TOC Heading", true, title_ppr(""), &f.hei, body.clone()),
+        p(
+            "Footer",
+            "footer",
+            true,
+            format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>{no_indent}", tw(SMALL_SIZE)),
+            &f.page_number,
+            format!("{natural}{small}"),
+        ),
+    ]);
     let mut styles = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
-<w:docDefaults><w:rPrDefault><w:rPr>{}<w:spacing w:val=\"{CHAR_SPACING}\"/>{size}<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr></w:rPrDefault>\
-<w:pPrDefault><w:pPr>{exact}</w:pPr></w:pPrDefault></w:docDefaults>\
-<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/><w:pPr>{exact}<w:jc w:val=\"both\"/></w:pPr><w:rPr>{}{size}</w:rPr></w:style>",
-        fonts_xml(&f.body, &f.latin),
-        fonts_xml(&f.body, &f.latin)
+<w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:w w:val=\"{scale}\"/>{body}<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr></w:rPrDefault>\
+<w:pPrDefault><w:pPr>{TYPOGRAPHY}{exact}</w:pPr></w:pPrDefault></w:docDefaults>\
+<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/><w:pPr>{TYPOGRAPHY}{exact}<w:jc w:val=\"both\"/></w:pPr><w:rPr>{fonts}{body}</w:rPr></w:style>\
+<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\"><w:name w:val=\"Default Paragraph Font\"/><w:uiPriority w:val=\"1\"/><w:semiHidden/><w:unhideWhenUsed/></w:style>",
+        fonts = fonts_xml(&f.body, latin),
+        scale = sheet.scale,
     );
-    styles.push_str(&pstyle(
-        "Heading1",
-        "heading 1",
-        &format!("<w:keepNext/><w:spacing w:before=\"0\" w:after=\"{LINE_PITCH}\" w:line=\"{LINE_PITCH}\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/><w:outlineLvl w:val=\"0\"/>"),
-        &f.title,
-        "<w:b w:val=\"0\"/><w:bCs w:val=\"0\"/><w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>",
+    for s in &paragraphs {
+        styles.push_str(&format!(
+            "<w:style w:type=\"paragraph\"{custom} w:styleId=\"{}\"><w:name w:val=\"{}\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/>\
+<w:pPr>{}</w:pPr><w:rPr>{}{}</w:rPr></w:style>",
+            s.id,
+            s.name,
+            s.ppr,
+            fonts_xml(s.font, latin),
+            s.rpr,
+            custom = if s.builtin { "" } else { " w:customStyle=\"1\"" },
+        ));
+    }
+    let cstyle = |id: &str, name: &str, builtin: bool, rpr: String| {
+        format!(
+            "<w:style w:type=\"character\"{} w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"DefaultParagraphFont\"/><w:rPr>{rpr}</w:rPr></w:style>",
+            if builtin { "" } else { " w:customStyle=\"1\"" }
+        )
+    };
+    styles.push_str(&cstyle("RunIn3", "（一）段首标题", false, fonts_xml(&f.kai, latin)));
+    styles.push_str(&cstyle("RunIn4", "1.段首标题", false, fonts_xml(&f.body, latin)));
+    styles.push_str(&cstyle("BodyTextChar", "Body Text Char", false, fonts_xml(&f.body, latin)));
+    styles.push_str(&cstyle("VerbatimChar", "Verbatim Char", false, fonts_xml(&f.body, latin)));
+    styles.push_str(&cstyle("SectionNumber", "Section Number", false, String::new()));
+    styles.push_str(&cstyle(
+        "FootnoteReference",
+        "footnote reference",
+        true,
+        "<w:vertAlign w:val=\"superscript\"/>".into(),
     ));
-    styles.push_str(&heading(2, &f.hei, ""));
-    styles.push_str(&heading(3, &f.kai, ""));
-    styles.push_str(&heading(4, &f.body, ""));
-    styles.push_str(&heading(5, &f.body, ""));
-    let body_ppr = format!("{exact}{indent}<w:jc w:val=\"both\"/>");
-    styles.push_str(&pstyle("BodyText", "Body Text", &body_ppr, &f.body, &size));
-    styles.push_str(&pstyle("FirstParagraph", "First Paragraph", &body_ppr, &f.body, &size));
-    // 落款 on its own (the pandoc route): a blank line above the block, right-aligned two
-    // characters in. The native DOCX places each line exactly with a paragraph indent.
-    styles.push_str(&pstyle(
-        "Signature",
-        "落款",
-        &format!(
-            "<w:spacing w:before=\"{LINE_PITCH}\" w:after=\"0\" w:line=\"{LINE_PITCH}\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"0\" w:right=\"{}\"/><w:contextualSpacing/><w:jc w:val=\"right\"/>",
-            2 * EM
-        ),
-        &f.body,
-        &size,
+    styles.push_str(&cstyle(
+        "Hyperlink",
+        "Hyperlink",
+        true,
+        "<w:color w:val=\"0563C1\"/><w:u w:val=\"single\"/>".into(),
     ));
-    styles.push_str(&table_para("TableText", "表格文字", &f.body));
-    styles.push_str(&table_para("TableHeading", "表格标题", &f.hei));
-    styles.push_str(&pstyle(
-        "Footer",
-        "footer",
-        "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"280\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"0\"/>",
-        &f.page_number,
-        "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>",
-    ));
-    styles.push_str(&cstyle("RunIn3", "（一）段首标题", &f.kai));
-    styles.push_str(&cstyle("RunIn4", "1.段首标题", &f.body));
+    let borders = ["top", "left", "bottom", "right", "insideH", "insideV"]
+        .iter()
+        .map(|b| format!("<w:{b} w:val=\"single\" w:sz=\"{}\" w:space=\"0\" w:color=\"000000\"/>", RULE_TWIPS * 8 / 20))
+        .collect::<String>();
+    let pad = tw(CELL_PAD);
+    let margins = format!(
+        "<w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"{pad}\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{pad}\" w:type=\"dxa\"/></w:tblCellMar>"
+    );
     styles.push_str(&format!(
-        "<w:style w:type=\"table\" w:customStyle=\"1\" w:styleId=\"ReportTable\"><w:name w:val=\"公文表格\"/><w:tblPr><w:tblBorders>{borders}</w:tblBorders>\
-<w:tblCellMar><w:left w:w=\"108\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>\
-<w:style w:type=\"table\" w:styleId=\"Table\"><w:name w:val=\"Table\"/><w:tblPr><w:tblBorders>{borders}</w:tblBorders></w:tblPr></w:style>"
+        "<w:style w:type=\"table\" w:customStyle=\"1\" w:styleId=\"ReportTable\"><w:name w:val=\"公文表格\"/><w:tblPr><w:jc w:val=\"center\"/><w:tblBorders>{borders}</w:tblBorders>{margins}</w:tblPr></w:style>\
+<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"Table\"><w:name w:val=\"Table\"/><w:tblPr><w:jc w:val=\"center\"/><w:tblBorders>{borders}</w:tblBorders>{margins}</w:tblPr></w:style>"
     ));
     styles.push_str("</w:styles>");
     styles
+}
+
+/// Mirrored margins and odd/even footers; punctuation not compressed and the PDF's line-breaking
+/// rules for Chinese, so the lines break where the PDF's do.
+fn settings_xml() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+<w:mirrorMargins/><w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/><w:characterSpacingControl w:val=\"doNotCompress\"/>\
+<w:noLineBreaksAfter w:lang=\"zh-CN\" w:val=\"{}\"/><w:noLineBreaksBefore w:lang=\"zh-CN\" w:val=\"{}\"/>\
+<w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
+<w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:settings>",
+        esc(layout::NO_END),
+        esc(layout::NO_START)
+    )
+}
+
+/// Every font the styles name, with what Word should use where it is missing: the alternative
+/// name of a known font, GB2312 (charset 86) for a Chinese name, so that an office PC without
+/// 仿宋_GB2312 falls back to 仿宋 rather than to one sans face.
+fn font_table_xml(f: &DocxFonts) -> String {
+    let mut names: Vec<&str> = vec![&f.body, &f.title, &f.hei, &f.kai, &f.page_number];
+    names.extend(f.latin.as_deref());
+    let mut seen = std::collections::BTreeSet::new();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
+    );
+    for name in names.into_iter().filter(|n| seen.insert(*n)) {
+        let chinese = !name.is_ascii();
+        let (alt, family, pitch) =
+            KNOWN_FONTS.iter().find(|k| k.0 == name).map(|k| (k.1, k.2, k.3)).unwrap_or(("", "auto", "variable"));
+        let alt = if alt.is_empty() { String::new() } else { format!("<w:altName w:val=\"{}\"/>", esc(alt)) };
+        xml.push_str(&format!(
+            "<w:font w:name=\"{}\">{alt}<w:charset w:val=\"{}\"/><w:family w:val=\"{family}\"/><w:pitch w:val=\"{pitch}\"/></w:font>",
+            esc(name),
+            if chinese { "86" } else { "00" }
+        ));
+    }
+    xml.push_str("</w:fonts>");
+    xml
+}
+
+/// The theme: its heading and body fonts are the title and body fonts, East Asian slot and
+/// Simplified Chinese script included, so "theme fonts" in Word are the report's.
+fn theme_xml(f: &DocxFonts) -> String {
+    let font = |chinese: &str| {
+        let latin = esc(f.latin.as_deref().unwrap_or(chinese));
+        let chinese = esc(chinese);
+        format!("<a:latin typeface=\"{latin}\"/><a:ea typeface=\"{chinese}\"/><a:cs typeface=\"\"/><a:font script=\"Hans\" typeface=\"{chinese}\"/>")
+    };
+    let colour = |name: &str, rgb: &str| format!("<a:{name}><a:srgbClr val=\"{rgb}\"/></a:{name}>");
+    let colours: String = [
+        ("dk2", "44546A"),
+        ("lt2", "E7E6E6"),
+        ("accent1", "4472C4"),
+        ("accent2", "ED7D31"),
+        ("accent3", "A5A5A5"),
+        ("accent4", "FFC000"),
+        ("accent5", "5B9BD5"),
+        ("accent6", "70AD47"),
+        ("hlink", "0563C1"),
+        ("folHlink", "954F72"),
+    ]
+    .iter()
+    .map(|(n, c)| colour(n, c))
+    .collect();
+    let fill = "<a:solidFill><a:schemeClr val=\"phClr\"/></a:solidFill>";
+    let fills = fill.repeat(3);
+    let lines: String = [6350, 12700, 19050].iter().map(|w| format!("<a:ln w=\"{w}\">{fill}</a:ln>")).collect();
+    let effects = "<a:effectStyle><a:effectLst/></a:effectStyle>".repeat(3);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<a:theme xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" name=\"公文\"><a:themeElements>\
+<a:clrScheme name=\"公文\"><a:dk1><a:sysClr val=\"windowText\" lastClr=\"000000\"/></a:dk1><a:lt1><a:sysClr val=\"window\" lastClr=\"FFFFFF\"/></a:lt1>{colours}</a:clrScheme>\
+<a:fontScheme name=\"公文\"><a:majorFont>{}</a:majorFont><a:minorFont>{}</a:minorFont></a:fontScheme>\
+<a:fmtScheme name=\"公文\"><a:fillStyleLst>{fills}</a:fillStyleLst><a:lnStyleLst>{lines}</a:lnStyleLst><a:effectStyleLst>{effects}</a:effectStyleLst><a:bgFillStyleLst>{fills}</a:bgFillStyleLst></a:fmtScheme>\
+</a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>",
+        font(&f.title),
+        font(&f.body)
+    )
 }
 
 fn core_properties(doc: &Document) -> String {
@@ -423,6 +719,8 @@ const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone
 <Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>\
 <Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>\
 <Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>\
+<Override PartName=\"/word/fontTable.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml\"/>\
+<Override PartName=\"/word/theme/theme1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\"/>\
 <Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>\
 <Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>\
 <Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
@@ -440,15 +738,11 @@ const DOCUMENT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone
 <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
 <Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>\
 <Relationship Id=\"rIdSettings\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>\
+<Relationship Id=\"rIdFontTable\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable\" Target=\"fontTable.xml\"/>\
+<Relationship Id=\"rIdTheme\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" Target=\"theme/theme1.xml\"/>\
 <Relationship Id=\"rIdFooterOdd\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>\
 <Relationship Id=\"rIdFooterEven\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/>\
 </Relationships>";
-
-const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
-<w:mirrorMargins/><w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/><w:characterSpacingControl w:val=\"compressPunctuation\"/>\
-<w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
-</w:settings>";
 
 const APP: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\"><Application>zongjie</Application></Properties>";

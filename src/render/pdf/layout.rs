@@ -69,6 +69,8 @@ pub const BODY_SIZE: f32 = 16.0;
 pub const TITLE_SIZE: f32 = 22.0;
 /// 4号: page numbers and table text.
 pub const SMALL_SIZE: f32 = 14.0;
+/// Space between a table cell's rules and its text, left and right.
+pub const CELL_PAD: f32 = SMALL_SIZE / 2.0;
 
 /// Which font a glyph is drawn with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -149,9 +151,9 @@ pub struct Layout {
 pub struct MissingGlyphs(pub Vec<(char, String)>);
 
 /// Characters that may not start a line.
-const NO_START: &str = "，。、；：？！）》」』”’〉】〕］｝…—·～%‰℃,.;:?!)]}/";
+pub const NO_START: &str = "，。、；：？！）》」』”’〉】〕］｝…—·～%‰℃,.;:?!)]}/";
 /// Characters that may not end a line.
-const NO_END: &str = "（《「『“‘〈【〔［｛([{/";
+pub const NO_END: &str = "（《「『“‘〈【〔［｛([{/";
 
 /// Whether a line may break between `a` and `b`.
 pub fn can_break(a: char, b: char) -> bool {
@@ -219,7 +221,9 @@ pub fn layout(doc: &Document, fonts: &FontSet, geo: Geometry) -> Result<Layout, 
     let mut l = Layouter { fonts, geo, rows: Vec::new(), missing: Vec::new(), tables: 0 };
     l.title(&doc.title);
     for (i, block) in doc.blocks.iter().enumerate() {
-        let before_signature = matches!(doc.blocks.get(i + 1), Some(Block::Signature { .. }));
+        // The signature never stands alone on a page, nor a table's caption away from its table.
+        let keep_with_next_block = matches!(doc.blocks.get(i + 1), Some(Block::Signature { .. }))
+            || matches!((block, doc.blocks.get(i + 1)), (Block::Paragraph { .. }, Some(Block::Table { .. })));
         let start = l.rows.len();
         match block {
             Block::Heading { level, text } => {
@@ -242,8 +246,7 @@ pub fn layout(doc: &Document, fonts: &FontSet, geo: Geometry) -> Result<Layout, 
             Block::Table { header, rows, align } => l.table(header, rows, align),
             Block::Signature { lines } => l.signature(lines),
         }
-        if before_signature {
-            // The signature never stands alone on a page: it keeps the last line before it.
+        if keep_with_next_block {
             if let Some(last) = l.rows.last_mut() {
                 last.keep_with_next = true;
             }
@@ -271,10 +274,7 @@ impl Layouter<'_> {
         let mut pieces = Vec::new();
         for (text, style) in runs {
             for (i, ch) in text.chars().enumerate() {
-                let primary = self.fonts.get(style.role).glyph(ch).map(|g| (FontRef::Role(style.role), g));
-                let found = primary
-                    .or_else(|| self.fonts.fallback.as_ref().and_then(|f| f.glyph(ch)).map(|g| (FontRef::Fallback, g)));
-                let Some((font, (gid, em))) = found else {
+                let Some((font, (gid, em))) = find_glyph(self.fonts, style.role, ch) else {
                     let context: String = text.chars().skip(i.saturating_sub(8)).take(17).collect();
                     if !self.missing.iter().any(|(c, _)| *c == ch) {
                         self.missing.push((ch, context));
@@ -378,19 +378,12 @@ impl Layouter<'_> {
     /// line starting two characters right of the unit (GB/T 9704 7.3.5.2); a date longer than
     /// that allows is set two characters in and the unit moves left with it.
     fn signature(&mut self, lines: &[String]) {
-        let em = self.geo.char_pitch();
-        let right = self.geo.width - 2.0 * em;
         let shaped: Vec<Vec<Piece>> =
             lines.iter().map(|l| self.shape(&[(l.as_str(), Style::body(Role::Body))])).collect();
         let widths: Vec<f32> = shaped.iter().map(|p| p.iter().map(|g| g.width).sum()).collect();
-        let mut unit_x = right - widths.first().copied().unwrap_or(0.0);
-        for w in widths.iter().skip(1) {
-            unit_x = unit_x.min(right - w - 2.0 * em);
-        }
         self.rows.push(Row { keep_with_next: true, ..Row::default() });
         let count = shaped.len();
-        for (i, pieces) in shaped.iter().enumerate() {
-            let x = if i == 0 { unit_x } else { unit_x + 2.0 * em };
+        for (i, (pieces, x)) in shaped.iter().zip(signature_offsets(&widths, &self.geo)).enumerate() {
             let glyphs = Self::place(pieces, x, self.geo.width - x, LineAlign::Left);
             self.rows.push(Row { glyphs, keep_with_next: i + 1 < count, ..Row::default() });
         }
@@ -402,7 +395,7 @@ impl Layouter<'_> {
         let id = self.tables;
         self.tables += 1;
         let pitch = self.geo.pitch();
-        let pad = SMALL_SIZE / 2.0;
+        let pad = CELL_PAD;
         let columns = header.len().max(body.iter().map(Vec::len).max().unwrap_or(0));
         if columns == 0 {
             return;
@@ -425,15 +418,11 @@ impl Layouter<'_> {
                 )
             })
             .collect();
-        // Column widths: natural widths scaled to fill the type area.
-        let mut natural = vec![SMALL_SIZE * 2.0; columns];
-        for (_, cells) in &shaped {
-            for (c, pieces) in cells.iter().enumerate() {
-                natural[c] = natural[c].max(pieces.iter().map(|p| p.width).sum::<f32>() + 2.0 * pad);
-            }
-        }
-        let scale = self.geo.width / natural.iter().sum::<f32>();
-        let widths: Vec<f32> = natural.iter().map(|w| w * scale).collect();
+        let cell_widths: Vec<Vec<f32>> = shaped
+            .iter()
+            .map(|(_, cells)| cells.iter().map(|pieces| pieces.iter().map(|p| p.width).sum()).collect())
+            .collect();
+        let widths = column_widths(&cell_widths, columns, &self.geo);
         let mut edges = vec![0.0];
         for w in &widths {
             edges.push(edges.last().unwrap() + w);
@@ -477,6 +466,48 @@ impl Layouter<'_> {
             }
         }
     }
+}
+
+/// The font that sets `ch` in `role` (the role's font, else the fallback), with the glyph id and
+/// the advance in em; `None` when no font has it.
+fn find_glyph(fonts: &FontSet, role: Role, ch: char) -> Option<(FontRef, (u16, f32))> {
+    let primary = fonts.get(role).glyph(ch).map(|g| (FontRef::Role(role), g));
+    primary.or_else(|| fonts.fallback.as_ref().and_then(|f| f.glyph(ch)).map(|g| (FontRef::Fallback, g)))
+}
+
+/// The advance in points of each character of `text` set in `role` at `size`, as the layout
+/// measures it: body sizes (`grid`) on the 28-character grid. A character no font has counts one
+/// em (the layout refuses it on its own). For the DOCX, which places what it can as the PDF does.
+pub fn advances(fonts: &FontSet, geo: &Geometry, role: Role, size: f32, grid: bool, text: &str) -> Vec<f32> {
+    let scale = if grid { geo.char_pitch() / BODY_SIZE } else { 1.0 };
+    text.chars().map(|ch| find_glyph(fonts, role, ch).map_or(1.0, |(_, (_, em))| em) * size * scale).collect()
+}
+
+/// Where each 落款 line starts, from the type area's left edge, given the lines' widths: the unit
+/// right-aligned two characters in, each later line (the date) two characters right of it; a
+/// line too long for that moves them all left (GB/T 9704 7.3.5.2).
+pub fn signature_offsets(widths: &[f32], geo: &Geometry) -> Vec<f32> {
+    let em = geo.char_pitch();
+    let right = geo.width - 2.0 * em;
+    let mut unit_x = right - widths.first().copied().unwrap_or(0.0);
+    for w in widths.iter().skip(1) {
+        unit_x = unit_x.min(right - w - 2.0 * em);
+    }
+    (0..widths.len()).map(|i| if i == 0 { unit_x } else { unit_x + 2.0 * em }).collect()
+}
+
+/// A table's column widths: each column as wide as its widest cell plus padding (at least two
+/// characters of 4号), scaled to fill the type area. `cells` holds each row's cell widths.
+pub fn column_widths(cells: &[Vec<f32>], columns: usize, geo: &Geometry) -> Vec<f32> {
+    let pad = CELL_PAD;
+    let mut natural = vec![SMALL_SIZE * 2.0; columns];
+    for row in cells {
+        for (c, w) in row.iter().enumerate().take(columns) {
+            natural[c] = natural[c].max(w + 2.0 * pad);
+        }
+    }
+    let scale = geo.width / natural.iter().sum::<f32>();
+    natural.iter().map(|w| w * scale).collect()
 }
 
 /// Breaks a title into lines no wider than `width`: as many as needed, balanced, each break at a
