@@ -126,7 +126,19 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
     } else {
         None
     };
-    Ok(Report { period, data_dir, template, catalog_source, catalog, figures, document, inputs, used, warnings, marked })
+    Ok(Report {
+        period,
+        data_dir,
+        template,
+        catalog_source,
+        catalog,
+        figures,
+        document,
+        inputs,
+        used,
+        warnings,
+        marked,
+    })
 }
 
 /// The document rendered again with its figures marked; `None` when, marks taken out, it would

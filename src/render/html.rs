@@ -188,8 +188,12 @@ mod tests {
     fn run_in_headings_tables_and_signature() {
         let md = "# 标题\n\n### （一）做好低保工作。\n\n一是完善。\n\n| 乡镇 | 户数 |\n| :--- | ---: |\n| 甲镇 | 12 |\n\n::: {custom-style=\"落款\"}\n某县民政局\n\n2024年7月5日\n:::\n";
         let html = to_html(&parse(md, "t").unwrap(), &[]);
-        assert!(html.contains("<p class=\"body\"><span class=\"lead section\">（一）做好低保工作。</span>一是完善。</p>"));
+        assert!(
+            html.contains("<p class=\"body\"><span class=\"lead section\">（一）做好低保工作。</span>一是完善。</p>")
+        );
         assert!(html.contains("<tr><td>甲镇</td><td class=\"num\">12</td></tr>"));
-        assert!(html.contains("<div class=\"signature\">\n<p class=\"sign\">某县民政局</p>\n<p class=\"sign\">2024年7月5日</p>\n</div>"));
+        assert!(html.contains(
+            "<div class=\"signature\">\n<p class=\"sign\">某县民政局</p>\n<p class=\"sign\">2024年7月5日</p>\n</div>"
+        ));
     }
 }

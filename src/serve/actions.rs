@@ -98,7 +98,8 @@ pub(super) async fn build(
 
 /// The reply of an action the data stopped (422) or the workspace stopped (409, 500).
 fn failed(e: &crate::error::Error, message: String) -> Response {
-    Reply { ok: false, messages: vec![message], problems: problems_of(e), ..Reply::default() }.respond(super::status_of(e))
+    Reply { ok: false, messages: vec![message], problems: problems_of(e), ..Reply::default() }
+        .respond(super::status_of(e))
 }
 
 /// `POST /p/{period}/new`: starts the same period next year (2025H1 after 2024H1) from this one.
@@ -144,8 +145,7 @@ pub fn upload_name(given: &str) -> Result<String, String> {
     if name.is_empty() || name.starts_with('.') {
         return refuse("serve.upload_name_hidden");
     }
-    if name.chars().any(|c| c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
-        || name.len() > 200
+    if name.chars().any(|c| c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|')) || name.len() > 200
     {
         return refuse("serve.upload_name_bad");
     }
@@ -240,7 +240,9 @@ fn check_target(ws: &Workspace, folder: &std::path::Path, name: &str, rel: &str)
         return Err(Failure::new(StatusCode::FORBIDDEN, t!("serve.upload_outside", path = rel)));
     }
     match std::fs::symlink_metadata(folder.join(name)) {
-        Ok(meta) if !meta.is_file() => Err(Failure::new(StatusCode::CONFLICT, t!("serve.upload_not_plain", path = rel))),
+        Ok(meta) if !meta.is_file() => {
+            Err(Failure::new(StatusCode::CONFLICT, t!("serve.upload_not_plain", path = rel)))
+        }
         _ => Ok(()),
     }
 }

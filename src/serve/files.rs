@@ -34,7 +34,13 @@ fn file(bytes: Vec<u8>, content_type: &'static str, download: Option<&str>) -> R
 /// segment, a header's file name).
 pub(super) fn percent_encode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -119,11 +125,8 @@ pub fn workspace_stamp(root: &std::path::Path) -> String {
         if !meta.is_file() {
             continue;
         }
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
+        let modified =
+            meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
         hash.update(format!("{}\0{}\0{modified}\n", entry.path().display(), meta.len()).as_bytes());
     }
     hash.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()

@@ -145,9 +145,7 @@ fn open(state: &State) -> Result<crate::workspace::Workspace, Failure> {
 }
 
 /// Runs pipeline work off the async threads; a panic in it becomes a 500 with a message.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
-) -> Result<T, Failure> {
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Result<T, Failure> {
     tokio::task::spawn_blocking(work)
         .await
         .unwrap_or_else(|_| Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, rust_i18n::t!("serve.internal"))))

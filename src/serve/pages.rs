@@ -40,10 +40,9 @@ pub const TEMPLATES: [(&str, &str); 3] = [
 ];
 
 fn html(name: &str, ctx: minijinja::Value) -> Result<Response, Failure> {
-    let text = environment()
-        .get_template(name)
-        .and_then(|t| t.render(ctx))
-        .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, t!("serve.page_failed", detail = e.to_string())))?;
+    let text = environment().get_template(name).and_then(|t| t.render(ctx)).map_err(|e| {
+        Failure::new(StatusCode::INTERNAL_SERVER_ERROR, t!("serve.page_failed", detail = e.to_string()))
+    })?;
     let mut response = (StatusCode::OK, text).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -108,7 +107,7 @@ pub(super) async fn workspace(
                 let prepared = pipeline::prepare(&ws, p);
                 Row {
                     period: p.to_string(),
-                    name: format!("{}{}", p.year, p.part_name()),
+                    name: format!("{}年{}", p.year, p.part_name()),
                     template,
                     status: status(&ws, &prepared, &renderers),
                 }
@@ -140,7 +139,8 @@ fn preview(report: &Report) -> Preview {
         Some(marked) => (&marked.document, marked.figures.as_slice()),
         None => (&report.document, &[][..]),
     };
-    let names: Vec<String> = marks.iter().map(|m| m.first().map(|f| f.figure.name.clone()).unwrap_or_default()).collect();
+    let names: Vec<String> =
+        marks.iter().map(|m| m.first().map(|f| f.figure.name.clone()).unwrap_or_default()).collect();
     let details: Vec<Option<Detail>> = marks
         .iter()
         .map(|m| {
@@ -203,7 +203,7 @@ pub(super) async fn period(
             "period.html",
             context! {
                 period => period.to_string(),
-                name => format!("{}{}", period.year, period.part_name()),
+                name => format!("{}年{}", period.year, period.part_name()),
                 next => Period { year: period.year + 1, span: period.span }.to_string(),
                 template,
                 status,
