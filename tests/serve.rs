@@ -556,3 +556,65 @@ fn malformed_requests_get_a_4xx_with_a_message() {
         assert_eq!(answer.content_type, "text/plain; charset=utf-8");
     }
 }
+
+/// Starts the real binary on a free port; returns it with its first line of output.
+fn start(root: &Path, port: u16) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zongjie"))
+        .args(["serve", "--no-open", "--port", &port.to_string(), "--root"])
+        .arg(root)
+        .env("ZONGJIE_LANG", "en")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    (child, line)
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_listens_on_loopback_only_and_stops_cleanly_on_ctrl_c() {
+    use std::io::{Read, Write};
+    let ws = sample_workspace();
+    let (mut child, line) = start(ws.path(), 0);
+    let url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap_or_else(|| panic!("{line}"));
+    let port: u16 = url.trim_start_matches("http://127.0.0.1:").trim_end_matches('/').parse().unwrap();
+    assert_eq!(
+        line,
+        format!("zongjie serve: the workspace page is at http://127.0.0.1:{port}/ (only this computer can open it); press Ctrl-C to stop\n")
+    );
+    // Loopback only: the machine's other addresses do not answer.
+    let request = format!("GET /stamp HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    // 127.0.0.2 is this machine too: a server on every address (0.0.0.0) would answer there.
+    #[cfg(target_os = "linux")]
+    assert!(std::net::TcpStream::connect(("127.0.0.2", port)).is_err(), "listening beyond 127.0.0.1");
+    // Ctrl-C.
+    assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    let mut rest = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "zongjie serve: stopped\n");
+}
+
+#[test]
+fn a_port_in_use_is_said_with_what_to_do() {
+    let ws = sample_workspace();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (child, line) = start(ws.path(), port);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(line, "");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        common::stderr(&out),
+        format!("error: the port 127.0.0.1:{port} is already in use by another program (another zongjie serve?); choose another with --port, such as --port {}\n", port.wrapping_add(1).max(1))
+    );
+}

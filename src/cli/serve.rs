@@ -31,8 +31,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!(tr!("serve.cannot_start", reason = zongjie::error::io_reason(&e))))?;
     runtime.block_on(async {
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-            anyhow::anyhow!(tr!("serve.cannot_listen", addr = addr, reason = zongjie::error::io_reason(&e)))
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                anyhow::anyhow!(tr!("serve.port_in_use", addr = addr, other = args.port.wrapping_add(1).max(1)))
+            }
+            _ => anyhow::anyhow!(tr!("serve.cannot_listen", addr = addr, reason = zongjie::error::io_reason(&e))),
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
         let url = format!("http://127.0.0.1:{port}/");

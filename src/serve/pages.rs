@@ -222,13 +222,13 @@ pub(super) async fn period(
     .await
 }
 
+/// The words the page's script shows, by name (`serve.ui.tip_<name>`).
+const SCRIPT_WORDS: [&str; 7] = ["label", "value", "source", "last_year", "change", "with", "request_failed"];
+
 /// The words the page's script shows (figure details, a failed request), as JSON.
 fn words() -> String {
     let words: std::collections::BTreeMap<&str, String> =
-        ["label", "value", "source", "last_year", "change", "with", "request_failed"]
-            .into_iter()
-            .map(|k| (k, crate::i18n::text(&format!("serve.ui.tip_{k}"), &[])))
-            .collect();
+        SCRIPT_WORDS.into_iter().map(|k| (k, crate::i18n::text(&format!("serve.ui.tip_{k}"), &[]))).collect();
     serde_json::to_string(&words).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c")
 }
 
@@ -244,6 +244,13 @@ mod tests {
                 for locale in ["zh-CN", "en"] {
                     assert!(crate::_rust_i18n_try_translate(locale, &key).is_some(), "{name}: {key} in {locale}");
                 }
+            }
+        }
+        // And the words of the script (the language is process-wide: not switched here).
+        for word in SCRIPT_WORDS {
+            for locale in ["zh-CN", "en"] {
+                let key = format!("serve.ui.tip_{word}");
+                assert!(crate::_rust_i18n_try_translate(locale, &key).is_some(), "{key} in {locale}");
             }
         }
     }
