@@ -2,7 +2,7 @@
 //! by fantoccini), against the real binary serving a copy of the sample workspace. It opens the
 //! period page, reads a figure's details, uploads a township CSV with one changed number and
 //! sees it in the preview, uploads a bad one and sees its problem (the file on disk unchanged),
-//! builds and downloads the PDF.
+//! follows a file saved on disk without a reload, builds and downloads the PDF.
 //!
 //! `.ci/run` installs chromium and chromium-driver; without them this test says so and passes.
 
@@ -158,6 +158,20 @@ fn the_period_page_in_chromium() {
         assert!(problem.starts_with("data/2024H1/低保分乡镇.csv:"), "{problem}");
         assert_eq!(std::fs::read_to_string(&csv_path).unwrap(), good, "the file in place is the good one");
         assert_eq!(text_of(&client, "#fig-低保\\.人数").await.unwrap(), new_total);
+
+        // Live: the statistician saves the file from Excel; the open page shows it by itself.
+        let mut saved_rows = rows.clone();
+        raise(&mut saved_rows[3][2]);
+        raise(&mut saved_rows[total][2]);
+        let saved_total = saved_rows[total][2].clone();
+        std::fs::write(&csv_path, saved_rows.iter().map(|r| r.join(",")).collect::<Vec<_>>().join("\n") + "\n")
+            .unwrap();
+        until("the page to follow the file on disk", || {
+            let client = client.clone();
+            let saved_total = saved_total.clone();
+            async move { text_of(&client, "#fig-低保\\.人数").await.filter(|t| *t == saved_total) }
+        })
+        .await;
 
         // Build, then download the PDF.
         client.find(Locator::Css("button#build")).await.unwrap().click().await.unwrap();

@@ -529,6 +529,10 @@ fn requests_not_addressed_to_this_server_or_not_from_its_pages_are_refused() {
     assert!(files(ws.path()) == before, "nothing written");
     let page = get(&state, "/");
     assert_eq!(page.headers["x-frame-options"], "DENY");
+    assert!(page.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'self'; script-src 'self';"));
 }
 
 #[test]

@@ -104,7 +104,16 @@ function list(node, items) {
   node.textContent = "";
   (items || []).forEach((p) => {
     const li = document.createElement("li");
-    li.textContent = p.text;
+    if (p.figure) {
+      // To where the figure stands in the preview, as the problems list does.
+      const a = document.createElement("a");
+      a.href = "#fig-" + p.figure;
+      a.dataset.goto = p.figure;
+      a.textContent = p.text;
+      li.appendChild(a);
+    } else {
+      li.textContent = p.text;
+    }
     node.appendChild(li);
   });
 }
