@@ -51,11 +51,14 @@ pub(super) struct Renderers {
 impl Renderers {
     /// The renderers of the workspace's settings (its fonts, its DOCX font names).
     pub(super) fn load(ws: &Workspace) -> Result<Renderers, Failure> {
-        let fonts = crate::render::pdf::fonts::FontSet::load(&ws.config.fonts, &ws.root)?;
+        use crate::render::pdf::fonts::FontSet;
+        let fonts = FontSet::load(&ws.config.fonts, &ws.root)?;
+        // The DOCX is measured with the fonts the PDF embeds, as in the CLI.
+        let metrics = FontSet::load(&ws.config.fonts, &ws.root)?;
         Ok(Renderers {
             markdown: crate::render::markdown::MarkdownRenderer,
             pdf: crate::render::pdf::PdfRenderer::new(fonts),
-            docx: crate::render::docx::DocxRenderer { fonts: ws.config.docx_fonts.clone() },
+            docx: crate::render::docx::DocxRenderer::new(ws.config.docx_fonts.clone(), metrics),
         })
     }
     /// In the order the CLI lists them.
