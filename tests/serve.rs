@@ -561,8 +561,18 @@ fn malformed_requests_get_a_4xx_with_a_message() {
     }
 }
 
-/// Starts the real binary on a free port; returns it with its first line of output.
-fn start(root: &Path, port: u16) -> (std::process::Child, String) {
+/// A server process, killed if a test fails before it stops.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the real binary on `port`; returns it with its first line of output.
+fn start(root: &Path, port: u16) -> (Server, String) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zongjie"))
         .args(["serve", "--no-open", "--port", &port.to_string(), "--root"])
@@ -574,7 +584,7 @@ fn start(root: &Path, port: u16) -> (std::process::Child, String) {
         .unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-    (child, line)
+    (Server(child), line)
 }
 
 #[cfg(unix)]
@@ -582,7 +592,8 @@ fn start(root: &Path, port: u16) -> (std::process::Child, String) {
 fn serve_listens_on_loopback_only_and_stops_cleanly_on_ctrl_c() {
     use std::io::{Read, Write};
     let ws = sample_workspace();
-    let (mut child, line) = start(ws.path(), 0);
+    let (mut server, line) = start(ws.path(), 0);
+    let child = &mut server.0;
     let url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap_or_else(|| panic!("{line}"));
     let port: u16 = url.trim_start_matches("http://127.0.0.1:").trim_end_matches('/').parse().unwrap();
     assert_eq!(
@@ -613,8 +624,11 @@ fn a_port_in_use_is_said_with_what_to_do() {
     let ws = sample_workspace();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let (child, line) = start(ws.path(), port);
-    let out = child.wait_with_output().unwrap();
+    let (mut server, line) = start(ws.path(), port);
+    let status = server.0.wait().unwrap();
+    let mut stderr = Vec::new();
+    std::io::Read::read_to_end(server.0.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    let out = std::process::Output { status, stdout: Vec::new(), stderr };
     assert_eq!(line, "");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
