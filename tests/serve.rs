@@ -636,3 +636,56 @@ fn a_port_in_use_is_said_with_what_to_do() {
         format!("error: the port 127.0.0.1:{port} is already in use by another program (another zongjie serve?); choose another with --port, such as --port {}\n", port.wrapping_add(1).max(1))
     );
 }
+
+#[test]
+fn an_xlsx_upload_is_read_from_memory_like_the_file_it_replaces() {
+    use calamine::{Data, Reader};
+    let ws = sample_workspace();
+    let state = state(ws.path());
+    // The period's workbook, as cells: its sheet's first count column raised by one in the
+    // first township and in the total row.
+    let path = ws.path().join("data/2024H1").join(
+        std::fs::read_dir(ws.path().join("data/2024H1"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .find(|n| n.ends_with(".xlsx"))
+            .expect("the sample has a workbook"),
+    );
+    let name = path.file_name().unwrap().to_str().unwrap().to_string();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let mut rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Float(f) => f.to_string(),
+                    Data::Int(i) => i.to_string(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let total = rows.iter().position(|r| r[0].starts_with("合计")).unwrap();
+    let before_total = rows[total][1].clone();
+    let page = get(&state, "/p/2024H1").text();
+    let figure = marks(&page)
+        .into_iter()
+        .find(|m| {
+            m["source"].as_str().unwrap().starts_with(&format!("data/2024H1/{name}:"))
+                && m["value"] == before_total.as_str()
+        })
+        .expect("a figure summed from the workbook's first column");
+    let figure = figure["name"].as_str().unwrap().to_string();
+    for row in [1, total] {
+        rows[row][1] = (rows[row][1].parse::<u64>().unwrap() + 1).to_string();
+    }
+    let bytes = common::xlsx::workbook(&[common::xlsx::SheetSpec { name: sheet, hidden: false, rows }]);
+    let answer = post(&state, &format!("/p/2024H1/upload?name={}", encode(&name)), bytes.clone());
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    let after = get(&state, "/p/2024H1").text();
+    assert_eq!(figure_text(&after, &figure), (before_total.parse::<u64>().unwrap() + 1).to_string());
+    assert!(ws.path().join(format!("data/2024H1/.versions/1/{name}")).is_file());
+}
