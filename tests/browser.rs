@@ -86,6 +86,8 @@ fn the_period_page_in_chromium() {
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                // A container's /dev/shm is often 64 MB, too small for chromium's renderer.
+                "--disable-dev-shm-usage",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
             "prefs": {
