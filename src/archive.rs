@@ -482,6 +482,37 @@ fn next_version(versions: &Path) -> u64 {
         + 1
 }
 
+/// Keeps a copy of `dir/name`, a file about to be replaced outside a report's folder (a data
+/// file uploaded through `zongjie serve`), in the next free `versions/N/` under `versions`:
+/// copied into a staging folder, synced, and renamed whole, like a report's earlier files.
+/// Returns the folder it is kept in.
+pub fn keep_copy(dir: &Path, name: &str, versions: &Path) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(versions)?;
+    let stage = versions.join(format!("{TEMP_PREFIX}{}.tmp", std::process::id()));
+    // A staging folder left by a killed process of ours holds only copies.
+    let _ = std::fs::remove_dir_all(&stage);
+    std::fs::create_dir(&stage)?;
+    if let Err(e) = copy_new(&dir.join(name), &stage.join(name)) {
+        let _ = std::fs::remove_dir_all(&stage);
+        return Err(e);
+    }
+    sync_dir(&stage);
+    let mut next = next_version(versions);
+    loop {
+        let target = versions.join(next.to_string());
+        // Only ever onto a new name: rename() onto an existing empty folder would succeed.
+        if std::fs::symlink_metadata(&target).is_err() && std::fs::rename(&stage, &target).is_ok() {
+            sync_dir(versions);
+            return Ok(target);
+        }
+        if next > 1_000_000_000 {
+            let _ = std::fs::remove_dir_all(&stage);
+            return Err(std::io::Error::other("no free version number"));
+        }
+        next += 1;
+    }
+}
+
 /// Makes the period folder if needed; refuses a link there, so nothing is written elsewhere.
 fn ensure_folder(dir: &Path, shown: &str) -> Result<()> {
     match std::fs::symlink_metadata(dir) {

@@ -51,12 +51,27 @@ pub const NOT_DATA: [&str; 2] = ["catalog.yaml", "report.md.j2"];
 /// is a problem, and counts as unreadable: the figures it may hold are not also reported
 /// missing.
 pub fn load_period(root: &Path, dir: &str) -> (PeriodData, Vec<Problem>) {
+    load_period_with(root, dir, &[])
+}
+
+/// [`load_period`] with `overlay`'s files (workspace-relative paths) read in place of those on
+/// disk, or added to the folder `dir` when they are not there: a file is checked with its
+/// period before it is saved.
+pub fn load_period_with(root: &Path, dir: &str, overlay: &[InputFile]) -> (PeriodData, Vec<Problem>) {
     let mut data = PeriodData::default();
-    let (paths, mut problems) = walk_data(root, dir);
+    let (mut paths, mut problems) = walk_data(root, dir);
+    let in_folder = |f: &&InputFile| f.path.strip_prefix(dir).and_then(|p| p.strip_prefix('/')).is_some();
+    for file in overlay.iter().filter(in_folder) {
+        if !paths.iter().any(|p| relative(root, p) == file.path) {
+            paths.push(root.join(&file.path));
+        }
+    }
+    paths.sort();
     data.unreadable.extend(problems.iter().filter_map(|p| p.source.as_ref()).map(|s| s.file.clone()));
     for path in paths {
         let rel = relative(root, &path);
-        let bytes = match read_data_file(&path) {
+        let given = overlay.iter().find(|f| f.path == rel).map(|f| Ok(f.bytes.clone()));
+        let bytes = match given.unwrap_or_else(|| read_data_file(&path)) {
             Ok(b) => b,
             Err(why) => {
                 problems.push(Problem::at(Source::file(&rel), why));

@@ -48,6 +48,7 @@ pub mod pipeline;
 pub mod render;
 pub mod review;
 pub mod scaffold;
+pub mod serve;
 pub mod sheets;
 pub mod template;
 pub mod units;

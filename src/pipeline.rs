@@ -40,14 +40,43 @@ pub struct Report {
     pub used: Vec<String>,
     /// Things to look at that do not stop the build (a change of more than half against last year).
     pub warnings: Vec<Problem>,
+    /// The document with each figure's value marked, for the preview of `zongjie serve`
+    /// (only when [`prepare_with`] is asked for it).
+    pub marked: Option<Marked>,
+}
+
+/// The report's document rendered with its figures marked (see [`template::marks`]): the same
+/// text as [`Report::document`] once the marks are taken out.
+#[derive(Debug, Clone)]
+pub struct Marked {
+    /// The document, its texts holding marks.
+    pub document: Document,
+    /// The figures of each mark, by the mark's index.
+    pub figures: Vec<Vec<template::marks::MarkedFigure>>,
+}
+
+/// What [`prepare_with`] is given besides the workspace.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Prepare<'a> {
+    /// Data files read in place of those on disk (or added to them), by workspace-relative
+    /// path: an upload is checked with the period before it is saved.
+    pub overlay: &'a [InputFile],
+    /// Also render the document with its figures marked, for the preview.
+    pub marked: bool,
 }
 
 /// Runs every check and renders the document; all input problems come back together.
 pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
+    prepare_with(ws, period, Prepare::default())
+}
+
+/// [`prepare`] with files replaced in memory, and optionally the marked document: one path for
+/// the CLI and the server.
+pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result<Report> {
     let data_dir = ws.period_dir(period)?.to_string();
     let (template, catalog_source, catalog) = ws.template_for(period)?;
     let mut problems: Vec<Problem> = catalog.check_period(period).into_iter().collect();
-    let (data, sheets, more) = load_data(ws, &catalog, &data_dir, period);
+    let (data, sheets, more) = load_data(ws, &catalog, &data_dir, period, with.overlay);
     problems.extend(more);
     let (used, template_problems) = template::precheck(
         &template,
@@ -72,7 +101,7 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
         compared.push(period.previous());
     }
     for (i, earlier) in compared.iter().enumerate() {
-        let (set, files, more) = comparison(ws, &catalog, *earlier);
+        let (set, files, more) = comparison(ws, &catalog, *earlier, with.overlay);
         problems.extend(more);
         inputs.extend(files);
         if i == 0 {
@@ -92,7 +121,42 @@ pub fn prepare(ws: &Workspace, period: Period) -> Result<Report> {
     document.date = Some(report_date(&catalog, &figures));
     check_title(&document.title, &figures, &template)?;
     let warnings = large_changes(&figures, &used).into_iter().map(|p| p.labelled(&catalog)).collect();
-    Ok(Report { period, data_dir, template, catalog_source, catalog, figures, document, inputs, used, warnings })
+    let marked = if with.marked {
+        marked_document(&template, &figures, &sheets, &catalog, ws.date_style(period), &document)
+    } else {
+        None
+    };
+    Ok(Report {
+        period,
+        data_dir,
+        template,
+        catalog_source,
+        catalog,
+        figures,
+        document,
+        inputs,
+        used,
+        warnings,
+        marked,
+    })
+}
+
+/// The document rendered again with its figures marked; `None` when, marks taken out, it would
+/// not be exactly `document` (the preview then shows the document unmarked).
+fn marked_document(
+    template: &TemplateSource,
+    figures: &Figures,
+    sheets: &[sheets::Sheet],
+    catalog: &Catalog,
+    style: figures::DateStyle,
+    document: &Document,
+) -> Option<Marked> {
+    let (markdown, marks) = template::render_marked(template, figures, sheets, catalog, style).ok()?;
+    let mut marked = document::parse(&markdown, &template.name).ok()?;
+    marked.date = document.date;
+    let unmarked = document::parse(&template::marks::strip(&markdown), &template.name).ok()?;
+    (unmarked.title == document.title && unmarked.blocks == document.blocks)
+        .then_some(Marked { document: marked, figures: marks })
 }
 
 /// Most characters of a name in the title: the title names the output files, and a file name
@@ -154,7 +218,7 @@ fn cross_period_rules(ws: &Workspace, catalog: &Catalog, figures: &Figures) -> V
                     let code = if kind.eq_ignore_ascii_case("year") { String::new() } else { kind.to_uppercase() };
                     match format!("{}{code}", period.year).parse::<Period>() {
                         Ok(other) if other == period => None,
-                        Ok(other) => comparison(ws, catalog, other).0,
+                        Ok(other) => comparison(ws, catalog, other, &[]).0,
                         Err(_) => None,
                     }
                 }
@@ -219,10 +283,11 @@ fn comparison(
     ws: &Workspace,
     catalog: &Catalog,
     period: Period,
+    overlay: &[InputFile],
 ) -> (Option<std::sync::Arc<Figures>>, Vec<InputFile>, Vec<Problem>) {
     let Some(dir) = ws.periods.get(&period) else { return (None, Vec::new(), Vec::new()) };
     // Whatever it reads is an input, even when it does not parse: a fix to it changes this report.
-    let (data, _sheets, mut problems) = load_data(ws, catalog, dir, period);
+    let (data, _sheets, mut problems) = load_data(ws, catalog, dir, period, overlay);
     let (figures, more) = figures::check(catalog, &data, period, true);
     problems.extend(more);
     (Some(std::sync::Arc::new(figures)), data.files, problems)
@@ -235,8 +300,9 @@ fn load_data(
     catalog: &Catalog,
     dir: &str,
     period: Period,
+    overlay: &[InputFile],
 ) -> (data::PeriodData, Vec<sheets::Sheet>, Vec<Problem>) {
-    let (mut data, mut problems) = data::load_period(&ws.root, dir);
+    let (mut data, mut problems) = data::load_period_with(&ws.root, dir, overlay);
     let (sheets, more, failed) = sheets::load(&data.files, &catalog.tables, period);
     problems.extend(more);
     data.unreadable.extend(failed);

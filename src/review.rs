@@ -32,20 +32,23 @@ pub fn rows(report: &Report) -> Vec<FigureRow> {
         .map(|f| {
             let earlier: Option<&Figure> =
                 report.figures.last_year.as_ref().and_then(|ly| ly.by_name.get(&f.name)).map(|a| a.as_ref());
-            // Only measured quantities change year on year; a year or a month does not.
-            let numeric = matches!(f.decl.kind, Kind::Count | Kind::Money | Kind::Percent | Kind::Quantity);
-            FigureRow {
-                name: f.name.clone(),
-                value: f.display(),
-                unit: f.decl.display_unit().to_string(),
-                source: source_of(f),
-                last_year: earlier.map(|e| e.display()),
-                change: earlier
-                    .filter(|_| numeric)
-                    .and_then(|e| figures::change_phrase(f, e, Against::LastYear, 1).ok()),
-            }
+            row(f, earlier)
         })
         .collect()
+}
+
+/// One figure's row, given the same figure last year (a township cell in the preview as well).
+pub fn row(f: &Figure, earlier: Option<&Figure>) -> FigureRow {
+    // Only measured quantities change year on year; a year or a month does not.
+    let numeric = matches!(f.decl.kind, Kind::Count | Kind::Money | Kind::Percent | Kind::Quantity);
+    FigureRow {
+        name: f.name.clone(),
+        value: f.display(),
+        unit: f.decl.display_unit().to_string(),
+        source: source_of(f),
+        last_year: earlier.map(|e| e.display()),
+        change: earlier.filter(|_| numeric).and_then(|e| figures::change_phrase(f, e, Against::LastYear, 1).ok()),
+    }
 }
 
 fn source_of(f: &Figure) -> String {

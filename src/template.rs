@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 mod compare;
 pub mod limits;
+pub mod marks;
 
 /// A report template: its text and the name it is known by in messages.
 #[derive(Debug, Clone)]
@@ -65,6 +66,12 @@ impl FigureObject {
 }
 
 impl FigureObject {
+    /// The figure, noted as read for the mark of the value being made (marked rendering only).
+    fn touched(&self) -> &Figure {
+        marks::touch(&self.figure, &self.last_year.0);
+        &self.figure
+    }
+
     fn earlier_object(&self, against: Against) -> Option<Value> {
         let (figure, period) = match against {
             Against::LastYear => &self.last_year,
@@ -223,7 +230,7 @@ impl Object for FigureObject {
 }
 
 fn figure_of(value: &Value) -> Result<&Figure, minijinja::Error> {
-    value.downcast_object_ref::<FigureObject>().map(|o| o.figure.as_ref()).ok_or_else(|| {
+    value.downcast_object_ref::<FigureObject>().map(FigureObject::touched).ok_or_else(|| {
         minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.not_a_figure", value = value).to_string())
     })
 }
@@ -278,6 +285,7 @@ fn fixed(value: Value, decimals: u32) -> Result<String, minijinja::Error> {
 
 fn whole_number(value: &Value) -> Result<u64, minijinja::Error> {
     if let Some(f) = value.downcast_object_ref::<FigureObject>() {
+        f.touched();
         if let FigureValue::Whole(n) = f.figure.value {
             return u64::try_from(n).map_err(|_| {
                 minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.negative_ordinal").to_string())
@@ -305,6 +313,7 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
         let text = value.to_string();
         let escaped = escape_markdown(&text);
         limits::room_for(escaped.len())?;
+        let escaped = if marks::active() { marked_value(value, escaped) } else { escaped };
         out.write_str(&escaped).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
     });
     env.add_filter("万元", money_filter("万元"));
@@ -452,6 +461,7 @@ fn compare(
     let object = value.downcast_object_ref::<FigureObject>().ok_or_else(|| {
         minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.not_a_figure", value = value).to_string())
     })?;
+    object.touched();
     let earlier = match object.earlier(against) {
         Ok(f) => f,
         Err(why) => {
@@ -684,6 +694,32 @@ pub fn render(
     let ctx = minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog, figures.period) } };
     limits::render(&template.name, |out| tmpl.render_captured_to(ctx, out).map(|_| ()))
         .map_err(|e| template_problem(&e, template))
+}
+
+/// Renders the template to Markdown with every figure's value marked (see [`marks`]), for the
+/// preview; returns the figures of each mark. The same rendering as [`render`], which the
+/// reports use.
+pub fn render_marked(
+    template: &TemplateSource,
+    figures: &Figures,
+    tables: &[crate::sheets::Sheet],
+    catalog: &Catalog,
+    date_style: DateStyle,
+) -> Result<(String, Vec<Vec<marks::MarkedFigure>>), Problem> {
+    let (markdown, marks) = marks::marked(|| render(template, figures, tables, catalog, date_style));
+    Ok((markdown?, marks))
+}
+
+/// A value's text in a marked rendering: a figure is marked as itself (with any mark
+/// characters its data held removed), other values with the figures their filters read.
+fn marked_value(value: &Value, text: String) -> String {
+    match value.downcast_object_ref::<FigureObject>() {
+        Some(object) => {
+            let own = marks::MarkedFigure { figure: object.figure.clone(), last_year: object.last_year.0.clone() };
+            marks::wrap(Some(own), text.chars().filter(|c| !marks::is_mark(*c)).collect())
+        }
+        None => marks::wrap(None, text),
+    }
 }
 
 /// `表格.低保分乡镇`: the table's `rows` (each row: the label column's header, such as `乡镇`, and

@@ -27,6 +27,7 @@ pub mod figures;
 pub mod init;
 pub mod new;
 pub mod reference_docx;
+pub mod serve;
 pub mod templates;
 pub mod verify;
 
@@ -61,6 +62,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Write the reference .docx for pandoc (--reference-doc) with the report's styles.
     ReferenceDocx(reference_docx::ReferenceDocxArgs),
+    /// Open a page in the browser over the workspace: preview, problems, figures, build, upload.
+    Serve(serve::ServeArgs),
 }
 
 /// Options every subcommand shares.
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => new::run(args),
         Command::Verify(args) => verify::run(args),
         Command::ReferenceDocx(args) => reference_docx::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     let code = match result {
         Ok(code) => code,

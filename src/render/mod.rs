@@ -4,6 +4,7 @@ use crate::document::Document;
 use crate::error::Result;
 
 pub mod docx;
+pub mod html;
 pub mod markdown;
 pub mod pdf;
 

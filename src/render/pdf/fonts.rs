@@ -40,7 +40,9 @@ impl Role {
         }
     }
 
-    fn bundled(self) -> (&'static str, &'static [u8]) {
+    /// The bundled font of this role: its file name and bytes (also served as a web font by
+    /// `zongjie serve`).
+    pub fn bundled(self) -> (&'static str, &'static [u8]) {
         match self {
             Role::Body => ("FandolFang-Regular.otf", include_bytes!("../../../fonts/fandol/FandolFang-Regular.otf")),
             Role::Title => ("FandolSong-Bold.otf", include_bytes!("../../../fonts/fandol/FandolSong-Bold.otf")),
