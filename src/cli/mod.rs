@@ -24,6 +24,7 @@ macro_rules! tell {
 pub mod build;
 pub mod check;
 pub mod figures;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod reference_docx;
@@ -61,6 +62,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Write the reference .docx for pandoc (--reference-doc) with the report's styles.
     ReferenceDocx(reference_docx::ReferenceDocxArgs),
+    /// Turn a past report (.docx, .txt, .md) into a template, a catalog and a period's data.
+    Import(import::ImportArgs),
 }
 
 /// Options every subcommand shares.
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => new::run(args),
         Command::Verify(args) => verify::run(args),
         Command::ReferenceDocx(args) => reference_docx::run(args),
+        Command::Import(args) => import::run(args),
     };
     let code = match result {
         Ok(code) => code,

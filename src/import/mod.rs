@@ -1,0 +1,505 @@
+//! `zongjie import`: a past report (.md, .docx, .txt) becomes a template, a catalog and a period's
+//! data, so that `build` writes the same text again and next period only the data changes.
+//!
+//! Stages, one module each: [`read`] (file → paragraphs), [`structure`] (title, headings, 落款,
+//! the period), [`numbers`] (each number and its kind), [`naming`] (a readable name for each
+//! figure), [`write`] (template, catalog, data, written whole or not at all). Every figure is
+//! checked here as `build` will read and write it (the catalog's parser, the data's parser, the
+//! template's filters); a number that would not come back exactly becomes a text figure and is
+//! listed for the user to check. At the end the new workspace is built in memory and compared
+//! with the report read.
+
+pub mod naming;
+pub mod numbers;
+pub mod read;
+pub mod structure;
+pub mod write;
+
+use crate::catalog::{FigureDecl, Kind};
+use crate::document::{Block, Document};
+use crate::error::{Error, Problem, Result, Source};
+use crate::figures::{self, Approx, DateStyle, Figure, FigureValue};
+use crate::period::Period;
+use numbers::{Found, Role};
+use rust_i18n::t;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What to import and where.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The report file.
+    pub file: PathBuf,
+    /// The workspace root.
+    pub root: PathBuf,
+    /// The template folder's name under templates/ (default: the file's name).
+    pub name: Option<String>,
+    /// The period (default: guessed from the title and the date).
+    pub period: Option<Period>,
+}
+
+/// What an import wrote and what the user should look at.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Files written, workspace-relative.
+    pub written: Vec<String>,
+    /// The period of the data.
+    pub period: Period,
+    /// Whether the period was guessed (not given with --period).
+    pub guessed: bool,
+    /// Figures by kind, in catalog order of kinds.
+    pub counts: Vec<(Kind, usize)>,
+    /// Lines to check: a reading that is a guess, a number kept as text, a difference found when
+    /// building the new workspace.
+    pub checks: Vec<String>,
+    /// What to do with zongjie.yaml when it names other templates (it is then left alone).
+    pub config_note: Option<String>,
+}
+
+/// One figure of the new catalog.
+#[derive(Debug, Clone)]
+pub struct NewFigure {
+    /// Its name.
+    pub name: String,
+    /// Its declaration.
+    pub decl: FigureDecl,
+    /// The value as the data file gives it.
+    pub value: String,
+    /// The 一、 part it first appears in, for the catalog's comments.
+    pub part: String,
+}
+
+/// A piece of a text of the template: literal text, or a figure with its filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Text as it is.
+    Text(String),
+    /// `{{ name }}` or `{{ name | filter }}`.
+    Figure(String, Option<String>),
+}
+
+/// The report as the template will write it: each text of the document in pieces.
+#[derive(Debug, Clone)]
+pub struct Templated {
+    /// The title.
+    pub title: Vec<Piece>,
+    /// The blocks, in the document's order.
+    pub blocks: Vec<TemplatedBlock>,
+}
+
+/// A block of the document with its texts in pieces.
+#[derive(Debug, Clone)]
+pub enum TemplatedBlock {
+    /// A heading.
+    Heading(crate::document::Level, Vec<Piece>),
+    /// A paragraph with its run-in heading.
+    Paragraph(Option<(crate::document::Level, Vec<Piece>)>, Vec<Piece>),
+    /// A table: header and rows, cells in pieces.
+    Table(Vec<Vec<Piece>>, Vec<Vec<Vec<Piece>>>),
+    /// The 落款 lines.
+    Signature(Vec<Vec<Piece>>),
+}
+
+/// Imports a report into a workspace.
+pub fn import(options: &Options) -> Result<Summary> {
+    let shown = options.file.display().to_string();
+    let bytes = std::fs::read(&options.file).map_err(|e| Error::io(&shown, e))?;
+    let extension = options.file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let structured = match read::read(&bytes, &extension, &shown)? {
+        read::Input::Markdown(doc) => {
+            let lines = (1..=doc.blocks.len()).collect();
+            structure::Structured { doc, lines }
+        }
+        read::Input::Paragraphs(paras) => structure::structure(paras),
+    };
+    let doc = &structured.doc;
+    if doc.title.is_empty() || (doc.blocks.is_empty()) {
+        return Err(Problem::at(Source::file(&shown), t!("import.no_report")).into());
+    }
+    let signature: Vec<String> = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Signature { lines } => Some(lines.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let date = signature.last().and_then(|l| structure::split_date_at_end(l)).and_then(|(u, d)| d.filter(|_| u.is_empty()));
+    let first_year = structure::first_year_in(&doc.plain_text());
+    let (period, guessed) = match options.period {
+        Some(p) => (p, false),
+        None => match structure::guess_period(&doc.title, date, first_year) {
+            Some(p) => (p, true),
+            None => return Err(Problem::at(Source::file(&shown), t!("import.no_period")).into()),
+        },
+    };
+    let name = template_name(options)?;
+    let mut collector = Collector::new(period, &shown);
+    let unit = (signature.len() >= 2).then(|| signature[0].clone()).filter(|u| !u.is_empty());
+    collector.unit = unit;
+    let templated = collector.document(doc, &structured.lines, date);
+    let files = write::Files::new(&name, period, &doc.title, &collector.figures, &templated);
+    let (written, config_note) = write::write(&options.root, &name, period, &files)?;
+    let mut checks = collector.checks;
+    checks.extend(compare_build(&options.root, period, doc));
+    if guessed {
+        checks.insert(0, t!("import.period_guessed", period = period).into());
+    }
+    let mut counts: BTreeMap<u8, (Kind, usize)> = BTreeMap::new();
+    for f in &collector.figures {
+        counts.entry(kind_order(f.decl.kind)).or_insert((f.decl.kind, 0)).1 += 1;
+    }
+    Ok(Summary { written, period, guessed, counts: counts.into_values().collect(), checks, config_note })
+}
+
+fn kind_order(kind: Kind) -> u8 {
+    [Kind::Count, Kind::Money, Kind::Percent, Kind::Quantity, Kind::Year, Kind::Month, Kind::Date, Kind::Text]
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(0) as u8
+}
+
+/// The template folder's name: --name, else the file's name without its extension; one plain
+/// folder name.
+fn template_name(options: &Options) -> Result<String> {
+    let name = match &options.name {
+        Some(n) => n.trim().to_string(),
+        None => options.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+        return Err(Problem::at(Source::file(format!("templates/{name}")), t!("import.bad_name", name = name)).into());
+    }
+    Ok(name)
+}
+
+/// Builds the new workspace's period in memory and lists every block that does not come back
+/// as the report had it (there should be none).
+fn compare_build(root: &Path, period: Period, doc: &Document) -> Vec<String> {
+    let built = crate::workspace::Workspace::open(root).and_then(|ws| crate::pipeline::prepare(&ws, period));
+    let report = match built {
+        Ok(r) => r,
+        Err(e) => return vec![t!("import.build_failed", why = e.to_string()).into()],
+    };
+    let mut checks = Vec::new();
+    if report.document.title != doc.title {
+        checks.push(t!("import.differs", n = 0, was = doc.title, now = report.document.title).into());
+    }
+    let text = |b: &Block| Document { title: String::new(), blocks: vec![b.clone()], date: None, appendix: vec![] }.plain_text();
+    for (i, (a, b)) in doc.blocks.iter().zip(&report.document.blocks).enumerate() {
+        if a != b {
+            checks.push(t!("import.differs", n = i + 1, was = text(a).trim(), now = text(b).trim()).into());
+        }
+    }
+    if doc.blocks.len() != report.document.blocks.len() {
+        checks.push(
+            t!("import.block_count", was = doc.blocks.len(), now = report.document.blocks.len()).into(),
+        );
+    }
+    checks
+}
+
+/// Collects the figures of a report: each number found, checked, named and kept once.
+struct Collector {
+    period: Period,
+    shown: String,
+    unit: Option<String>,
+    figures: Vec<NewFigure>,
+    by_name: BTreeMap<String, usize>,
+    /// Years are one figure per value, whatever their words.
+    years: BTreeMap<String, String>,
+    checks: Vec<String>,
+    /// The current 一、 heading and the topic of the innermost heading.
+    part: String,
+    topic: String,
+}
+
+impl Collector {
+    fn new(period: Period, shown: &str) -> Collector {
+        Collector {
+            period,
+            shown: shown.to_string(),
+            unit: None,
+            figures: Vec::new(),
+            by_name: BTreeMap::new(),
+            years: BTreeMap::new(),
+            checks: Vec::new(),
+            part: String::new(),
+            topic: "报告".into(),
+        }
+    }
+
+    fn document(&mut self, doc: &Document, lines: &[usize], date: Option<chrono::NaiveDate>) -> Templated {
+        let title = self.text(&doc.title, 0);
+        let mut blocks = Vec::new();
+        for (i, block) in doc.blocks.iter().enumerate() {
+            let line = lines.get(i).copied().unwrap_or(0);
+            blocks.push(match block {
+                Block::Heading { level, text } => {
+                    if *level == crate::document::Level::Part {
+                        self.part = text.clone();
+                    }
+                    self.topic = naming::topic(text);
+                    TemplatedBlock::Heading(*level, self.text(text, line))
+                }
+                Block::Paragraph { lead, text } => {
+                    let lead = lead.as_ref().map(|(level, l)| {
+                        self.topic = naming::topic(l);
+                        (*level, self.text(l, line))
+                    });
+                    TemplatedBlock::Paragraph(lead, self.text(text, line))
+                }
+                Block::Table { header, rows, .. } => {
+                    let head: Vec<Vec<Piece>> = header.iter().map(|h| self.text(h, line)).collect();
+                    let mut out = Vec::new();
+                    for row in rows {
+                        let label = row.first().cloned().unwrap_or_default();
+                        let mut cells = Vec::new();
+                        for (c, cell) in row.iter().enumerate() {
+                            let column = header.get(c).cloned().unwrap_or_default();
+                            let saved = std::mem::replace(&mut self.topic, naming::clean(&label));
+                            cells.push(if c == 0 { vec![Piece::Text(cell.clone())] } else { self.cell(cell, &column, line) });
+                            self.topic = saved;
+                        }
+                        out.push(cells);
+                    }
+                    TemplatedBlock::Table(head, out)
+                }
+                Block::Signature { lines: sig } => {
+                    let mut out = Vec::new();
+                    for (j, l) in sig.iter().enumerate() {
+                        let is_date = j + 1 == sig.len() && j > 0;
+                        out.push(match (is_date, date) {
+                            (true, Some(d)) if figures::format_date(d, DateStyle::Arabic) == *l => {
+                                self.add_fixed("落款.日期", Kind::Date, d.to_string(), "成文日期");
+                                vec![Piece::Figure("落款.日期".into(), Some("日期".into()))]
+                            }
+                            _ => self.text(l, line),
+                        });
+                    }
+                    TemplatedBlock::Signature(out)
+                }
+            });
+        }
+        Templated { title, blocks }
+    }
+
+    /// A table cell: its number named by the row's label and the column's header.
+    fn cell(&mut self, cell: &str, column: &str, line: usize) -> Vec<Piece> {
+        let found = numbers::scan(cell, self.period.year);
+        if found.len() != 1 {
+            return self.text(cell, line);
+        }
+        let f = &found[0];
+        let proposed = format!("{}.{}", if self.topic.is_empty() { "表格" } else { &self.topic }, naming::clean(column));
+        let mut pieces = vec![Piece::Text(cell[..f.start].to_string())];
+        pieces.push(self.figure(cell, f, proposed, line));
+        pieces.push(Piece::Text(cell[f.end..].to_string()));
+        pieces.retain(|p| !matches!(p, Piece::Text(t) if t.is_empty()));
+        pieces
+    }
+
+    /// A text of the report in pieces: the issuing unit's name and every number are figures.
+    fn text(&mut self, text: &str, line: usize) -> Vec<Piece> {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        let mut offset = 0;
+        // The unit's name, wherever it is written, is 单位.名称.
+        while let Some(unit) = self.unit.clone() {
+            let Some(at) = rest.find(&unit) else { break };
+            self.numbers(text, offset, offset + at, line, &mut pieces);
+            self.add_fixed("单位.名称", Kind::Text, unit.clone(), "发文单位（落款）");
+            pieces.push(Piece::Figure("单位.名称".into(), None));
+            offset += at + unit.len();
+            rest = &text[offset..];
+        }
+        self.numbers(text, offset, text.len(), line, &mut pieces);
+        // Neighbouring text pieces are one.
+        let mut merged: Vec<Piece> = Vec::new();
+        for p in pieces {
+            match (merged.last_mut(), p) {
+                (Some(Piece::Text(a)), Piece::Text(b)) => a.push_str(&b),
+                (_, Piece::Text(b)) if b.is_empty() => {}
+                (_, p) => merged.push(p),
+            }
+        }
+        merged
+    }
+
+    /// The numbers of `text[from..to]` as figures, the text between them as it is.
+    fn numbers(&mut self, text: &str, from: usize, to: usize, line: usize, pieces: &mut Vec<Piece>) {
+        let segment = &text[from..to];
+        let mut last = 0;
+        let mut carried = String::new();
+        for f in numbers::scan(segment, self.period.year) {
+            pieces.push(Piece::Text(segment[last..f.start].to_string()));
+            let before = &text[..from + f.start];
+            let mut subject = naming::subject(before);
+            // 11900户20750人: the second number has the first one's words.
+            let between = &segment[last..f.start];
+            let joined = !between.contains(['，', '。', '；', ',', ';', '（', '(']) && between.chars().count() <= 3;
+            if (subject.is_empty() || joined) && last > 0 && !carried.is_empty() {
+                subject = carried.clone();
+            }
+            carried = subject.clone();
+            let proposed = self.proposed(&f, &subject);
+            pieces.push(self.figure(segment, &f, proposed, line));
+            last = f.end;
+        }
+        pieces.push(Piece::Text(segment[last..].to_string()));
+    }
+
+    fn proposed(&self, f: &Found, subject: &str) -> String {
+        match (f.kind, f.role) {
+            (Kind::Month, Role::AsOfMonth) => "报告.截至月份".into(),
+            (Kind::Month, Role::FirstMonth) => "报告.起始月份".into(),
+            (Kind::Year, _) if f.value == self.period.year.to_string() => "报告.年份".into(),
+            (Kind::Year, _) if f.value == (self.period.year + 1).to_string() => "计划.年份".into(),
+            _ => naming::propose(subject, &f.attr, &self.topic),
+        }
+    }
+
+    /// A found number as a figure: checked as `build` will write it, else kept as a text figure.
+    fn figure(&mut self, text: &str, f: &Found, proposed: String, line: usize) -> Piece {
+        let shown = &text[f.start..f.end];
+        let mut decl = FigureDecl::new(f.kind);
+        decl.unit = f.unit.clone();
+        decl.decimals = match f.kind {
+            Kind::Percent | Kind::Money | Kind::Quantity => Some(f.decimals.unwrap_or(0)),
+            _ => f.decimals,
+        };
+        let (first, last) = self.period.months();
+        decl.in_period = f.role == Role::AsOfMonth
+            && f.value.parse::<u32>().is_ok_and(|m| (first..=last).contains(&m));
+        decl.label = Some(label(text, f));
+        let (decl, value, filter) = if self.renders(&decl, &f.value, f.filter.as_deref()).as_deref() == Some(shown) {
+            if let Some(note) = &f.note {
+                self.note(line, f, note, shown);
+            }
+            (decl, f.value.clone(), f.filter.clone())
+        } else {
+            self.checks.push(t!("import.kept_as_text", file = self.shown, line = line, text = shown).into());
+            let mut text_decl = FigureDecl::new(Kind::Text);
+            text_decl.label = decl.label.clone();
+            (text_decl, shown.to_string(), None)
+        };
+        let name = self.add(proposed, decl, value);
+        Piece::Figure(name, filter)
+    }
+
+    fn note(&mut self, line: usize, f: &Found, note: &str, shown: &str) {
+        let message = match (f.kind, f.filter.as_deref()) {
+            (Kind::Date, Some("月日")) => t!("import.check_day", file = self.shown, line = line, text = shown, date = f.value),
+            (Kind::Text, _) => t!("import.kept_as_text", file = self.shown, line = line, text = shown),
+            _ => {
+                let mut parts = note.split('|').skip(1);
+                let (how, value) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                t!("import.check_approx", file = self.shown, line = line, text = shown, how = how, value = value)
+            }
+        };
+        self.checks.push(message.into());
+    }
+
+    /// What the figure will print: the data value read by the data's parser, written by the
+    /// figure's display or the template's filter.
+    fn renders(&self, decl: &FigureDecl, value: &str, filter: Option<&str>) -> Option<String> {
+        // The catalog's own check of the declaration (units, kind).
+        let line = write::decl_line("x.y", decl);
+        crate::catalog::Catalog::parse(&format!("figures:\n  {line}\n"), "catalog.yaml").ok()?;
+        let parsed = figures::parse_value(decl, value, self.period).ok()?;
+        let figure = Figure {
+            name: String::new(),
+            decl: decl.clone(),
+            value: parsed.clone(),
+            entered: value.to_string(),
+            source: Source::file(""),
+            via: None,
+        };
+        match (filter, &parsed) {
+            (None, _) => Some(figure.display()),
+            (Some("日期"), FigureValue::Date(d)) => Some(figures::format_date(*d, DateStyle::Arabic)),
+            (Some("月日"), FigureValue::Date(d)) => {
+                use chrono::Datelike;
+                Some(format!("{}月{}日", d.month(), d.day()))
+            }
+            (Some(filter), _) => {
+                let (word, place) = filter.split_once("(\"")?;
+                let place = place.trim_end_matches("\")");
+                let how = [Approx::Over, Approx::About, Approx::Nearly, Approx::Above, Approx::More]
+                    .into_iter()
+                    .find(|a| a.word() == word)?;
+                figures::approximate(figures::in_display_unit(decl, parsed.as_decimal()?), place, how).ok()
+            }
+        }
+    }
+
+    fn add_fixed(&mut self, name: &str, kind: Kind, value: String, label: &str) {
+        if self.by_name.contains_key(name) {
+            return;
+        }
+        let mut decl = FigureDecl::new(kind);
+        decl.label = Some(label.to_string());
+        self.add(name.to_string(), decl, value);
+    }
+
+    /// Keeps a figure once: the same name with the same value and declaration is the same
+    /// figure; another value under that name gets a name of its own.
+    fn add(&mut self, proposed: String, decl: FigureDecl, value: String) -> String {
+        let same = |f: &NewFigure| {
+            f.value == value && f.decl.kind == decl.kind && f.decl.unit == decl.unit && f.decl.decimals == decl.decimals
+        };
+        if decl.kind == Kind::Year {
+            if let Some(name) = self.years.get(&value) {
+                return name.clone();
+            }
+        }
+        let (group, key) = proposed.split_once('.').unwrap_or(("报告", &proposed));
+        let group = if GLOBALS.contains(&group) { format!("报告{group}") } else { group.to_string() };
+        let mut candidates = vec![format!("{group}.{key}")];
+        if group != self.topic && !self.topic.is_empty() {
+            candidates.push(format!("{}.{group}{key}", self.topic));
+        }
+        let mut n = 2;
+        let name = loop {
+            if let Some(c) = candidates.iter().find(|c| self.by_name.get(*c).is_none_or(|&i| same(&self.figures[i]))) {
+                break c.clone();
+            }
+            candidates = vec![format!("{group}.{key}{n}")];
+            n += 1;
+        };
+        if !self.by_name.contains_key(&name) {
+            self.by_name.insert(name.clone(), self.figures.len());
+            self.figures.push(NewFigure { name: name.clone(), decl, value: value.clone(), part: self.part.clone() });
+        }
+        if self.figures[self.by_name[&name]].decl.kind == Kind::Year {
+            self.years.insert(value, name.clone());
+        }
+        name
+    }
+}
+
+/// Names a template may not use as a group: the template's own globals.
+const GLOBALS: [&str; 9] = ["period", "表格", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner"];
+
+/// A figure's label: the clause it is in, numbers shown as ×.
+fn label(text: &str, f: &Found) -> String {
+    let stops = ['，', '。', '；', ',', ';', '：'];
+    let start = text[..f.start].rfind(stops).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    let end = text[f.end..].find(stops).map_or(text.len(), |i| f.end + i);
+    let mut out = String::new();
+    let mut in_number = false;
+    for c in text[start..end].chars() {
+        let digit = c.is_ascii_digit() || ('０'..='９').contains(&c) || (in_number && matches!(c, '.' | ','));
+        if digit && !in_number {
+            out.push('×');
+        } else if !digit {
+            out.push(c);
+        }
+        in_number = digit;
+    }
+    let chars: Vec<char> = out.trim().chars().collect();
+    if chars.len() > 40 {
+        chars[..40].iter().collect::<String>() + "…"
+    } else {
+        chars.into_iter().collect()
+    }
+}

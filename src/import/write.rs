@@ -1,0 +1,249 @@
+//! Import stage 5: the template, the catalog and the period's data as text, and writing them into
+//! the workspace: each folder is written whole under a hidden name and renamed into place, and
+//! nothing that exists is overwritten.
+
+use super::{NewFigure, Piece, Templated, TemplatedBlock};
+use crate::catalog::{FigureDecl, Kind};
+use crate::document::SIGNATURE_FENCE;
+use crate::error::{Error, Problem, Result, Source};
+use crate::period::Period;
+use crate::template::escape_markdown;
+use crate::workspace::{CATALOG_FILE, CONFIG_FILE, TEMPLATE_FILE};
+use rust_i18n::t;
+use std::path::Path;
+
+/// The data file's name in the new period folder.
+pub const DATA_FILE: &str = "数据.yaml";
+
+/// The three files' texts.
+#[derive(Debug, Clone)]
+pub struct Files {
+    /// report.md.j2
+    pub template: String,
+    /// catalog.yaml
+    pub catalog: String,
+    /// data/P/数据.yaml
+    pub data: String,
+}
+
+impl Files {
+    /// Writes the texts of the template, the catalog and the data.
+    pub fn new(name: &str, period: Period, title: &str, figures: &[NewFigure], doc: &Templated) -> Files {
+        let _ = name;
+        Files { template: template(doc), catalog: catalog(period, title, figures), data: data(period, title, figures) }
+    }
+}
+
+/// Text of the template: the Markdown `build` writes, with each figure an expression.
+fn template(doc: &Templated) -> String {
+    let mut out = String::from(
+        "{#- 由 zongjie import 从一份报告生成。标题层级：## 一、  ### （一）  #### 1.  ##### （1）；以“。”结尾的\n    （一）级标题与后面的段落排成一段。报告中的每个数字都来自数据（见 catalog.yaml）。 -#}\n",
+    );
+    out.push_str(&format!("# {}\n", pieces(&doc.title)));
+    for block in &doc.blocks {
+        out.push('\n');
+        match block {
+            TemplatedBlock::Heading(level, text) => out.push_str(&format!("{} {}\n", level.markdown(), pieces(text))),
+            TemplatedBlock::Paragraph(lead, text) => {
+                if let Some((level, lead)) = lead {
+                    out.push_str(&format!("{} {}\n\n", level.markdown(), pieces(lead)));
+                }
+                out.push_str(&pieces(text));
+                out.push('\n');
+            }
+            TemplatedBlock::Table(header, rows) => {
+                let row = |cells: &[Vec<Piece>]| {
+                    format!("| {} |\n", cells.iter().map(|c| pieces(c)).collect::<Vec<_>>().join(" | "))
+                };
+                out.push_str(&row(header));
+                let rule: Vec<&str> = (0..header.len()).map(|c| if c == 0 { ":---" } else { "---:" }).collect();
+                out.push_str(&format!("| {} |\n", rule.join(" | ")));
+                for r in rows {
+                    out.push_str(&row(r));
+                }
+            }
+            TemplatedBlock::Signature(lines) => {
+                out.push_str(SIGNATURE_FENCE);
+                out.push('\n');
+                out.push_str(&lines.iter().map(|l| pieces(l)).collect::<Vec<_>>().join("\n\n"));
+                out.push_str("\n:::\n");
+            }
+        }
+    }
+    out
+}
+
+/// A text in template form: literal text escaped for Markdown and minijinja, figures as
+/// expressions.
+fn pieces(pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => {
+                let escaped = escape_markdown(text);
+                // `{{`, `{%` and `{#` in the report's text are minijinja's: write the brace as a value.
+                let mut chars = escaped.chars().peekable();
+                while let Some(c) = chars.next() {
+                    if c == '{' && matches!(chars.peek(), Some('{' | '%' | '#')) {
+                        out.push_str("{{ \"{\" }}");
+                    } else {
+                        out.push(c);
+                    }
+                }
+            }
+            Piece::Figure(name, None) => out.push_str(&format!("{{{{ {name} }}}}")),
+            Piece::Figure(name, Some(filter)) => out.push_str(&format!("{{{{ {name} | {filter} }}}}")),
+        }
+    }
+    out
+}
+
+/// A string as a double-quoted YAML scalar.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One catalog line: `name: {kind: count, unit: 户, label: "…"}`.
+pub fn decl_line(name: &str, d: &FigureDecl) -> String {
+    let mut fields = vec![format!("kind: {}", d.kind.as_str())];
+    if let Some(u) = &d.unit {
+        fields.push(format!("unit: {u}"));
+    }
+    if let Some(dp) = d.decimals {
+        fields.push(format!("decimals: {dp}"));
+    }
+    if d.in_period {
+        fields.push("in_period: true".into());
+    }
+    if let Some(l) = &d.label {
+        fields.push(format!("label: {}", quoted(l)));
+    }
+    format!("{name}: {{{}}}", fields.join(", "))
+}
+
+fn catalog(period: Period, title: &str, figures: &[NewFigure]) -> String {
+    let mut out = format!(
+        "# {}：模板所用全部数字的目录（由 zongjie import 生成，可以改名、改说明）。\n# kind: count (整数计数) | money (金额，以元精确保存) | percent | quantity | year | month | date | text\napplies_to: [{}]\n",
+        title.replace('\n', " "),
+        crate::catalog::period_kind(period)
+    );
+    if figures.iter().any(|f| f.name == "落款.日期") {
+        out.push_str("report_date: 落款.日期\n");
+    }
+    out.push_str("\nfigures:\n");
+    let mut part = None;
+    for f in figures {
+        if part != Some(&f.part) {
+            if !f.part.is_empty() {
+                out.push_str(&format!("\n  # {}\n", f.part));
+            }
+            part = Some(&f.part);
+        }
+        out.push_str(&format!("  {}\n", decl_line(&f.name, &f.decl)));
+    }
+    out
+}
+
+/// The data: figures by group, in the order the report names them, each with its label.
+fn data(period: Period, title: &str, figures: &[NewFigure]) -> String {
+    let mut out = format!("# {}（{period}）：由 zongjie import 从报告中读出的数值；# 后是目录中的说明。\n", title.replace('\n', " "));
+    let mut groups: Vec<(&str, Vec<&NewFigure>)> = Vec::new();
+    for f in figures {
+        let group = f.name.split_once('.').map_or(f.name.as_str(), |(g, _)| g);
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, list)) => list.push(f),
+            None => groups.push((group, vec![f])),
+        }
+    }
+    for (group, list) in groups {
+        out.push_str(&format!("{group}:\n"));
+        for f in list {
+            let key = f.name.split_once('.').map_or(f.name.as_str(), |(_, k)| k);
+            let value = match f.decl.kind {
+                Kind::Text => quoted(&f.value),
+                _ => f.value.clone(),
+            };
+            let label = f.decl.label.as_deref().unwrap_or("").replace('\n', " ");
+            out.push_str(&format!("  {key}: {value}  # {label}\n"));
+        }
+    }
+    out
+}
+
+/// Writes the files; refuses to replace a template folder or a period folder that exists.
+/// Returns the files written and, when zongjie.yaml names other templates, what to add to it.
+pub fn write(root: &Path, name: &str, period: Period, files: &Files) -> Result<(Vec<String>, Option<String>)> {
+    let template_dir = format!("templates/{name}");
+    let data_dir = format!("data/{period}");
+    for (dir, what) in [(&template_dir, "template"), (&data_dir, "data")] {
+        if std::fs::symlink_metadata(root.join(dir)).is_ok() {
+            let message = if what == "template" {
+                t!("import.template_exists", dir = dir)
+            } else {
+                t!("import.data_exists", dir = dir, period = period)
+            };
+            return Err(Problem::at(Source::file(dir.as_str()), message).into());
+        }
+    }
+    let kind = crate::catalog::period_kind(period);
+    // zongjie.yaml: made when missing, a `template:` added when it has none; otherwise left as
+    // the office wrote it, with a note on what to add.
+    let config_path = root.join(CONFIG_FILE);
+    let setting = format!("template:\n  {kind}: {template_dir}\n");
+    let (config, note) = match std::fs::read(&config_path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
+            Some(format!("# zongjie 工作区设置（由 zongjie import 生成）\n{setting}# 成文日期写法：\"2012\" → 2024年7月5日；\"1999\" → 二〇二四年七月五日\ndate_style: \"2012\"\n")),
+            None,
+        ),
+        Err(e) => return Err(Error::io(CONFIG_FILE, e)),
+        Ok(bytes) => {
+            let text = crate::data::decode_utf8(&bytes, CONFIG_FILE)?;
+            if text.lines().any(|l| l.starts_with("template:")) {
+                (None, Some(t!("import.config_note", kind = kind, dir = template_dir).into_owned()))
+            } else {
+                let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+                (Some(format!("{text}{sep}{setting}")), None)
+            }
+        }
+    };
+    let mut written = Vec::new();
+    let output = |name: &str, text: &str| crate::archive::Output { name: name.to_string(), bytes: text.as_bytes().to_vec() };
+    let placed = place(root, &template_dir, &[output(TEMPLATE_FILE, &files.template), output(CATALOG_FILE, &files.catalog)])?;
+    written.push(format!("{template_dir}/{TEMPLATE_FILE}"));
+    written.push(format!("{template_dir}/{CATALOG_FILE}"));
+    if let Err(e) = place(root, &data_dir, &[output(DATA_FILE, &files.data)]) {
+        let _ = std::fs::remove_dir_all(&placed);
+        return Err(e);
+    }
+    written.push(format!("{data_dir}/{DATA_FILE}"));
+    if let Some(config) = config {
+        crate::archive::write_files(root, &[output(CONFIG_FILE, &config)])?;
+        written.push(CONFIG_FILE.to_string());
+    }
+    Ok((written, note))
+}
+
+/// Writes a folder's files into a hidden folder beside it, then renames it into place.
+fn place(root: &Path, rel: &str, files: &[crate::archive::Output]) -> Result<std::path::PathBuf> {
+    let target = root.join(rel);
+    let parent = target.parent().unwrap_or(root).to_path_buf();
+    let leaf = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staging = parent.join(format!(".{leaf}.zongjie-{}.tmp", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let result = crate::archive::write_files(&staging, files)
+        .and_then(|_| std::fs::rename(&staging, &target).map_err(|e| Error::io(rel, e)));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result.map(|()| target)
+}
