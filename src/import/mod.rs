@@ -337,7 +337,7 @@ impl Collector {
             // 11900户20750人: the second number has the first one's words.
             let between = &segment[last..f.start];
             let joined = !between.contains(['，', '。', '；', ',', ';', '（', '(']) && between.chars().count() <= 3;
-            if (subject.is_empty() || joined) && last > 0 && !carried.is_empty() {
+            if joined && last > 0 && !carried.is_empty() {
                 subject = carried.clone();
             }
             carried = subject.clone();

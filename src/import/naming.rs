@@ -37,6 +37,12 @@ pub fn subject(before: &str) -> String {
         })
         .map_or(0, |(i, c)| i + c.len_utf8());
     let mut words = clean(&before[start..]);
+    // After a number, its unit is not part of the next subject (1123名农民工 → 农民工).
+    if before[..start].ends_with(|c: char| c.is_ascii_digit()) {
+        if let Some(unit) = super::numbers::unit_at_start(&words) {
+            words = words[unit.len()..].to_string();
+        }
+    }
     loop {
         let before = words.clone();
         for w in LEADING {
@@ -63,7 +69,7 @@ pub fn subject(before: &str) -> String {
         }
     }
     let chars: Vec<char> = words.chars().collect();
-    chars[chars.len().saturating_sub(12)..].iter().collect()
+    chars[chars.len().saturating_sub(14)..].iter().collect()
 }
 
 /// The topic of a section from its heading: "（一）做好城乡最低生活保障工作。" → 城乡最低生活保障.

@@ -43,9 +43,9 @@ pub enum Role {
 }
 
 /// Units after which a number is a measure with decimals (a quantity).
-const MEASURES: [&str; 22] = [
+const MEASURES: [&str; 23] = [
     "平方公里", "平方千米", "平方米", "立方米", "个百分点", "百分点", "公顷", "公里", "千米", "千克", "公斤",
-    "千瓦", "小时", "亩", "米", "吨", "倍", "度", "克", "升", "㎡", "km",
+    "千瓦", "小时", "分钟", "亩", "米", "吨", "倍", "度", "克", "升", "㎡", "km",
 ];
 /// Units after which a number counts things (a count, whole).
 const COUNTS: [&str; 70] = [
@@ -334,6 +334,9 @@ fn quantity(text: &str, num: Num, before: &str) -> Vec<Found> {
     } else {
         (Kind::Count, String::new())
     };
+    if unit.is_empty() && kind == Kind::Count && magnitude.is_empty() && is_service_number(&number) {
+        return Vec::new();
+    }
     let decimals = decimals_of(&number);
     let attr = attribute(kind, &unit);
     // What the figure's expression covers: the number, and with an approximate filter the word
@@ -433,6 +436,19 @@ fn approximate(
     f.filter = Some(format!("{word}(\"{place}\")"));
     f.note = Some(format!("{}|{word}({place})|{value}", &text[f.start..f.end]));
     Some(f)
+}
+
+/// The unit a text starts with (户, 万元, 平方米…), if any.
+pub fn unit_at_start(text: &str) -> Option<&'static str> {
+    const MONEY: [&str; 4] = ["亿元", "万元", "千元", "元"];
+    [&MONEY[..], &MEASURES[..], &COUNTS[..]].into_iter().filter_map(|units| longest(text, units)).max_by_key(|u| u.len())
+}
+
+/// Service numbers that are names, not figures: 110, 12345 and the like, when no unit follows.
+fn is_service_number(number: &str) -> bool {
+    matches!(number, "110" | "119" | "120" | "122" | "114" | "999")
+        || (number.len() == 5 && number.starts_with("123"))
+        || (number.len() == 5 && number.starts_with("96"))
 }
 
 fn longest<'a>(text: &str, units: &[&'a str]) -> Option<&'a str> {
