@@ -176,6 +176,36 @@ fn the_seed_and_other_bureaus_reports_round_trip() {
     }
 }
 
+/// A 落款 dated inside the period cannot be the report date (check would refuse it): its numbers
+/// are figures of their own. A date written 二〇二四年七月十日 sets the 1999 date style.
+#[test]
+fn dates_of_the_signature_in_either_style() {
+    let text = std::fs::read_to_string(fixture("import").join("renshe-h1.txt")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (date, style) in [("2024年6月28日", "2012"), ("二〇二四年七月十日", "1999")] {
+        let file = dir.path().join(format!("{style}.txt"));
+        std::fs::write(&file, text.replace("\n2024年7月10日\n", &format!("\n{date}\n"))).unwrap();
+        let (ws, said, period) = import_and_build(&file, &[]);
+        assert_eq!(period, "2024H1");
+        let original: Vec<String> = std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(paragraphs(&markdown(ws.path(), &period)), original, "{date}");
+        let config = std::fs::read_to_string(ws.path().join("zongjie.yaml")).unwrap();
+        assert!(config.contains(&format!("date_style: \"{style}\"\n")), "{config}");
+        let template = std::fs::read_to_string(template_dir(ws.path()).join("report.md.j2")).unwrap();
+        if style == "2012" {
+            assert!(said.contains(":25: the date '2024年6月28日' is not a report date of 2024H1"), "{said}");
+            assert!(template.contains("{{ 落款.年份 }}年{{ 落款.月份 }}月{{ 落款.日 }}日\n:::"), "{template}");
+        } else {
+            assert!(template.contains("{{ 落款.日期 | 日期 }}\n:::"), "{template}");
+        }
+    }
+}
+
 #[test]
 fn approximate_forms_dates_and_codes_are_read_and_listed_to_check() {
     let (ws, said, _) = import_and_build(&fixture("import").join("renshe-h1.txt"), &[]);

@@ -134,12 +134,23 @@ pub fn import(options: &Options) -> Result<Summary> {
         },
     };
     let name = template_name(options)?;
-    let mut collector = Collector::new(period, &shown);
     let unit = (signature.len() >= 2).then(|| signature[0].clone()).filter(|u| !u.is_empty());
-    collector.unit = unit;
-    let templated = collector.document(doc, &structured.lines, date);
+    let collect = |split_dates: bool| {
+        let mut collector = Collector::new(period, &shown);
+        collector.unit = unit.clone();
+        collector.split_dates = split_dates;
+        let templated = collector.document(doc, &structured.lines, date);
+        (collector, templated)
+    };
+    let (mut collector, mut templated) = collect(false);
+    // The catalog takes its only date for the report date when the 落款 gives none.
+    let dates = collector.figures.iter().filter(|f| f.decl.kind == Kind::Date).count();
+    if !collector.by_name.contains_key("落款.日期") && dates > 0 {
+        (collector, templated) = collect(true);
+    }
     let files = write::Files::new(&name, period, &doc.title, &collector.figures, &templated);
-    let (written, config_note) = write::write(&options.root, &name, period, &files)?;
+    let style = if collector.chinese_dates { DateStyle::Chinese } else { DateStyle::Arabic };
+    let (written, config_note) = write::write(&options.root, &name, period, &files, style)?;
     let mut checks = collector.checks;
     checks.extend(compare_build(&options.root, period, doc));
     if guessed {
@@ -208,6 +219,10 @@ struct Collector {
     /// Years are one figure per value, whatever their words.
     years: BTreeMap<String, String>,
     checks: Vec<String>,
+    /// Dates in the text as year, month and day figures (when the 落款 has no report date).
+    split_dates: bool,
+    /// Whether the 落款 date is written 二〇二四年七月五日 (GB/T 9704-1999).
+    chinese_dates: bool,
     /// The current 一、 heading and the topic of the innermost heading.
     part: String,
     topic: String,
@@ -223,6 +238,8 @@ impl Collector {
             by_name: BTreeMap::new(),
             years: BTreeMap::new(),
             checks: Vec::new(),
+            chinese_dates: false,
+            split_dates: false,
             part: String::new(),
             topic: "报告".into(),
         }
@@ -269,10 +286,7 @@ impl Collector {
                     for (j, l) in sig.iter().enumerate() {
                         let is_date = j + 1 == sig.len() && j > 0;
                         out.push(match (is_date, date) {
-                            (true, Some(d)) if figures::format_date(d, DateStyle::Arabic) == *l => {
-                                self.add_fixed("落款.日期", Kind::Date, d.to_string(), "成文日期");
-                                vec![Piece::Figure("落款.日期".into(), Some("日期".into()))]
-                            }
+                            (true, Some(d)) => self.signature_date(d, l, line),
                             _ => self.text(l, line),
                         });
                     }
@@ -281,6 +295,58 @@ impl Collector {
             });
         }
         Templated { title, blocks }
+    }
+
+    /// The 落款's date: 落款.日期, the report date, when it is one for the period (after its end,
+    /// within a year); else its numbers as figures of their own, so that `check` has nothing to say.
+    fn signature_date(&mut self, d: chrono::NaiveDate, written: &str, line: usize) -> Vec<Piece> {
+        let as_of = self
+            .figures
+            .iter()
+            .find(|f| f.decl.kind == Kind::Month && f.decl.in_period)
+            .and_then(|f| f.value.parse::<u32>().ok())
+            .and_then(|m| chrono::NaiveDate::from_ymd_opt(self.period.year, m, 1))
+            .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+            .and_then(|next| next.pred_opt())
+            .filter(|end| *end <= self.period.last_day())
+            .unwrap_or(self.period.last_day());
+        let latest = self.period.last_day().checked_add_months(chrono::Months::new(12)).unwrap_or(as_of);
+        let style = [DateStyle::Arabic, DateStyle::Chinese].into_iter().find(|s| figures::format_date(d, *s) == written);
+        match style {
+            Some(style) if d > as_of && d <= latest => {
+                self.chinese_dates = style == DateStyle::Chinese;
+                self.add_fixed("落款.日期", Kind::Date, d.to_string(), "成文日期");
+                vec![Piece::Figure("落款.日期".into(), Some("日期".into()))]
+            }
+            _ => {
+                self.checks.push(t!("import.not_report_date", file = self.shown, line = line, date = written, period = self.period).into());
+                use chrono::Datelike;
+                if format!("{}年{}月{}日", d.year(), d.month(), d.day()) != written {
+                    return self.text(written, line);
+                }
+                // Year, month and day on their own: a date figure would be taken as the report date.
+                self.date_parts(d, "落款", true)
+            }
+        }
+    }
+
+    /// A date as year, month and day figures: `{{ 落款.年份 }}年{{ 落款.月份 }}月{{ 落款.日 }}日`.
+    fn date_parts(&mut self, d: chrono::NaiveDate, group: &str, with_year: bool) -> Vec<Piece> {
+        use chrono::Datelike;
+        let mut pieces = Vec::new();
+        if with_year {
+            let name = self.add_fixed(&format!("{group}.年份"), Kind::Year, d.year().to_string(), "年份");
+            pieces.extend([Piece::Figure(name, None), Piece::Text("年".into())]);
+        }
+        let month = self.add_fixed(&format!("{group}.月份"), Kind::Month, d.month().to_string(), "月份");
+        let day = self.add_fixed(&format!("{group}.日"), Kind::Count, d.day().to_string(), "日");
+        pieces.extend([
+            Piece::Figure(month, None),
+            Piece::Text("月".into()),
+            Piece::Figure(day, None),
+            Piece::Text("日".into()),
+        ]);
+        pieces
     }
 
     /// A table cell: its number named by the row's label and the column's header.
@@ -292,7 +358,7 @@ impl Collector {
         let f = &found[0];
         let proposed = format!("{}.{}", if self.topic.is_empty() { "表格" } else { &self.topic }, naming::clean(column));
         let mut pieces = vec![Piece::Text(cell[..f.start].to_string())];
-        pieces.push(self.figure(cell, f, proposed, line));
+        pieces.extend(self.figure(cell, f, proposed, line));
         pieces.push(Piece::Text(cell[f.end..].to_string()));
         pieces.retain(|p| !matches!(p, Piece::Text(t) if t.is_empty()));
         pieces
@@ -342,7 +408,7 @@ impl Collector {
             }
             carried = subject.clone();
             let proposed = self.proposed(&f, &subject);
-            pieces.push(self.figure(segment, &f, proposed, line));
+            pieces.extend(self.figure(segment, &f, proposed, line));
             last = f.end;
         }
         pieces.push(Piece::Text(segment[last..].to_string()));
@@ -359,8 +425,15 @@ impl Collector {
     }
 
     /// A found number as a figure: checked as `build` will write it, else kept as a text figure.
-    fn figure(&mut self, text: &str, f: &Found, proposed: String, line: usize) -> Piece {
+    fn figure(&mut self, text: &str, f: &Found, proposed: String, line: usize) -> Vec<Piece> {
         let shown = &text[f.start..f.end];
+        // Without a report date in the 落款, a date in the text would be taken for it.
+        if self.split_dates && f.kind == Kind::Date {
+            if let Ok(d) = f.value.parse::<chrono::NaiveDate>() {
+                let group = proposed.replace('.', "");
+                return self.date_parts(d, &group, f.filter.as_deref() == Some("日期"));
+            }
+        }
         let mut decl = FigureDecl::new(f.kind);
         decl.unit = f.unit.clone();
         decl.decimals = match f.kind {
@@ -383,7 +456,7 @@ impl Collector {
             (text_decl, shown.to_string(), None)
         };
         let name = self.add(proposed, decl, value);
-        Piece::Figure(name, filter)
+        vec![Piece::Figure(name, filter)]
     }
 
     fn note(&mut self, line: usize, f: &Found, note: &str, shown: &str) {
@@ -432,13 +505,13 @@ impl Collector {
         }
     }
 
-    fn add_fixed(&mut self, name: &str, kind: Kind, value: String, label: &str) {
+    fn add_fixed(&mut self, name: &str, kind: Kind, value: String, label: &str) -> String {
         if self.by_name.contains_key(name) {
-            return;
+            return name.to_string();
         }
         let mut decl = FigureDecl::new(kind);
         decl.label = Some(label.to_string());
-        self.add(name.to_string(), decl, value);
+        self.add(name.to_string(), decl, value)
     }
 
     /// Keeps a figure once: the same name with the same value and declaration is the same

@@ -69,6 +69,10 @@ pub fn subject(before: &str) -> String {
         }
     }
     let chars: Vec<char> = words.chars().collect();
+    // One character (年 of 2024年6月, 第 of 第3名) names nothing.
+    if chars.len() < 2 {
+        return String::new();
+    }
     chars[chars.len().saturating_sub(14)..].iter().collect()
 }
 

@@ -234,7 +234,9 @@ fn classify(text: &str, num: Num, year: i32) -> Vec<Found> {
         }
         if after.starts_with('月') {
             let mut f = plain(num.start, num.end, Kind::Month, m.to_string(), "月份");
-            if ["截至", "截止", "截止到", "截至到"].iter().any(|w| before.ends_with(w)) {
+            // 截至6月, 截至2024年6月.
+            let lead = before.trim_end_matches('年').trim_end_matches(|c: char| c.is_ascii_digit());
+            if ["截至", "截止", "截止到", "截至到"].iter().any(|w| before.ends_with(w) || lead.ends_with(w)) {
                 f.role = Role::AsOfMonth;
             } else if before.ends_with(RANGE) {
                 f.role = Role::AsOfMonth;
@@ -348,6 +350,8 @@ fn quantity(text: &str, num: Num, before: &str) -> Vec<Found> {
     match kind {
         Kind::Percent => found.value = format!("{number}%"),
         Kind::Money => {
+            // 3.5万余元: the magnitude belongs to the money's unit.
+            let unit = if unit == "元" && !magnitude.is_empty() { format!("{magnitude}元") } else { unit.clone() };
             found.unit = Some(unit.clone());
             found.value = format!("{number}{unit}");
             found.decimals = Some(decimals.unwrap_or(0));

@@ -92,6 +92,7 @@ pub fn structure(paras: Vec<Para>) -> Structured {
     let has_title_hint = paras.iter().any(|p| matches!(p, Para::Text { hint: Hint::Title, .. }));
     let signature_at = signature_start(&paras);
     let mut signature = Vec::new();
+    let mut signature_line = 0;
     for (i, para) in paras.into_iter().enumerate() {
         match para {
             Para::Table(rows) => {
@@ -104,6 +105,7 @@ pub fn structure(paras: Vec<Para>) -> Structured {
             Para::Text { text, hint, line } => {
                 if signature_at.is_some_and(|s| i >= s) {
                     signature.extend(signature_lines(&text));
+                    signature_line = line;
                     continue;
                 }
                 let is_title = if has_title_hint { hint == Hint::Title } else { i == 0 };
@@ -117,7 +119,7 @@ pub fn structure(paras: Vec<Para>) -> Structured {
     }
     if !signature.is_empty() {
         blocks.push(Block::Signature { lines: signature });
-        lines.push(0);
+        lines.push(signature_line);
     }
     Structured { doc: Document { title: title.unwrap_or_default(), blocks, date: None, appendix: Vec::new() }, lines }
 }

@@ -182,7 +182,13 @@ fn data(period: Period, title: &str, figures: &[NewFigure]) -> String {
 
 /// Writes the files; refuses to replace a template folder or a period folder that exists.
 /// Returns the files written and, when zongjie.yaml names other templates, what to add to it.
-pub fn write(root: &Path, name: &str, period: Period, files: &Files) -> Result<(Vec<String>, Option<String>)> {
+pub fn write(
+    root: &Path,
+    name: &str,
+    period: Period,
+    files: &Files,
+    style: crate::figures::DateStyle,
+) -> Result<(Vec<String>, Option<String>)> {
     let template_dir = format!("templates/{name}");
     let data_dir = format!("data/{period}");
     for (dir, what) in [(&template_dir, "template"), (&data_dir, "data")] {
@@ -201,10 +207,13 @@ pub fn write(root: &Path, name: &str, period: Period, files: &Files) -> Result<(
     let config_path = root.join(CONFIG_FILE);
     let setting = format!("template:\n  {kind}: {template_dir}\n");
     let (config, note) = match std::fs::read(&config_path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
-            Some(format!("# zongjie 工作区设置（由 zongjie import 生成）\n{setting}# 成文日期写法：\"2012\" → 2024年7月5日；\"1999\" → 二〇二四年七月五日\ndate_style: \"2012\"\n")),
-            None,
-        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let style = if style == crate::figures::DateStyle::Chinese { "1999" } else { "2012" };
+            (
+                Some(format!("# zongjie 工作区设置（由 zongjie import 生成）\n{setting}# 成文日期写法：\"2012\" → 2024年7月5日；\"1999\" → 二〇二四年七月五日\ndate_style: \"{style}\"\n")),
+                None,
+            )
+        }
         Err(e) => return Err(Error::io(CONFIG_FILE, e)),
         Ok(bytes) => {
             let text = crate::data::decode_utf8(&bytes, CONFIG_FILE)?;
