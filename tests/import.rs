@@ -199,7 +199,7 @@ fn dates_of_the_signature_in_either_style() {
         let template = std::fs::read_to_string(template_dir(ws.path()).join("report.md.j2")).unwrap();
         if style == "2012" {
             assert!(said.contains(":25: the date '2024年6月28日' is not a report date of 2024H1"), "{said}");
-            assert!(template.contains("{{ 落款.年份 }}年{{ 落款.月份 }}月{{ 落款.日 }}日\n:::"), "{template}");
+            assert!(template.contains("{{ 报告.年份 }}年{{ 落款.月份 }}月{{ 落款.日 }}日\n:::"), "{template}");
         } else {
             assert!(template.contains("{{ 落款.日期 | 日期 }}\n:::"), "{template}");
         }
