@@ -84,7 +84,7 @@ pub fn structure(paras: Vec<Para>) -> Structured {
     let paras = if texts <= 3 && paras.iter().any(|p| matches!(p, Para::Text { text, .. } if text.chars().count() > 400)) {
         split_run_together(paras)
     } else {
-        paras
+        title_first(join_wrapped(paras))
     };
     let mut title = None;
     let mut blocks: Vec<Block> = Vec::new();
@@ -122,6 +122,56 @@ pub fn structure(paras: Vec<Para>) -> Structured {
         lines.push(signature_line);
     }
     Structured { doc: Document { title: title.unwrap_or_default(), blocks, date: None, appendix: Vec::new() }, lines }
+}
+
+/// Text copied from a PDF breaks every line at the same width: lines of that width that do not
+/// end a sentence are joined to the next one.
+fn join_wrapped(paras: Vec<Para>) -> Vec<Para> {
+    let width = |p: &Para| match p {
+        Para::Text { text, .. } => text.chars().count(),
+        Para::Table(_) => 0,
+    };
+    let mut counts = std::collections::BTreeMap::new();
+    for p in &paras {
+        *counts.entry(width(p)).or_insert(0usize) += 1;
+    }
+    let Some((&full, &n)) = counts.iter().filter(|(w, _)| **w >= 20).max_by_key(|(w, n)| (**n, **w)) else {
+        return paras;
+    };
+    // Wrapped text has many lines of exactly the full width; written paragraphs seldom do.
+    if n < 4 || n * 3 < paras.len() {
+        return paras;
+    }
+    let mut out: Vec<Para> = Vec::new();
+    let mut open = false;
+    for p in paras {
+        let w = width(&p);
+        match (out.last_mut(), p) {
+            (Some(Para::Text { text, .. }), Para::Text { text: next, .. }) if open && heading_marker(&next).is_none() => {
+                text.push_str(&next);
+            }
+            (_, p) => out.push(p),
+        }
+        let ends = matches!(out.last(), Some(Para::Text { text, .. }) if text.ends_with(['。', '！', '？', '；', '：']));
+        open = w.abs_diff(full) <= 1 && !ends;
+    }
+    out
+}
+
+/// The title is the first of the first three paragraphs that reads like one (…工作总结); a line
+/// above it (附件1, a document number) comes after it.
+fn title_first(mut paras: Vec<Para>) -> Vec<Para> {
+    if paras.iter().any(|p| matches!(p, Para::Text { hint: Hint::Title, .. })) {
+        return paras;
+    }
+    let at = paras.iter().take(3).position(|p| {
+        matches!(p, Para::Text { text, .. } if text.chars().count() <= 60 && TITLE_ENDS.iter().any(|w| text.contains(w)))
+    });
+    if let Some(at) = at.filter(|at| *at > 0) {
+        let title = paras.remove(at);
+        paras.insert(0, title);
+    }
+    paras
 }
 
 /// Adds one paragraph of text: a heading, a run-in heading with its paragraph, or a paragraph.
@@ -389,7 +439,7 @@ pub fn guess_period(title: &str, date: Option<NaiveDate>, first_year: Option<i32
         Some(Span::Half(2))
     } else if let Some(q) = ["一季度", "二季度", "三季度", "四季度"].iter().position(|q| title.contains(q)) {
         Some(Span::Quarter(q as u8 + 1))
-    } else if title.contains("全年") || title.contains("年度") || title.contains("年工作总结") {
+    } else if title.contains("全年") || title.contains("年度") || title.contains("年工作") {
         Some(Span::Year)
     } else {
         date.and_then(|d| match d.month() {
@@ -457,6 +507,30 @@ mod tests {
         assert_eq!(p("某局工作总结", d(2024, 12, 20)), Some("2024".into()));
         assert_eq!(p("某局工作总结", d(2025, 1, 8)), Some("2024".into()));
         assert_eq!(p("某局工作总结", d(2024, 4, 8)), None);
+    }
+
+    #[test]
+    fn lines_wrapped_at_one_width_are_joined() {
+        let line = "一二三四五六七八九十一二三四五六七八九十一二三四五";
+        let paras = vec![
+            para("某局工作总结"),
+            para(line),
+            para(line),
+            para("完。"),
+            para("一、标题"),
+            para(line),
+            para(line),
+            para(line),
+            para("完了。"),
+        ];
+        let texts: Vec<String> = join_wrapped(paras)
+            .into_iter()
+            .map(|p| match p {
+                Para::Text { text, .. } => text,
+                Para::Table(_) => String::new(),
+            })
+            .collect();
+        assert_eq!(texts, ["某局工作总结".to_string(), format!("{line}{line}完。"), "一、标题".into(), format!("{line}{line}{line}完了。")]);
     }
 
     #[test]
