@@ -42,9 +42,14 @@ fn digits_left(template: &str) -> Vec<String> {
     text.push_str(rest);
     let mut left = Vec::new();
     for line in text.lines() {
-        // The heading's own number.
-        let body = line.trim_start_matches('#').trim_start();
-        let body = body.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '（' | '）' | '(' | ')'));
+        // The heading's own number (#### 1.整体设计。, ##### （1）…), only on a heading line.
+        let body = match line.strip_prefix("####") {
+            Some(heading) => heading
+                .trim_start_matches('#')
+                .trim_start()
+                .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '（' | '）' | '(' | ')')),
+            None => line,
+        };
         let mut depth = 0;
         let chars: Vec<char> = body.chars().collect();
         for (i, c) in chars.iter().enumerate() {
@@ -141,6 +146,9 @@ fn names_come_from_the_words_before_the_number_and_repeats_are_one_figure() {
     let template = std::fs::read_to_string(template_dir(ws.path()).join("report.md.j2")).unwrap();
     assert!(template.matches("截至{{ 报告.截至月份 }}月").count() >= 4, "{template}");
     assert!(template.contains("服务人数达{{ "), "{template}");
+    // Heading numbers are the headings' places, not figures.
+    assert!(template.contains("\n#### 1.整体设计。\n"), "{template}");
+    assert!(template.contains("\n##### （1）工程建设与业务开展存在冲突。\n"), "{template}");
     assert!(template.contains("::: {custom-style=\"落款\"}\n{{ 单位.名称 }}\n\n{{ 落款.日期 | 日期 }}\n:::\n"));
     let data = std::fs::read_to_string(ws.path().join("data/2024H1/数据.yaml")).unwrap();
     assert!(data.contains("城乡低保:\n  户数: 11900  # 全县城乡低保×户×人（人数同比下降×%）\n  人数: 20750  # "), "{data}");
@@ -148,7 +156,7 @@ fn names_come_from_the_words_before_the_number_and_repeats_are_one_figure() {
     assert!(data.contains("  日期: 2024-07-05  # 成文日期\n"), "{data}");
     // 156.0万元 keeps its decimal.
     assert!(data.contains(": 156.0万元  # 拨付乡镇临时救助备用金×万元\n"), "{data}");
-    assert!(said.contains("90 figures: 46 a count, 11 an amount of money, 5 a percentage, 7 a quantity, 11 a year, 8 a month, 1 a date, 1 text\n"), "{said}");
+    assert!(said.contains("82 figures: 38 a count, 11 an amount of money, 5 a percentage, 7 a quantity, 11 a year, 8 a month, 1 a date, 1 text\n"), "{said}");
 }
 
 /// The published seed, its x filled in, and reports of other bureaus written for these tests:
@@ -156,9 +164,10 @@ fn names_come_from_the_words_before_the_number_and_repeats_are_one_figure() {
 #[test]
 fn the_seed_and_other_bureaus_reports_round_trip() {
     for (file, period, figures) in [
-        ("seed-filled.txt", "2021H1", "86 figures"),
+        ("seed-filled.txt", "2021H1", "78 figures"),
         ("renshe-h1.txt", "2024H1", "47 figures"),
         ("weijian-2023.gbk.txt", "2023", "39 figures"),
+        ("jiaoyu-h1.txt", "2024H1", "55 figures"),
     ] {
         let path = fixture("import").join(file);
         let (ws, said, imported) = import_and_build(&path, &[]);
@@ -169,7 +178,12 @@ fn the_seed_and_other_bureaus_reports_round_trip() {
             Ok(t) => t.to_string(),
             Err(_) => encoding_rs::GB18030.decode(&bytes).0.into_owned(),
         };
-        let original: Vec<String> = text.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        let mut original: Vec<String> =
+            text.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        // A line above the title (附件1) follows it in the report.
+        if original[0] == "附件1" {
+            original.swap(0, 1);
+        }
         assert_eq!(paragraphs(&markdown(ws.path(), period)), original, "{file}");
         let template = std::fs::read_to_string(template_dir(ws.path()).join("report.md.j2")).unwrap();
         assert_eq!(digits_left(&template), Vec::<String>::new(), "{file}");

@@ -256,12 +256,12 @@ impl Collector {
                         self.part = text.clone();
                     }
                     self.topic = naming::topic(text);
-                    TemplatedBlock::Heading(*level, self.text(text, line))
+                    TemplatedBlock::Heading(*level, self.heading(text, line))
                 }
                 Block::Paragraph { lead, text } => {
                     let lead = lead.as_ref().map(|(level, l)| {
                         self.topic = naming::topic(l);
-                        (*level, self.text(l, line))
+                        (*level, self.heading(l, line))
                     });
                     TemplatedBlock::Paragraph(lead, self.text(text, line))
                 }
@@ -346,6 +346,18 @@ impl Collector {
             Piece::Figure(day, None),
             Piece::Text("日".into()),
         ]);
+        pieces
+    }
+
+    /// A heading: its number (1. （1）) is the heading's place, not a figure.
+    fn heading(&mut self, text: &str, line: usize) -> Vec<Piece> {
+        let marker = structure::heading_marker(text).map_or(0, |(_, _, len)| len);
+        let mut pieces = vec![Piece::Text(text[..marker].to_string())];
+        pieces.extend(self.text(&text[marker..], line));
+        if let [Piece::Text(a), Piece::Text(b), ..] = pieces.as_mut_slice() {
+            a.push_str(b);
+            pieces.remove(1);
+        }
         pieces
     }
 
