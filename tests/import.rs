@@ -341,3 +341,64 @@ fn bad_files_are_refused_with_a_reason() {
         assert!(common::snapshot(ws.path()).is_empty(), "{file}: nothing written");
     }
 }
+
+/// A .docx written as Word writes one: paragraphs, and a table.
+fn docx(paragraphs: &[&str], table: &[&[&str]], after: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let p = |t: &str| format!("<w:p><w:r><w:t xml:space=\"preserve\">{t}</w:t></w:r></w:p>");
+    let mut body: String = paragraphs.iter().map(|t| p(t)).collect();
+    body.push_str("<w:tbl>");
+    for row in table {
+        body.push_str("<w:tr>");
+        for cell in *row {
+            body.push_str(&format!("<w:tc>{}</w:tc>", p(cell)));
+        }
+        body.push_str("</w:tr>");
+    }
+    body.push_str("</w:tbl>");
+    body.extend(after.iter().map(|t| p(t)));
+    let xml = format!("<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_table_with_a_total_row_becomes_a_township_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("低保.docx");
+    let head = ["青山县民政局2024年上半年低保工作总结", "一、城乡低保", "截至6月，全县城乡低保11900户20750人，各乡镇情况如下。"];
+    let rows: [&[&str]; 4] = [
+        &["乡镇", "户数", "人数", "低保金（万元）"],
+        &["城关镇", "5200", "9000", "2800.50"],
+        &["河口镇", "6700", "11750", "3783.82"],
+        &["合 计", "11900", "20750", "6584.32"],
+    ];
+    std::fs::write(&file, docx(&head, &rows, &["二、下一步", "继续做好低保工作。", "青山县民政局", "2024年7月5日"])).unwrap();
+    let (ws, said, period) = import_and_build(&file, &[]);
+    assert_eq!(period, "2024H1");
+    assert!(said.contains("1 township tables, their rows in data files of their own (.csv): 城乡低保分乡镇\n"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("data/2024H1/城乡低保分乡镇.csv")).unwrap(),
+        "乡镇,户数,人数,低保金（万元）\n城关镇,5200,9000,2800.50\n河口镇,6700,11750,3783.82\n合 计,11900,20750,6584.32\n"
+    );
+    let catalog = std::fs::read_to_string(template_dir(ws.path()).join("catalog.yaml")).unwrap();
+    assert!(catalog.contains("tables:\n  城乡低保分乡镇:\n    label: \"乡镇\"\n    total: \"合 计\"\n    columns:\n      户数: {header: \"户数\", kind: count}\n      人数: {header: \"人数\", kind: count}\n      低保金: {header: \"低保金\", kind: money, decimals: 2}\n"), "{catalog}");
+    assert!(markdown(ws.path(), "2024H1").contains("| 乡镇 | 户数 | 人数 | 低保金（万元） |\n| :--- | ---: | ---: | ---: |\n| 城关镇 | 5200 | 9000 | 2800.50 |\n| 河口镇 | 6700 | 11750 | 3783.82 |\n| 合 计 | 11900 | 20750 | 6584.32 |\n"));
+    // A changed row is summed again by check: the total row must follow.
+    let csv = ws.path().join("data/2024H1/城乡低保分乡镇.csv");
+    let text = std::fs::read_to_string(&csv).unwrap().replace("城关镇,5200", "城关镇,5201");
+    std::fs::write(&csv, text).unwrap();
+    assert_eq!(zongjie(ws.path(), &["check"]).status.code(), Some(1));
+
+    // Without a total row (or when it is not the sum), every cell is a figure of its own.
+    let file = dir.path().join("无合计.docx");
+    let rows: [&[&str]; 3] = [&["乡镇", "户数"], &["城关镇", "5200"], &["河口镇", "6700"]];
+    std::fs::write(&file, docx(&head, &rows, &["青山县民政局", "2024年7月5日"])).unwrap();
+    let (ws, said, _) = import_and_build(&file, &[]);
+    assert!(!said.contains("township"), "{said}");
+    let template = std::fs::read_to_string(template_dir(ws.path()).join("report.md.j2")).unwrap();
+    assert!(template.contains("| 城关镇 | {{ 城关镇.户数 }} |\n| 河口镇 | {{ 河口镇.户数 }} |\n"), "{template}");
+    assert!(markdown(ws.path(), "2024H1").contains("| 城关镇 | 5200 |\n| 河口镇 | 6700 |\n"));
+}

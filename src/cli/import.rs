@@ -42,6 +42,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let total: usize = summary.counts.iter().map(|(_, n)| n).sum();
     say!("{}", tr!("import.figures", total = total, counts = counts.join(&tr!("import.separator"))));
+    if !summary.tables.is_empty() {
+        say!("{}", tr!("import.tables", n = summary.tables.len(), names = summary.tables.join(&tr!("import.separator"))));
+    }
     if let Some(note) = &summary.config_note {
         super::warn(note);
     }

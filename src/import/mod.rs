@@ -54,6 +54,8 @@ pub struct Summary {
     pub checks: Vec<String>,
     /// What to do with zongjie.yaml when it names other templates (it is then left alone).
     pub config_note: Option<String>,
+    /// Township tables made, by name.
+    pub tables: Vec<String>,
 }
 
 /// One figure of the new catalog.
@@ -98,6 +100,35 @@ pub enum TemplatedBlock {
     Table(Vec<Vec<Piece>>, Vec<Vec<Vec<Piece>>>),
     /// The 落款 lines.
     Signature(Vec<Vec<Piece>>),
+    /// A township table: its header as written, the table's name, the label column's key and
+    /// each column's key, and the total row's label.
+    Township {
+        /// Header cells as written.
+        header: Vec<String>,
+        /// The table's name (`表格.NAME`).
+        name: String,
+        /// Keys of the columns after the label column.
+        keys: Vec<String>,
+        /// The label column's key (乡镇).
+        label: String,
+        /// The total row's label as written (合计).
+        total: String,
+    },
+}
+
+/// A township table of the new catalog, with its data file.
+#[derive(Debug, Clone)]
+pub struct NewTable {
+    /// Its name: the catalog key and the CSV file's name.
+    pub name: String,
+    /// The label column's header (乡镇).
+    pub label: String,
+    /// The total row's label (合计).
+    pub total: String,
+    /// Columns: key, header without unit, kind, decimals.
+    pub columns: Vec<(String, String, Kind, Option<u32>)>,
+    /// The CSV text.
+    pub csv: String,
 }
 
 /// Imports a report into a workspace.
@@ -148,7 +179,7 @@ pub fn import(options: &Options) -> Result<Summary> {
     if !collector.by_name.contains_key("落款.日期") && dates > 0 {
         (collector, templated) = collect(true);
     }
-    let files = write::Files::new(&name, period, &doc.title, &collector.figures, &templated);
+    let files = write::Files::new(&name, period, &doc.title, &collector.figures, &collector.tables, &templated);
     let style = if collector.chinese_dates { DateStyle::Chinese } else { DateStyle::Arabic };
     let (written, config_note) = write::write(&options.root, &name, period, &files, style)?;
     let mut checks = collector.checks;
@@ -160,7 +191,8 @@ pub fn import(options: &Options) -> Result<Summary> {
     for f in &collector.figures {
         counts.entry(kind_order(f.decl.kind)).or_insert((f.decl.kind, 0)).1 += 1;
     }
-    Ok(Summary { written, period, guessed, counts: counts.into_values().collect(), checks, config_note })
+    let tables = collector.tables.iter().map(|t| t.name.clone()).collect();
+    Ok(Summary { written, period, guessed, counts: counts.into_values().collect(), checks, config_note, tables })
 }
 
 fn kind_order(kind: Kind) -> u8 {
@@ -219,6 +251,10 @@ struct Collector {
     /// Years are one figure per value, whatever their words.
     years: BTreeMap<String, String>,
     checks: Vec<String>,
+    /// Township tables found.
+    tables: Vec<NewTable>,
+    /// The label of a table cell's figure (its row and column).
+    cell_label: Option<String>,
     /// Dates in the text as year, month and day figures (when the 落款 has no report date).
     split_dates: bool,
     /// Whether the 落款 date is written 二〇二四年七月五日 (GB/T 9704-1999).
@@ -240,6 +276,8 @@ impl Collector {
             checks: Vec::new(),
             chinese_dates: false,
             split_dates: false,
+            tables: Vec::new(),
+            cell_label: None,
             part: String::new(),
             topic: "报告".into(),
         }
@@ -264,6 +302,12 @@ impl Collector {
                         (*level, self.heading(l, line))
                     });
                     TemplatedBlock::Paragraph(lead, self.text(text, line))
+                }
+                Block::Table { header, rows, .. } if self.township(header, rows).is_some() => {
+                    self.township(header, rows).map(|(block, table)| {
+                        self.tables.push(table);
+                        block
+                    }).unwrap_or(TemplatedBlock::Table(Vec::new(), Vec::new()))
                 }
                 Block::Table { header, rows, .. } => {
                     let head: Vec<Vec<Piece>> = header.iter().map(|h| self.text(h, line)).collect();
@@ -361,6 +405,87 @@ impl Collector {
         pieces
     }
 
+    /// A table with a total row (合计) last, whose columns are numbers that the total sums: a
+    /// township table, its rows in a CSV file, written by a loop. None for any other table (its
+    /// cells are figures one by one).
+    fn township(&self, header: &[String], rows: &[Vec<String>]) -> Option<(TemplatedBlock, NewTable)> {
+        use rust_decimal::Decimal;
+        const TOTALS: [&str; 5] = ["合计", "总计", "全县合计", "全县总计", "全区合计"];
+        let (last, body) = rows.split_last()?;
+        let total = last.first()?.clone();
+        if header.len() < 2 || body.is_empty() || !TOTALS.contains(&crate::sheets::row_key(&total).as_str()) {
+            return None;
+        }
+        let label = naming::clean(&header[0]);
+        let mut labels = std::collections::BTreeSet::new();
+        for row in body {
+            let l = row.first()?;
+            if row.len() != header.len() || l.is_empty() || l.contains(|c: char| c.is_ascii_digit()) || !labels.insert(crate::sheets::row_key(l)) {
+                return None;
+            }
+        }
+        let mut columns = Vec::new();
+        let mut keys = Vec::new();
+        for (c, head) in header.iter().enumerate().skip(1) {
+            let (name, unit) = split_unit(head);
+            let key = naming::clean(&name);
+            if key.is_empty() || key == label || keys.contains(&key) {
+                return None;
+            }
+            // Every cell a plain number; the kind from the header's unit.
+            let mut decimals = None;
+            let mut sum = Decimal::ZERO;
+            for row in body.iter().chain([last]) {
+                let cell = row.get(c)?;
+                if cell.is_empty() || !cell.chars().all(|ch| ch.is_ascii_digit() || ch == '.') || cell.starts_with('.') {
+                    return None;
+                }
+                if cell.len() > 1 && cell.starts_with('0') && !cell.starts_with("0.") {
+                    return None;
+                }
+                let d = cell.split_once('.').map(|(_, f)| f.len() as u32);
+                if decimals.is_some() && decimals != d {
+                    return None;
+                }
+                decimals = d;
+                if !std::ptr::eq(row, last) {
+                    sum += cell.parse::<Decimal>().ok()?;
+                }
+            }
+            let kind = match unit.as_deref() {
+                Some("万元") => Kind::Money,
+                Some("%" | "％") => Kind::Percent,
+                Some(u) if u.ends_with('元') => return None,
+                _ if decimals.is_some() => Kind::Quantity,
+                _ => Kind::Count,
+            };
+            let total_value = last.get(c)?.parse::<Decimal>().ok()?;
+            if kind != Kind::Percent && sum != total_value {
+                return None;
+            }
+            let decimals = match kind {
+                Kind::Count => None,
+                _ => Some(decimals.unwrap_or(0)),
+            };
+            columns.push((key.clone(), name, kind, decimals));
+            keys.push(key);
+        }
+        let name = format!("{}分{label}", if self.topic == "报告" { "" } else { &self.topic });
+        let name = naming::clean(&name);
+        if name.is_empty() || self.tables.iter().any(|t| t.name == name) {
+            return None;
+        }
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let head: Vec<String> = header.iter().map(|h| h.chars().filter(|c| !c.is_whitespace()).collect()).collect();
+        writer.write_record(&head).ok()?;
+        for row in rows {
+            writer.write_record(row).ok()?;
+        }
+        let csv = String::from_utf8(writer.into_inner().ok()?).ok()?;
+        let table = NewTable { name: name.clone(), label: split_unit(&header[0]).0, total: total.clone(), columns, csv };
+        Some((TemplatedBlock::Township { header: header.to_vec(), name, keys, label: table.label.clone(), total }, table))
+    }
+
     /// A table cell: its number named by the row's label and the column's header.
     fn cell(&mut self, cell: &str, column: &str, line: usize) -> Vec<Piece> {
         let found = numbers::scan(cell, self.period.year);
@@ -370,7 +495,9 @@ impl Collector {
         let f = &found[0];
         let proposed = format!("{}.{}", if self.topic.is_empty() { "表格" } else { &self.topic }, naming::clean(column));
         let mut pieces = vec![Piece::Text(cell[..f.start].to_string())];
+        self.cell_label = Some(format!("{} {column}", self.topic));
         pieces.extend(self.figure(cell, f, proposed, line));
+        self.cell_label = None;
         pieces.push(Piece::Text(cell[f.end..].to_string()));
         pieces.retain(|p| !matches!(p, Piece::Text(t) if t.is_empty()));
         pieces
@@ -455,7 +582,7 @@ impl Collector {
         let (first, last) = self.period.months();
         decl.in_period = f.role == Role::AsOfMonth
             && f.value.parse::<u32>().is_ok_and(|m| (first..=last).contains(&m));
-        decl.label = Some(label(text, f));
+        decl.label = Some(self.cell_label.clone().unwrap_or_else(|| label(text, f)));
         let (decl, value, filter) = if self.renders(&decl, &f.value, f.filter.as_deref()).as_deref() == Some(shown) {
             if let Some(note) = &f.note {
                 self.note(line, f, note, shown);
@@ -560,6 +687,17 @@ impl Collector {
         }
         name
     }
+}
+
+/// A header's name and its bracketed unit: 低保金（万元） → (低保金, 万元), spaces left out.
+fn split_unit(header: &str) -> (String, Option<String>) {
+    let h: String = header.chars().filter(|c| !c.is_whitespace()).collect();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let (Some(a), true) = (h.find(open), h.ends_with(close)) {
+            return (h[..a].to_string(), Some(h[a + open.len_utf8()..h.len() - close.len_utf8()].to_string()));
+        }
+    }
+    (h, None)
 }
 
 /// Names a template may not use as a group: the template's own globals.

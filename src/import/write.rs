@@ -2,7 +2,7 @@
 //! the workspace: each folder is written whole under a hidden name and renamed into place, and
 //! nothing that exists is overwritten.
 
-use super::{NewFigure, Piece, Templated, TemplatedBlock};
+use super::{NewFigure, NewTable, Piece, Templated, TemplatedBlock};
 use crate::catalog::{FigureDecl, Kind};
 use crate::document::SIGNATURE_FENCE;
 use crate::error::{Error, Problem, Result, Source};
@@ -24,13 +24,27 @@ pub struct Files {
     pub catalog: String,
     /// data/P/数据.yaml
     pub data: String,
+    /// data/P/<table>.csv, by file name.
+    pub tables: Vec<(String, String)>,
 }
 
 impl Files {
     /// Writes the texts of the template, the catalog and the data.
-    pub fn new(name: &str, period: Period, title: &str, figures: &[NewFigure], doc: &Templated) -> Files {
+    pub fn new(
+        name: &str,
+        period: Period,
+        title: &str,
+        figures: &[NewFigure],
+        tables: &[NewTable],
+        doc: &Templated,
+    ) -> Files {
         let _ = name;
-        Files { template: template(doc), catalog: catalog(period, title, figures), data: data(period, title, figures) }
+        Files {
+            template: template(doc),
+            catalog: catalog(period, title, figures, tables),
+            data: data(period, title, figures),
+            tables: tables.iter().map(|t| (format!("{}.csv", t.name), t.csv.clone())).collect(),
+        }
     }
 }
 
@@ -61,6 +75,19 @@ fn template(doc: &Templated) -> String {
                 for r in rows {
                     out.push_str(&row(r));
                 }
+            }
+            TemplatedBlock::Township { header, name, keys, label, total } => {
+                let cells = |h: &[String]| h.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" | ");
+                out.push_str(&format!("| {} |\n", cells(header)));
+                let rule: Vec<&str> = (0..header.len()).map(|c| if c == 0 { ":---" } else { "---:" }).collect();
+                out.push_str(&format!("| {} |\n", rule.join(" | ")));
+                out.push_str(&format!("{{% for 行 in 表格.{name}.rows %}}\n"));
+                let row: Vec<String> =
+                    std::iter::once(label).chain(keys).map(|k| format!("{{{{ 行[{}] }}}}", json_string(k))).collect();
+                out.push_str(&format!("| {} |\n{{% endfor %}}\n", row.join(" | ")));
+                let sums: Vec<String> =
+                    keys.iter().map(|k| format!("{{{{ 表格.{name}.合计[{}] }}}}", json_string(k))).collect();
+                out.push_str(&format!("| {} | {} |\n", escape_markdown(total), sums.join(" | ")));
             }
             TemplatedBlock::Signature(lines) => {
                 out.push_str(SIGNATURE_FENCE);
@@ -98,6 +125,11 @@ fn pieces(pieces: &[Piece]) -> String {
     out
 }
 
+/// A string as a minijinja (and JSON) string literal.
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| format!("\"{text}\""))
+}
+
 /// A string as a double-quoted YAML scalar.
 fn quoted(text: &str) -> String {
     let mut out = String::from("\"");
@@ -131,7 +163,7 @@ pub fn decl_line(name: &str, d: &FigureDecl) -> String {
     format!("{name}: {{{}}}", fields.join(", "))
 }
 
-fn catalog(period: Period, title: &str, figures: &[NewFigure]) -> String {
+fn catalog(period: Period, title: &str, figures: &[NewFigure], tables: &[NewTable]) -> String {
     let mut out = format!(
         "# {}：模板所用全部数字的目录（由 zongjie import 生成，可以改名、改说明）。\n# kind: count (整数计数) | money (金额，以元精确保存) | percent | quantity | year | month | date | text\napplies_to: [{}]\n",
         title.replace('\n', " "),
@@ -150,6 +182,16 @@ fn catalog(period: Period, title: &str, figures: &[NewFigure]) -> String {
             part = Some(&f.part);
         }
         out.push_str(&format!("  {}\n", decl_line(&f.name, &f.decl)));
+    }
+    if !tables.is_empty() {
+        out.push_str("\n# 分乡镇表：data/<期间>/ 中同名的 .csv；“合计”行须等于各行之和。\ntables:\n");
+        for t in tables {
+            out.push_str(&format!("  {}:\n    label: {}\n    total: {}\n    columns:\n", t.name, quoted(&t.label), quoted(&t.total)));
+            for (key, header, kind, decimals) in &t.columns {
+                let dp = decimals.map(|d| format!(", decimals: {d}")).unwrap_or_default();
+                out.push_str(&format!("      {key}: {{header: {}, kind: {}{dp}}}\n", quoted(header), kind.as_str()));
+            }
+        }
     }
     out
 }
@@ -230,11 +272,14 @@ pub fn write(
     let placed = place(root, &template_dir, &[output(TEMPLATE_FILE, &files.template), output(CATALOG_FILE, &files.catalog)])?;
     written.push(format!("{template_dir}/{TEMPLATE_FILE}"));
     written.push(format!("{template_dir}/{CATALOG_FILE}"));
-    if let Err(e) = place(root, &data_dir, &[output(DATA_FILE, &files.data)]) {
+    let mut data_files = vec![output(DATA_FILE, &files.data)];
+    data_files.extend(files.tables.iter().map(|(name, csv)| output(name, csv)));
+    if let Err(e) = place(root, &data_dir, &data_files) {
         let _ = std::fs::remove_dir_all(&placed);
         return Err(e);
     }
     written.push(format!("{data_dir}/{DATA_FILE}"));
+    written.extend(files.tables.iter().map(|(name, _)| format!("{data_dir}/{name}")));
     if let Some(config) = config {
         crate::archive::write_files(root, &[output(CONFIG_FILE, &config)])?;
         written.push(CONFIG_FILE.to_string());
