@@ -137,7 +137,10 @@ fn names_come_from_the_words_before_the_number_and_repeats_are_one_figure() {
     let file = common::file_with_ext(&sample.path().join("output/2024H1"), "md");
     let (ws, said, _) = import_and_build(&file, &[]);
     let catalog = std::fs::read_to_string(template_dir(ws.path()).join("catalog.yaml")).unwrap();
-    assert!(catalog.contains("  城乡低保.户数: {kind: count, unit: 户, label: \"全县城乡低保×户×人（人数同比下降×%）\"}\n"), "{catalog}");
+    assert!(
+        catalog.contains("  城乡低保.户数: {kind: count, unit: 户, label: \"全县城乡低保×户×人（人数同比下降×%）\"}\n"),
+        "{catalog}"
+    );
     assert!(catalog.contains("  城乡低保.人数: {kind: count, unit: 人, label: "), "{catalog}");
     assert!(catalog.contains("  报告.截至月份: {kind: month, in_period: true, label: \"截至×月\"}\n"), "{catalog}");
     assert!(catalog.contains("applies_to: [H1]\nreport_date: 落款.日期\n"), "{catalog}");
@@ -151,7 +154,10 @@ fn names_come_from_the_words_before_the_number_and_repeats_are_one_figure() {
     assert!(template.contains("\n##### （1）工程建设与业务开展存在冲突。\n"), "{template}");
     assert!(template.contains("::: {custom-style=\"落款\"}\n{{ 单位.名称 }}\n\n{{ 落款.日期 | 日期 }}\n:::\n"));
     let data = std::fs::read_to_string(ws.path().join("data/2024H1/数据.yaml")).unwrap();
-    assert!(data.contains("城乡低保:\n  户数: 11900  # 全县城乡低保×户×人（人数同比下降×%）\n  人数: 20750  # "), "{data}");
+    assert!(
+        data.contains("城乡低保:\n  户数: 11900  # 全县城乡低保×户×人（人数同比下降×%）\n  人数: 20750  # "),
+        "{data}"
+    );
     assert!(data.contains("单位:\n  名称: \"梧桐县民政局\"  # 发文单位（落款）\n"), "{data}");
     assert!(data.contains("  日期: 2024-07-05  # 成文日期\n"), "{data}");
     // 156.0万元 keeps its decimal.
@@ -178,8 +184,7 @@ fn the_seed_and_other_bureaus_reports_round_trip() {
             Ok(t) => t.to_string(),
             Err(_) => encoding_rs::GB18030.decode(&bytes).0.into_owned(),
         };
-        let mut original: Vec<String> =
-            text.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        let mut original: Vec<String> = text.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
         // A line above the title (附件1) follows it in the report.
         if original[0] == "附件1" {
             original.swap(0, 1);
@@ -236,7 +241,10 @@ fn approximate_forms_dates_and_codes_are_read_and_listed_to_check() {
         assert!(template.contains(expected), "{expected}\n{template}");
     }
     assert!(said.contains("renshe-h1.txt:7: '约3000' read as 约(千) of 3000\n"), "{said}");
-    assert!(said.contains("renshe-h1.txt:7: '3月15日' read as the date 2024-03-15 (the year is the period's)\n"), "{said}");
+    assert!(
+        said.contains("renshe-h1.txt:7: '3月15日' read as the date 2024-03-15 (the year is the period's)\n"),
+        "{said}"
+    );
     let data = std::fs::read_to_string(ws.path().join("data/2024H1/数据.yaml")).unwrap();
     assert!(data.contains("  人数: 31.36万人  # 全县城乡居民基本养老保险参保×万人\n"), "{data}");
     assert!(data.contains("  发放创业担保贷款: 1.52亿元  # 累计发放创业担保贷款×亿元\n"), "{data}");
@@ -368,17 +376,25 @@ fn docx(paragraphs: &[&str], table: &[&[&str]], after: &[&str]) -> Vec<u8> {
 fn a_table_with_a_total_row_becomes_a_township_table() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("低保.docx");
-    let head = ["青山县民政局2024年上半年低保工作总结", "一、城乡低保", "截至6月，全县城乡低保11900户20750人，各乡镇情况如下。"];
+    let head = [
+        "青山县民政局2024年上半年低保工作总结",
+        "一、城乡低保",
+        "截至6月，全县城乡低保11900户20750人，各乡镇情况如下。",
+    ];
     let rows: [&[&str]; 4] = [
         &["乡镇", "户数", "人数", "低保金（万元）"],
         &["城关镇", "5200", "9000", "2800.50"],
         &["河口镇", "6700", "11750", "3783.82"],
         &["合 计", "11900", "20750", "6584.32"],
     ];
-    std::fs::write(&file, docx(&head, &rows, &["二、下一步", "继续做好低保工作。", "青山县民政局", "2024年7月5日"])).unwrap();
+    std::fs::write(&file, docx(&head, &rows, &["二、下一步", "继续做好低保工作。", "青山县民政局", "2024年7月5日"]))
+        .unwrap();
     let (ws, said, period) = import_and_build(&file, &[]);
     assert_eq!(period, "2024H1");
-    assert!(said.contains("1 township tables, their rows in data files of their own (.csv): 城乡低保分乡镇\n"), "{said}");
+    assert!(
+        said.contains("1 township tables, their rows in data files of their own (.csv): 城乡低保分乡镇\n"),
+        "{said}"
+    );
     assert_eq!(
         std::fs::read_to_string(ws.path().join("data/2024H1/城乡低保分乡镇.csv")).unwrap(),
         "乡镇,户数,人数,低保金（万元）\n城关镇,5200,9000,2800.50\n河口镇,6700,11750,3783.82\n合 计,11900,20750,6584.32\n"

@@ -25,12 +25,8 @@ pub struct ImportArgs {
 
 /// Runs `import`: writes the files, then the summary (figures by kind, what to check).
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let options = zongjie::import::Options {
-        file: args.file,
-        root: args.workspace.root,
-        name: args.name,
-        period: args.period,
-    };
+    let options =
+        zongjie::import::Options { file: args.file, root: args.workspace.root, name: args.name, period: args.period };
     let summary = zongjie::import::import(&options)?;
     for path in &summary.written {
         say!("{}", tr!("cli.wrote", path = path));
@@ -43,7 +39,10 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let total: usize = summary.counts.iter().map(|(_, n)| n).sum();
     say!("{}", tr!("import.figures", total = total, counts = counts.join(&tr!("import.separator"))));
     if !summary.tables.is_empty() {
-        say!("{}", tr!("import.tables", n = summary.tables.len(), names = summary.tables.join(&tr!("import.separator"))));
+        say!(
+            "{}",
+            tr!("import.tables", n = summary.tables.len(), names = summary.tables.join(&tr!("import.separator")))
+        );
     }
     if let Some(note) = &summary.config_note {
         super::warn(note);

@@ -155,7 +155,8 @@ pub fn import(options: &Options) -> Result<Summary> {
             _ => None,
         })
         .unwrap_or_default();
-    let date = signature.last().and_then(|l| structure::split_date_at_end(l)).and_then(|(u, d)| d.filter(|_| u.is_empty()));
+    let date =
+        signature.last().and_then(|l| structure::split_date_at_end(l)).and_then(|(u, d)| d.filter(|_| u.is_empty()));
     let first_year = structure::first_year_in(&doc.plain_text());
     let (period, guessed) = match options.period {
         Some(p) => (p, false),
@@ -227,16 +228,16 @@ fn compare_build(root: &Path, period: Period, doc: &Document) -> Vec<String> {
     if report.document.title != doc.title {
         checks.push(t!("import.differs", n = 0, was = doc.title, now = report.document.title).into());
     }
-    let text = |b: &Block| Document { title: String::new(), blocks: vec![b.clone()], date: None, appendix: vec![] }.plain_text();
+    let text = |b: &Block| {
+        Document { title: String::new(), blocks: vec![b.clone()], date: None, appendix: vec![] }.plain_text()
+    };
     for (i, (a, b)) in doc.blocks.iter().zip(&report.document.blocks).enumerate() {
         if a != b {
             checks.push(t!("import.differs", n = i + 1, was = text(a).trim(), now = text(b).trim()).into());
         }
     }
     if doc.blocks.len() != report.document.blocks.len() {
-        checks.push(
-            t!("import.block_count", was = doc.blocks.len(), now = report.document.blocks.len()).into(),
-        );
+        checks.push(t!("import.block_count", was = doc.blocks.len(), now = report.document.blocks.len()).into());
     }
     checks
 }
@@ -303,12 +304,13 @@ impl Collector {
                     });
                     TemplatedBlock::Paragraph(lead, self.text(text, line))
                 }
-                Block::Table { header, rows, .. } if self.township(header, rows).is_some() => {
-                    self.township(header, rows).map(|(block, table)| {
+                Block::Table { header, rows, .. } if self.township(header, rows).is_some() => self
+                    .township(header, rows)
+                    .map(|(block, table)| {
                         self.tables.push(table);
                         block
-                    }).unwrap_or(TemplatedBlock::Table(Vec::new(), Vec::new()))
-                }
+                    })
+                    .unwrap_or(TemplatedBlock::Table(Vec::new(), Vec::new())),
                 Block::Table { header, rows, .. } => {
                     let head: Vec<Vec<Piece>> = header.iter().map(|h| self.text(h, line)).collect();
                     let mut out = Vec::new();
@@ -318,7 +320,11 @@ impl Collector {
                         for (c, cell) in row.iter().enumerate() {
                             let column = header.get(c).cloned().unwrap_or_default();
                             let saved = std::mem::replace(&mut self.topic, naming::clean(&label));
-                            cells.push(if c == 0 { vec![Piece::Text(cell.clone())] } else { self.cell(cell, &column, line) });
+                            cells.push(if c == 0 {
+                                vec![Piece::Text(cell.clone())]
+                            } else {
+                                self.cell(cell, &column, line)
+                            });
                             self.topic = saved;
                         }
                         out.push(cells);
@@ -355,7 +361,8 @@ impl Collector {
             .filter(|end| *end <= self.period.last_day())
             .unwrap_or(self.period.last_day());
         let latest = self.period.last_day().checked_add_months(chrono::Months::new(12)).unwrap_or(as_of);
-        let style = [DateStyle::Arabic, DateStyle::Chinese].into_iter().find(|s| figures::format_date(d, *s) == written);
+        let style =
+            [DateStyle::Arabic, DateStyle::Chinese].into_iter().find(|s| figures::format_date(d, *s) == written);
         match style {
             Some(style) if d > as_of && d <= latest => {
                 self.chinese_dates = style == DateStyle::Chinese;
@@ -363,7 +370,10 @@ impl Collector {
                 vec![Piece::Figure("落款.日期".into(), Some("日期".into()))]
             }
             _ => {
-                self.checks.push(t!("import.not_report_date", file = self.shown, line = line, date = written, period = self.period).into());
+                self.checks.push(
+                    t!("import.not_report_date", file = self.shown, line = line, date = written, period = self.period)
+                        .into(),
+                );
                 use chrono::Datelike;
                 if format!("{}年{}月{}日", d.year(), d.month(), d.day()) != written {
                     return self.text(written, line);
@@ -420,7 +430,11 @@ impl Collector {
         let mut labels = std::collections::BTreeSet::new();
         for row in body {
             let l = row.first()?;
-            if row.len() != header.len() || l.is_empty() || l.contains(|c: char| c.is_ascii_digit()) || !labels.insert(crate::sheets::row_key(l)) {
+            if row.len() != header.len()
+                || l.is_empty()
+                || l.contains(|c: char| c.is_ascii_digit())
+                || !labels.insert(crate::sheets::row_key(l))
+            {
                 return None;
             }
         }
@@ -437,7 +451,8 @@ impl Collector {
             let mut sum = Decimal::ZERO;
             for row in body.iter().chain([last]) {
                 let cell = row.get(c)?;
-                if cell.is_empty() || !cell.chars().all(|ch| ch.is_ascii_digit() || ch == '.') || cell.starts_with('.') {
+                if cell.is_empty() || !cell.chars().all(|ch| ch.is_ascii_digit() || ch == '.') || cell.starts_with('.')
+                {
                     return None;
                 }
                 if cell.len() > 1 && cell.starts_with('0') && !cell.starts_with("0.") {
@@ -482,8 +497,12 @@ impl Collector {
             writer.write_record(row).ok()?;
         }
         let csv = String::from_utf8(writer.into_inner().ok()?).ok()?;
-        let table = NewTable { name: name.clone(), label: split_unit(&header[0]).0, total: total.clone(), columns, csv };
-        Some((TemplatedBlock::Township { header: header.to_vec(), name, keys, label: table.label.clone(), total }, table))
+        let table =
+            NewTable { name: name.clone(), label: split_unit(&header[0]).0, total: total.clone(), columns, csv };
+        Some((
+            TemplatedBlock::Township { header: header.to_vec(), name, keys, label: table.label.clone(), total },
+            table,
+        ))
     }
 
     /// A table cell: its number named by the row's label and the column's header.
@@ -493,7 +512,8 @@ impl Collector {
             return self.text(cell, line);
         }
         let f = &found[0];
-        let proposed = format!("{}.{}", if self.topic.is_empty() { "表格" } else { &self.topic }, naming::clean(column));
+        let proposed =
+            format!("{}.{}", if self.topic.is_empty() { "表格" } else { &self.topic }, naming::clean(column));
         let mut pieces = vec![Piece::Text(cell[..f.start].to_string())];
         self.cell_label = Some(format!("{} {column}", self.topic));
         pieces.extend(self.figure(cell, f, proposed, line));
@@ -580,8 +600,7 @@ impl Collector {
             _ => f.decimals,
         };
         let (first, last) = self.period.months();
-        decl.in_period = f.role == Role::AsOfMonth
-            && f.value.parse::<u32>().is_ok_and(|m| (first..=last).contains(&m));
+        decl.in_period = f.role == Role::AsOfMonth && f.value.parse::<u32>().is_ok_and(|m| (first..=last).contains(&m));
         decl.label = Some(self.cell_label.clone().unwrap_or_else(|| label(text, f)));
         let (decl, value, filter) = if self.renders(&decl, &f.value, f.filter.as_deref()).as_deref() == Some(shown) {
             if let Some(note) = &f.note {
@@ -600,7 +619,9 @@ impl Collector {
 
     fn note(&mut self, line: usize, f: &Found, note: &str, shown: &str) {
         let message = match (f.kind, f.filter.as_deref()) {
-            (Kind::Date, Some("月日")) => t!("import.check_day", file = self.shown, line = line, text = shown, date = f.value),
+            (Kind::Date, Some("月日")) => {
+                t!("import.check_day", file = self.shown, line = line, text = shown, date = f.value)
+            }
             (Kind::Text, _) => t!("import.kept_as_text", file = self.shown, line = line, text = shown),
             _ => {
                 let mut parts = note.split('|').skip(1);

@@ -44,15 +44,36 @@ pub enum Role {
 
 /// Units after which a number is a measure with decimals (a quantity).
 const MEASURES: [&str; 23] = [
-    "平方公里", "平方千米", "平方米", "立方米", "个百分点", "百分点", "公顷", "公里", "千米", "千克", "公斤",
-    "千瓦", "小时", "分钟", "亩", "米", "吨", "倍", "度", "克", "升", "㎡", "km",
+    "平方公里",
+    "平方千米",
+    "平方米",
+    "立方米",
+    "个百分点",
+    "百分点",
+    "公顷",
+    "公里",
+    "千米",
+    "千克",
+    "公斤",
+    "千瓦",
+    "小时",
+    "分钟",
+    "亩",
+    "米",
+    "吨",
+    "倍",
+    "度",
+    "克",
+    "升",
+    "㎡",
+    "km",
 ];
 /// Units after which a number counts things (a count, whole).
 const COUNTS: [&str; 70] = [
-    "人次", "户次", "个月", "周岁", "批次", "课时", "人", "户", "个", "家", "所", "张", "对", "例", "名", "位",
-    "次", "项", "件", "条", "座", "处", "块", "台", "辆", "套", "间", "栋", "批", "期", "场", "支", "本", "册",
-    "份", "篇", "起", "宗", "只", "头", "棵", "株", "具", "床", "届", "年", "天", "日", "周", "节", "门", "校",
-    "班", "类", "种", "轮", "组", "队", "段", "根", "盏", "岁", "片", "趟", "幅", "部", "首", "枚", "层", "级",
+    "人次", "户次", "个月", "周岁", "批次", "课时", "人", "户", "个", "家", "所", "张", "对", "例", "名", "位", "次",
+    "项", "件", "条", "座", "处", "块", "台", "辆", "套", "间", "栋", "批", "期", "场", "支", "本", "册", "份", "篇",
+    "起", "宗", "只", "头", "棵", "株", "具", "床", "届", "年", "天", "日", "周", "节", "门", "校", "班", "类", "种",
+    "轮", "组", "队", "段", "根", "盏", "岁", "片", "趟", "幅", "部", "首", "枚", "层", "级",
 ];
 /// Words after a number that make it a name or a code, not a figure.
 const CODE_AFTER: [&str; 8] = ["热线", "专线", "报警", "急救", "号", "路", "国道", "省道"];
@@ -236,9 +257,9 @@ fn classify(text: &str, num: Num, year: i32) -> Vec<Found> {
             let mut f = plain(num.start, num.end, Kind::Month, m.to_string(), "月份");
             // 截至6月, 截至2024年6月.
             let lead = before.trim_end_matches('年').trim_end_matches(|c: char| c.is_ascii_digit());
-            if ["截至", "截止", "截止到", "截至到"].iter().any(|w| before.ends_with(w) || lead.ends_with(w)) {
-                f.role = Role::AsOfMonth;
-            } else if before.ends_with(RANGE) {
+            // 截至6月, and the end of a range (1—6月).
+            let as_of = ["截至", "截止", "截止到", "截至到"].iter().any(|w| before.ends_with(w) || lead.ends_with(w));
+            if as_of || before.ends_with(RANGE) {
                 f.role = Role::AsOfMonth;
             }
             return vec![f];
@@ -374,7 +395,9 @@ fn quantity(text: &str, num: Num, before: &str) -> Vec<Found> {
     }
     // 2500余人, 约3000人, 3万余人: the approximate filters, at the place the number is rounded to.
     if let (Some(word), None) = (approx, decimals) {
-        if let Some(f) = approximate(text, num, &number, magnitude, magnitude_unit, word, approx_before.is_some(), &found) {
+        if let Some(f) =
+            approximate(text, num, &number, magnitude, magnitude_unit, word, approx_before.is_some(), &found)
+        {
             return vec![f];
         }
     }
@@ -445,7 +468,10 @@ fn approximate(
 /// The unit a text starts with (户, 万元, 平方米…), if any.
 pub fn unit_at_start(text: &str) -> Option<&'static str> {
     const MONEY: [&str; 4] = ["亿元", "万元", "千元", "元"];
-    [&MONEY[..], &MEASURES[..], &COUNTS[..]].into_iter().filter_map(|units| longest(text, units)).max_by_key(|u| u.len())
+    [&MONEY[..], &MEASURES[..], &COUNTS[..]]
+        .into_iter()
+        .filter_map(|units| longest(text, units))
+        .max_by_key(|u| u.len())
 }
 
 /// Service numbers that are names, not figures: 110, 12345 and the like, when no unit follows.
@@ -489,7 +515,9 @@ pub fn attribute(kind: Kind, unit: &str) -> String {
 mod tests {
     use super::*;
 
-    fn shown(text: &str) -> Vec<(String, Kind, Option<String>, Option<u32>, String, Option<String>)> {
+    type Shown = (String, Kind, Option<String>, Option<u32>, String, Option<String>);
+
+    fn shown(text: &str) -> Vec<Shown> {
         scan(text, 2024)
             .into_iter()
             .map(|f| (text[f.start..f.end].to_string(), f.kind, f.unit, f.decimals, f.value, f.filter))

@@ -98,10 +98,7 @@ fn docx(bytes: &[u8], shown: &str) -> Result<Vec<Para>, Problem> {
         use std::io::Read;
         let mut part = archive.by_name("word/document.xml").map_err(|_| problem(t!("import.docx_no_document")))?;
         // A document part is some megabytes at most; a bomb would not stop.
-        part.by_ref()
-            .take(64 << 20)
-            .read_to_string(&mut xml)
-            .map_err(|_| problem(t!("import.docx_unreadable")))?;
+        part.by_ref().take(64 << 20).read_to_string(&mut xml).map_err(|_| problem(t!("import.docx_unreadable")))?;
     }
     docx_paragraphs(&xml).ok_or_else(|| problem(t!("import.docx_unreadable")))
 }
@@ -131,11 +128,7 @@ fn docx_paragraphs(xml: &str) -> Option<Vec<Para>> {
                 "tbl" => table_depth += 1,
                 _ => {}
             },
-            Event::Empty(e) => {
-                if e.local_name().as_ref() == "tab" && in_paragraph(&text) {
-                    text.push('\t');
-                }
-            }
+            Event::Empty(e) if e.local_name().as_ref() == "tab" && in_paragraph(&text) => text.push('\t'),
             Event::Text(e) if in_text => text.push_str(&e.xml10_content()),
             Event::GeneralRef(e) if in_text => {
                 if let Ok(Some(c)) = e.resolve_char_ref() {

@@ -81,11 +81,12 @@ pub struct Structured {
 pub fn structure(paras: Vec<Para>) -> Structured {
     let texts = paras.iter().filter(|p| matches!(p, Para::Text { .. })).count();
     // A web page's text with its breaks lost: one or two very long lines.
-    let paras = if texts <= 3 && paras.iter().any(|p| matches!(p, Para::Text { text, .. } if text.chars().count() > 400)) {
-        split_run_together(paras)
-    } else {
-        title_first(join_wrapped(paras))
-    };
+    let paras =
+        if texts <= 3 && paras.iter().any(|p| matches!(p, Para::Text { text, .. } if text.chars().count() > 400)) {
+            split_run_together(paras)
+        } else {
+            title_first(join_wrapped(paras))
+        };
     let mut title = None;
     let mut blocks: Vec<Block> = Vec::new();
     let mut lines = Vec::new();
@@ -147,12 +148,15 @@ fn join_wrapped(paras: Vec<Para>) -> Vec<Para> {
     for p in paras {
         let w = width(&p);
         match (out.last_mut(), p) {
-            (Some(Para::Text { text, .. }), Para::Text { text: next, .. }) if open && heading_marker(&next).is_none() => {
+            (Some(Para::Text { text, .. }), Para::Text { text: next, .. })
+                if open && heading_marker(&next).is_none() =>
+            {
                 text.push_str(&next);
             }
             (_, p) => out.push(p),
         }
-        let ends = matches!(out.last(), Some(Para::Text { text, .. }) if text.ends_with(['。', '！', '？', '；', '：']));
+        let ends =
+            matches!(out.last(), Some(Para::Text { text, .. }) if text.ends_with(['。', '！', '？', '；', '：']));
         open = w.abs_diff(full) <= 1 && !ends;
     }
     out
@@ -278,8 +282,7 @@ pub fn split_date_at_end(text: &str) -> Option<(&str, Option<NaiveDate>)> {
 
 /// A number (Arabic or Chinese, up to 31) at the end of a text.
 fn trailing_number(text: &str) -> Option<(&str, u32)> {
-    let digits: usize =
-        text.chars().rev().take_while(|c| c.is_ascii_digit()).map(char::len_utf8).sum::<usize>().min(6);
+    let digits: usize = text.chars().rev().take_while(|c| c.is_ascii_digit()).map(char::len_utf8).sum::<usize>().min(6);
     if digits > 0 {
         let start = text.len() - digits;
         return text[start..].parse().ok().map(|n| (&text[..start], n));
@@ -306,7 +309,7 @@ fn split_run_together(paras: Vec<Para>) -> Vec<Para> {
             out.push(para);
             continue;
         };
-        let pieces: Vec<&str> = text.split(|c: char| c == '\u{3000}' || c == '\t').flat_map(|p| p.split("  ")).collect();
+        let pieces: Vec<&str> = text.split(['\u{3000}', '\t']).flat_map(|p| p.split("  ")).collect();
         for piece in pieces.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
             let mut rest = piece;
             if first && hint != Hint::Title {
@@ -360,9 +363,7 @@ fn cut_at_headings(text: &str) -> Vec<String> {
     let mut heading_end: Option<usize> = None;
     let mut i = 0;
     while i < text.len() {
-        let at_boundary = i == 0
-            || text[..i].ends_with(['。', '！', '？', '；'])
-            || heading_end == Some(i);
+        let at_boundary = i == 0 || text[..i].ends_with(['。', '！', '？', '；']) || heading_end == Some(i);
         if at_boundary {
             if let Some((level, n, len)) = heading_marker(&text[i..]) {
                 let li = level_index(level);
@@ -437,7 +438,8 @@ pub fn guess_period(title: &str, date: Option<NaiveDate>, first_year: Option<i32
         Some(Span::Half(1))
     } else if title.contains("下半年") && !title.contains("上半年") {
         Some(Span::Half(2))
-    } else if let Some(q) = ["一季度", "二季度", "三季度", "四季度"].iter().position(|q| title.contains(q)) {
+    } else if let Some(q) = ["一季度", "二季度", "三季度", "四季度"].iter().position(|q| title.contains(q))
+    {
         Some(Span::Quarter(q as u8 + 1))
     } else if title.contains("全年") || title.contains("年度") || title.contains("年工作") {
         Some(Span::Year)
@@ -530,13 +532,21 @@ mod tests {
                 Para::Table(_) => String::new(),
             })
             .collect();
-        assert_eq!(texts, ["某局工作总结".to_string(), format!("{line}{line}完。"), "一、标题".into(), format!("{line}{line}{line}完了。")]);
+        assert_eq!(
+            texts,
+            [
+                "某局工作总结".to_string(),
+                format!("{line}{line}完。"),
+                "一、标题".into(),
+                format!("{line}{line}{line}完了。")
+            ]
+        );
     }
 
     #[test]
     fn a_run_together_paste_is_cut_at_headings() {
         let text = "某县民政局上半年工作总结今年以来，我局做了工作，现总结如下。一、社会救助（一）低保工作。一是完善制度。二是加强管理。（二）改扩建殡葬综合体包括殡仪馆重建。1.整体设计。项目为原址重建。二、养老服务我县建成中心。某县民政局2024年7月5日";
-        let s = structure(split_run_together(vec![para(&text.repeat(1))]).into_iter().collect());
+        let s = structure(split_run_together(vec![para(text)]).into_iter().collect());
         assert_eq!(s.doc.title, "某县民政局上半年工作总结");
         let md = crate::render::markdown::to_markdown(&s.doc);
         assert_eq!(

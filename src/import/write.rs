@@ -186,7 +186,12 @@ fn catalog(period: Period, title: &str, figures: &[NewFigure], tables: &[NewTabl
     if !tables.is_empty() {
         out.push_str("\n# 分乡镇表：data/<期间>/ 中同名的 .csv；“合计”行须等于各行之和。\ntables:\n");
         for t in tables {
-            out.push_str(&format!("  {}:\n    label: {}\n    total: {}\n    columns:\n", t.name, quoted(&t.label), quoted(&t.total)));
+            out.push_str(&format!(
+                "  {}:\n    label: {}\n    total: {}\n    columns:\n",
+                t.name,
+                quoted(&t.label),
+                quoted(&t.total)
+            ));
             for (key, header, kind, decimals) in &t.columns {
                 let dp = decimals.map(|d| format!(", decimals: {d}")).unwrap_or_default();
                 out.push_str(&format!("      {key}: {{header: {}, kind: {}{dp}}}\n", quoted(header), kind.as_str()));
@@ -198,7 +203,10 @@ fn catalog(period: Period, title: &str, figures: &[NewFigure], tables: &[NewTabl
 
 /// The data: figures by group, in the order the report names them, each with its label.
 fn data(period: Period, title: &str, figures: &[NewFigure]) -> String {
-    let mut out = format!("# {}（{period}）：由 zongjie import 从报告中读出的数值；# 后是目录中的说明。\n", title.replace('\n', " "));
+    let mut out = format!(
+        "# {}（{period}）：由 zongjie import 从报告中读出的数值；# 后是目录中的说明。\n",
+        title.replace('\n', " ")
+    );
     let mut groups: Vec<(&str, Vec<&NewFigure>)> = Vec::new();
     for f in figures {
         let group = f.name.split_once('.').map_or(f.name.as_str(), |(g, _)| g);
@@ -268,8 +276,10 @@ pub fn write(
         }
     };
     let mut written = Vec::new();
-    let output = |name: &str, text: &str| crate::archive::Output { name: name.to_string(), bytes: text.as_bytes().to_vec() };
-    let placed = place(root, &template_dir, &[output(TEMPLATE_FILE, &files.template), output(CATALOG_FILE, &files.catalog)])?;
+    let output =
+        |name: &str, text: &str| crate::archive::Output { name: name.to_string(), bytes: text.as_bytes().to_vec() };
+    let placed =
+        place(root, &template_dir, &[output(TEMPLATE_FILE, &files.template), output(CATALOG_FILE, &files.catalog)])?;
     written.push(format!("{template_dir}/{TEMPLATE_FILE}"));
     written.push(format!("{template_dir}/{CATALOG_FILE}"));
     let mut data_files = vec![output(DATA_FILE, &files.data)];
