@@ -23,7 +23,7 @@ use crate::period::Period;
 use numbers::{Found, Role};
 use rust_i18n::t;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What to import and where.
 #[derive(Debug, Clone)]
@@ -167,24 +167,41 @@ pub fn import(options: &Options) -> Result<Summary> {
     };
     let name = template_name(options)?;
     let unit = (signature.len() >= 2).then(|| signature[0].clone()).filter(|u| !u.is_empty());
-    let collect = |split_dates: bool| {
+    let collect = |split_dates: bool, text_only: &std::collections::BTreeSet<String>| {
         let mut collector = Collector::new(period, &shown);
         collector.unit = unit.clone();
         collector.split_dates = split_dates;
+        collector.text_only = text_only.clone();
         let templated = collector.document(doc, &structured.lines, date);
         (collector, templated)
     };
-    let (mut collector, mut templated) = collect(false);
+    let mut text_only = std::collections::BTreeSet::new();
+    let (mut collector, mut templated) = collect(false, &text_only);
     // The catalog takes its only date for the report date when the 落款 gives none.
     let dates = collector.figures.iter().filter(|f| f.decl.kind == Kind::Date).count();
-    if !collector.by_name.contains_key("落款.日期") && dates > 0 {
-        (collector, templated) = collect(true);
+    let split_dates = !collector.by_name.contains_key("落款.日期") && dates > 0;
+    if split_dates {
+        (collector, templated) = collect(true, &text_only);
     }
-    let files = write::Files::new(&name, period, &doc.title, &collector.figures, &collector.tables, &templated);
-    let style = if collector.chinese_dates { DateStyle::Chinese } else { DateStyle::Arabic };
+    // A trial build of the new workspace in a scratch folder: a figure it refuses is kept as
+    // text and the import tried again; what still differs is listed.
+    let mut attempts = 0;
+    let (files, style, differences) = loop {
+        let files = write::Files::new(&name, period, &doc.title, &collector.figures, &collector.tables, &templated);
+        let style = if collector.chinese_dates { DateStyle::Chinese } else { DateStyle::Arabic };
+        let (refused, differences) = trial_build(&files, &name, period, style, doc);
+        let refused: Vec<String> =
+            refused.into_iter().filter(|f| collector.by_name.contains_key(f) && !text_only.contains(f)).collect();
+        if refused.is_empty() || attempts == 3 {
+            break (files, style, differences);
+        }
+        text_only.extend(refused);
+        attempts += 1;
+        (collector, templated) = collect(split_dates, &text_only);
+    };
     let (written, config_note) = write::write(&options.root, &name, period, &files, style)?;
     let mut checks = collector.checks;
-    checks.extend(compare_build(&options.root, period, doc));
+    checks.extend(differences);
     if guessed {
         checks.insert(0, t!("import.period_guessed", period = period).into());
     }
@@ -216,28 +233,52 @@ fn template_name(options: &Options) -> Result<String> {
     Ok(name)
 }
 
-/// Builds the new workspace's period in memory and lists every block that does not come back
-/// as the report had it (there should be none).
-fn compare_build(root: &Path, period: Period, doc: &Document) -> Vec<String> {
-    let built = crate::workspace::Workspace::open(root).and_then(|ws| crate::pipeline::prepare(&ws, period));
-    let report = match built {
-        Ok(r) => r,
-        Err(e) => return vec![t!("import.build_failed", why = e.to_string()).into()],
-    };
+/// Writes the new workspace into a scratch folder and builds the period in memory: the figures
+/// the build refuses, and every block that does not come back as the report had it.
+fn trial_build(
+    files: &write::Files,
+    name: &str,
+    period: Period,
+    style: DateStyle,
+    doc: &Document,
+) -> (Vec<String>, Vec<String>) {
+    static TRIAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = TRIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let scratch = std::env::temp_dir().join(format!("zongjie-import-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let result = write::write(&scratch, name, period, files, style)
+        .and_then(|_| crate::workspace::Workspace::open(&scratch))
+        .and_then(|ws| crate::pipeline::prepare(&ws, period));
+    let _ = std::fs::remove_dir_all(&scratch);
+    match result {
+        Ok(report) => (Vec::new(), compare_build(&report.document, doc)),
+        Err(e) => {
+            let refused = match &e {
+                Error::Input(problems) => problems.iter().filter_map(|p| p.figure.clone()).collect(),
+                _ => Vec::new(),
+            };
+            (refused, vec![t!("import.build_failed", why = e.to_string()).into()])
+        }
+    }
+}
+
+/// Every block of the built document that does not come back as the report had it (there
+/// should be none).
+fn compare_build(built: &Document, doc: &Document) -> Vec<String> {
     let mut checks = Vec::new();
-    if report.document.title != doc.title {
-        checks.push(t!("import.differs", n = 0, was = doc.title, now = report.document.title).into());
+    if built.title != doc.title {
+        checks.push(t!("import.differs", n = 0, was = doc.title, now = built.title).into());
     }
     let text = |b: &Block| {
         Document { title: String::new(), blocks: vec![b.clone()], date: None, appendix: vec![] }.plain_text()
     };
-    for (i, (a, b)) in doc.blocks.iter().zip(&report.document.blocks).enumerate() {
+    for (i, (a, b)) in doc.blocks.iter().zip(&built.blocks).enumerate() {
         if a != b {
             checks.push(t!("import.differs", n = i + 1, was = text(a).trim(), now = text(b).trim()).into());
         }
     }
-    if doc.blocks.len() != report.document.blocks.len() {
-        checks.push(t!("import.block_count", was = doc.blocks.len(), now = report.document.blocks.len()).into());
+    if doc.blocks.len() != built.blocks.len() {
+        checks.push(t!("import.block_count", was = doc.blocks.len(), now = built.blocks.len()).into());
     }
     checks
 }
@@ -256,6 +297,8 @@ struct Collector {
     tables: Vec<NewTable>,
     /// The label of a table cell's figure (its row and column).
     cell_label: Option<String>,
+    /// Figures a trial build refused: kept as text figures.
+    text_only: std::collections::BTreeSet<String>,
     /// Dates in the text as year, month and day figures (when the 落款 has no report date).
     split_dates: bool,
     /// Whether the 落款 date is written 二〇二四年七月五日 (GB/T 9704-1999).
@@ -279,6 +322,7 @@ impl Collector {
             split_dates: false,
             tables: Vec::new(),
             cell_label: None,
+            text_only: std::collections::BTreeSet::new(),
             part: String::new(),
             topic: "报告".into(),
         }
@@ -602,17 +646,20 @@ impl Collector {
         let (first, last) = self.period.months();
         decl.in_period = f.role == Role::AsOfMonth && f.value.parse::<u32>().is_ok_and(|m| (first..=last).contains(&m));
         decl.label = Some(self.cell_label.clone().unwrap_or_else(|| label(text, f)));
-        let (decl, value, filter) = if self.renders(&decl, &f.value, f.filter.as_deref()).as_deref() == Some(shown) {
-            if let Some(note) = &f.note {
-                self.note(line, f, note, shown);
-            }
-            (decl, f.value.clone(), f.filter.clone())
-        } else {
-            self.checks.push(t!("import.kept_as_text", file = self.shown, line = line, text = shown).into());
-            let mut text_decl = FigureDecl::new(Kind::Text);
-            text_decl.label = decl.label.clone();
-            (text_decl, shown.to_string(), None)
-        };
+        // A figure the trial build refused is kept as written.
+        let refused = self.text_only.contains(&self.name_for(&proposed, &decl, &f.value));
+        let (decl, value, filter) =
+            if !refused && self.renders(&decl, &f.value, f.filter.as_deref()).as_deref() == Some(shown) {
+                if let Some(note) = &f.note {
+                    self.note(line, f, note, shown);
+                }
+                (decl, f.value.clone(), f.filter.clone())
+            } else {
+                self.checks.push(t!("import.kept_as_text", file = self.shown, line = line, text = shown).into());
+                let mut text_decl = FigureDecl::new(Kind::Text);
+                text_decl.label = decl.label.clone();
+                (text_decl, shown.to_string(), None)
+            };
         let name = self.add(proposed, decl, value);
         vec![Piece::Figure(name, filter)]
     }
@@ -677,15 +724,28 @@ impl Collector {
     /// Keeps a figure once: the same name with the same value and declaration is the same
     /// figure; another value under that name gets a name of its own.
     fn add(&mut self, proposed: String, decl: FigureDecl, value: String) -> String {
+        let name = self.name_for(&proposed, &decl, &value);
+        if !self.by_name.contains_key(&name) {
+            self.by_name.insert(name.clone(), self.figures.len());
+            self.figures.push(NewFigure { name: name.clone(), decl, value: value.clone(), part: self.part.clone() });
+        }
+        if self.figures[self.by_name[&name]].decl.kind == Kind::Year {
+            self.years.insert(value, name.clone());
+        }
+        name
+    }
+
+    /// The name a figure gets: the proposed one, or the same figure's, or one made unique.
+    fn name_for(&self, proposed: &str, decl: &FigureDecl, value: &str) -> String {
         let same = |f: &NewFigure| {
             f.value == value && f.decl.kind == decl.kind && f.decl.unit == decl.unit && f.decl.decimals == decl.decimals
         };
         if decl.kind == Kind::Year {
-            if let Some(name) = self.years.get(&value) {
+            if let Some(name) = self.years.get(value) {
                 return name.clone();
             }
         }
-        let (group, key) = proposed.split_once('.').unwrap_or(("报告", &proposed));
+        let (group, key) = proposed.split_once('.').unwrap_or(("报告", proposed));
         let group = if GLOBALS.contains(&group) { format!("报告{group}") } else { group.to_string() };
         let mut candidates = vec![format!("{group}.{key}")];
         if group != self.topic && !self.topic.is_empty() {
@@ -699,13 +759,6 @@ impl Collector {
             candidates = vec![format!("{group}.{key}{n}")];
             n += 1;
         };
-        if !self.by_name.contains_key(&name) {
-            self.by_name.insert(name.clone(), self.figures.len());
-            self.figures.push(NewFigure { name: name.clone(), decl, value: value.clone(), part: self.part.clone() });
-        }
-        if self.figures[self.by_name[&name]].decl.kind == Kind::Year {
-            self.years.insert(value, name.clone());
-        }
         name
     }
 }

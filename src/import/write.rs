@@ -62,7 +62,7 @@ fn template(doc: &Templated) -> String {
                 if let Some((level, lead)) = lead {
                     out.push_str(&format!("{} {}\n\n", level.markdown(), pieces(lead)));
                 }
-                out.push_str(&pieces(text));
+                out.push_str(&block_start(text));
                 out.push('\n');
             }
             TemplatedBlock::Table(header, rows) => {
@@ -92,11 +92,44 @@ fn template(doc: &Templated) -> String {
             TemplatedBlock::Signature(lines) => {
                 out.push_str(SIGNATURE_FENCE);
                 out.push('\n');
-                out.push_str(&lines.iter().map(|l| pieces(l)).collect::<Vec<_>>().join("\n\n"));
+                out.push_str(&lines.iter().map(|l| block_start(l)).collect::<Vec<_>>().join("\n\n"));
                 out.push_str("\n:::\n");
             }
         }
     }
+    out
+}
+
+/// A paragraph in template form, kept from reading as a list: `1. `, `1) `, `- ` and `+ ` at
+/// its start (after a figure or as text) get a backslash, which Markdown drops.
+fn block_start(text: &[Piece]) -> String {
+    let mut text = text.to_vec();
+    let list_mark = |t: &str| {
+        let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
+        let numbered = rest.len() < t.len() || !matches!(text.first(), Some(Piece::Text(_)));
+        let after = |r: &str| r.is_empty() || r.starts_with([' ', '\t']);
+        if numbered && (rest.starts_with('.') || rest.starts_with(')')) && after(&rest[1..]) {
+            Some(t.len() - rest.len())
+        } else if (t.starts_with('-') || t.starts_with('+')) && after(&t[1..]) {
+            Some(0)
+        } else {
+            None
+        }
+    };
+    let at = match text.as_slice() {
+        [Piece::Text(t), ..] => list_mark(t).map(|i| (0, i)),
+        [Piece::Figure(..), Piece::Text(t), ..] => list_mark(t).map(|i| (1, i)),
+        _ => None,
+    };
+    let mut out = String::new();
+    if let Some((piece, i)) = at {
+        if let Piece::Text(t) = text[piece].clone() {
+            let (head, tail) = t.split_at(i);
+            out = format!("{}{}\\", pieces(&text[..piece]), pieces(&[Piece::Text(head.to_string())]));
+            text = std::iter::once(Piece::Text(tail.to_string())).chain(text[piece + 1..].iter().cloned()).collect();
+        }
+    }
+    out.push_str(&pieces(&text));
     out
 }
 
