@@ -143,6 +143,16 @@ pub fn import(options: &Options) -> Result<Summary> {
         }
         read::Input::Paragraphs(paras) => structure::structure(paras),
     };
+    let mut structured = structured;
+    // A first paragraph too long to be a title (or a file name): the report has no title line,
+    // and the file's name stands in for it.
+    if structured.doc.title.len() > 180 {
+        let first = std::mem::take(&mut structured.doc.title);
+        structured.doc.blocks.insert(0, Block::Paragraph { lead: None, text: first });
+        structured.lines.insert(0, 1);
+        structured.doc.title =
+            options.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    }
     let doc = &structured.doc;
     if doc.title.is_empty() || (doc.blocks.is_empty()) {
         return Err(Problem::at(Source::file(&shown), t!("import.no_report")).into());
