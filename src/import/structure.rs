@@ -90,7 +90,6 @@ pub fn structure(paras: Vec<Para>) -> Structured {
     let mut title = None;
     let mut blocks: Vec<Block> = Vec::new();
     let mut lines = Vec::new();
-    let has_title_hint = paras.iter().any(|p| matches!(p, Para::Text { hint: Hint::Title, .. }));
     let signature_at = signature_start(&paras);
     let mut signature = Vec::new();
     let mut signature_line = 0;
@@ -103,14 +102,14 @@ pub fn structure(paras: Vec<Para>) -> Structured {
                 blocks.push(Block::Table { header, rows, align });
                 lines.push(0);
             }
-            Para::Text { text, hint, line } => {
+            Para::Text { text, line, .. } => {
                 if signature_at.is_some_and(|s| i >= s) {
                     signature.extend(signature_lines(&text));
                     signature_line = line;
                     continue;
                 }
-                let is_title = if has_title_hint { hint == Hint::Title } else { i == 0 };
-                if is_title && title.is_none() && blocks.is_empty() {
+                // The title was put first (title_first, split_run_together).
+                if i == 0 && title.is_none() && blocks.is_empty() {
                     title = Some(text);
                     continue;
                 }
@@ -165,17 +164,24 @@ fn join_wrapped(paras: Vec<Para>) -> Vec<Para> {
 /// The title is the first of the first three paragraphs that reads like one (…工作总结); a line
 /// above it (附件1, a document number) comes after it.
 fn title_first(mut paras: Vec<Para>) -> Vec<Para> {
-    if paras.iter().any(|p| matches!(p, Para::Text { hint: Hint::Title, .. })) {
-        return paras;
-    }
-    let at = paras.iter().take(3).position(|p| {
-        matches!(p, Para::Text { text, .. } if text.chars().count() <= 60 && TITLE_ENDS.iter().any(|w| text.contains(w)))
-    });
+    let at = if title_hinted(&paras) {
+        paras.iter().take(3).position(|p| matches!(p, Para::Text { hint: Hint::Title, .. }))
+    } else {
+        paras.iter().take(3).position(|p| {
+            matches!(p, Para::Text { text, .. } if text.chars().count() <= 60 && TITLE_ENDS.iter().any(|w| text.contains(w)))
+        })
+    };
     if let Some(at) = at.filter(|at| *at > 0) {
         let title = paras.remove(at);
         paras.insert(0, title);
     }
     paras
+}
+
+/// Whether a paragraph styled as a title comes first (of the first three): a style used for
+/// 一、 headings further down says nothing about the title.
+fn title_hinted(paras: &[Para]) -> bool {
+    paras.iter().take(3).any(|p| matches!(p, Para::Text { hint: Hint::Title, .. }))
 }
 
 /// Adds one paragraph of text: a heading, a run-in heading with its paragraph, or a paragraph.
