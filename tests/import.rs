@@ -142,6 +142,12 @@ fn names_come_from_the_words_before_the_number_and_repeats_are_one_figure() {
         "{catalog}"
     );
     assert!(catalog.contains("  城乡低保.人数: {kind: count, unit: 人, label: "), "{catalog}");
+    // A change is named after what it is a change of.
+    assert!(catalog.contains("  城乡低保.人数同比下降: {kind: percent, decimals: 1, label: "), "{catalog}");
+    assert!(
+        catalog.contains("  发放低保金.同比增长: {kind: percent, decimals: 1, label: \"同比增长×%\"}\n"),
+        "{catalog}"
+    );
     assert!(catalog.contains("  报告.截至月份: {kind: month, in_period: true, label: \"截至×月\"}\n"), "{catalog}");
     assert!(catalog.contains("applies_to: [H1]\nreport_date: 落款.日期\n"), "{catalog}");
     assert!(!catalog.contains("数字1"));

@@ -150,8 +150,7 @@ pub fn import(options: &Options) -> Result<Summary> {
         let first = std::mem::take(&mut structured.doc.title);
         structured.doc.blocks.insert(0, Block::Paragraph { lead: None, text: first });
         structured.lines.insert(0, 1);
-        structured.doc.title =
-            options.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        structured.doc.title = options.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     }
     let doc = &structured.doc;
     if doc.title.is_empty() || (doc.blocks.is_empty()) {
@@ -609,6 +608,8 @@ impl Collector {
         let segment = &text[from..to];
         let mut last = 0;
         let mut carried = String::new();
+        // The subject of the sentence so far, for a change stated after it.
+        let mut sentence = String::new();
         for f in numbers::scan(segment, self.period.year) {
             pieces.push(Piece::Text(segment[last..f.start].to_string()));
             let before = &text[..from + f.start];
@@ -619,8 +620,18 @@ impl Collector {
             if joined && last > 0 && !carried.is_empty() {
                 subject = carried.clone();
             }
+            if between.contains(['。', '；', '！', '？', ';']) {
+                sentence.clear();
+            }
             carried = subject.clone();
-            let proposed = self.proposed(&f, &subject);
+            // 同比增长4.0%: a change of what the sentence was about (发放低保金.同比增长).
+            let proposed = match naming::change_of(&subject, &sentence) {
+                Some(name) if matches!(f.kind, Kind::Percent | Kind::Quantity | Kind::Count | Kind::Money) => name,
+                _ => self.proposed(&f, &subject),
+            };
+            if !naming::is_change(&subject) && !subject.is_empty() && matches!(f.role, Role::Plain) {
+                sentence = subject.clone();
+            }
             pieces.extend(self.figure(segment, &f, proposed, line));
             last = f.end;
         }

@@ -251,6 +251,25 @@ pub fn propose(subject: &str, attr: &str, topic: &str) -> String {
     format!("{subject}.{attr}")
 }
 
+/// Words that state a change against an earlier period.
+const CHANGES: [&str; 12] =
+    ["同比", "环比", "较上年", "比上年", "较去年", "比去年", "增长", "下降", "提高", "减少", "增加", "降低"];
+
+/// Whether a subject states a change (同比增长, 较上年提高).
+pub fn is_change(subject: &str) -> bool {
+    CHANGES.iter().any(|c| subject.starts_with(c))
+}
+
+/// The name of a change stated after what it is a change of: 发放低保金 … 同比增长 →
+/// 发放低保金.同比增长; 人数同比下降 within 城乡低保's sentence → 城乡低保.人数同比下降.
+pub fn change_of(subject: &str, sentence: &str) -> Option<String> {
+    if sentence.is_empty() || subject.is_empty() {
+        return None;
+    }
+    let changes = is_change(subject) || CHANGES.iter().any(|c| subject.contains(c) && subject.chars().count() <= 8);
+    changes.then(|| format!("{sentence}.{subject}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,5 +283,8 @@ mod tests {
         assert_eq!(topic("（一）做好城乡最低生活保障工作。"), "城乡最低生活保障");
         assert_eq!(topic("一、继续夯实社会救助工作，巩固拓展"), "社会救助");
         assert_eq!(clean("H1N1流感“疫苗”"), "HN流感疫苗");
+        assert_eq!(change_of("同比增长", "发放低保金"), Some("发放低保金.同比增长".into()));
+        assert_eq!(change_of("人数同比下降", "城乡低保"), Some("城乡低保.人数同比下降".into()));
+        assert_eq!(change_of("发放低保金", "城乡低保"), None);
     }
 }
