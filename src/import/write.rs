@@ -100,17 +100,18 @@ fn template(doc: &Templated) -> String {
     out
 }
 
-/// A paragraph in template form, kept from reading as a list: `1. `, `1) `, `- ` and `+ ` at
-/// its start (after a figure or as text) get a backslash, which Markdown drops.
+/// A paragraph in template form, kept from reading as a list, a rule or a fence: `1.`, `1)`,
+/// `-`, `+`, `=` and `~` at its start (after a figure or as text) get a backslash, which
+/// Markdown drops.
 fn block_start(text: &[Piece]) -> String {
     let mut text = text.to_vec();
     let list_mark = |t: &str| {
         let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
         let numbered = rest.len() < t.len() || !matches!(text.first(), Some(Piece::Text(_)));
-        let after = |r: &str| r.is_empty() || r.starts_with([' ', '\t']);
-        if numbered && (rest.starts_with('.') || rest.starts_with(')')) && after(&rest[1..]) {
+        // A backslash before punctuation is always dropped, so escaping more than needed is safe.
+        if numbered && (rest.starts_with('.') || rest.starts_with(')')) {
             Some(t.len() - rest.len())
-        } else if (t.starts_with('-') || t.starts_with('+')) && after(&t[1..]) {
+        } else if t.starts_with(['-', '+', '=', '~']) {
             Some(0)
         } else {
             None
