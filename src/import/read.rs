@@ -51,13 +51,31 @@ pub fn read(bytes: &[u8], extension: &str, shown: &str) -> Result<Input, Problem
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(problem(t!("import.empty_file")));
     }
+    // A file without an extension: a zip is a .docx, anything else text.
+    let extension = match extension {
+        "" if bytes.starts_with(b"PK") => "docx",
+        "" => "txt",
+        other => other,
+    };
     match extension {
         "md" | "markdown" => {
             let text = crate::data::decode_utf8(bytes, shown)?;
             // A Markdown file that is not zongjie's (no `# title`) is read as plain lines.
             match document::parse(&text, shown) {
                 Ok(doc) => Ok(Input::Markdown(doc)),
-                Err(_) => Ok(Input::Paragraphs(lines(&text))),
+                Err(_) => Ok(Input::Paragraphs(
+                    lines(&text)
+                        .into_iter()
+                        .map(|p| match p {
+                            Para::Text { text, hint, line } => {
+                                let text = text.trim_start_matches('#').trim_start().replace('\\', "");
+                                Para::Text { text, hint, line }
+                            }
+                            table => table,
+                        })
+                        .filter(|p| !matches!(p, Para::Text { text, .. } if text.is_empty()))
+                        .collect(),
+                )),
             }
         }
         "txt" | "text" => Ok(Input::Paragraphs(lines(&decode_text(bytes, shown)?))),
@@ -194,6 +212,22 @@ fn hint(style: &str) -> Hint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_that_is_not_a_report_is_read_as_lines_and_no_extension_is_sniffed() {
+        let Input::Paragraphs(paras) = read("## 标题\n\n- 列表\\*\n".as_bytes(), "md", "a.md").unwrap() else {
+            panic!("paragraphs expected")
+        };
+        assert_eq!(
+            paras,
+            vec![
+                Para::Text { text: "标题".into(), hint: Hint::None, line: 1 },
+                Para::Text { text: "- 列表*".into(), hint: Hint::None, line: 3 },
+            ]
+        );
+        assert!(matches!(read("标题\n正文。\n".as_bytes(), "", "a").unwrap(), Input::Paragraphs(_)));
+        assert_eq!(read(b"PK\x03\x04", "", "a").unwrap_err().message, t!("import.docx_not_zip"));
+    }
 
     #[test]
     fn docx_paragraphs_styles_entities_and_tables() {
