@@ -623,6 +623,10 @@ impl Collector {
             if between.contains(['。', '；', '！', '？', ';']) {
                 sentence.clear();
             }
+            // A year or month with nothing before it is named by what happened then.
+            if subject.is_empty() && matches!(f.kind, Kind::Year | Kind::Month | Kind::Date) {
+                subject = naming::after(&segment[f.end..]);
+            }
             carried = subject.clone();
             // 同比增长4.0%: a change of what the sentence was about (发放低保金.同比增长).
             let proposed = match naming::change_of(&subject, &sentence) {

@@ -29,7 +29,12 @@ const LEADING: [&str; 24] = [
     "和",
 ];
 /// Verbs and particles cut from the end: "服务人数达" → 服务人数.
-const TRAILING: [&str; 32] = [
+const TRAILING: [&str; 37] = [
+    "只有",
+    "仅有",
+    "预计",
+    "计划",
+    "力争",
     "自",
     "从",
     "年满",
@@ -78,6 +83,8 @@ pub fn clean(text: &str) -> String {
 
 /// The subject of a number: the words before it, back to the last punctuation or number.
 pub fn subject(before: &str) -> String {
+    // 支付护理费 71.7万元: the space before the number is not a boundary.
+    let before = before.trim_end_matches([' ', '\u{3000}']);
     let start = before
         .char_indices()
         .rev()
@@ -119,6 +126,13 @@ pub fn subject(before: &str) -> String {
         if let Some(unit) = super::numbers::unit_at_start(&words) {
             words = words[unit.len()..].to_string();
         }
+        // 1—6月份救助… : the month's own words.
+        for unit in ["月份", "月底", "月末", "月", "年度", "年", "日"] {
+            if let Some(rest) = words.strip_prefix(unit) {
+                words = rest.to_string();
+                break;
+            }
+        }
     }
     loop {
         let before = words.clone();
@@ -151,6 +165,24 @@ pub fn subject(before: &str) -> String {
         return String::new();
     }
     chars[chars.len().saturating_sub(14)..].iter().collect()
+}
+
+/// The words after a year, month or date that has none before it: "2020年11月签订施工合同" →
+/// 签订施工合同 (past the rest of the date).
+pub fn after(text: &str) -> String {
+    let rest = text.trim_start_matches(['年', '月', '日', '份', '底', '末', '初', '中', '旬', '度']);
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '年' | '月' | '日' | '份' | '底'));
+    let end = rest
+        .char_indices()
+        .find(|(_, c)| c.is_ascii_digit() || "，,。；;：:、！？（）()“”\"《》 ".contains(*c))
+        .map_or(rest.len(), |(i, _)| i);
+    let words = clean(&rest[..end]);
+    let words = words.trim_start_matches(['正', '式']).to_string();
+    let chars: Vec<char> = words.chars().collect();
+    if chars.len() < 2 {
+        return String::new();
+    }
+    chars[..chars.len().min(8)].iter().collect()
 }
 
 /// The topic of a section from its heading: "（一）做好城乡最低生活保障工作。" → 城乡最低生活保障.
