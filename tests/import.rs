@@ -198,6 +198,15 @@ fn the_seed_and_other_bureaus_reports_round_trip() {
         assert_eq!(paragraphs(&markdown(ws.path(), period)), original, "{file}");
         let template = std::fs::read_to_string(template_dir(ws.path()).join("report.md.j2")).unwrap();
         assert_eq!(digits_left(&template), Vec::<String>::new(), "{file}");
+        // import → build → import: the same catalog.
+        let built = common::file_with_ext(&ws.path().join("output").join(period), "md");
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        let (again, _, _) = import_and_build(&built, &["--name", stem]);
+        assert_eq!(
+            std::fs::read_to_string(again.path().join("templates").join(stem).join("catalog.yaml")).unwrap(),
+            std::fs::read_to_string(template_dir(ws.path()).join("catalog.yaml")).unwrap(),
+            "{file}"
+        );
     }
 }
 
