@@ -340,7 +340,7 @@ fn bad_files_are_refused_with_a_reason() {
             "错误：假的.docx：不是 Word 的 .docx 文件（.docx 是 zip 压缩包，这个文件不是）；请在 Word 或 WPS 中将报告另存为 .docx\n",
         ),
         (
-            write("乱码.txt", &[0xff, 0xfe, 0x80, 0x81, 0xff, 0x30]),
+            write("乱码.txt", &[0x80, 0x41, 0xff, 0x30, 0x0a]),
             "error: 乱码.txt: the text is neither UTF-8 nor GBK; save it again as UTF-8 (in Notepad: Save As, encoding UTF-8)\n",
             "错误：乱码.txt：文本既不是 UTF-8 也不是 GBK 编码；请重新保存为 UTF-8（记事本：另存为，编码选 UTF-8）\n",
         ),

@@ -84,11 +84,18 @@ pub fn read(bytes: &[u8], extension: &str, shown: &str) -> Result<Input, Problem
     }
 }
 
-/// Text as UTF-8 (a BOM is dropped) or, from an older Windows editor, GBK; anything else is
-/// refused rather than read as mojibake.
+/// Text as UTF-8 (a BOM is dropped), UTF-16 with a BOM or, from an older Windows editor, GBK;
+/// anything else is refused rather than read as mojibake.
 fn decode_text(bytes: &[u8], shown: &str) -> Result<String, Problem> {
     if let Ok(text) = crate::data::decode_utf8(bytes, shown) {
         return Ok(text);
+    }
+    // Notepad's "Unicode": UTF-16 with its byte order mark.
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+        if !had_errors {
+            return Ok(text.into_owned());
+        }
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if had_errors {
@@ -226,6 +233,10 @@ mod tests {
             ]
         );
         assert!(matches!(read("标题\n正文。\n".as_bytes(), "", "a").unwrap(), Input::Paragraphs(_)));
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("标题\r\n正文。".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let Input::Paragraphs(paras) = read(&utf16, "txt", "a.txt").unwrap() else { panic!("paragraphs expected") };
+        assert_eq!(paras[1], Para::Text { text: "正文。".into(), hint: Hint::None, line: 2 });
         assert_eq!(read(b"PK\x03\x04", "", "a").unwrap_err().message, t!("import.docx_not_zip"));
     }
 
