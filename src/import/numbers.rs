@@ -171,7 +171,7 @@ fn is_code(text: &str, num: Num) -> bool {
         || letter(next)
         || matches!(prev, Some('〔' | '[' | '【'))
         || matches!(next, Some('〕' | ']' | '】'))
-        || CODE_AFTER.iter().any(|w| after.starts_with(w))
+        || CODE_AFTER.iter().any(|w| after.starts_with(w) && !(*w == "号" && before.ends_with('月')))
         || before.ends_with("拨打")
 }
 
@@ -560,5 +560,7 @@ mod tests {
         assert_eq!(shown("1—6月").iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["1", "6"]);
         assert_eq!(shown("2019年至2021年")[0].1, Kind::Year);
         assert_eq!(shown("共1,234人")[0].1, Kind::Text);
+        // 6月30号 is a day, 15号文件 a name.
+        assert_eq!(shown("6月30号，15号文件").iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["6", "30"]);
     }
 }
