@@ -196,7 +196,7 @@ pub fn import(options: &Options) -> Result<Summary> {
     // text and the import tried again; what still differs is listed.
     let mut attempts = 0;
     let (files, style, differences) = loop {
-        let files = write::Files::new(&name, period, &doc.title, &collector.figures, &collector.tables, &templated);
+        let files = write::Files::new(period, &doc.title, &collector.figures, &collector.tables, &templated);
         let style = if collector.chinese_dates { DateStyle::Chinese } else { DateStyle::Arabic };
         let (refused, differences) = trial_build(&files, &name, period, style, doc);
         let refused: Vec<String> =

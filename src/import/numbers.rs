@@ -221,7 +221,7 @@ fn classify(text: &str, num: Num, year: i32) -> Vec<Found> {
     let d = digits(text, num);
     // 2024年7月5日, 2024年7月 (a year, then a month), 2024年.
     if let Some(y) = year_of(text, num) {
-        if let Some(rest) = after.strip_prefix('年') {
+        if after.starts_with('年') {
             let base = num.end + '年'.len_utf8();
             if let Some((m, day, end)) = month_day(text, base) {
                 if let Some(date) = NaiveDate::from_ymd_opt(y, m, day) {
@@ -230,7 +230,6 @@ fn classify(text: &str, num: Num, year: i32) -> Vec<Found> {
                     return vec![f];
                 }
             }
-            let _ = rest;
             return vec![plain(num.start, num.end, Kind::Year, d, "年份")];
         }
         // 2019—2021年: the first year of a range.
@@ -320,9 +319,8 @@ fn quantity(text: &str, num: Num, before: &str) -> Vec<Found> {
     if number.contains(',') {
         return vec![text_figure(text, num)];
     }
-    let mut at = num.end;
-    let spaces = text[at..].len() - text[at..].trim_start_matches(' ').len();
-    let after_spaces = at + spaces;
+    let spaces = text[num.end..].len() - text[num.end..].trim_start_matches(' ').len();
+    let after_spaces = num.end + spaces;
     let rest = &text[after_spaces..];
     // Magnitude: 万/亿 (not 万元/亿元, which are units of money).
     let (magnitude, mag_len) = match rest.chars().next() {
@@ -401,13 +399,7 @@ fn quantity(text: &str, num: Num, before: &str) -> Vec<Found> {
             return vec![f];
         }
     }
-    if magnitude_unit {
-        // 31.36万人: the figure covers the number; 万人 stays in the text.
-        return vec![found];
-    }
-    let _ = at;
-    at = num.end;
-    found.end = at;
+    // The figure covers the number; its unit (and 万 of 31.36万人) stays in the text.
     vec![found]
 }
 

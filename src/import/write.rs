@@ -30,15 +30,7 @@ pub struct Files {
 
 impl Files {
     /// Writes the texts of the template, the catalog and the data.
-    pub fn new(
-        name: &str,
-        period: Period,
-        title: &str,
-        figures: &[NewFigure],
-        tables: &[NewTable],
-        doc: &Templated,
-    ) -> Files {
-        let _ = name;
+    pub fn new(period: Period, title: &str, figures: &[NewFigure], tables: &[NewTable], doc: &Templated) -> Files {
         Files {
             template: template(doc),
             catalog: catalog(period, title, figures, tables),
