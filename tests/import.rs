@@ -268,15 +268,17 @@ fn approximate_forms_dates_and_codes_are_read_and_listed_to_check() {
 #[test]
 fn a_web_paste_without_paragraph_breaks_gives_the_same_report() {
     let sample = sample_workspace_all();
-    zongjie(sample.path(), &["build", "2024H1", "--format", "md"]);
-    let original = markdown(sample.path(), "2024H1");
-    let one_line: String = paragraphs(&original).concat();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("网页.txt");
-    std::fs::write(&file, format!("{one_line}\n")).unwrap();
-    let (ws, _, period) = import_and_build(&file, &[]);
-    assert_eq!(period, "2024H1");
-    assert_eq!(markdown(ws.path(), "2024H1"), original);
+    zongjie(sample.path(), &["build", "--all", "--format", "md"]);
+    for period in ["2022H1", "2023H1", "2024H1", "2022", "2023", "2024"] {
+        let original = markdown(sample.path(), period);
+        let one_line: String = paragraphs(&original).concat();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("网页.txt");
+        std::fs::write(&file, format!("{one_line}\n")).unwrap();
+        let (ws, _, imported) = import_and_build(&file, &[]);
+        assert_eq!(imported, period);
+        assert_eq!(markdown(ws.path(), period), original, "{period}");
+    }
 }
 
 #[test]
