@@ -278,6 +278,13 @@ fn a_web_paste_without_paragraph_breaks_gives_the_same_report() {
         let (ws, _, imported) = import_and_build(&file, &[]);
         assert_eq!(imported, period);
         assert_eq!(markdown(ws.path(), period), original, "{period}");
+        // The title, the 落款's unit and date on lines of their own, the body on one line.
+        let lines = paragraphs(&original);
+        let (first, rest) = lines.split_first().unwrap();
+        let (body, signature) = rest.split_at(rest.len() - 2);
+        std::fs::write(&file, format!("{first}\n{}\n{}\n", body.concat(), signature.join("\n"))).unwrap();
+        let (ws, _, _) = import_and_build(&file, &["--name", "again"]);
+        assert_eq!(markdown(ws.path(), period), original, "{period}, body on one line");
     }
 }
 

@@ -81,12 +81,12 @@ pub struct Structured {
 pub fn structure(paras: Vec<Para>) -> Structured {
     let texts = paras.iter().filter(|p| matches!(p, Para::Text { .. })).count();
     // A web page's text with its breaks lost: one or two very long lines.
-    let paras =
-        if texts <= 3 && paras.iter().any(|p| matches!(p, Para::Text { text, .. } if text.chars().count() > 400)) {
-            split_run_together(paras)
-        } else {
-            title_first(join_wrapped(paras))
-        };
+    let long = |p: &Para| matches!(p, Para::Text { text, .. } if text.chars().count() > 400);
+    let paras = if (texts <= 3 && paras.iter().any(long)) || paras.iter().any(runs_together) {
+        split_run_together(paras)
+    } else {
+        title_first(join_wrapped(paras))
+    };
     let mut title = None;
     let mut blocks: Vec<Block> = Vec::new();
     let mut lines = Vec::new();
@@ -176,6 +176,18 @@ fn title_first(mut paras: Vec<Para>) -> Vec<Para> {
         paras.insert(0, title);
     }
     paras
+}
+
+/// A paragraph holding several paragraphs of a report: long, with two or more heading numbers
+/// right after the end of a sentence ("…。二、…。（三）…").
+fn runs_together(para: &Para) -> bool {
+    let Para::Text { text, .. } = para else { return false };
+    if text.chars().count() <= 300 {
+        return false;
+    }
+    let starts =
+        text.match_indices(['。', '！', '？']).filter(|(i, c)| heading_marker(&text[i + c.len()..]).is_some()).count();
+    starts >= 2
 }
 
 /// Whether a paragraph styled as a title comes first (of the first three): a style used for
