@@ -171,12 +171,41 @@ fn title_first(mut paras: Vec<Para>) -> Vec<Para> {
             matches!(p, Para::Text { text, .. } if text.chars().count() <= 60 && TITLE_ENDS.iter().any(|w| text.contains(w)))
         })
     };
+    let mut at = at;
+    // A title set on two lines, the unit's name above (某县教育局 / 2024年上半年工作总结).
+    if let Some(i) = at.filter(|i| *i > 0) {
+        let unit_line = match &paras[i - 1] {
+            Para::Text { text, .. } => {
+                is_unit(text) && text.chars().count() <= 30 && UNIT_ENDS.iter().any(|e| text.ends_with(e))
+            }
+            Para::Table(_) => false,
+        };
+        if unit_line {
+            let second = paras.remove(i);
+            if let (Para::Text { text, .. }, Para::Text { text: rest, .. }) = (&mut paras[i - 1], second) {
+                text.push_str(&rest);
+            }
+            at = Some(i - 1);
+        }
+    }
     if let Some(at) = at.filter(|at| *at > 0) {
         let title = paras.remove(at);
         paras.insert(0, title);
     }
+    // A title styled as such on two paragraphs.
+    while paras.len() > 2
+        && matches!((&paras[0], &paras[1]), (Para::Text { hint: Hint::Title, .. }, Para::Text { hint: Hint::Title, text, .. }) if text.chars().count() <= 40)
+    {
+        let second = paras.remove(1);
+        if let (Para::Text { text, .. }, Para::Text { text: rest, .. }) = (&mut paras[0], second) {
+            text.push_str(&rest);
+        }
+    }
     paras
 }
+
+/// How the name of an issuing unit ends (局, 委员会, 人民政府…).
+const UNIT_ENDS: [&str; 14] = ["局", "委", "办", "院", "会", "厅", "府", "中心", "公司", "站", "所", "队", "部", "处"];
 
 /// A paragraph holding several paragraphs of a report: long, with two or more heading numbers
 /// right after the end of a sentence ("…。二、…。（三）…").
@@ -527,6 +556,19 @@ mod tests {
         assert_eq!(p("某局工作总结", d(2024, 12, 20)), Some("2024".into()));
         assert_eq!(p("某局工作总结", d(2025, 1, 8)), Some("2024".into()));
         assert_eq!(p("某局工作总结", d(2024, 4, 8)), None);
+    }
+
+    #[test]
+    fn a_title_on_two_lines_is_one_title() {
+        let s = structure(vec![para("附件1"), para("东岭县教育局"), para("2024年上半年工作总结"), para("正文。")]);
+        assert_eq!(s.doc.title, "东岭县教育局2024年上半年工作总结");
+        assert_eq!(
+            s.doc.blocks,
+            vec![
+                Block::Paragraph { lead: None, text: "附件1".into() },
+                Block::Paragraph { lead: None, text: "正文。".into() }
+            ]
+        );
     }
 
     #[test]
