@@ -299,6 +299,30 @@ fn period_given_overrides_the_guess() {
     assert!(config.contains("template:\n  Q2: templates/renshe-h1\n"), "{config}");
 }
 
+/// A workspace naming its templates by kind of period gets a line for the imported one; one that
+/// already names a template for that kind is left alone, with a note on what to change.
+#[test]
+fn zongjie_yaml_of_a_workspace_gets_the_new_kind() {
+    let ws = sample_workspace_all();
+    let file = fixture("import").join("renshe-h1.txt");
+    let root = ws.path().to_str().unwrap();
+    let out = zongjie(ws.path(), &["import", file.to_str().unwrap(), "--root", root, "--period", "2024Q2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let config = std::fs::read_to_string(ws.path().join("zongjie.yaml")).unwrap();
+    assert!(config.contains("template:\n  Q2: templates/renshe-h1\n  H1: templates/civil-affairs-h1\n"), "{config}");
+    let check = zongjie(ws.path(), &["check", "2024Q2"]);
+    assert_eq!((check.status.code(), stderr(&check)), (Some(0), String::new()));
+    // H1 is named already: zongjie.yaml is not touched.
+    std::fs::remove_dir_all(ws.path().join("data/2024H1")).unwrap();
+    let out = zongjie(ws.path(), &["import", file.to_str().unwrap(), "--root", root, "--name", "h1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(ws.path().join("zongjie.yaml")).unwrap(), config);
+    assert_eq!(
+        stderr(&out),
+        "warning: zongjie.yaml already names a template for H1 periods and was left as it is; to build with the imported one, make that line under template: read 'H1: templates/h1'\n"
+    );
+}
+
 #[test]
 fn nothing_is_overwritten() {
     let file = fixture("import").join("renshe-h1.txt");

@@ -293,7 +293,9 @@ pub fn write(
         Err(e) => return Err(Error::io(CONFIG_FILE, e)),
         Ok(bytes) => {
             let text = crate::data::decode_utf8(&bytes, CONFIG_FILE)?;
-            if text.lines().any(|l| l.starts_with("template:")) {
+            if let Some(added) = add_kind(&text, &kind, &template_dir) {
+                (Some(added), None)
+            } else if text.lines().any(|l| l.starts_with("template:")) {
                 (None, Some(t!("import.config_note", kind = kind, dir = template_dir).into_owned()))
             } else {
                 let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
@@ -321,6 +323,25 @@ pub fn write(
         written.push(CONFIG_FILE.to_string());
     }
     Ok((written, note))
+}
+
+/// zongjie.yaml with a line for this kind of period added under `template:`, when it names
+/// folders by kind of period and none for this kind (`H1: …`, `year: …` and now `Q2: …`).
+fn add_kind(text: &str, kind: &str, dir: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|l| l.trim_end() == "template:")?;
+    let entries: Vec<&str> =
+        lines[at + 1..].iter().take_while(|l| l.starts_with([' ', '\t']) || l.trim().is_empty()).copied().collect();
+    let first = entries.iter().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let indent = &first[..first.len() - first.trim_start().len()];
+    let named =
+        entries.iter().filter_map(|l| l.trim().split_once(':')).any(|(key, _)| key.trim().eq_ignore_ascii_case(kind));
+    if named {
+        return None;
+    }
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    out.insert(at + 1, format!("{indent}{kind}: {dir}"));
+    Some(out.join("\n") + "\n")
 }
 
 /// Writes a folder's files into a hidden folder beside it, then renames it into place.
