@@ -133,7 +133,8 @@ fn pieces(pieces: &[Piece]) -> String {
     for piece in pieces {
         match piece {
             Piece::Text(text) => {
-                let escaped = escape_markdown(text);
+                // & too: `&amp;` written in a report would otherwise be read as an entity.
+                let escaped = escape_markdown(text).replace('&', "\\&");
                 // `{{`, `{%` and `{#` in the report's text are minijinja's: write the brace as a value.
                 let mut chars = escaped.chars().peekable();
                 while let Some(c) = chars.next() {
