@@ -137,6 +137,7 @@ fn docx_paragraphs(xml: &str) -> Option<Vec<Para>> {
     let mut table_depth = 0usize;
     let (mut rows, mut row, mut cell): (Vec<Vec<String>>, Vec<String>, String) = Default::default();
     let mut number = 0usize;
+    let mut framed: Vec<Para> = Vec::new();
     loop {
         match reader.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "pStyle" => {
@@ -172,7 +173,12 @@ fn docx_paragraphs(xml: &str) -> Option<Vec<Para>> {
             Event::End(e) => match e.local_name().as_ref() {
                 "t" => in_text = false,
                 "p" if table_depth > 0 => {
+                    number += 1;
                     cell.push_str(text.trim());
+                    // A one-column table may be the page's frame: its paragraphs are kept too.
+                    if !text.trim().is_empty() {
+                        framed.push(Para::Text { text: text.trim().to_string(), hint: hint(&style), line: number });
+                    }
                 }
                 "p" => {
                     number += 1;
@@ -185,8 +191,13 @@ fn docx_paragraphs(xml: &str) -> Option<Vec<Para>> {
                 "tr" => rows.push(std::mem::take(&mut row)),
                 "tbl" => {
                     table_depth = table_depth.saturating_sub(1);
-                    if table_depth == 0 && !rows.is_empty() {
+                    if table_depth == 0 && rows.iter().all(|r| r.len() <= 1) {
+                        // A frame around text, not a table of figures.
+                        out.append(&mut framed);
+                        rows.clear();
+                    } else if table_depth == 0 && !rows.is_empty() {
                         out.push(Para::Table(std::mem::take(&mut rows)));
+                        framed.clear();
                     }
                 }
                 _ => {}
@@ -219,6 +230,20 @@ fn hint(style: &str) -> Hint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_one_column_table_is_a_frame_around_paragraphs() {
+        let xml = r#"<w:document xmlns:w="x"><w:body><w:tbl><w:tr><w:tc>
+<w:p><w:r><w:t>某局工作总结</w:t></w:r></w:p><w:p><w:r><w:t>正文。</w:t></w:r></w:p>
+</w:tc></w:tr></w:tbl></w:body></w:document>"#;
+        assert_eq!(
+            docx_paragraphs(xml).unwrap(),
+            vec![
+                Para::Text { text: "某局工作总结".into(), hint: Hint::None, line: 1 },
+                Para::Text { text: "正文。".into(), hint: Hint::None, line: 2 },
+            ]
+        );
+    }
 
     #[test]
     fn markdown_that_is_not_a_report_is_read_as_lines_and_no_extension_is_sniffed() {
@@ -255,7 +280,7 @@ mod tests {
                 Para::Text { text: "某县工作总结".into(), hint: Hint::Title, line: 1 },
                 Para::Text { text: "A&B 共12户。".into(), hint: Hint::None, line: 2 },
                 Para::Table(vec![vec!["乡镇".into(), "户数".into()], vec!["合计".into(), "12".into()]]),
-                Para::Text { text: "某县民政局".into(), hint: Hint::Signature, line: 3 },
+                Para::Text { text: "某县民政局".into(), hint: Hint::Signature, line: 7 },
             ]
         );
     }
