@@ -478,7 +478,7 @@ fn find_heading_end(text: &str, from: usize) -> usize {
 
 /// The period a report is about, guessed from its title and date, with the reason shown to the
 /// user: 上半年 (or a July date) is H1, 下半年 H2, 第三季度 Q3, 全年 (or a December or January
-/// date) the year. The year is the title's, else the date's (the year before for a report dated
+/// date) the year; otherwise the period a date closes (April: Q1, October: Q3). The year is the title's, else the date's (the year before for a report dated
 /// early in the next year), else the first year of the text.
 pub fn guess_period(title: &str, date: Option<NaiveDate>, first_year: Option<i32>) -> Option<Period> {
     let span = if title.contains("上半年") {
@@ -491,13 +491,16 @@ pub fn guess_period(title: &str, date: Option<NaiveDate>, first_year: Option<i32
     } else if title.contains("全年") || title.contains("年度") || title.contains("年工作") {
         Some(Span::Year)
     } else {
-        date.and_then(|d| match d.month() {
-            6..=8 => Some(Span::Half(1)),
-            12 | 1 | 2 => Some(Span::Year),
-            _ => None,
+        // The period the date closes: a report is written just after its period ends.
+        date.map(|d| match d.month() {
+            6..=8 => Span::Half(1),
+            3..=5 => Span::Quarter(1),
+            9..=11 => Span::Quarter(3),
+            _ => Span::Year,
         })
     };
-    let span = span?;
+    // Neither title nor date: a report of a year, the first the text names.
+    let span = span.or(first_year.map(|_| Span::Year))?;
     let title_year = first_year_in(title);
     let year = title_year.or_else(|| {
         date.map(|d| match span {
@@ -555,7 +558,10 @@ mod tests {
         assert_eq!(p("某局全年工作总结", d(2025, 1, 10)), Some("2024".into()));
         assert_eq!(p("某局工作总结", d(2024, 12, 20)), Some("2024".into()));
         assert_eq!(p("某局工作总结", d(2025, 1, 8)), Some("2024".into()));
-        assert_eq!(p("某局工作总结", d(2024, 4, 8)), None);
+        assert_eq!(p("某局工作总结", d(2024, 4, 8)), Some("2024Q1".into()));
+        assert_eq!(p("某局前三季度工作总结", d(2024, 10, 8)), Some("2024Q3".into()));
+        assert_eq!(p("某局工作总结", None), None);
+        assert_eq!(guess_period("某局工作总结", None, Some(2023)).map(|p| p.to_string()), Some("2023".into()));
     }
 
     #[test]
