@@ -771,7 +771,10 @@ impl Collector {
             }
         }
         let (group, key) = proposed.split_once('.').unwrap_or(("报告", proposed));
-        let group = if GLOBALS.contains(&group) { format!("报告{group}") } else { group.to_string() };
+        // The template's own names and minijinja's words cannot be a figure's.
+        let reserved = |part: &str| GLOBALS.contains(&part) || KEYWORDS.contains(&part.to_ascii_lowercase().as_str());
+        let group = if reserved(group) { format!("报告{group}") } else { group.to_string() };
+        let key = if reserved(key) { format!("数{key}") } else { key.to_string() };
         let mut candidates = vec![format!("{group}.{key}")];
         if group != self.topic && !self.topic.is_empty() {
             candidates.push(format!("{}.{group}{key}", self.topic));
@@ -798,6 +801,27 @@ fn split_unit(header: &str) -> (String, Option<String>) {
     }
     (h, None)
 }
+
+/// minijinja's keywords and constants, which no name part may be.
+const KEYWORDS: [&str; 17] = [
+    "true",
+    "false",
+    "none",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "if",
+    "else",
+    "elif",
+    "for",
+    "loop",
+    "self",
+    "super",
+    "recursive",
+    "with",
+];
 
 /// Names a template may not use as a group: the template's own globals.
 const GLOBALS: [&str; 9] = ["period", "表格", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner"];

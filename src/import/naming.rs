@@ -74,11 +74,11 @@ const MEASURE_ENDINGS: [&str; 20] = [
     "时间", "床位", "经费", "补贴",
 ];
 
-/// The characters a name may hold: letters (Chinese ones too) and underscores, no digits first.
+/// The characters a name may hold: Chinese characters, Latin letters and underscores, which
+/// both the catalog and minijinja take in a name (① or Ⅲ is alphanumeric, but no identifier).
 pub fn clean(text: &str) -> String {
-    text.chars()
-        .filter(|c| (c.is_alphanumeric() && !c.is_ascii_digit() && !('０'..='９').contains(c)) || *c == '_')
-        .collect()
+    let han = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}');
+    text.chars().filter(|c| han(*c) || c.is_ascii_alphabetic() || *c == '_').collect()
 }
 
 /// The subject of a number: the words before it, back to the last punctuation or number.
@@ -315,6 +315,7 @@ mod tests {
         assert_eq!(topic("（一）做好城乡最低生活保障工作。"), "城乡最低生活保障");
         assert_eq!(topic("一、继续夯实社会救助工作，巩固拓展"), "社会救助");
         assert_eq!(clean("H1N1流感“疫苗”"), "HN流感疫苗");
+        assert_eq!(clean("①Ⅲ类ＡＢ殡仪馆〇"), "类殡仪馆");
         assert_eq!(change_of("同比增长", "发放低保金"), Some("发放低保金.同比增长".into()));
         assert_eq!(change_of("人数同比下降", "城乡低保"), Some("城乡低保.人数同比下降".into()));
         assert_eq!(change_of("发放低保金", "城乡低保"), None);
