@@ -466,3 +466,21 @@ fn a_table_with_a_total_row_becomes_a_township_table() {
     assert!(template.contains("| 城关镇 | {{ 城关镇.户数 }} |\n| 河口镇 | {{ 河口镇.户数 }} |\n"), "{template}");
     assert!(markdown(ws.path(), "2024H1").contains("| 城关镇 | 5200 |\n| 河口镇 | 6700 |\n"));
 }
+
+/// A .docx whose first block is a table: the title is the first paragraph that reads like one.
+#[test]
+fn a_table_above_the_title_follows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("表在前.docx");
+    let rows: [&[&str]; 2] = [&["项目", "数量"], &["甲", "5"]];
+    let after = ["某局2024年上半年工作总结", "今年完成5项。", "某局", "2024年7月5日"];
+    let mut bytes = docx(&[], &rows, &after);
+    // The helper puts paragraphs before the table; here there are none, so the table is first.
+    std::fs::write(&file, std::mem::take(&mut bytes)).unwrap();
+    let (ws, _, period) = import_and_build(&file, &[]);
+    assert_eq!(period, "2024H1");
+    assert_eq!(
+        markdown(ws.path(), &period),
+        "# 某局2024年上半年工作总结\n\n| 项目 | 数量 |\n| :--- | ---: |\n| 甲 | 5 |\n\n今年完成5项。\n\n::: {custom-style=\"落款\"}\n某局\n\n2024年7月5日\n:::\n"
+    );
+}

@@ -146,10 +146,12 @@ pub fn import(options: &Options) -> Result<Summary> {
     let mut structured = structured;
     // A first paragraph too long to be a title (or a file name): the report has no title line,
     // and the file's name stands in for it.
-    if structured.doc.title.len() > 180 {
+    if structured.doc.title.len() > 180 || structured.doc.title.is_empty() {
         let first = std::mem::take(&mut structured.doc.title);
-        structured.doc.blocks.insert(0, Block::Paragraph { lead: None, text: first });
-        structured.lines.insert(0, 1);
+        if !first.is_empty() {
+            structured.doc.blocks.insert(0, Block::Paragraph { lead: None, text: first });
+            structured.lines.insert(0, 1);
+        }
         structured.doc.title = options.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     }
     let doc = &structured.doc;
