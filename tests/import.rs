@@ -474,9 +474,8 @@ fn a_table_above_the_title_follows_it() {
     let file = dir.path().join("表在前.docx");
     let rows: [&[&str]; 2] = [&["项目", "数量"], &["甲", "5"]];
     let after = ["某局2024年上半年工作总结", "今年完成5项。", "某局", "2024年7月5日"];
-    let mut bytes = docx(&[], &rows, &after);
-    // The helper puts paragraphs before the table; here there are none, so the table is first.
-    std::fs::write(&file, std::mem::take(&mut bytes)).unwrap();
+    // No paragraph before the table: it comes first.
+    std::fs::write(&file, docx(&[], &rows, &after)).unwrap();
     let (ws, _, period) = import_and_build(&file, &[]);
     assert_eq!(period, "2024H1");
     assert_eq!(
