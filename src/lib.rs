@@ -41,6 +41,7 @@ pub mod error;
 pub mod figures;
 pub mod formula;
 pub mod i18n;
+pub mod import;
 pub mod lock;
 pub mod memory;
 pub mod period;

@@ -24,6 +24,7 @@ macro_rules! tell {
 pub mod build;
 pub mod check;
 pub mod figures;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod reference_docx;
@@ -64,6 +65,8 @@ pub enum Command {
     ReferenceDocx(reference_docx::ReferenceDocxArgs),
     /// Open a page in the browser over the workspace: preview, problems, figures, build, upload.
     Serve(serve::ServeArgs),
+    /// Turn a past report (.docx, .txt, .md) into a template, a catalog and a period's data.
+    Import(import::ImportArgs),
 }
 
 /// Options every subcommand shares.
@@ -102,6 +105,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::ReferenceDocx(args) => reference_docx::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Import(args) => import::run(args),
     };
     let code = match result {
         Ok(code) => code,

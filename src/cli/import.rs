@@ -1,0 +1,58 @@
+//! `zongjie import FILE`: a past report becomes a template, a catalog and a period's data.
+
+use super::WorkspaceArgs;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use zongjie::period::Period;
+use zongjie::tr;
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The report to import: .docx, .txt or .md.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The period of the report (default: guessed from its title and date).
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<Period>,
+    /// The template folder's name under templates/ (default: the file's name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+}
+
+/// Runs `import`: writes the files, then the summary (figures by kind, what to check).
+pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let options =
+        zongjie::import::Options { file: args.file, root: args.workspace.root, name: args.name, period: args.period };
+    let summary = zongjie::import::import(&options)?;
+    for path in &summary.written {
+        say!("{}", tr!("cli.wrote", path = path));
+    }
+    let counts: Vec<String> = summary
+        .counts
+        .iter()
+        .map(|(kind, n)| tr!("import.count", n = n, kind = zongjie::figures::kind_name(*kind)))
+        .collect();
+    let total: usize = summary.counts.iter().map(|(_, n)| n).sum();
+    say!("{}", tr!("import.figures", total = total, counts = counts.join(&tr!("import.separator"))));
+    if !summary.tables.is_empty() {
+        say!(
+            "{}",
+            tr!("import.tables", n = summary.tables.len(), names = summary.tables.join(&tr!("import.separator")))
+        );
+    }
+    if let Some(note) = &summary.config_note {
+        super::warn(note);
+    }
+    if !summary.checks.is_empty() {
+        say!("{}", tr!("import.to_check", n = summary.checks.len()));
+        for check in &summary.checks {
+            say!("  {check}");
+        }
+    }
+    say!("{}", tr!("import.next", period = summary.period));
+    Ok(ExitCode::SUCCESS)
+}
