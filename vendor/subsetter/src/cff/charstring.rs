@@ -41,11 +41,15 @@ impl<'a> Decompiler<'a> {
         }
     }
 
-    /// Decompile a charstring with the given decompiler.
-    pub fn decompile(mut self, charstring: CharString<'a>) -> Result<Program<'a>> {
-        let mut program = Program::default();
-        self.decompile_inner(charstring, &mut program, 1)?;
-        Ok(program)
+    /// Decompile a charstring with the given decompiler into `program`, replacing what it held.
+    pub fn decompile(
+        mut self,
+        charstring: CharString<'a>,
+        program: &mut Program<'a>,
+    ) -> Result<()> {
+        program.0.clear();
+        self.decompile_inner(charstring, program, 1)?;
+        Ok(())
     }
 
     fn decompile_inner(
