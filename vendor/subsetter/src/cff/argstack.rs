@@ -12,7 +12,7 @@ pub struct ArgumentsStack {
 
 impl ArgumentsStack {
     pub fn new() -> Self {
-        Self { data: vec![] }
+        Self { data: Vec::with_capacity(MAX_OPERANDS_LEN) }
     }
 
     #[inline]
@@ -35,10 +35,12 @@ impl ArgumentsStack {
         self.data.pop()
     }
 
+    /// Pops every argument and returns how many there were. The stack keeps its
+    /// allocation: it is cleared after nearly every operator.
     #[inline]
-    pub fn pop_all(&mut self) -> Vec<Number> {
-        let mut ret_vec = vec![];
-        std::mem::swap(&mut self.data, &mut ret_vec);
-        ret_vec
+    pub fn pop_all(&mut self) -> usize {
+        let len = self.data.len();
+        self.data.clear();
+        len
     }
 }
