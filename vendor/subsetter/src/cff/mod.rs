@@ -266,6 +266,18 @@ fn subset_charstrings(
         }
     };
 
+    // A CID-keyed font without subroutines has nothing to desubroutinize: its charstrings
+    // are copied as they are, where decompiling would only encode them again. (A name-keyed
+    // font still goes through the decompiler, which refuses the seac form of endchar that
+    // only name-keyed fonts can use.)
+    let copy_as_is = match &table.font_kind {
+        FontKind::Cid(cid) => {
+            table.global_subrs.len() == 0
+                && cid.font_dicts.iter().all(|font_dict| font_dict.local_subrs.len() == 0)
+        }
+        FontKind::Sid(_) => false,
+    };
+
     let mut used_fds = BTreeSet::new();
     let mut char_strings = vec![];
     // One program for every glyph, compiled as soon as it is decompiled: no instruction
@@ -283,11 +295,16 @@ fn subset_charstrings(
             FontKind::Sid(_) => 0,
         };
 
+        let charstring = table.char_strings.get(old_gid as u32).ok_or(MalformedFont)?;
+        if copy_as_is {
+            char_strings.push(charstring.to_vec());
+            continue;
+        }
+
         let decompiler = Decompiler::new(
             gsubrs.get_handler(),
             lsubrs.get_handler(fd_index).ok_or(MalformedFont)?,
         );
-        let charstring = table.char_strings.get(old_gid as u32).ok_or(MalformedFont)?;
         decompiler.decompile(charstring, &mut program)?;
         char_strings.push(program.compile());
     }
