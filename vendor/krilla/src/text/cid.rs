@@ -457,6 +457,15 @@ fn subset_font(font: Font, glyph_remapper: &GlyphRemapper) -> KrillaResult<(Font
     })?;
     let global_bbox = font.bbox();
 
+    // The head table bounds every glyph of the font, so also those of its subset: drawing
+    // every glyph to measure them is only needed without a usable one, or at a variation
+    // instance, which the head table does not describe.
+    if variation_coordinates.is_empty() {
+        if let Some(head_bbox) = head_bbox(&font) {
+            return Ok((font, head_bbox));
+        }
+    }
+
     for g in 0..font.num_glyphs() {
         if let Some(path_bbox) = compute_bbox(&font, skrifa::GlyphId::new(g)) {
             bbox = bbox
@@ -469,6 +478,14 @@ fn subset_font(font: Font, glyph_remapper: &GlyphRemapper) -> KrillaResult<(Font
     }
 
     Ok((font, bbox.unwrap_or(global_bbox)))
+}
+
+/// The bounding box of all glyphs that the font's head table gives, if it has an area.
+fn head_bbox(font: &Font) -> Option<Rect> {
+    let head = font.font_ref().head().ok()?;
+    let (left, top) = (f32::from(head.x_min()), f32::from(head.y_min()));
+    let (right, bottom) = (f32::from(head.x_max()), f32::from(head.y_max()));
+    Rect::from_ltrb(left, top, right, bottom).filter(|r| r.width() > 0.0 && r.height() > 0.0)
 }
 
 #[cfg_attr(feature = "comemo", comemo::memoize)]
