@@ -32,6 +32,7 @@ use crate::resource;
 use crate::resource::{Resource, Resourceable};
 use crate::surface::{Location, Surface};
 use crate::text::GlyphId;
+use crate::text::cid::CIDFont;
 use crate::text::{Font, FontContainer, FontIdentifier};
 use crate::util::SipHashable;
 
@@ -755,8 +756,16 @@ impl SerializeContext {
 
     fn serialize_fonts(&mut self, chunk_container: &mut ChunkContainer) -> KrillaResult<()> {
         let fonts = self.global_objects.font_map.take();
-        for font_container in fonts.values() {
-            let borrowed = font_container.borrow();
+        let borrowed = fonts.values().map(|f| f.borrow()).collect::<Vec<_>>();
+        // Subsetting and compressing, the costly part, first for all fonts at once.
+        let cid_fonts = borrowed
+            .iter()
+            .map(|f| f.cid_font())
+            .filter(|f| !f.is_empty())
+            .collect::<Vec<_>>();
+        let mut prepared =
+            CIDFont::prepare_all(&cid_fonts, &self.serialize_settings()).into_iter();
+        for borrowed in &borrowed {
 
             if !borrowed.type3_mapper().is_empty() {
                 for t3_font in borrowed.type3_mapper().fonts() {
@@ -767,9 +776,10 @@ impl SerializeContext {
 
             if !borrowed.cid_font().is_empty() {
                 let f = self.register_font_identifier(borrowed.cid_font().identifier());
+                let prepared = prepared.next().expect("one prepared font per CID font");
                 borrowed
                     .cid_font()
-                    .serialize(self, chunk_container, f.get_ref())?;
+                    .serialize(self, chunk_container, f.get_ref(), prepared)?;
             }
         }
 

@@ -17,8 +17,8 @@ use crate::chunk_container::ChunkContainer;
 use crate::configure::ValidationError;
 use crate::error::{KrillaError, KrillaResult};
 use crate::geom::Rect;
-use crate::serialize::SerializeContext;
-use crate::stream::FilterStreamBuilder;
+use crate::serialize::{SerializeContext, SerializeSettings};
+use crate::stream::{FilterStream, FilterStreamBuilder};
 use crate::surface::Location;
 use crate::text::outline::OutlineBuilder;
 use crate::text::Font;
@@ -184,11 +184,52 @@ impl CIDFont {
         FontIdentifier::Cid(CIDIdentifier(self.font.clone()))
     }
 
+    /// Subsets the font and compresses its program: the costly part of serializing, which
+    /// needs nothing from the serializer, so that fonts can be prepared in parallel.
+    pub(crate) fn prepare(&self, settings: &SerializeSettings) -> KrillaResult<PreparedFont> {
+        let (subsetted, global_bbox) = subset_font(self.font.clone(), &self.glyph_remapper)?;
+        let subsetted_data = subsetted.font_data().0;
+        let mut data = subsetted_data.as_ref().as_ref();
+
+        // If we have a CFF font, only embed the standalone CFF program.
+        let subsetted_ref = skrifa::FontRef::new(data).map_err(|_| {
+            KrillaError::Font(self.font.clone(), "failed to read font subset".to_string())
+        })?;
+
+        if let Some(cff) = subsetted_ref.data_for_tag(Cff::TAG) {
+            data = cff.as_bytes();
+        }
+
+        Ok(PreparedFont {
+            num_glyphs: subsetted.num_glyphs(),
+            global_bbox,
+            font_stream: FilterStreamBuilder::new_from_binary_data(data)
+                .finish(settings)
+                .into_owned(),
+        })
+    }
+
+    /// Prepares every font, in parallel with rayon; the results are in the fonts' order, so
+    /// the output does not depend on which thread finishes first.
+    pub(crate) fn prepare_all(
+        fonts: &[&CIDFont],
+        settings: &SerializeSettings,
+    ) -> Vec<KrillaResult<PreparedFont>> {
+        #[cfg(feature = "rayon")]
+        use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+        #[cfg(feature = "rayon")]
+        let fonts = fonts.par_iter();
+        #[cfg(not(feature = "rayon"))]
+        let fonts = fonts.iter();
+        fonts.map(|font| font.prepare(settings)).collect()
+    }
+
     pub(crate) fn serialize(
         &self,
         sc: &mut SerializeContext,
         chunk_container: &mut ChunkContainer,
         root_ref: Ref,
+        prepared: KrillaResult<PreparedFont>,
     ) -> KrillaResult<()> {
         let chunk = &mut chunk_container.non_stream.fonts;
         let mut stream_chunk = sc.new_chunk();
@@ -198,8 +239,6 @@ impl CIDFont {
         let cmap_ref = sc.new_ref();
         let cid_set_ref = sc.new_ref();
         let data_ref = sc.new_ref();
-
-        let glyph_remapper = &self.glyph_remapper;
 
         let is_glyf = self.font.font_ref().glyf().is_ok();
         let is_cff = self.font.font_ref().cff().is_ok();
@@ -234,24 +273,11 @@ impl CIDFont {
             sc.register_validation_error(ValidationError::RestrictedLicense(self.font.clone()));
         }
 
-        let (subsetted, global_bbox) = subset_font(self.font.clone(), glyph_remapper)?;
-        let num_glyphs = subsetted.num_glyphs();
-        let subsetted_data = subsetted.font_data().0;
-
-        let font_stream = {
-            let mut data = subsetted_data.as_ref().as_ref();
-
-            // If we have a CFF font, only embed the standalone CFF program.
-            let subsetted_ref = skrifa::FontRef::new(data).map_err(|_| {
-                KrillaError::Font(self.font.clone(), "failed to read font subset".to_string())
-            })?;
-
-            if let Some(cff) = subsetted_ref.data_for_tag(Cff::TAG) {
-                data = cff.as_bytes();
-            }
-
-            FilterStreamBuilder::new_from_binary_data(data).finish(&sc.serialize_settings())
-        };
+        let PreparedFont {
+            num_glyphs,
+            global_bbox,
+            font_stream,
+        } = prepared?;
 
         let base_font = base_font_name(&self.font, &self.glyph_remapper);
         let base_font_type0 = if is_cff {
@@ -408,6 +434,13 @@ impl CIDFont {
 
         Ok(())
     }
+}
+
+/// A font's subset and compressed program, made by [`CIDFont::prepare`].
+pub(crate) struct PreparedFont {
+    num_glyphs: u32,
+    global_bbox: Rect,
+    font_stream: FilterStream<'static>,
 }
 
 /// Create a tag for a font subset.
