@@ -351,12 +351,24 @@ fn deflate_encode_memoized(data: &[u8]) -> Vec<u8> {
 }
 
 pub(crate) fn deflate_encode(data: &[u8]) -> Vec<u8> {
+    use std::cell::RefCell;
     use std::io::Write;
 
     const COMPRESSION_LEVEL: u8 = 6;
-    let mut e = ZlibEncoder::new(Vec::new(), Compression::new(COMPRESSION_LEVEL as u32));
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
+    thread_local! {
+        // One encoder per thread, reset after each stream: setting up a deflate state
+        // costs more than compressing most of the small streams of a PDF.
+        static ENCODER: RefCell<ZlibEncoder<Vec<u8>>> = RefCell::new(ZlibEncoder::new(
+            Vec::new(),
+            Compression::new(COMPRESSION_LEVEL as u32),
+        ));
+    }
+    ENCODER.with(|e| {
+        let mut e = e.borrow_mut();
+        e.write_all(data).unwrap();
+        // Finishes this stream and hands it back; the encoder starts afresh.
+        e.reset(Vec::new()).unwrap()
+    })
 }
 
 fn hex_encode(data: &[u8]) -> Vec<u8> {
