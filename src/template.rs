@@ -515,14 +515,15 @@ pub fn precheck(
         if GLOBALS.iter().any(|g| is_within(&name, g)) {
             continue;
         }
-        let source = Source::new(&template.name, line_of(&template.text, &name));
+        // Only a problem needs the line: searching the text for every name cost more than the rest.
+        let source = |name: &str| Source::new(&template.name, line_of(&template.text, name));
         // `低保.户数.source` is the figure `低保.户数`; `低保` alone is the group.
         let figure = catalog.figures.keys().find(|f| is_within(&name, f)).cloned();
         let in_group = |f: &&String| f.len() > name.len() && is_within(f, &name);
         match figure {
             Some(f) if !in_data(&f) => problems.push(
                 Problem::at(
-                    source,
+                    source(&name),
                     t!("template.figure_not_in_data", folder = data_dir, declared = catalog.figures[&f].source),
                 )
                 .figure(f),
@@ -533,8 +534,9 @@ pub fn precheck(
             None if catalog.figures.keys().any(|f| in_group(&f)) => {
                 figures_used.extend(catalog.figures.keys().filter(in_group).cloned());
             }
-            None => problems
-                .push(Problem::at(source, t!("template.name_not_declared", catalog = catalog.file)).figure(name)),
+            None => problems.push(
+                Problem::at(source(&name), t!("template.name_not_declared", catalog = catalog.file)).figure(name),
+            ),
         }
     }
     (figures_used.into_iter().collect(), problems)
