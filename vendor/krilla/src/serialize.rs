@@ -31,8 +31,8 @@ use crate::pdf::{PdfDocument, PdfSerializerContext};
 use crate::resource;
 use crate::resource::{Resource, Resourceable};
 use crate::surface::{Location, Surface};
-use crate::text::GlyphId;
 use crate::text::cid::CIDFont;
+use crate::text::GlyphId;
 use crate::text::{Font, FontContainer, FontIdentifier};
 use crate::util::SipHashable;
 
@@ -763,10 +763,8 @@ impl SerializeContext {
             .map(|f| f.cid_font())
             .filter(|f| !f.is_empty())
             .collect::<Vec<_>>();
-        let mut prepared =
-            CIDFont::prepare_all(&cid_fonts, &self.serialize_settings()).into_iter();
+        let mut prepared = CIDFont::prepare_all(&cid_fonts, &self.serialize_settings()).into_iter();
         for borrowed in &borrowed {
-
             if !borrowed.type3_mapper().is_empty() {
                 for t3_font in borrowed.type3_mapper().fonts() {
                     let f = self.register_font_identifier(t3_font.identifier());

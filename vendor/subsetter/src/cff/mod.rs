@@ -273,7 +273,10 @@ fn subset_charstrings(
     let copy_as_is = match &table.font_kind {
         FontKind::Cid(cid) => {
             table.global_subrs.len() == 0
-                && cid.font_dicts.iter().all(|font_dict| font_dict.local_subrs.len() == 0)
+                && cid
+                    .font_dicts
+                    .iter()
+                    .all(|font_dict| font_dict.local_subrs.len() == 0)
         }
         FontKind::Sid(_) => false,
     };
