@@ -27,6 +27,15 @@ def font_stream_bytes(pdf: bytes) -> int:
     return total
 
 
+def sample_workspace() -> str:
+    """A fresh copy of the sample workspace (settings, data, templates) in a temporary folder."""
+    work = tempfile.mkdtemp(prefix="zongjie-bench-")
+    shutil.copy(os.path.join(ROOT, "zongjie.yaml"), work)
+    for folder in ("data", "templates"):
+        shutil.copytree(os.path.join(ROOT, folder), os.path.join(work, folder))
+    return work
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=50)
@@ -35,11 +44,7 @@ def main():
     args = ap.parse_args()
     if not os.path.exists(args.bin):
         sys.exit(f"{args.bin} not found: run cargo build --release first")
-    work = tempfile.mkdtemp(prefix="zongjie-bench-")
-    for name in ("zongjie.yaml",):
-        shutil.copy(os.path.join(ROOT, name), work)
-    for folder in ("data", "templates"):
-        shutil.copytree(os.path.join(ROOT, folder), os.path.join(work, folder))
+    work = sample_workspace()
     cmd = [args.bin, "build", "--format", args.format, "--root", work]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # warm the page cache
     times = []

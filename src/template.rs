@@ -522,17 +522,18 @@ pub fn precheck(
     used.sort();
     let mut problems = Vec::new();
     for name in used {
-        if GLOBALS.iter().any(|g| name == *g || name.starts_with(&format!("{g}."))) {
+        if GLOBALS.iter().any(|g| is_within(&name, g)) {
             continue;
         }
-        let source = Source::new(&template.name, line_of(&template.text, &name));
+        // Only a problem needs the line: searching the text for every name cost more than the rest.
+        let source = |name: &str| Source::new(&template.name, line_of(&template.text, name));
         // `低保.户数.source` is the figure `低保.户数`; `低保` alone is the group.
-        let figure = catalog.figures.keys().find(|f| name == **f || name.starts_with(&format!("{f}."))).cloned();
-        let is_group = catalog.figures.keys().any(|f| f.starts_with(&format!("{name}.")));
+        let figure = catalog.figures.keys().find(|f| is_within(&name, f)).cloned();
+        let in_group = |f: &&String| f.len() > name.len() && is_within(f, &name);
         match figure {
             Some(f) if !in_data(&f) => problems.push(
                 Problem::at(
-                    source,
+                    source(&name),
                     t!("template.figure_not_in_data", folder = data_dir, declared = catalog.figures[&f].source),
                 )
                 .figure(f),
@@ -540,20 +541,27 @@ pub fn precheck(
             Some(f) => {
                 figures_used.insert(f);
             }
-            None if is_group => {
-                let prefix = format!("{name}.");
-                figures_used.extend(catalog.figures.keys().filter(|f| f.starts_with(&prefix)).cloned());
+            None if catalog.figures.keys().any(|f| in_group(&f)) => {
+                figures_used.extend(catalog.figures.keys().filter(in_group).cloned());
             }
-            None => problems
-                .push(Problem::at(source, t!("template.name_not_declared", catalog = catalog.file)).figure(name)),
+            None => problems.push(
+                Problem::at(source(&name), t!("template.name_not_declared", catalog = catalog.file)).figure(name),
+            ),
         }
     }
     (figures_used.into_iter().collect(), problems)
 }
 
+/// Whether the dotted `name` is `outer` itself or lies inside it (`低保.户数` in `低保`), without
+/// building `outer.` for every pair: precheck asks this of each name and each catalog entry.
+fn is_within(name: &str, outer: &str) -> bool {
+    name.strip_prefix(outer).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
 /// 1-based line of the first use of `name` in the template text (0 if not found literally).
 fn line_of(text: &str, name: &str) -> u64 {
-    text.lines().position(|l| l.contains(name)).map(|i| i as u64 + 1).unwrap_or(0)
+    // One search of the whole text, then the line breaks before it: a name never spans lines.
+    text.find(name).map(|at| text[..at].matches('\n').count() as u64 + 1).unwrap_or(0)
 }
 
 /// minijinja's description of a syntax error, in Chinese words when messages are in Chinese

@@ -7,6 +7,7 @@ use serde_saphyr::Spanned;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use yoke::Yoke;
 
 include!(concat!(env!("OUT_DIR"), "/font_hashes.rs"));
 
@@ -92,16 +93,25 @@ impl FontConfig {
     }
 }
 
+/// A face parsed once and kept with the bytes it reads from (a yoke), so looking up a character
+/// does not parse the font's tables again.
+#[derive(yoke::Yokeable)]
+struct ParsedFace<'a>(ttf_parser::Face<'a>);
+
+/// The bytes of a font file, shared with krilla.
+type FontBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 /// One font file loaded for layout and embedding.
 pub struct LoadedFont {
     /// Name for messages and the manifest (file name, or the config's path).
     pub name: String,
     /// The file's bytes.
-    pub data: Arc<dyn AsRef<[u8]> + Send + Sync>,
+    pub data: FontBytes,
     /// Face index in a collection.
     pub index: u32,
     /// sha256 of the file, for the manifest.
     pub sha256: String,
+    face: Yoke<ParsedFace<'static>, FontBytes>,
     units_per_em: f32,
     /// For a font the config names: its key (`fonts.body`) and line in zongjie.yaml. Its
     /// outlines are checked as they are used; the bundled fonts are known whole.
@@ -121,13 +131,16 @@ impl std::fmt::Debug for LoadedFont {
 impl LoadedFont {
     fn new(
         name: String,
-        data: Arc<dyn AsRef<[u8]> + Send + Sync>,
+        data: FontBytes,
         index: u32,
         sha256: String,
         configured: Option<(String, u64)>,
     ) -> std::result::Result<Self, String> {
+        let face: Yoke<ParsedFace<'static>, FontBytes> = Yoke::try_attach_to_cart(data.clone(), |bytes| {
+            ttf_parser::Face::parse(bytes.as_ref(), index).map(ParsedFace)
+        })
+        .map_err(|e| not_usable(e, index))?;
         let bytes = (*data).as_ref();
-        let face = ttf_parser::Face::parse(bytes, index).map_err(|e| not_usable(e, index))?;
         // ttf-parser quietly drops a table that runs past the end of the file: a font cut short
         // would parse and then draw nothing.
         let raw = ttf_parser::RawFace::parse(bytes, index).map_err(|e| not_usable(e, index))?;
@@ -143,12 +156,13 @@ impl LoadedFont {
                 .into_owned());
             }
         }
-        let units_per_em = f32::from(face.units_per_em());
+        let units_per_em = f32::from(face.get().0.units_per_em());
         Ok(LoadedFont {
             name,
             data,
             index,
             sha256,
+            face,
             units_per_em,
             configured,
             cache: Mutex::new(HashMap::new()),
@@ -160,7 +174,7 @@ impl LoadedFont {
     pub fn glyph(&self, c: char) -> Option<(u16, f32)> {
         let mut cache = self.cache.lock().expect("font cache");
         *cache.entry(c).or_insert_with(|| {
-            let face = ttf_parser::Face::parse((*self.data).as_ref(), self.index).ok()?;
+            let face = &self.face.get().0;
             let gid = face.glyph_index(c)?;
             if self.configured.is_some() && has_ink(c) && face.outline_glyph(gid, &mut NoOutline).is_none() {
                 self.damaged.lock().expect("damaged glyphs").insert(c);
@@ -222,7 +236,7 @@ impl FontSet {
                 Some(spec) => load_file(spec, root, &format!("fonts.{}", role.key()))?,
                 None => {
                     let (name, bytes) = role.bundled();
-                    let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+                    let data: FontBytes = Arc::new(bytes);
                     let sha = BUNDLED_FONT_SHA256
                         .iter()
                         .find(|(n, _)| *n == name)
@@ -282,7 +296,7 @@ fn load_file(spec: &Spanned<String>, root: &Path, key: &str) -> Result<LoadedFon
             .figure(key)
     })?;
     let sha = crate::archive::sha256(&bytes);
-    let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+    let data: FontBytes = Arc::new(bytes);
     LoadedFont::new(spec.to_string(), data, index, sha, Some((key.to_string(), line)))
         .map_err(|why| Problem::at(source, t!("fonts.in_file", path = path, why = why)).figure(key).into())
 }
