@@ -244,6 +244,13 @@ pub fn decode_utf8(bytes: &[u8], file: &str) -> Result<String, Problem> {
     }
 }
 
+/// Text in GBK (GB18030, which old Excel and Notepad write on Chinese Windows), or None when the
+/// bytes are not valid GB18030 either: such a file is refused, never read as mojibake.
+pub fn decode_gbk(bytes: &[u8]) -> Option<String> {
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| text.into_owned())
+}
+
 fn flatten(
     node: &Spanned<Node>,
     file: &str,

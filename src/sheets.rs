@@ -102,8 +102,8 @@ fn is_cjk_punctuation(c: char) -> bool {
 }
 
 /// Names that mark a row as a total or a part-total, whatever the catalog calls its total row:
-/// such a row is never counted as a 乡镇.
-const TOTAL_WORDS: [&str; 8] = ["合计", "总计", "共计", "总数", "全县", "全县合计", "全县总计", "全区合计"];
+/// such a row is never counted as a 乡镇 (keys after [`row_key`]).
+pub const TOTAL_WORDS: [&str; 8] = ["合计", "总计", "共计", "总数", "全县", "全县合计", "全县总计", "全区合计"];
 
 /// A column of a table.
 #[derive(Debug, Clone, Deserialize)]
@@ -337,11 +337,10 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Grid, Problem> {
     let (text, note) = match data::decode_utf8(bytes, file) {
         Ok(text) => (text, None),
         Err(_) => {
-            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            if had_errors {
+            let Some(text) = data::decode_gbk(bytes) else {
                 return Err(Problem::at(Source::file(file), t!("sheets.csv_encoding").to_string()));
-            }
-            (text.into_owned(), Some("GBK"))
+            };
+            (text, Some("GBK"))
         }
     };
     // The csv crate reads an unclosed quote as one cell running to the end of the file; that
@@ -606,7 +605,7 @@ fn no_header_row(name: &str, decl: &TableDecl, grid: &Grid) -> Problem {
 }
 
 /// Splits a header into its name and a bracketed unit: 低保金（万元） → (低保金, 万元).
-fn split_header(header: &str) -> (String, Option<String>) {
+pub fn split_header(header: &str) -> (String, Option<String>) {
     let h: String = header.chars().filter(|c| !c.is_whitespace()).collect();
     for (open, close) in [('（', '）'), ('(', ')')] {
         if let (Some(a), true) = (h.find(open), h.ends_with(close)) {

@@ -493,6 +493,22 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
+/// A paragraph's text as Markdown that reads back as that one paragraph: [`escape_markdown`],
+/// `&` (else `&amp;` in a report would come back as `&`), and a start that would make a list, a
+/// rule or a fence (`1.`, `1)`, `-`, `+`, `=`, `~`) behind a backslash, which Markdown drops.
+pub fn escape_markdown_paragraph(text: &str) -> String {
+    let escaped = escape_markdown(text).replace('&', "\\&");
+    let digits = escaped.len() - escaped.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = &escaped[digits..];
+    if digits > 0 && (rest.starts_with('.') || rest.starts_with(')')) {
+        format!("{}\\{rest}", &escaped[..digits])
+    } else if escaped.starts_with(['-', '+', '=', '~']) {
+        format!("\\{escaped}")
+    } else {
+        escaped
+    }
+}
+
 /// The names a template may use besides figures: `period` and minijinja's own functions.
 const GLOBALS: [&str; 10] =
     ["period", "表格", "range", "dict", "namespace", "debug", "lipsum", "cycler", "joiner", compare::FUNCTION];

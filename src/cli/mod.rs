@@ -287,20 +287,18 @@ pub struct Formats {
 impl Formats {
     /// Loads the renderers of the given formats.
     pub fn load(ws: &zongjie::workspace::Workspace, formats: &[Format]) -> anyhow::Result<Self> {
-        let pdf = if formats.contains(&Format::Pdf) {
-            let fonts = zongjie::render::pdf::fonts::FontSet::load(&ws.config.fonts, &ws.root)?;
-            Some(zongjie::render::pdf::PdfRenderer::new(fonts))
+        // Loaded (and checked) once: the PDF embeds them, the DOCX measures with them.
+        let fonts = if formats.contains(&Format::Pdf) || formats.contains(&Format::Docx) {
+            Some(zongjie::render::pdf::fonts::FontSet::load(&ws.config.fonts, &ws.root)?)
         } else {
             None
         };
+        let pdf = fonts.clone().filter(|_| formats.contains(&Format::Pdf)).map(zongjie::render::pdf::PdfRenderer::new);
         let markdown = formats.contains(&Format::Md).then_some(zongjie::render::markdown::MarkdownRenderer);
-        let docx = if formats.contains(&Format::Docx) {
-            // Measured with the fonts the PDF embeds, so both place the 落款 alike.
-            let metrics = zongjie::render::pdf::fonts::FontSet::load(&ws.config.fonts, &ws.root)?;
-            Some(zongjie::render::docx::DocxRenderer::new(ws.config.docx_fonts.clone(), metrics))
-        } else {
-            None
-        };
+        // Measured with the fonts the PDF embeds, so both place the 落款 alike.
+        let docx = fonts
+            .filter(|_| formats.contains(&Format::Docx))
+            .map(|metrics| zongjie::render::docx::DocxRenderer::new(ws.config.docx_fonts.clone(), metrics));
         Ok(Formats { markdown, pdf, docx })
     }
     /// Every format.

@@ -475,10 +475,9 @@ impl Collector {
     /// cells are figures one by one).
     fn township(&self, header: &[String], rows: &[Vec<String>]) -> Option<(TemplatedBlock, NewTable)> {
         use rust_decimal::Decimal;
-        const TOTALS: [&str; 5] = ["合计", "总计", "全县合计", "全县总计", "全区合计"];
         let (last, body) = rows.split_last()?;
         let total = last.first()?.clone();
-        if header.len() < 2 || body.is_empty() || !TOTALS.contains(&crate::sheets::row_key(&total).as_str()) {
+        if header.len() < 2 || body.is_empty() || !crate::sheets::TOTAL_WORDS.contains(&crate::sheets::row_key(&total).as_str()) {
             return None;
         }
         let label = naming::clean(&header[0]);
@@ -496,7 +495,7 @@ impl Collector {
         let mut columns = Vec::new();
         let mut keys = Vec::new();
         for (c, head) in header.iter().enumerate().skip(1) {
-            let (name, unit) = split_unit(head);
+            let (name, unit) = crate::sheets::split_header(head);
             let key = naming::clean(&name);
             if key.is_empty() || key == label || keys.contains(&key) {
                 return None;
@@ -553,7 +552,7 @@ impl Collector {
         }
         let csv = String::from_utf8(writer.into_inner().ok()?).ok()?;
         let table =
-            NewTable { name: name.clone(), label: split_unit(&header[0]).0, total: total.clone(), columns, csv };
+            NewTable { name: name.clone(), label: crate::sheets::split_header(&header[0]).0, total: total.clone(), columns, csv };
         Some((
             TemplatedBlock::Township { header: header.to_vec(), name, keys, label: table.label.clone(), total },
             table,
@@ -791,17 +790,6 @@ impl Collector {
         };
         name
     }
-}
-
-/// A header's name and its bracketed unit: 低保金（万元） → (低保金, 万元), spaces left out.
-fn split_unit(header: &str) -> (String, Option<String>) {
-    let h: String = header.chars().filter(|c| !c.is_whitespace()).collect();
-    for (open, close) in [('（', '）'), ('(', ')')] {
-        if let (Some(a), true) = (h.find(open), h.ends_with(close)) {
-            return (h[..a].to_string(), Some(h[a + open.len_utf8()..h.len() - close.len_utf8()].to_string()));
-        }
-    }
-    (h, None)
 }
 
 /// minijinja's keywords and constants, which no name part may be.

@@ -97,11 +97,7 @@ fn decode_text(bytes: &[u8], shown: &str) -> Result<String, Problem> {
             return Ok(text.into_owned());
         }
     }
-    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(Problem::at(Source::file(shown), t!("import.txt_encoding")));
-    }
-    Ok(text.into_owned())
+    crate::data::decode_gbk(bytes).ok_or_else(|| Problem::at(Source::file(shown), t!("import.txt_encoding")))
 }
 
 /// The non-empty lines of a text, each trimmed (ideographic indents too), with line numbers.

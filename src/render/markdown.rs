@@ -3,7 +3,7 @@
 use super::Renderer;
 use crate::document::{Align, Block, Document, SIGNATURE_FENCE};
 use crate::error::Result;
-use crate::template::escape_markdown;
+use crate::template::{escape_markdown, escape_markdown_paragraph};
 
 /// Writes `#` title, `##`…`#####` headings, paragraphs, pipe tables and the 落款 div.
 pub struct MarkdownRenderer;
@@ -30,7 +30,7 @@ pub fn to_markdown(doc: &Document) -> String {
                 if let Some((level, lead)) = lead {
                     out.push_str(&format!("{} {}\n\n", level.markdown(), escape_markdown(lead)));
                 }
-                out.push_str(&escape_markdown(text));
+                out.push_str(&escape_markdown_paragraph(text));
                 out.push('\n');
             }
             Block::Table { header, rows, align } => {
@@ -54,7 +54,7 @@ pub fn to_markdown(doc: &Document) -> String {
             Block::Signature { lines } => {
                 out.push_str(SIGNATURE_FENCE);
                 out.push('\n');
-                out.push_str(&lines.iter().map(|l| escape_markdown(l)).collect::<Vec<_>>().join("\n\n"));
+                out.push_str(&lines.iter().map(|l| escape_markdown_paragraph(l)).collect::<Vec<_>>().join("\n\n"));
                 out.push_str("\n:::\n");
             }
         }
@@ -73,5 +73,19 @@ mod tests {
         let doc = parse(md, "t").unwrap();
         assert_eq!(to_markdown(&doc), md);
         assert_eq!(parse(&to_markdown(&doc), "t").unwrap(), doc);
+    }
+
+    #[test]
+    fn a_paragraph_that_starts_like_a_list_or_holds_an_entity_stays_one_paragraph() {
+        for text in ["1. 第一项工作。", "2024) 年度", "- 一项", "+ 一项", "--- 分隔", "~~~ 围栏", "= 等于", "A&amp;B 与 C&D"] {
+            let doc = Document {
+                title: "标题".into(),
+                blocks: vec![Block::Paragraph { lead: None, text: text.into() }],
+                date: None,
+                appendix: Vec::new(),
+            };
+            let md = to_markdown(&doc);
+            assert_eq!(parse(&md, "t").unwrap(), doc, "{md}");
+        }
     }
 }

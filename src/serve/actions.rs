@@ -54,7 +54,7 @@ impl Renderers {
         use crate::render::pdf::fonts::FontSet;
         let fonts = FontSet::load(&ws.config.fonts, &ws.root)?;
         // The DOCX is measured with the fonts the PDF embeds, as in the CLI.
-        let metrics = FontSet::load(&ws.config.fonts, &ws.root)?;
+        let metrics = fonts.clone();
         Ok(Renderers {
             markdown: crate::render::markdown::MarkdownRenderer,
             pdf: crate::render::pdf::PdfRenderer::new(fonts),

@@ -213,8 +213,8 @@ impl ttf_parser::OutlineBuilder for NoOutline {
     fn close(&mut self) {}
 }
 
-/// The fonts of a report by role, plus an optional fallback.
-#[derive(Debug)]
+/// The fonts of a report by role, plus an optional fallback. Cloning shares the loaded faces.
+#[derive(Debug, Clone)]
 pub struct FontSet {
     fonts: Vec<(Role, Arc<LoadedFont>)>,
     /// The font for characters a role's font lacks.
