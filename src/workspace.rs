@@ -149,6 +149,63 @@ pub struct Workspace {
     pub periods: BTreeMap<Period, String>,
 }
 
+/// The settings in zongjie.yaml's text: period kinds and periods as zongjie writes them (h1 →
+/// H1, 2024h1 → 2024H1), and any other key refused at its line.
+pub fn parse_config(text: &str) -> Result<Config> {
+    let mut config: Config =
+        if text.trim().is_empty() { Config::default() } else { crate::yaml::parse(&text, CONFIG_FILE)? };
+    // Kinds of period as `applies_to` writes them (h1 → H1, Year → year); any other key
+    // is a mistake that would otherwise leave its periods without a template.
+    if let Some(TemplateSetting::ByKind(folders)) = &mut config.template {
+        let mut checked = BTreeMap::new();
+        for (key, folder) in std::mem::take(folders) {
+            match PERIOD_KINDS.iter().find(|k| k.eq_ignore_ascii_case(key.trim())) {
+                Some(kind) => {
+                    checked.insert(kind.to_string(), folder);
+                }
+                None => {
+                    return Err(Problem::at(
+                        Source::new(CONFIG_FILE, folder.referenced.line()),
+                        t!("workspace.bad_period_kind", key = key, kinds = PERIOD_KINDS.join(", ")),
+                    )
+                    .into())
+                }
+            }
+        }
+        *folders = checked;
+    }
+    // Periods as zongjie writes them (2024h1 → 2024H1); a key that is no period would
+    // silently never apply.
+    let mut styles = BTreeMap::new();
+    for (key, style) in std::mem::take(&mut config.period_date_style) {
+        match key.parse::<Period>() {
+            Ok(period) => {
+                styles.insert(period.to_string(), style);
+            }
+            Err(why) => {
+                return Err(Problem::at(
+                    Source::new(CONFIG_FILE, style.referenced.line()),
+                    t!("workspace.bad_date_style_period", key = key, why = why),
+                )
+                .into())
+            }
+        }
+    }
+    config.period_date_style = styles;
+    Ok(config)
+}
+
+impl Config {
+    /// The template folder zongjie.yaml names for a kind of period (`H1`, `year`…), if any.
+    pub fn template_folder(&self, kind: &str) -> Option<&str> {
+        match &self.template {
+            Some(TemplateSetting::One(folder)) => Some(folder),
+            Some(TemplateSetting::ByKind(folders)) => folders.get(kind).map(|f| f.value.as_str()),
+            None => None,
+        }
+    }
+}
+
 impl Workspace {
     /// Opens the workspace at `root`: reads the config and finds the period folders.
     pub fn open(root: &Path) -> Result<Workspace> {
@@ -156,46 +213,7 @@ impl Workspace {
         let (config, config_bytes) = if std::fs::symlink_metadata(&config_path).is_ok() {
             let bytes = read_plain_file(&config_path, CONFIG_FILE)?;
             let text = data::decode_utf8(&bytes, CONFIG_FILE)?;
-            let mut config: Config =
-                if text.trim().is_empty() { Config::default() } else { crate::yaml::parse(&text, CONFIG_FILE)? };
-            // Kinds of period as `applies_to` writes them (h1 → H1, Year → year); any other key
-            // is a mistake that would otherwise leave its periods without a template.
-            if let Some(TemplateSetting::ByKind(folders)) = &mut config.template {
-                let mut checked = BTreeMap::new();
-                for (key, folder) in std::mem::take(folders) {
-                    match PERIOD_KINDS.iter().find(|k| k.eq_ignore_ascii_case(key.trim())) {
-                        Some(kind) => {
-                            checked.insert(kind.to_string(), folder);
-                        }
-                        None => {
-                            return Err(Problem::at(
-                                Source::new(CONFIG_FILE, folder.referenced.line()),
-                                t!("workspace.bad_period_kind", key = key, kinds = PERIOD_KINDS.join(", ")),
-                            )
-                            .into())
-                        }
-                    }
-                }
-                *folders = checked;
-            }
-            // Periods as zongjie writes them (2024h1 → 2024H1); a key that is no period would
-            // silently never apply.
-            let mut styles = BTreeMap::new();
-            for (key, style) in std::mem::take(&mut config.period_date_style) {
-                match key.parse::<Period>() {
-                    Ok(period) => {
-                        styles.insert(period.to_string(), style);
-                    }
-                    Err(why) => {
-                        return Err(Problem::at(
-                            Source::new(CONFIG_FILE, style.referenced.line()),
-                            t!("workspace.bad_date_style_period", key = key, why = why),
-                        )
-                        .into())
-                    }
-                }
-            }
-            config.period_date_style = styles;
+            let config = parse_config(&text)?;
             (config, Some(bytes))
         } else {
             (Config::default(), None)

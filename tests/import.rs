@@ -344,6 +344,132 @@ fn nothing_is_overwritten() {
     assert_eq!(common::snapshot(ws.path()), before);
 }
 
+/// zongjie.yaml is edited only when it then loads and names every other kind's template as
+/// before: a quoted key, a flow map or a broken file is never made worse, and a folder name YAML
+/// would misread is quoted.
+#[test]
+fn zongjie_yaml_is_never_made_unloadable() {
+    let file = fixture("import").join("jiaoyu-h1.txt");
+    let import = |ws: &Path, extra: &[&str]| {
+        let mut args = vec!["import", file.to_str().unwrap(), "--root", ws.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        zongjie(ws, &args)
+    };
+    // A quoted key for H1: nothing added, the existing periods still check.
+    let ws = sample_workspace_all();
+    let quoted = "template:\n  \"H1\": templates/civil-affairs-h1\n  year: templates/civil-affairs-annual\n";
+    std::fs::write(ws.path().join("zongjie.yaml"), quoted).unwrap();
+    let out = import(ws.path(), &["--period", "2025H1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(ws.path().join("zongjie.yaml")).unwrap(), quoted);
+    assert!(stderr(&out).contains("already names a template for H1 periods"), "{}", stderr(&out));
+    let check = zongjie(ws.path(), &["check", "2024H1"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    // A flow map without H1: left alone, with the line to add.
+    let ws = tempfile::tempdir().unwrap();
+    let flow = "template: {year: templates/y}\n";
+    std::fs::write(ws.path().join("zongjie.yaml"), flow).unwrap();
+    let out = import(ws.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(ws.path().join("zongjie.yaml")).unwrap(), flow);
+    assert_eq!(
+        stderr(&out),
+        "warning: zongjie.yaml was left as it is, as no line could be added to it safely; to build H1 periods with the imported template, write 'H1: templates/jiaoyu-h1' under its template:\n"
+    );
+    // A name with YAML's comment sign is quoted, and the period builds.
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(ws.path().join("zongjie.yaml"), "template:\n  year: templates/civil-affairs-annual\n").unwrap();
+    let out = import(ws.path(), &["--name", "a #b"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("zongjie.yaml")).unwrap(),
+        "template:\n  H1: \"templates/a #b\"\n  year: templates/civil-affairs-annual\n"
+    );
+    let check = zongjie(ws.path(), &["check", "2024H1"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    // A zongjie.yaml that does not load: its own problem, and nothing written.
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(ws.path().join("zongjie.yaml"), "- a\n- b\n").unwrap();
+    let before = common::snapshot(ws.path());
+    let out = import(ws.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error: zongjie.yaml:1"), "{}", stderr(&out));
+    assert_eq!(common::snapshot(ws.path()), before);
+}
+
+/// import writes only into the workspace's own folders, never through a link.
+#[test]
+fn import_never_writes_through_a_link() {
+    let file = fixture("import").join("jiaoyu-h1.txt");
+    let outside = tempfile::tempdir().unwrap();
+    for linked in ["templates", "data"] {
+        let ws = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), ws.path().join(linked)).unwrap();
+        let out = zongjie(ws.path(), &["import", file.to_str().unwrap(), "--root", ws.path().to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            stderr(&out),
+            format!("error: {linked}: is a link; zongjie import writes only into real folders and files of the workspace, never through a link; replace the link with a folder (or a file) of its own and import again\n")
+        );
+        assert!(common::snapshot(outside.path()).is_empty(), "{linked}: nothing written outside");
+    }
+}
+
+/// Old Mac line breaks, control characters and zero-width spaces do not reach the template,
+/// catalog or data: the import builds, and a report with no number at all imports too.
+#[test]
+fn invisible_characters_and_a_report_without_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(fixture("import").join("jiaoyu-h1.txt")).unwrap();
+    let odd = original.replace('\n', "\r").replacen("全县", "全\u{1b}县\u{200b}", 1);
+    let path = dir.path().join("旧格式.txt");
+    std::fs::write(&path, odd).unwrap();
+    let (ws, _, period) = import_and_build(&path, &[]);
+    let (ws2, _, _) = import_and_build(&fixture("import").join("jiaoyu-h1.txt"), &[]);
+    assert_eq!(built_markdown(ws.path(), &period), built_markdown(ws2.path(), &period));
+    let path = dir.path().join("无数字.txt");
+    std::fs::write(&path, "某县民政局工作总结\n\n正文没有任何数字。\n").unwrap();
+    let (ws3, _, period) = import_and_build(&path, &["--period", "2024"]);
+    assert_eq!(built_markdown(ws3.path(), &period), "# 某县民政局工作总结\n\n正文没有任何数字。\n");
+}
+
+/// The Markdown a build wrote for a period.
+fn built_markdown(root: &Path, period: &str) -> String {
+    let dir = root.join("output").join(period);
+    let md = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .unwrap();
+    std::fs::read_to_string(md).unwrap()
+}
+
+/// A .docx whose text part is cut short is refused, not read as half a report.
+#[test]
+fn a_docx_cut_short_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = docx(&["某县民政局2024年上半年工作总结", "全县城乡低保11900户。", "某县民政局", "2024年7月5日"], &[], &[]);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(whole)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        if name == "word/document.xml" {
+            bytes.truncate(bytes.len() / 2);
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    let path = dir.path().join("半截.docx");
+    std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+    let ws = tempfile::tempdir().unwrap();
+    let out = zongjie(dir.path(), &["import", path.to_str().unwrap(), "--root", ws.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(common::snapshot(ws.path()).is_empty());
+}
+
 #[test]
 fn bad_files_are_refused_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();

@@ -37,7 +37,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         .map(|(kind, n)| tr!("import.count", n = n, kind = zongjie::figures::kind_name(*kind)))
         .collect();
     let total: usize = summary.counts.iter().map(|(_, n)| n).sum();
-    say!("{}", tr!("import.figures", total = total, counts = counts.join(&tr!("import.separator"))));
+    if total == 0 {
+        say!("{}", tr!("import.no_figures"));
+    } else {
+        say!("{}", tr!("import.figures", total = total, counts = counts.join(&tr!("import.separator"))));
+    }
     if !summary.tables.is_empty() {
         say!(
             "{}",

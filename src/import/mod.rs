@@ -200,10 +200,15 @@ pub fn import(options: &Options) -> Result<Summary> {
     let (files, style, differences) = loop {
         let files = write::Files::new(period, &doc.title, &collector.figures, &collector.tables, &templated);
         let style = if collector.chinese_dates { DateStyle::Chinese } else { DateStyle::Arabic };
-        let (refused, differences) = trial_build(&files, &name, period, style, doc);
+        let (refused, differences, failed) = trial_build(&files, &name, period, style, doc);
         let refused: Vec<String> =
             refused.into_iter().filter(|f| collector.by_name.contains_key(f) && !text_only.contains(f)).collect();
         if refused.is_empty() || attempts == 3 {
+            // A workspace that would not build is not written: the office would only meet the
+            // failure later, at `build`.
+            if let Some(why) = failed {
+                return Err(Error::Stopped(t!("import.not_written", why = why).into_owned()));
+            }
             break (files, style, differences);
         }
         text_only.extend(refused);
@@ -245,14 +250,15 @@ fn template_name(options: &Options) -> Result<String> {
 }
 
 /// Writes the new workspace into a scratch folder and builds the period in memory: the figures
-/// the build refuses, and every block that does not come back as the report had it.
+/// the build refuses, every block that does not come back as the report had it, and why the
+/// build failed, if it did.
 fn trial_build(
     files: &write::Files,
     name: &str,
     period: Period,
     style: DateStyle,
     doc: &Document,
-) -> (Vec<String>, Vec<String>) {
+) -> (Vec<String>, Vec<String>, Option<String>) {
     static TRIAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = TRIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let scratch = std::env::temp_dir().join(format!("zongjie-import-{}-{n}", std::process::id()));
@@ -262,13 +268,13 @@ fn trial_build(
         .and_then(|ws| crate::pipeline::prepare(&ws, period));
     let _ = std::fs::remove_dir_all(&scratch);
     match result {
-        Ok(report) => (Vec::new(), compare_build(&report.document, doc)),
+        Ok(report) => (Vec::new(), compare_build(&report.document, doc), None),
         Err(e) => {
             let refused = match &e {
                 Error::Input(problems) => problems.iter().filter_map(|p| p.figure.clone()).collect(),
                 _ => Vec::new(),
             };
-            (refused, vec![t!("import.build_failed", why = e.to_string()).into()])
+            (refused, Vec::new(), Some(e.to_string()))
         }
     }
 }

@@ -59,7 +59,7 @@ pub fn read(bytes: &[u8], extension: &str, shown: &str) -> Result<Input, Problem
     };
     match extension {
         "md" | "markdown" => {
-            let text = crate::data::decode_utf8(bytes, shown)?;
+            let text = clean(&crate::data::decode_utf8(bytes, shown)?);
             // A Markdown file that is not zongjie's (no `# title`) is read as plain lines.
             match document::parse(&text, shown) {
                 Ok(doc) => Ok(Input::Markdown(doc)),
@@ -78,10 +78,26 @@ pub fn read(bytes: &[u8], extension: &str, shown: &str) -> Result<Input, Problem
                 )),
             }
         }
-        "txt" | "text" => Ok(Input::Paragraphs(lines(&decode_text(bytes, shown)?))),
+        "txt" | "text" => Ok(Input::Paragraphs(lines(&clean(&decode_text(bytes, shown)?)))),
         "docx" => docx(bytes, shown).map(Input::Paragraphs),
         other => Err(problem(t!("import.unknown_extension", ext = other))),
     }
+}
+
+/// Text as a report holds it: old Mac (CR) and Unicode line breaks as line breaks, and the
+/// characters no report shows (control characters, zero-width spaces, a stray BOM) left out, so
+/// none of them reaches the template, the catalog's comments or the data.
+fn clean(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    text.chars()
+        .filter_map(|c| match c {
+            '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => Some('\n'),
+            '\n' | '\t' => Some(c),
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 /// Text as UTF-8 (a BOM is dropped), UTF-16 with a BOM or, from an older Windows editor, GBK;
@@ -134,6 +150,8 @@ fn docx_paragraphs(xml: &str) -> Option<Vec<Para>> {
     let (mut rows, mut row, mut cell): (Vec<Vec<String>>, Vec<String>, String) = Default::default();
     let mut number = 0usize;
     let mut framed: Vec<Para> = Vec::new();
+    // A part cut short (a damaged file) would otherwise read as half a report.
+    let mut body_closed = false;
     loop {
         match reader.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "pStyle" => {
@@ -151,7 +169,7 @@ fn docx_paragraphs(xml: &str) -> Option<Vec<Para>> {
                 _ => {}
             },
             Event::Empty(e) if e.local_name().as_ref() == "tab" && in_paragraph(&text) => text.push('\t'),
-            Event::Text(e) if in_text => text.push_str(&e.xml10_content()),
+            Event::Text(e) if in_text => text.push_str(&clean(&e.xml10_content())),
             Event::GeneralRef(e) if in_text => {
                 if let Ok(Some(c)) = e.resolve_char_ref() {
                     text.push(c);
@@ -183,6 +201,7 @@ fn docx_paragraphs(xml: &str) -> Option<Vec<Para>> {
                         out.push(Para::Text { text: trimmed.to_string(), hint: hint(&style), line: number });
                     }
                 }
+                "body" => body_closed = true,
                 "tc" => row.push(std::mem::take(&mut cell)),
                 "tr" => rows.push(std::mem::take(&mut row)),
                 "tbl" => {
@@ -198,7 +217,8 @@ fn docx_paragraphs(xml: &str) -> Option<Vec<Para>> {
                 }
                 _ => {}
             },
-            Event::Eof => break,
+            Event::Eof if body_closed => break,
+            Event::Eof => return None,
             _ => {}
         }
     }

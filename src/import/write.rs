@@ -199,7 +199,8 @@ fn catalog(period: Period, title: &str, figures: &[NewFigure], tables: &[NewTabl
     if figures.iter().any(|f| f.name == "落款.日期") {
         out.push_str("report_date: 落款.日期\n");
     }
-    out.push_str("\nfigures:\n");
+    // A report without a single number still has a (then empty) list of figures.
+    out.push_str(if figures.is_empty() { "\nfigures: {}\n" } else { "\nfigures:\n" });
     let mut part = None;
     for f in figures {
         if part != Some(&f.part) {
@@ -234,6 +235,9 @@ fn data(period: Period, title: &str, figures: &[NewFigure]) -> String {
         "# {}（{period}）：由 zongjie import 从报告中读出的数值；# 后是目录中的说明。\n",
         title.replace('\n', " ")
     );
+    if figures.is_empty() {
+        out.push_str("{}\n");
+    }
     let mut groups: Vec<(&str, Vec<&NewFigure>)> = Vec::new();
     for f in figures {
         let group = f.name.split_once('.').map_or(f.name.as_str(), |(g, _)| g);
@@ -278,11 +282,19 @@ pub fn write(
             return Err(Problem::at(Source::file(dir.as_str()), message).into());
         }
     }
+    // Written only into real folders of the workspace: a link there would put the new template,
+    // data or settings somewhere else (build refuses such links too).
+    for rel in ["templates", "data", CONFIG_FILE] {
+        if std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Problem::at(Source::file(rel), t!("import.link", path = rel)).into());
+        }
+    }
     let kind = crate::catalog::period_kind(period);
     // zongjie.yaml: made when missing, a `template:` added when it has none; otherwise left as
     // the office wrote it, with a note on what to add.
     let config_path = root.join(CONFIG_FILE);
-    let setting = format!("template:\n  {kind}: {template_dir}\n");
+    let folder = yaml_plain_or_quoted(&template_dir);
+    let setting = format!("template:\n  {kind}: {folder}\n");
     let (config, note) = match std::fs::read(&config_path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let style = if style == crate::figures::DateStyle::Chinese { "1999" } else { "2012" };
@@ -294,13 +306,32 @@ pub fn write(
         Err(e) => return Err(Error::io(CONFIG_FILE, e)),
         Ok(bytes) => {
             let text = crate::data::decode_utf8(&bytes, CONFIG_FILE)?;
-            if let Some(added) = add_kind(&text, &kind, &template_dir) {
-                (Some(added), None)
-            } else if text.lines().any(|l| l.starts_with("template:")) {
-                (None, Some(t!("import.config_note", kind = kind, dir = template_dir).into_owned()))
-            } else {
-                let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
-                (Some(format!("{text}{sep}{setting}")), None)
+            // A zongjie.yaml that does not load is the office's to mend first: nothing is written.
+            let before = crate::workspace::parse_config(&text)?;
+            let edited = add_kind(&text, &kind, &folder).or_else(|| {
+                (!text.lines().any(|l| l.starts_with("template:"))).then(|| {
+                    let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+                    format!("{text}{sep}{setting}")
+                })
+            });
+            // The edit is kept only when zongjie.yaml then loads, names the new folder for this
+            // kind and every other kind's folder as before; anything else is left to the office.
+            let sound = |new: &str| {
+                crate::workspace::parse_config(new).is_ok_and(|after| {
+                    after.template_folder(&kind) == Some(template_dir.as_str())
+                        && crate::catalog::PERIOD_KINDS
+                            .iter()
+                            .filter(|k| **k != kind)
+                            .all(|k| after.template_folder(k) == before.template_folder(k))
+                })
+            };
+            match edited {
+                _ if before.template_folder(&kind) == Some(template_dir.as_str()) => (None, None),
+                Some(new) if sound(&new) => (Some(new), None),
+                _ if before.template_folder(&kind).is_some() => {
+                    (None, Some(t!("import.config_note", kind = kind, dir = folder).into_owned()))
+                }
+                _ => (None, Some(t!("import.config_add", kind = kind, dir = folder).into_owned())),
             }
         }
     };
@@ -343,6 +374,19 @@ fn add_kind(text: &str, kind: &str, dir: &str) -> Option<String> {
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     out.insert(at + 1, format!("{indent}{kind}: {dir}"));
     Some(out.join("\n") + "\n")
+}
+
+/// A folder name as a YAML value: plain when YAML reads it back as written, else double-quoted.
+fn yaml_plain_or_quoted(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.trim() == text
+        && !text.starts_with(['-', '?', '!', '&', '*', '%', '@', '`', '\'', '"', '{', '[', '|', '>'])
+        && !text.contains([':', '#', ',', '{', '}', '[', ']', '\\']);
+    if plain {
+        text.to_string()
+    } else {
+        quoted(text)
+    }
 }
 
 /// Writes a folder's files into a hidden folder beside it, then renames it into place.
