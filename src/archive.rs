@@ -487,6 +487,11 @@ fn next_version(versions: &Path) -> u64 {
 /// copied into a staging folder, synced, and renamed whole, like a report's earlier files.
 /// Returns the folder it is kept in.
 pub fn keep_copy(dir: &Path, name: &str, versions: &Path) -> std::io::Result<PathBuf> {
+    // Never through a link (or onto a file) standing where the versions folder should be: the
+    // copy would land outside the workspace.
+    if std::fs::symlink_metadata(versions).is_ok_and(|m| !m.is_dir()) {
+        return Err(std::io::ErrorKind::NotADirectory.into());
+    }
     std::fs::create_dir_all(versions)?;
     let stage = versions.join(format!("{TEMP_PREFIX}{}.tmp", std::process::id()));
     // A staging folder left by a killed process of ours holds only copies.
@@ -701,6 +706,19 @@ pub fn compare(dir: &Path, manifest: &Manifest, inputs: &BTreeMap<String, String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_is_never_kept_through_a_link() {
+        let ws = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(ws.path().join("a.yaml"), "x: 1\n").unwrap();
+        std::os::unix::fs::symlink(outside.path(), ws.path().join(".versions")).unwrap();
+        let e = keep_copy(ws.path(), "a.yaml", &ws.path().join(".versions")).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::NotADirectory);
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+        let kept = keep_copy(ws.path(), "a.yaml", &ws.path().join("versions")).unwrap();
+        assert_eq!(std::fs::read(kept.join("a.yaml")).unwrap(), b"x: 1\n");
+    }
 
     #[test]
     fn only_plain_names_in_the_folder() {
