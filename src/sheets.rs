@@ -417,6 +417,21 @@ fn unclosed_quote(text: &str) -> Option<(u64, String)> {
     })
 }
 
+/// How large a workbook's parts may be once unpacked. A county's tables are a few megabytes
+/// even as XML; a small file that unpacks to hundreds (a zip bomb, or rows of padding) would
+/// hold that much memory on every check of its period, so it is refused before it is read.
+const WORKBOOK_UNPACKED_LIMIT: u64 = 100 << 20;
+
+/// The unpacked size an .xlsx declares for its parts, when it is a zip file.
+fn unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        total = total.saturating_add(zip.by_index_raw(i).ok()?.size());
+    }
+    Some(total)
+}
+
 fn read_workbook(
     bytes: &[u8],
     file: &str,
@@ -425,6 +440,11 @@ fn read_workbook(
     tables: &BTreeMap<String, TableDecl>,
 ) -> Result<Vec<(String, Grid)>, Problem> {
     use calamine::Reader;
+    if let Some(unpacked) = unpacked_size(bytes).filter(|&n| n > WORKBOOK_UNPACKED_LIMIT) {
+        let mb = (unpacked / (1 << 20)).to_string();
+        let limit = (WORKBOOK_UNPACKED_LIMIT >> 20).to_string();
+        return Err(Problem::at(Source::file(file), t!("sheets.workbook_too_big", mb = mb, limit = limit)));
+    }
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|_| Problem::at(Source::file(file), unreadable_workbook(bytes, ext)))?;
     let metadata = book.sheets_metadata().to_vec();
@@ -1003,6 +1023,24 @@ impl Condition {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workbook_that_unpacks_to_more_than_the_limit_is_not_read() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file("xl/worksheets/sheet1.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        let padding = vec![b' '; 1 << 20];
+        for _ in 0..101 {
+            zip.write_all(&padding).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 1 << 20, "small on disk");
+        let Err(problem) = read_workbook(&bytes, "data/2024H1/表.xlsx", "xlsx", "表", &BTreeMap::new()) else {
+            panic!("read");
+        };
+        assert_eq!(problem.source.unwrap().to_string(), "data/2024H1/表.xlsx");
+        assert!(problem.message.contains("101 MB"), "{}", problem.message);
+    }
 
     #[test]
     fn an_unclosed_quote_is_found_where_it_opens_and_shown_short() {
