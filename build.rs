@@ -26,6 +26,9 @@ fn main() {
         writeln!(out, "    (\"{name}\", \"{hex}\"),").unwrap();
     }
     out.push_str("];\n");
+    // rust-i18n reads locales/*.yml inside a macro, which cargo does not track: a message edited
+    // alone would otherwise leave the old text compiled in.
+    println!("cargo:rerun-if-changed=locales");
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("font_hashes.rs");
     std::fs::write(dest, out).unwrap();
 }

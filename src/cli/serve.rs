@@ -5,11 +5,16 @@ use clap::Args;
 use std::process::ExitCode;
 use zongjie::tr;
 
+/// A port number, refused in the user's language (clap's own reasons are English).
+fn port(text: &str) -> Result<u16, String> {
+    text.trim().parse().map_err(|_| tr!("serve.bad_port"))
+}
+
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// The port to listen on, on 127.0.0.1 only (0 picks a free one).
-    #[arg(long, default_value_t = 8787)]
+    #[arg(long, default_value_t = 8787, value_parser = port)]
     pub port: u16,
     /// Do not open the browser; only print the address.
     #[arg(long)]
