@@ -433,6 +433,14 @@ fn upload_names_are_plain_data_file_names_and_sizes_are_bounded() {
     let answer = post(&state, "/p/2024H1/upload?name=x.csv", vec![b'a'; zongjie::serve::UPLOAD_MAX + 1]);
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(answer.text(), "文件大于 20 MB；一期的数据文件通常只有几百 KB，请确认是不是选错了文件\n");
+    // A length said to be too large is refused from the header, without waiting for the body.
+    let said = Request::builder()
+        .method("POST")
+        .uri("/p/2024H1/upload?name=x.csv")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::CONTENT_LENGTH, "999999999999");
+    assert_eq!(send(&state, said.body(Body::from("a: 1")).unwrap()).status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(files(ws.path()) == before, "nothing written");
     // A path is cut to its file name: the file lands in the period's folder, nowhere else.
     let good = std::fs::read(ws.path().join("data/2024H1/单位.yaml")).unwrap();
@@ -526,6 +534,23 @@ fn requests_not_addressed_to_this_server_or_not_from_its_pages_are_refused() {
         answer.text(),
         "已拒绝：请求来自其他网站的页面（http://evil.example）；只有 http://127.0.0.1:8787 的页面可以生成报告、上传文件或新建一期\n"
     );
+    // A second Host or Origin after a local one, and an absolute URI naming another host.
+    let twice = |name: header::HeaderName, local: &str, foreign: &str| {
+        let r = Request::builder()
+            .method("POST")
+            .uri("/p/2024H1/build")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(name.clone(), local)
+            .header(name, foreign);
+        send(&state, r.body(Body::empty()).unwrap())
+    };
+    let answer = twice(header::HOST, HOST, "evil.example:8787");
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.text(), "请求中的 Host 或 Origin 出现了两次，浏览器不会这样发送，因此拒绝这个请求\n");
+    assert_eq!(twice(header::ORIGIN, &format!("http://{HOST}"), "http://evil.example").status, StatusCode::BAD_REQUEST);
+    let absolute = Request::builder().uri("http://evil.example:8787/").header(header::HOST, HOST);
+    assert_eq!(send(&state, absolute.body(Body::empty()).unwrap()).status, StatusCode::FORBIDDEN);
     assert!(files(ws.path()) == before, "nothing written");
     let page = get(&state, "/");
     assert_eq!(page.headers["x-frame-options"], "DENY");

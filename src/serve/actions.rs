@@ -169,6 +169,7 @@ pub(super) async fn upload(
     axum::extract::State(state): axum::extract::State<Arc<State>>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
     query: Result<Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
@@ -176,6 +177,11 @@ pub(super) async fn upload(
         query.map_err(|_| Failure::new(StatusCode::BAD_REQUEST, t!("serve.upload_no_name").into_owned()))?;
     let name = upload_name(&query.name).map_err(|m| Failure::new(StatusCode::BAD_REQUEST, m))?;
     let too_large = || Failure::new(StatusCode::PAYLOAD_TOO_LARGE, t!("serve.upload_too_large", mb = UPLOAD_MAX >> 20));
+    // A length said to be too large is refused at once, not waited for.
+    let said = headers.get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if said.is_some_and(|n| n > UPLOAD_MAX as u64) {
+        return Err(too_large());
+    }
     let bytes = axum::body::to_bytes(body, UPLOAD_MAX).await.map_err(|_| too_large())?.to_vec();
     blocking(move || {
         let ws = open(&state)?;

@@ -34,8 +34,14 @@ pub async fn guard(
         let header_text = |name: header::HeaderName| {
             request.headers().get(name).map(|v| v.to_str().map(str::to_string).unwrap_or_else(|_| "?".into()))
         };
-        // HTTP/1.1 puts the address in Host; an absolute request line (proxy style) in the URI.
-        let host = header_text(header::HOST).or_else(|| request.uri().authority().map(|a| a.to_string()));
+        // HTTP/1.1 puts the address in Host; an absolute request line (proxy style) in the URI,
+        // which then counts over Host (RFC 9112 3.2.2), so both must name this server.
+        let host = request.uri().authority().map(|a| a.to_string()).or_else(|| header_text(header::HOST));
+        // Two Host or Origin headers: a browser never sends them; only the first would be checked.
+        let twice = |name: header::HeaderName| request.headers().get_all(name).iter().count() > 1;
+        if twice(header::HOST) || twice(header::ORIGIN) {
+            return Failure::new(StatusCode::BAD_REQUEST, rust_i18n::t!("serve.header_twice")).into_response();
+        }
         (host, header_text(header::ORIGIN))
     };
     match host {
