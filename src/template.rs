@@ -481,11 +481,12 @@ fn compare(
     phrase.map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why))
 }
 
-/// Escapes the Markdown characters that would change a value's meaning in running text.
+/// Escapes the Markdown characters that would change a value's meaning in running text (`&`
+/// too: `&amp;` in a value would otherwise be read as an entity and print as `&`).
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '&') {
             out.push('\\');
         }
         out.push(c);
@@ -494,10 +495,10 @@ pub fn escape_markdown(text: &str) -> String {
 }
 
 /// A paragraph's text as Markdown that reads back as that one paragraph: [`escape_markdown`],
-/// `&` (else `&amp;` in a report would come back as `&`), and a start that would make a list, a
+/// and a start that would make a list, a
 /// rule or a fence (`1.`, `1)`, `-`, `+`, `=`, `~`) behind a backslash, which Markdown drops.
 pub fn escape_markdown_paragraph(text: &str) -> String {
-    let escaped = escape_markdown(text).replace('&', "\\&");
+    let escaped = escape_markdown(text);
     let digits = escaped.len() - escaped.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     let rest = &escaped[digits..];
     if digits > 0 && (rest.starts_with('.') || rest.starts_with(')')) {

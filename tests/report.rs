@@ -300,3 +300,20 @@ fn township_sheet_changes_change_exactly_that_figure() {
     assert_eq!(after, before.replace("全县城乡低保11900户", "全县城乡低保11901户"));
     assert_ne!(after, before);
 }
+
+/// A value is printed as written wherever it stands: `&amp;` and `&lt;` in a unit's name are not
+/// read as HTML entities in the title and left alone in the 落款.
+#[test]
+fn a_value_with_entity_like_text_prints_as_written() {
+    let ws = sample_workspace();
+    let file = ws.path().join("data/2024H1/单位.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("名称: 梧桐县民政局", "名称: \"梧桐县A&amp;B<C>民政局\"")).unwrap();
+    let out = zongjie(ws.path(), &["build", "2024H1", "--format", "md,docx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = markdown(ws.path(), "2024H1");
+    let doc = zongjie::document::parse(&md, "t").unwrap();
+    assert!(doc.title.starts_with("梧桐县A&amp;B<C>民政局"), "{}", doc.title);
+    let zongjie::document::Block::Signature { lines } = doc.blocks.last().unwrap() else { panic!("no 落款") };
+    assert_eq!(lines[0], "梧桐县A&amp;B<C>民政局");
+}

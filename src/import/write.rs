@@ -133,8 +133,7 @@ fn pieces(pieces: &[Piece]) -> String {
     for piece in pieces {
         match piece {
             Piece::Text(text) => {
-                // & too: `&amp;` written in a report would otherwise be read as an entity.
-                let escaped = escape_markdown(text).replace('&', "\\&");
+                let escaped = escape_markdown(text);
                 // `{{`, `{%` and `{#` in the report's text are minijinja's: write the brace as a value.
                 let mut chars = escaped.chars().peekable();
                 while let Some(c) = chars.next() {
