@@ -444,6 +444,27 @@ fn built_markdown(root: &Path, period: &str) -> String {
     std::fs::read_to_string(md).unwrap()
 }
 
+/// A template name must be a plain, visible, short folder name; a .docx renamed to .txt is still
+/// read as the .docx it is.
+#[test]
+fn template_names_are_plain_and_a_renamed_docx_is_read() {
+    let file = fixture("import").join("jiaoyu-h1.txt");
+    let long = "长".repeat(34);
+    for name in [long.as_str(), "\u{202E}lmay", "a\u{200B}b"] {
+        let ws = tempfile::tempdir().unwrap();
+        let out = zongjie(ws.path(), &["import", file.to_str().unwrap(), "--root", ws.path().to_str().unwrap(), "--name", name]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(stderr(&out).contains("cannot be the name of a template folder"), "{}", stderr(&out));
+        assert!(common::snapshot(ws.path()).is_empty());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = docx(&["某县民政局2024年上半年工作总结", "全县城乡低保11900户。", "某县民政局", "2024年7月5日"], &[], &[]);
+    let path = dir.path().join("改了名.txt");
+    std::fs::write(&path, bytes).unwrap();
+    let (ws, _, period) = import_and_build(&path, &[]);
+    assert!(built_markdown(ws.path(), &period).contains("全县城乡低保11900户。"));
+}
+
 /// A .docx whose text part is cut short is refused, not read as half a report.
 #[test]
 fn a_docx_cut_short_is_refused() {

@@ -410,7 +410,7 @@ fn upload_names_are_plain_data_file_names_and_sizes_are_bounded() {
     let ws = sample_workspace();
     let state = state(ws.path());
     let before = files(ws.path());
-    let cases: [(&str, StatusCode, &str); 7] = [
+    let cases: [(&str, StatusCode, &str); 8] = [
         // Cut to its name: a data file of the period, which does not check.
         ("../../zongjie.yaml", StatusCode::UNPROCESSABLE_ENTITY, "zongjie.yaml 没有保存"),
         ("report.exe", StatusCode::BAD_REQUEST, "“report.exe”：只能上传数据文件：.csv、.xlsx、.yaml 或 .yml"),
@@ -419,6 +419,7 @@ fn upload_names_are_plain_data_file_names_and_sizes_are_bounded() {
         ("a/", StatusCode::BAD_REQUEST, "“a/”不能作为数据文件名"),
         ("a:b.csv", StatusCode::BAD_REQUEST, "“a:b.csv”：文件名中有不能用的字符"),
         ("x\u{7}.csv", StatusCode::BAD_REQUEST, "文件名中有不能用的字符"),
+        ("\u{202E}vsc.yaml", StatusCode::BAD_REQUEST, "文件名中有不能用的字符"),
     ];
     for (name, status, message) in cases {
         let answer = post(&state, &format!("/p/2024H1/upload?name={}", encode(name)), b"a: 1\n".to_vec());

@@ -243,7 +243,13 @@ fn template_name(options: &Options) -> Result<String> {
         Some(n) => n.trim().to_string(),
         None => options.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
     };
-    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+    // 100 bytes: the staging folder's name adds to it, and a file system allows 255.
+    if name.is_empty()
+        || name.starts_with('.')
+        || name.contains(['/', '\\'])
+        || name.chars().any(crate::archive::is_invisible)
+        || name.len() > 100
+    {
         return Err(Problem::at(Source::file(format!("templates/{name}")), t!("import.bad_name", name = name)).into());
     }
     Ok(name)

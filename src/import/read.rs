@@ -51,9 +51,9 @@ pub fn read(bytes: &[u8], extension: &str, shown: &str) -> Result<Input, Problem
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(problem(t!("import.empty_file")));
     }
-    // A file without an extension: a zip is a .docx, anything else text.
+    // A file without an extension, or a .docx renamed: a zip is a .docx, anything else text.
     let extension = match extension {
-        "" if bytes.starts_with(b"PK") => "docx",
+        "" | "txt" | "text" | "md" | "markdown" if bytes.starts_with(b"PK\x03\x04") => "docx",
         "" => "txt",
         other => other,
     };
@@ -93,8 +93,7 @@ fn clean(text: &str) -> String {
         .filter_map(|c| match c {
             '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => Some('\n'),
             '\n' | '\t' => Some(c),
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
-            c if c.is_control() => None,
+            c if crate::archive::is_invisible(c) => None,
             c => Some(c),
         })
         .collect()

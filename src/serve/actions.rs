@@ -148,7 +148,8 @@ pub fn upload_name(given: &str) -> Result<String, String> {
     if name.is_empty() || name.starts_with('.') {
         return refuse("serve.upload_name_hidden");
     }
-    if name.chars().any(|c| c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|')) || name.len() > 200
+    if name.chars().any(|c| archive::is_invisible(c) || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        || name.len() > 200
     {
         return refuse("serve.upload_name_bad");
     }
