@@ -465,6 +465,19 @@ fn template_names_are_plain_and_a_renamed_docx_is_read() {
     assert!(built_markdown(ws.path(), &period).contains("全县城乡低保11900户。"));
 }
 
+/// A file far larger than a report (here a device that never ends) is refused, not read whole.
+#[test]
+fn a_file_larger_than_a_report_is_refused() {
+    let ws = tempfile::tempdir().unwrap();
+    let out = zongjie(ws.path(), &["import", "/dev/zero", "--root", ws.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: /dev/zero: the file is larger than 64 MB, far more than a report; give the report itself (.docx, .txt or .md)\n"
+    );
+    assert!(common::snapshot(ws.path()).is_empty());
+}
+
 /// A .docx whose text part is cut short is refused, not read as half a report.
 #[test]
 fn a_docx_cut_short_is_refused() {

@@ -134,7 +134,15 @@ pub struct NewTable {
 /// Imports a report into a workspace.
 pub fn import(options: &Options) -> Result<Summary> {
     let shown = options.file.display().to_string();
-    let bytes = std::fs::read(&options.file).map_err(|e| Error::io(&shown, e))?;
+    // A report is a few hundred KB even as .docx with pictures; reading stops past the limit, so
+    // a device or a huge file never fills the memory.
+    let mut bytes = Vec::new();
+    std::fs::File::open(&options.file)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, INPUT_MAX + 1), &mut bytes))
+        .map_err(|e| Error::io(&shown, e))?;
+    if bytes.len() as u64 > INPUT_MAX {
+        return Err(Problem::at(Source::file(shown.as_str()), t!("import.too_big", mb = INPUT_MAX >> 20)).into());
+    }
     let extension = options.file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let structured = match read::read(&bytes, &extension, &shown)? {
         read::Input::Markdown(doc) => {
@@ -228,6 +236,9 @@ pub fn import(options: &Options) -> Result<Summary> {
     let tables = collector.tables.iter().map(|t| t.name.clone()).collect();
     Ok(Summary { written, period, guessed, counts: counts.into_values().collect(), checks, config_note, tables })
 }
+
+/// The largest report file import reads.
+const INPUT_MAX: u64 = 64 << 20;
 
 fn kind_order(kind: Kind) -> u8 {
     [Kind::Count, Kind::Money, Kind::Percent, Kind::Quantity, Kind::Year, Kind::Month, Kind::Date, Kind::Text]
