@@ -135,7 +135,8 @@ pub fn is_plain_name(name: &str) -> bool {
 /// zero-width spaces and joiners, the right-to-left overrides that make `exe.yaml` of `lmay.exe`,
 /// a stray BOM. Never part of a name, nor of a report's text.
 pub fn is_invisible(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }
 
 /// The sha256 of some bytes, in lowercase hex.

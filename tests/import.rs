@@ -452,13 +452,17 @@ fn template_names_are_plain_and_a_renamed_docx_is_read() {
     let long = "长".repeat(34);
     for name in [long.as_str(), "\u{202E}lmay", "a\u{200B}b"] {
         let ws = tempfile::tempdir().unwrap();
-        let out = zongjie(ws.path(), &["import", file.to_str().unwrap(), "--root", ws.path().to_str().unwrap(), "--name", name]);
+        let out = zongjie(
+            ws.path(),
+            &["import", file.to_str().unwrap(), "--root", ws.path().to_str().unwrap(), "--name", name],
+        );
         assert_eq!(out.status.code(), Some(1), "{name}");
         assert!(stderr(&out).contains("cannot be the name of a template folder"), "{}", stderr(&out));
         assert!(common::snapshot(ws.path()).is_empty());
     }
     let dir = tempfile::tempdir().unwrap();
-    let bytes = docx(&["某县民政局2024年上半年工作总结", "全县城乡低保11900户。", "某县民政局", "2024年7月5日"], &[], &[]);
+    let bytes =
+        docx(&["某县民政局2024年上半年工作总结", "全县城乡低保11900户。", "某县民政局", "2024年7月5日"], &[], &[]);
     let path = dir.path().join("改了名.txt");
     std::fs::write(&path, bytes).unwrap();
     let (ws, _, period) = import_and_build(&path, &[]);
@@ -482,7 +486,8 @@ fn a_file_larger_than_a_report_is_refused() {
 #[test]
 fn a_docx_cut_short_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let whole = docx(&["某县民政局2024年上半年工作总结", "全县城乡低保11900户。", "某县民政局", "2024年7月5日"], &[], &[]);
+    let whole =
+        docx(&["某县民政局2024年上半年工作总结", "全县城乡低保11900户。", "某县民政局", "2024年7月5日"], &[], &[]);
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(whole)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..zip.len() {

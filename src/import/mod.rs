@@ -500,7 +500,10 @@ impl Collector {
         use rust_decimal::Decimal;
         let (last, body) = rows.split_last()?;
         let total = last.first()?.clone();
-        if header.len() < 2 || body.is_empty() || !crate::sheets::TOTAL_WORDS.contains(&crate::sheets::row_key(&total).as_str()) {
+        if header.len() < 2
+            || body.is_empty()
+            || !crate::sheets::TOTAL_WORDS.contains(&crate::sheets::row_key(&total).as_str())
+        {
             return None;
         }
         let label = naming::clean(&header[0]);
@@ -574,8 +577,13 @@ impl Collector {
             writer.write_record(row).ok()?;
         }
         let csv = String::from_utf8(writer.into_inner().ok()?).ok()?;
-        let table =
-            NewTable { name: name.clone(), label: crate::sheets::split_header(&header[0]).0, total: total.clone(), columns, csv };
+        let table = NewTable {
+            name: name.clone(),
+            label: crate::sheets::split_header(&header[0]).0,
+            total: total.clone(),
+            columns,
+            csv,
+        };
         Some((
             TemplatedBlock::Township { header: header.to_vec(), name, keys, label: table.label.clone(), total },
             table,

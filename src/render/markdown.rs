@@ -77,7 +77,9 @@ mod tests {
 
     #[test]
     fn a_paragraph_that_starts_like_a_list_or_holds_an_entity_stays_one_paragraph() {
-        for text in ["1. 第一项工作。", "2024) 年度", "- 一项", "+ 一项", "--- 分隔", "~~~ 围栏", "= 等于", "A&amp;B 与 C&D"] {
+        for text in
+            ["1. 第一项工作。", "2024) 年度", "- 一项", "+ 一项", "--- 分隔", "~~~ 围栏", "= 等于", "A&amp;B 与 C&D"]
+        {
             let doc = Document {
                 title: "标题".into(),
                 blocks: vec![Block::Paragraph { lead: None, text: text.into() }],
