@@ -3,7 +3,7 @@
 //! is saved. Each holds the workspace lock, so a build here and one from the command line never
 //! interleave; each answers JSON for the page's script.
 
-use super::{blocking, open, period_of, problems_of, Failure, ProblemView, State, UPLOAD_MAX};
+use super::{on_period, problems_of, Failure, ProblemView, State, UPLOAD_MAX};
 use crate::archive::{self, Output};
 use crate::data::{self, InputFile};
 use crate::lock::{self, Mode, LOCK_FILE};
@@ -73,9 +73,7 @@ pub(super) async fn build(
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    blocking(move || {
-        let ws = open(&state)?;
-        let period = period_of(&ws, &period)?;
+    on_period(state, period, move |ws, period| {
         let renderers = Renderers::load(&ws)?;
         let out = ws.root.join("output");
         let _lock = write_lock(&ws)?;
@@ -111,9 +109,7 @@ pub(super) async fn new_period(
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    blocking(move || {
-        let ws = open(&state)?;
-        let period = period_of(&ws, &period)?;
+    on_period(state, period, move |ws, period| {
         let next = Period { year: period.year + 1, span: period.span };
         let _lock = write_lock(&ws)?;
         match crate::scaffold::new_period(&ws, next) {
@@ -184,9 +180,7 @@ pub(super) async fn upload(
         return Err(too_large());
     }
     let bytes = axum::body::to_bytes(body, UPLOAD_MAX).await.map_err(|_| too_large())?.to_vec();
-    blocking(move || {
-        let ws = open(&state)?;
-        let period = period_of(&ws, &period)?;
+    on_period(state, period, move |ws, period| {
         let dir = ws.period_dir(period)?.to_string();
         let rel = format!("{dir}/{name}");
         let _lock = write_lock(&ws)?;

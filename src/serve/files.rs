@@ -2,7 +2,7 @@
 //! the disk), the figures as CSV, the page's script and style, and the bundled fonts. Also the
 //! stamp the open page polls to know that a file changed on disk.
 
-use super::{blocking, open, period_of, Failure, State};
+use super::{blocking, on_period, Failure, State};
 use crate::archive::{self, Manifest};
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -61,9 +61,7 @@ pub(super) async fn output(
     path: PathResult<(String, String)>,
 ) -> Result<Response, Failure> {
     let Path((period, name)) = path.map_err(super::bad_path)?;
-    blocking(move || {
-        let ws = open(&state)?;
-        let period = period_of(&ws, &period)?;
+    on_period(state, period, move |ws, period| {
         let dir = ws.root.join("output").join(period.to_string());
         let shown = format!("output/{period}");
         let listed = Manifest::read(&dir, &shown)?.is_some_and(|m| m.outputs.contains_key(&name));
@@ -88,9 +86,7 @@ pub(super) async fn figures_csv(
     path: PathResult<String>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    blocking(move || {
-        let ws = open(&state)?;
-        let period = period_of(&ws, &period)?;
+    on_period(state, period, move |ws, period| {
         let report = crate::pipeline::prepare(&ws, period)?;
         let csv = crate::review::to_csv(&crate::review::rows(&report));
         Ok(file(csv.into_bytes(), "text/csv; charset=utf-8", Some(&t!("serve.figures_csv_name", period = period))))

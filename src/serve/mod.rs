@@ -144,6 +144,21 @@ fn open(state: &State) -> Result<crate::workspace::Workspace, Failure> {
     Ok(crate::workspace::Workspace::open(&state.root)?)
 }
 
+/// Runs `work` off the async threads with the workspace as it is on disk now and the period the
+/// request names (404 when the workspace has no such period).
+async fn on_period<T: Send + 'static>(
+    state: Arc<State>,
+    period: String,
+    work: impl FnOnce(crate::workspace::Workspace, Period) -> Result<T, Failure> + Send + 'static,
+) -> Result<T, Failure> {
+    blocking(move || {
+        let ws = open(&state)?;
+        let period = period_of(&ws, &period)?;
+        work(ws, period)
+    })
+    .await
+}
+
 /// Runs pipeline work off the async threads; a panic in it becomes a 500 with a message.
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Result<T, Failure> {
     tokio::task::spawn_blocking(work)

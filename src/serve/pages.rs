@@ -3,7 +3,7 @@
 //! binary (`assets/*.html`), HTML-escaped; every word on them comes from `locales/serve.yml`.
 
 use super::actions::Renderers;
-use super::{blocking, open, period_of, problems_of, Failure, ProblemView, State};
+use super::{blocking, on_period, open, problems_of, Failure, ProblemView, State};
 use crate::archive::{self, Finding, Manifest};
 use crate::period::Period;
 use crate::pipeline::{self, Prepare, Report};
@@ -164,9 +164,7 @@ pub(super) async fn period(
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    blocking(move || {
-        let ws = open(&state)?;
-        let period: Period = period_of(&ws, &period)?;
+    on_period(Arc::clone(&state), period, move |ws, period| {
         let renderers = Renderers::load(&ws)?;
         let prepared = pipeline::prepare_with(&ws, period, Prepare { marked: true, ..Prepare::default() });
         let status = status(&ws, &prepared, &renderers);
