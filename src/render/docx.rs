@@ -207,13 +207,7 @@ fn package(parts: &[(&str, String)], date: Option<chrono::NaiveDate>) -> Result<
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+        super::escape_markup_char(&mut out, c);
     }
     out
 }

@@ -138,13 +138,9 @@ fn parse_mark(text: &str) -> Option<(usize, &str, usize)> {
 fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c if marks::is_mark(c) => {}
-            c => out.push(c),
+            c => super::escape_markup_char(out, c),
         }
     }
 }
