@@ -153,7 +153,7 @@ pub struct Workspace {
 /// H1, 2024h1 → 2024H1), and any other key refused at its line.
 pub fn parse_config(text: &str) -> Result<Config> {
     let mut config: Config =
-        if text.trim().is_empty() { Config::default() } else { crate::yaml::parse(&text, CONFIG_FILE)? };
+        if text.trim().is_empty() { Config::default() } else { crate::yaml::parse(text, CONFIG_FILE)? };
     // Kinds of period as `applies_to` writes them (h1 → H1, Year → year); any other key
     // is a mistake that would otherwise leave its periods without a template.
     if let Some(TemplateSetting::ByKind(folders)) = &mut config.template {

@@ -356,8 +356,9 @@ pub fn write(
     Ok((written, note))
 }
 
-/// zongjie.yaml with a line for this kind of period added under `template:`, when it names
-/// folders by kind of period and none for this kind (`H1: …`, `year: …` and now `Q2: …`).
+/// zongjie.yaml with a line for this kind of period added under a block `template:` that names
+/// folders by kind of period (`H1: …`, `year: …` and now `Q2: …`). Whether the result is sound
+/// (loads, and this kind was not named already) is judged by loading it, in `write`.
 fn add_kind(text: &str, kind: &str, dir: &str) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     let at = lines.iter().position(|l| l.trim_end() == "template:")?;
@@ -365,11 +366,6 @@ fn add_kind(text: &str, kind: &str, dir: &str) -> Option<String> {
         lines[at + 1..].iter().take_while(|l| l.starts_with([' ', '\t']) || l.trim().is_empty()).copied().collect();
     let first = entries.iter().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
     let indent = &first[..first.len() - first.trim_start().len()];
-    let named =
-        entries.iter().filter_map(|l| l.trim().split_once(':')).any(|(key, _)| key.trim().eq_ignore_ascii_case(kind));
-    if named {
-        return None;
-    }
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     out.insert(at + 1, format!("{indent}{kind}: {dir}"));
     Some(out.join("\n") + "\n")
