@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
-use zongjie::catalog::Catalog;
-use zongjie::period::Period;
+use zongjie::model::Catalog;
+use zongjie::values::period::Period;
 
 /// xorshift64*: small, fixed-seed, enough to drive mutations.
 struct Rng(u64);
@@ -72,7 +72,7 @@ fn feed(name: &str, input: &[u8], catalog: &Catalog, period: Period) {
         let (mut values, mut problems) = (BTreeMap::new(), Vec::new());
         zongjie::data::read_yaml(input, &file, &mut values, &mut problems);
         let data = zongjie::data::PeriodData { values, ..Default::default() };
-        let _ = zongjie::figures::check(catalog, &data, period, false);
+        let _ = zongjie::figures::check(catalog, &data.values, period, false);
         let _ = Catalog::parse(&String::from_utf8_lossy(input), "catalog.yaml");
     } else {
         let file = zongjie::data::InputFile { path: file, bytes: input.to_vec() };

@@ -8,16 +8,7 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// A value as a data file gives it, before the catalog gives it a type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawValue {
-    /// The literal text; `None` when the key is present but empty (a period started by `new`).
-    pub text: Option<String>,
-    /// Where it is written.
-    pub source: Source,
-    /// How it was computed, for a figure summed from a sheet.
-    pub via: Option<String>,
-}
+pub use crate::values::RawValue;
 
 /// One input file of a period, kept for the manifest.
 #[derive(Debug, Clone)]

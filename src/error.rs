@@ -70,13 +70,20 @@ impl Problem {
         self
     }
 
-    /// Gives the figure's label from the catalog, so the message says what the figure means.
-    pub fn labelled(mut self, catalog: &crate::catalog::Catalog) -> Self {
+    /// Gives the figure's label (from the catalog), so the message says what the figure means.
+    pub fn labelled(mut self, labels: &dyn Labels) -> Self {
         if self.label.is_none() {
-            self.label = self.figure.as_ref().and_then(|f| catalog.figures.get(f)).and_then(|d| d.decl.label.clone());
+            self.label = self.figure.as_deref().and_then(|f| labels.label(f)).map(String::from);
         }
         self
     }
+}
+
+/// Where a problem finds what a figure means: the catalog's `label` of each figure. A trait, so
+/// that this floor names no type above it.
+pub trait Labels {
+    /// The label of a figure, by its catalog name.
+    fn label(&self, figure: &str) -> Option<&str>;
 }
 
 impl fmt::Display for Problem {

@@ -20,7 +20,7 @@
 //!
 //! ```
 //! use rust_decimal::Decimal;
-//! use zongjie::figures::{format_decimal, money_in};
+//! use zongjie::values::number::{format_decimal, money_in};
 //! let yuan: Decimal = "45678901.23".parse().unwrap();
 //! assert_eq!(format_decimal(money_in(yuan, "万元"), Some(2)), "4567.89");
 //! assert_eq!(format_decimal("2.345".parse().unwrap(), Some(2)), "2.35");
@@ -34,17 +34,15 @@
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod archive;
-pub mod catalog;
 pub mod data;
 pub mod document;
 pub mod error;
 pub mod figures;
-pub mod formula;
 pub mod i18n;
 pub mod import;
 pub mod lock;
 pub mod memory;
-pub mod period;
+pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod review;
@@ -52,6 +50,10 @@ pub mod scaffold;
 pub mod serve;
 pub mod sheets;
 pub mod template;
-pub mod units;
+pub mod values;
 pub mod workspace;
 pub mod yaml;
+
+// Old paths, while the branches of issue 21 are merged; removed once every module uses the new.
+pub use model as catalog;
+pub use values::{period, units};

@@ -3,7 +3,7 @@
 //! until every stage and every renderer has succeeded.
 
 use crate::archive::{self, Manifest, Output, Written};
-use crate::catalog::Catalog;
+use crate::model::{Catalog, FigureRef, Origin, PeriodRef, Rule};
 use crate::data::{self, InputFile};
 use crate::document::{self, Document};
 use crate::error::{Error, Problem, Result};
@@ -86,12 +86,12 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
             data.values.contains_key(name)
                 || !data.unreadable.is_empty()
                 // A derived figure comes from its formula; its inputs are checked there.
-                || catalog.figures.get(name).is_some_and(|d| d.decl.formula.is_some())
+                || catalog.figures.get(name).is_some_and(|d| d.decl.formula().is_some())
         },
         &data_dir,
     );
     problems.extend(template_problems);
-    let (mut figures, more) = figures::check(&catalog, &data, period, false);
+    let (mut figures, more) = figures::check(&catalog, &data.values, period, false);
     problems.extend(more);
     // Earlier periods for 同比/环比: their data files are inputs of this report too, and a wrong
     // value there would print a wrong 同比, so their problems are this build's problems.
@@ -148,7 +148,7 @@ fn marked_document(
     figures: &Figures,
     sheets: &[sheets::Sheet],
     catalog: &Catalog,
-    style: figures::DateStyle,
+    style: crate::values::words::DateStyle,
     document: &Document,
 ) -> Option<Marked> {
     let (markdown, marks) = template::render_marked(template, figures, sheets, catalog, style).ok()?;
@@ -172,7 +172,7 @@ fn check_title(title: &str, figures: &Figures, template: &TemplateSource) -> Res
     for f in figures.by_name.values() {
         let text = f.display();
         let chars = text.chars().count();
-        if f.decl.kind == crate::catalog::Kind::Text && chars > MAX_NAME_IN_TITLE && title.contains(&text) {
+        if f.decl.kind == crate::model::Kind::Text && chars > MAX_NAME_IN_TITLE && title.contains(&text) {
             problems.push(
                 Problem::at(f.source.clone(), t!("pipeline.name_too_long", chars = chars, max = MAX_NAME_IN_TITLE))
                     .figure(&f.name),
@@ -199,36 +199,31 @@ fn check_title(title: &str, figures: &Figures, template: &TemplateSource) -> Res
 /// period has no data, or lacks the figure, is not checked; that period's own build reports
 /// its problems.
 fn cross_period_rules(ws: &Workspace, catalog: &Catalog, figures: &Figures) -> Vec<Problem> {
-    let rules: Vec<&crate::catalog::Rule> = catalog.rules.iter().filter(|r| figures::refers_elsewhere(r)).collect();
+    let rules: Vec<&Rule> = catalog.rules.iter().filter(|r| r.refers_elsewhere()).collect();
     if rules.is_empty() {
         return Vec::new();
     }
     let period = figures.period;
-    let mut others: BTreeMap<String, Option<std::sync::Arc<Figures>>> = BTreeMap::new();
-    for rule in &rules {
-        for term in rule.left.iter().chain(&rule.right) {
-            let Some(at) = crate::catalog::split_period_ref(term).1 else { continue };
-            if others.contains_key(at) {
-                continue;
-            }
-            let set = match at {
-                "上年" => figures.last_year.clone(),
-                "上期" => figures.previous.clone(),
-                kind => {
-                    let code = if kind.eq_ignore_ascii_case("year") { String::new() } else { kind.to_uppercase() };
-                    match format!("{}{code}", period.year).parse::<Period>() {
-                        Ok(other) if other == period => None,
-                        Ok(other) => comparison(ws, catalog, other, &[]).0,
-                        Err(_) => None,
-                    }
-                }
-            };
-            others.insert(at.to_string(), set);
+    // Each period named once, by the period it resolves to: 同比's and 环比's are loaded already.
+    let mut others: BTreeMap<PeriodRef, Option<std::sync::Arc<Figures>>> = BTreeMap::new();
+    for at in rules.iter().flat_map(|r| r.figures()).filter_map(|f| f.at) {
+        if others.contains_key(&at) {
+            continue;
         }
+        let set = match at.resolve(period) {
+            // A rule naming the report's own period by its kind (`@H1` in an H1 report) has
+            // nothing to compare with.
+            Some(other) if other == period => None,
+            Some(other) if other == period.same_period_last_year() => figures.last_year.clone(),
+            Some(other) if other == period.previous() => figures.previous.clone(),
+            Some(other) => comparison(ws, catalog, other, &[]).0,
+            None => None,
+        };
+        others.insert(at, set);
     }
-    let lookup = |name: &str, at: Option<&str>| match at {
-        None => figures.by_name.get(name).cloned(),
-        Some(at) => others.get(at).cloned().flatten().and_then(|set| set.by_name.get(name).cloned()),
+    let lookup = |f: &FigureRef| match f.at {
+        None => figures.by_name.get(&f.name).cloned(),
+        Some(at) => others.get(&at).cloned().flatten().and_then(|set| set.by_name.get(&f.name).cloned()),
     };
     figures::check_rules(&rules, &lookup)
 }
@@ -236,7 +231,7 @@ fn cross_period_rules(ws: &Workspace, catalog: &Catalog, figures: &Figures) -> V
 /// Figures that changed by more than half against the same period last year: worth a second
 /// look (a wrong unit, a missing township), but not an error.
 fn large_changes(figures: &Figures, used: &[String]) -> Vec<Problem> {
-    use crate::catalog::Kind;
+    use crate::model::Kind;
     let Some(last_year) = &figures.last_year else { return Vec::new() };
     let mut warnings = Vec::new();
     for name in used {
@@ -263,7 +258,7 @@ fn large_changes(figures: &Figures, used: &[String]) -> Vec<Problem> {
                         },
                         now = now.display(),
                         unit = unit,
-                        change = figures::format_decimal(change.abs(), Some(1)),
+                        change = crate::values::number::format_decimal(change.abs(), Some(1)),
                         period = last_year.period,
                         then = then.display(),
                         source = then.source
@@ -288,7 +283,7 @@ fn comparison(
     let Some(dir) = ws.periods.get(&period) else { return (None, Vec::new(), Vec::new()) };
     // Whatever it reads is an input, even when it does not parse: a fix to it changes this report.
     let (data, _sheets, mut problems) = load_data(ws, catalog, dir, period, overlay);
-    let (figures, more) = figures::check(catalog, &data, period, true);
+    let (figures, more) = figures::check(catalog, &data.values, period, true);
     problems.extend(more);
     (Some(std::sync::Arc::new(figures)), data.files, problems)
 }
@@ -307,18 +302,13 @@ fn load_data(
     problems.extend(more);
     data.unreadable.extend(failed);
     for (name, declared) in &catalog.figures {
-        let d = &declared.decl;
-        let (table, column) = match (&d.sum, &d.count_rows) {
-            (Some(sum), _) => match sum.split_once('.') {
-                Some((t, c)) => (t, Some(c)),
-                None => continue,
-            },
-            (None, Some(table)) => (table.as_str(), None),
-            (None, None) => continue,
+        let (table, column, condition) = match &declared.decl.origin {
+            Origin::Sum(sum) => (&sum.table, Some(sum.column.as_str()), None),
+            Origin::CountRows { table, condition } => (table, None, condition.as_ref()),
+            Origin::Data | Origin::Formula(_) => continue,
         };
-        let Some(sheet) = sheets.iter().find(|s| s.name == table) else { continue };
-        let condition = d.count_where.as_deref().and_then(sheets::Condition::parse);
-        let raw = sheets::derived_value(sheet, column, condition.as_ref());
+        let Some(sheet) = sheets.iter().find(|s| &s.name == table) else { continue };
+        let raw = sheets::derived_value(sheet, column, condition);
         if let Some(given) = data.values.get(name) {
             problems.push(
                 Problem::at(given.source.clone(), t!("pipeline.given_and_summed", table = table, file = sheet.file))

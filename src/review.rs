@@ -1,7 +1,7 @@
 //! What a statistician reviews before the secretary sees the report: every figure the report
 //! uses with its value, unit, source, the same period last year and the change.
 
-use crate::catalog::Kind;
+use crate::model::Kind;
 use crate::figures::{self, Against, Figure};
 use crate::pipeline::Report;
 use serde::Serialize;

@@ -1,10 +1,10 @@
 //! Starting work: `init` makes a workspace for a bureau, `new` starts a period from the one
 //! before it with every value emptied, so that `check` lists what is still to be filled in.
 
-use crate::catalog::{Catalog, Kind};
+use crate::model::{Catalog, Kind};
 use crate::error::{Error, Problem, Result, Source};
 use crate::period::Period;
-use crate::sheets::TableDecl;
+use crate::model::TableDecl;
 use crate::workspace::{bundled, Workspace, CATALOG_FILE, CONFIG_FILE, TEMPLATE_FILE};
 use crate::yaml::Node;
 use rust_i18n::t;
@@ -58,12 +58,12 @@ pub fn default_period(template: &bundled::Bundled, today: chrono::NaiveDate) -> 
     use crate::period::Span;
     use chrono::Datelike;
     let catalog = Catalog::parse(template.catalog, "catalog.yaml").ok();
-    let kinds: Vec<String> = catalog.map(|c| c.applies_to.into_iter().map(|(k, _)| k).collect()).unwrap_or_default();
+    let kinds: Vec<Span> = catalog.map(|c| c.applies_to.into_iter().map(|(k, _)| k).collect()).unwrap_or_default();
     let year = today.year();
-    if kinds.iter().any(|k| k == "year") {
+    if kinds.contains(&Span::Year) {
         return Period { year, span: Span::Year };
     }
-    if kinds.iter().any(|k| k == "H1") {
+    if kinds.contains(&Span::Half(1)) {
         return Period { year: if today.month() >= 6 { year } else { year - 1 }, span: Span::Half(1) };
     }
     Period { year, span: Span::Half(if today.month() <= 6 { 1 } else { 2 }) }
@@ -80,7 +80,7 @@ fn empty_yaml(catalog: &Catalog, template: &str) -> String {
     let mut names: Vec<(&String, usize)> = catalog
         .figures
         .iter()
-        .filter(|(_, d)| d.decl.sum.is_none() && d.decl.count_rows.is_none() && d.decl.formula.is_none())
+        .filter(|(_, d)| d.decl.is_typed())
         .map(|(n, _)| (n, first_use(n)))
         .collect();
     names.sort_by_key(|(_, at)| *at);
@@ -147,7 +147,7 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     }
     // Start from the latest period of the same kind (2024H1 for 2025H1, not the year 2024),
     // else from the latest of any kind.
-    let same_kind = |p: &Period| crate::catalog::period_kind(*p) == crate::catalog::period_kind(period);
+    let same_kind = |p: &Period| p.span.code() == period.span.code();
     let earlier =
         ws.periods.range(..period).rev().find(|(p, _)| same_kind(p)).or(ws.periods.range(..period).next_back());
     let Some((previous, dir)) = earlier else {

@@ -7,15 +7,16 @@
 //! value, the total row must equal the sum of the rows, and plausibility bounds catch a 元 column
 //! labelled 万元.
 
-use crate::catalog::{FigureDecl, Kind};
 use crate::data::{self, InputFile, RawValue};
 use crate::error::{Problem, Source};
 use crate::figures;
-use crate::period::Period;
-use crate::units;
+use crate::model::table::{row_key, ColumnDecl, Condition, TableDecl, TOTAL_WORDS};
+use crate::model::{FigureDecl, Kind};
+use crate::values::number::format_decimal;
+use crate::values::period::Period;
+use crate::values::units;
 use rust_decimal::Decimal;
 use rust_i18n::t;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -23,121 +24,6 @@ use std::path::Path;
 /// figures`), which is Chinese whatever the language of messages: the same data gives the same
 /// bytes on every machine.
 const REPORT_LOCALE: &str = "zh-CN";
-
-/// A table's declaration in the catalog.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TableDecl {
-    /// Header of the column that names each row (乡镇).
-    pub label: String,
-    /// Label of the county total row (合计), or several names it may go by
-    /// (`[合计, 总计, 全县合计]`), if the sheet has one. Spacing and punctuation do not count:
-    /// 合 计 and 合计： are 合计.
-    #[serde(default)]
-    pub total: Option<TotalNames>,
-    /// Columns by key, each with its header and kind.
-    pub columns: BTreeMap<String, ColumnDecl>,
-    /// Bounds on a column per another (低保金 per 人数), to catch a unit mislabelled.
-    #[serde(default)]
-    pub plausible: Vec<serde_saphyr::Spanned<Plausible>>,
-}
-
-/// The name, or names, of a table's total row.
-#[derive(Debug, Clone)]
-pub enum TotalNames {
-    /// One name: `total: 合计`.
-    One(String),
-    /// Several: `total: [合计, 总计]`.
-    Many(Vec<String>),
-}
-
-impl<'de> Deserialize<'de> for TotalNames {
-    /// A name or a list of names; anything else is said in the catalog's words, not serde's
-    /// ("data did not match any variant of untagged enum").
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Written {
-            One(String),
-            Many(Vec<String>),
-        }
-        match Written::deserialize(deserializer) {
-            Ok(Written::One(name)) => Ok(TotalNames::One(name)),
-            Ok(Written::Many(names)) => Ok(TotalNames::Many(names)),
-            Err(_) => Err(serde::de::Error::custom(t!("sheets.total_names_invalid"))),
-        }
-    }
-}
-
-impl TotalNames {
-    /// The names as listed.
-    pub fn names(&self) -> Vec<&str> {
-        match self {
-            TotalNames::One(n) => vec![n.as_str()],
-            TotalNames::Many(ns) => ns.iter().map(String::as_str).collect(),
-        }
-    }
-    /// The first name, for messages and new sheets.
-    pub fn first(&self) -> &str {
-        self.names().first().copied().unwrap_or("合计")
-    }
-    /// Whether a row label is one of the names, whatever its spacing and punctuation.
-    pub fn matches(&self, label: &str) -> bool {
-        let label = row_key(label);
-        !label.is_empty() && self.names().iter().any(|n| row_key(n) == label)
-    }
-}
-
-/// A row label as compared: without spaces (also full-width ones) and punctuation, so that
-/// 合 计, 合计： and 合计 are the same row name, and so are two spellings of one 乡镇.
-pub fn row_key(label: &str) -> String {
-    label.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !is_cjk_punctuation(*c)).collect()
-}
-
-fn is_cjk_punctuation(c: char) -> bool {
-    matches!(
-        c,
-        '：' | '，' | '。' | '、' | '；' | '（' | '）' | '【' | '】' | '·' | '—' | '－' | '“' | '”' | '《' | '》'
-    )
-}
-
-/// Names that mark a row as a total or a part-total, whatever the catalog calls its total row:
-/// such a row is never counted as a 乡镇 (keys after [`row_key`]).
-pub const TOTAL_WORDS: [&str; 8] = ["合计", "总计", "共计", "总数", "全县", "全县合计", "全县总计", "全区合计"];
-
-/// A column of a table.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ColumnDecl {
-    /// The header text, without a bracketed unit.
-    pub header: String,
-    /// The kind of its values (count, money, quantity, percent).
-    pub kind: Kind,
-    /// Its unit when the header names none (money: 元 or 万元 must be named somewhere).
-    #[serde(default)]
-    pub unit: Option<String>,
-    /// Decimals shown in a report table.
-    #[serde(default)]
-    pub decimals: Option<u32>,
-    /// `none` for a column whose total row is not the sum of the rows (a rate such as 完成进度);
-    /// percent columns are never summed.
-    #[serde(default)]
-    pub total: Option<String>,
-}
-
-/// `column / per` must lie between `min` and `max` (for money, in 元) on every row.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Plausible {
-    /// The column checked.
-    pub column: String,
-    /// The column it is divided by.
-    pub per: String,
-    /// Lowest plausible ratio.
-    pub min: String,
-    /// Highest plausible ratio.
-    pub max: String,
-}
 
 /// One row of a sheet.
 #[derive(Debug, Clone)]
@@ -779,10 +665,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
     // The county total must equal the sum of the townships.
     if let Some(total_row) = total.as_ref().filter(|_| !refused_row) {
         // A rate's total row is not the sum of the rows' rates.
-        let summed = |key: &str, kind: Kind| {
-            kind != Kind::Percent && decl.columns[key].total.as_deref().is_none_or(|t| !t.eq_ignore_ascii_case("none"))
-        };
-        for (key, _, figure) in columns.iter().filter(|c| !unusable.contains(&c.0) && summed(&c.0, c.2.kind)) {
+        for (key, _, figure) in columns.iter().filter(|c| !unusable.contains(&c.0) && decl.columns[&c.0].is_summed()) {
             let sum: Decimal = rows.iter().filter_map(|r| r.values.get(key)).sum();
             if let Some(stated) = total_row.values.get(key) {
                 if *stated != sum {
@@ -891,7 +774,7 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
         Kind::Money => match header_unit.or(column.unit.as_deref()) {
             Some(u) => Some(
                 units::money_unit(u, true)
-                    .map_err(|_| {
+                    .ok_or_else(|| {
                         t!("sheets.header_unit_not_money", name = table, header = header, unit = u).to_string()
                     })?
                     .to_string(),
@@ -902,7 +785,7 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
             let declared = column.unit.as_deref().map(units::Unit::split);
             match (header_unit, &declared) {
                 (Some(h), Some(d)) => {
-                    let unit = units::counted_unit(h, &d.base, true).map_err(|_| {
+                    let unit = units::counted_unit(h, &d.base, true).ok_or_else(|| {
                         t!("sheets.header_unit_contradicts", name = table, header = header, unit = h, base = d.base)
                             .to_string()
                     })?;
@@ -952,8 +835,8 @@ fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal
 /// A ratio of a column per another, rounded: money in 元 per unit, whatever the column's unit.
 fn ratio_shown(ratio: Decimal, figure: &FigureDecl) -> String {
     match figure.kind {
-        Kind::Money => format!("{}元", figures::format_decimal(ratio, Some(2))),
-        _ => figures::format_decimal(ratio, Some(2)),
+        Kind::Money => format!("{}元", format_decimal(ratio, Some(2))),
+        _ => format_decimal(ratio, Some(2)),
     }
 }
 
@@ -975,7 +858,8 @@ pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Con
             RawValue { text: Some(format!("{}{unit}", sum.normalize())), source, via: sheet.rows_ref.get(key).cloned() }
         }
         None => {
-            let counted = sheet.rows.iter().filter(|r| condition.is_none_or(|c| c.holds(r))).count();
+            let counted =
+                sheet.rows.iter().filter(|r| condition.is_none_or(|c| c.holds(r.values.get(&c.column).copied()))).count();
             let how = match condition {
                 Some(c) => t!(
                     "sheets.counted_where",
@@ -988,35 +872,6 @@ pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Con
             };
             RawValue { text: Some(counted.to_string()), source, via: Some(how.to_string()) }
         }
-    }
-}
-
-/// A condition on a row for `count_rows`: `人数 > 0`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Condition {
-    /// The column key.
-    pub column: String,
-    op: crate::catalog::Op,
-    value: Decimal,
-    text: String,
-}
-
-impl Condition {
-    /// Parses `column op number`: `人数 > 0`, `完成进度 < 50%`, `金额 >= 1万元` (read in the
-    /// base unit the cells are held in), with `<`, `<=`, `>`, `>=`, `==` or `!=`.
-    pub fn parse(text: &str) -> Option<Condition> {
-        let (left, op, right) = crate::catalog::Op::split(text)?;
-        let column = left.trim().to_string();
-        let literal = units::read_literal(right.trim()).ok()?;
-        let value = match literal.unit.as_str() {
-            "" | "%" => literal.value,
-            unit => units::Unit::split(unit).to_base(literal.value)?,
-        };
-        (!column.is_empty()).then(|| Condition { column, op, value, text: text.trim().to_string() })
-    }
-    /// Whether a row meets it (a row without the column does not).
-    pub fn holds(&self, row: &SheetRow) -> bool {
-        row.values.get(&self.column).is_some_and(|v| self.op.holds(*v, self.value))
     }
 }
 
@@ -1073,14 +928,5 @@ mod tests {
         assert_eq!(key(&ole), t!("sheets.workbook_damaged", ext = "xlsx"));
         ole.extend("EncryptionInfo".encode_utf16().flat_map(|u| u.to_le_bytes()));
         assert_eq!(key(&ole), t!("sheets.workbook_password"));
-    }
-
-    #[test]
-    fn a_total_is_a_name_or_names_and_anything_else_is_said_plainly() {
-        let read = |text: &str| serde_saphyr::from_str::<TotalNames>(text);
-        assert_eq!(read("合计").unwrap().names(), vec!["合计"]);
-        assert_eq!(read("[合计, 总计]").unwrap().names(), vec!["合计", "总计"]);
-        let err = read("{name: 合计}").unwrap_err().to_string();
-        assert!(err.contains(&*t!("sheets.total_names_invalid")) && !err.contains("untagged"), "{err}");
     }
 }

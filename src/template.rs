@@ -5,9 +5,10 @@
 //! money in 万元 or 元 at a chosen precision (half-up on the exact decimal), fixed decimals,
 //! Chinese ordinals and dates in the style of the period's standard.
 
-use crate::catalog::{Catalog, Kind};
+use crate::model::{Catalog, Kind};
 use crate::error::{Problem, Source};
-use crate::figures::{self, Against, Approx, DateStyle, Figure, FigureValue, Figures, Wording};
+use crate::figures::{self, Against, Figure, FigureValue, Figures, Wording};
+use crate::values::words::{Approx, DateStyle};
 use chrono::Datelike;
 use minijinja::value::Kwargs;
 use minijinja::value::{Object, Value};
@@ -239,8 +240,8 @@ fn money_filter(unit: &'static str) -> impl Fn(Value, Option<u32>) -> Result<Str
     move |value: Value, decimals: Option<u32>| {
         let f = figure_of(&value)?;
         match (&f.value, f.decl.kind) {
-            (FigureValue::Decimal(yuan), Kind::Money) => Ok(figures::format_decimal(
-                figures::money_in(*yuan, unit),
+            (FigureValue::Decimal(yuan), Kind::Money) => Ok(crate::values::number::format_decimal(
+                crate::values::number::money_in(*yuan, unit),
                 Some(decimals.unwrap_or(if unit == "元" { 0 } else { 2 })),
             )),
             _ => Err(minijinja::Error::new(
@@ -260,7 +261,7 @@ fn magnitude_filter(
         let f = figure_of(&value)?;
         match (f.value.as_decimal(), f.decl.kind) {
             (Some(base), Kind::Count | Kind::Quantity | Kind::Money) => {
-                Ok(figures::format_decimal(base / magnitude.factor(), Some(decimals.unwrap_or(2))))
+                Ok(crate::values::number::format_decimal(base / magnitude.factor(), Some(decimals.unwrap_or(2))))
             }
             _ => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
@@ -275,9 +276,9 @@ fn fixed(value: Value, decimals: u32) -> Result<String, minijinja::Error> {
     match (&f.value, f.decl.kind) {
         (FigureValue::Decimal(_) | FigureValue::Whole(_), Kind::Money | Kind::Count | Kind::Quantity) => {
             let base = f.value.as_decimal().unwrap_or_default();
-            Ok(figures::format_decimal(figures::in_display_unit(&f.decl, base), Some(decimals)))
+            Ok(crate::values::number::format_decimal(figures::in_display_unit(&f.decl, base), Some(decimals)))
         }
-        (v, _) => v.as_decimal().map(|d| figures::format_decimal(d, Some(decimals))).ok_or_else(|| {
+        (v, _) => v.as_decimal().map(|d| crate::values::number::format_decimal(d, Some(decimals))).ok_or_else(|| {
             minijinja::Error::new(ErrorKind::InvalidOperation, t!("template.fixed_filter", name = f.name).to_string())
         }),
     }
@@ -324,8 +325,8 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.add_filter("亿", magnitude_filter(crate::units::Magnitude::Yi));
     env.add_function(compare::FUNCTION, compare_chain);
     env.add_filter("fixed", fixed);
-    env.add_filter("序号", |v: Value| whole_number(&v).map(figures::chinese_number));
-    env.add_filter("中文数字", |v: Value| whole_number(&v).map(figures::chinese_number));
+    env.add_filter("序号", |v: Value| whole_number(&v).map(crate::values::words::chinese_number));
+    env.add_filter("中文数字", |v: Value| whole_number(&v).map(crate::values::words::chinese_number));
     env.add_filter("同比", |v: Value, fallback: Option<String>, words: Kwargs| {
         compare(&v, Against::LastYear, false, fallback, words)
     });
@@ -342,7 +343,7 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
         env.add_filter(how.word(), move |v: Value, place: String| -> Result<String, minijinja::Error> {
             let f = figure_of(&v)?;
             let value = numeric(f, how.word())?;
-            figures::approximate(figures::in_display_unit(&f.decl, value), &place, how).map_err(invalid)
+            crate::values::words::approximate(figures::in_display_unit(&f.decl, value), &place, how).map_err(invalid)
         });
     }
     env.add_filter("绝对值", |v: Value| -> Result<String, minijinja::Error> {
@@ -379,7 +380,7 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
                 .into(),
             ));
         }
-        figures::ratio(numeric(a, "比")?, numeric(b, "比")?, decimals.unwrap_or(0)).map_err(invalid)
+        crate::values::words::ratio(numeric(a, "比")?, numeric(b, "比")?, decimals.unwrap_or(0)).map_err(invalid)
     });
     env.add_filter("占比", |v: Value, total: Value, decimals: Option<u32>| -> Result<String, minijinja::Error> {
         let (part, whole) = (figure_of(&v)?, figure_of(&total)?);
@@ -387,12 +388,12 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
         if b.is_zero() {
             return Err(invalid(t!("figures.target_zero", name = whole.name).into()));
         }
-        Ok(format!("{}%", figures::format_decimal(a / b * Decimal::from(100), Some(decimals.unwrap_or(1)))))
+        Ok(format!("{}%", crate::values::number::format_decimal(a / b * Decimal::from(100), Some(decimals.unwrap_or(1)))))
     });
     env.add_filter("成", |v: Value| -> Result<String, minijinja::Error> {
         let f = figure_of(&v)?;
         match (&f.value, f.decl.kind) {
-            (FigureValue::Decimal(d), Kind::Percent) => figures::in_cheng(*d).map_err(invalid),
+            (FigureValue::Decimal(d), Kind::Percent) => crate::values::words::in_cheng(*d).map_err(invalid),
             _ => Err(invalid(t!("template.percent_filter", filter = "成", name = f.name).into())),
         }
     });
@@ -403,7 +404,7 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.add_filter("日期", move |v: Value| -> Result<String, minijinja::Error> {
         let f = figure_of(&v)?;
         match f.value {
-            FigureValue::Date(d) => Ok(figures::format_date(d, date_style)),
+            FigureValue::Date(d) => Ok(crate::values::words::format_date(d, date_style)),
             _ => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
                 t!("template.date_filter", name = f.name).to_string(),
@@ -767,7 +768,7 @@ fn tables_value(tables: &[crate::sheets::Sheet], catalog: &Catalog, period: crat
 #[derive(Debug)]
 struct TableObject {
     sheet: crate::sheets::Sheet,
-    decl: crate::sheets::TableDecl,
+    decl: crate::model::TableDecl,
     period: crate::period::Period,
 }
 
@@ -778,7 +779,7 @@ impl TableObject {
         map.insert(self.decl.label.clone(), Value::from(row.label.clone()));
         for (key, column) in &self.decl.columns {
             let Some(v) = row.values.get(key) else { continue };
-            let mut cell = crate::catalog::FigureDecl::new(column.kind);
+            let mut cell = crate::model::FigureDecl::new(column.kind);
             cell.decimals = match column.kind {
                 Kind::Money => Some(column.decimals.unwrap_or(2)),
                 _ => column.decimals,

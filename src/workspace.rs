@@ -2,11 +2,11 @@
 //! and which template and catalog apply to a period (the period's own, the workspace's, or the
 //! bundled one).
 
-use crate::catalog::Catalog;
+use crate::model::Catalog;
 use crate::data;
 use crate::error::{Error, Problem, Result, Source};
-use crate::figures::DateStyle;
-use crate::period::Period;
+use crate::values::words::DateStyle;
+use crate::period::{Period, Span};
 use crate::template::TemplateSource;
 use rust_i18n::t;
 use serde::Deserialize;
@@ -73,7 +73,6 @@ pub mod bundled {
     pub const CATALOG: &str = ALL[0].catalog;
 }
 
-pub use crate::catalog::{period_kind, PERIOD_KINDS};
 
 /// The template setting of `zongjie.yaml`: one folder for every period, or a folder per kind of
 /// period (`H1: templates/civil-affairs-h1`, `year: templates/civil-affairs-annual`).
@@ -159,14 +158,14 @@ pub fn parse_config(text: &str) -> Result<Config> {
     if let Some(TemplateSetting::ByKind(folders)) = &mut config.template {
         let mut checked = BTreeMap::new();
         for (key, folder) in std::mem::take(folders) {
-            match PERIOD_KINDS.iter().find(|k| k.eq_ignore_ascii_case(key.trim())) {
+            match Span::ALL.into_iter().find(|k| k.code().eq_ignore_ascii_case(key.trim())) {
                 Some(kind) => {
-                    checked.insert(kind.to_string(), folder);
+                    checked.insert(kind.code().to_string(), folder);
                 }
                 None => {
                     return Err(Problem::at(
                         Source::new(CONFIG_FILE, folder.referenced.line()),
-                        t!("workspace.bad_period_kind", key = key, kinds = PERIOD_KINDS.join(", ")),
+                        t!("workspace.bad_period_kind", key = key, kinds = Span::ALL.map(Span::code).join(", ")),
                     )
                     .into())
                 }
@@ -321,7 +320,7 @@ impl Workspace {
     /// folder from the config, else the bundled template.
     pub fn template_for(&self, period: Period) -> Result<(TemplateSource, TemplateSource, Catalog)> {
         let dir = self.period_dir(period)?;
-        let kind = period_kind(period);
+        let kind = period.span.code();
         // The zongjie.yaml line that names the folder, for a message if the folder is not there.
         let template_line = || {
             let text = self.config_bytes.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
@@ -329,7 +328,7 @@ impl Workspace {
         };
         let folder = match &self.config.template {
             Some(TemplateSetting::One(folder)) => Some((folder.clone(), template_line())),
-            Some(TemplateSetting::ByKind(folders)) => match folders.get(&kind) {
+            Some(TemplateSetting::ByKind(folders)) => match folders.get(kind) {
                 Some(folder) => Some((folder.value.clone(), folder.referenced.line())),
                 None => {
                     // The `template:` line is the one above its first folder.
@@ -363,7 +362,7 @@ impl Workspace {
             None => {
                 // Without a setting, the bundled civil-affairs template written for this kind.
                 let chosen =
-                    bundled::ALL.iter().find(|b| b.name != "blank" && bundled_applies(b, &kind)).copied().ok_or_else(
+                    bundled::ALL.iter().find(|b| b.name != "blank" && bundled_applies(b, period.span)).copied().ok_or_else(
                         || {
                             Error::from(Problem::at(
                                 Source::file(CONFIG_FILE),
@@ -395,11 +394,8 @@ impl Workspace {
 }
 
 /// Whether a bundled template is written for a kind of period (its catalog's `applies_to`).
-pub fn bundled_applies(b: &bundled::Bundled, kind: &str) -> bool {
-    match Catalog::parse(b.catalog, &format!("{}/{CATALOG_FILE}", b.dir())) {
-        Ok(c) => c.applies_to.is_empty() || c.applies_to.iter().any(|(a, _)| a.eq_ignore_ascii_case(kind)),
-        Err(_) => false,
-    }
+pub fn bundled_applies(b: &bundled::Bundled, kind: Span) -> bool {
+    Catalog::parse(b.catalog, &format!("{}/{CATALOG_FILE}", b.dir())).is_ok_and(|c| c.applies(kind))
 }
 
 /// The most a config, template or catalog file may hold: they are some kilobytes.

@@ -622,7 +622,7 @@ mod tests {
             #[serde(default)]
             accept: Vec<String>,
             #[serde(default)]
-            kind: Option<crate::catalog::Kind>,
+            kind: Option<crate::model::Kind>,
         }
         let err =
             |src: &str| parse::<std::collections::BTreeMap<String, Settings>>(src, "c.yaml").unwrap_err().to_string();

@@ -26,7 +26,7 @@ fn figures_lists_every_figure_with_source_and_year_on_year() {
     }
     // One row per figure the template uses: the catalog's figures, all used by the bundled template.
     let catalog = std::fs::read_to_string(ws.path().join("templates/civil-affairs-h1/catalog.yaml")).unwrap();
-    let declared = zongjie::catalog::Catalog::parse(&catalog, "c").unwrap().figures.len();
+    let declared = zongjie::model::Catalog::parse(&catalog, "c").unwrap().figures.len();
     assert_eq!(text.lines().count(), declared + 1);
 }
 

@@ -164,7 +164,7 @@ fn changing_a_count_changes_exactly_that_figure() {
     let ws = sample_workspace();
     assert!(zongjie(ws.path(), &["build", "--format", "md"]).status.success());
     let before = markdown(ws.path(), "2024H1");
-    let catalog = zongjie::catalog::Catalog::parse(
+    let catalog = zongjie::model::Catalog::parse(
         &std::fs::read_to_string(ws.path().join("templates/civil-affairs-h1/catalog.yaml")).unwrap(),
         "catalog.yaml",
     )
@@ -172,13 +172,13 @@ fn changing_a_count_changes_exactly_that_figure() {
     let in_eq_rule: Vec<&String> = catalog
         .rules
         .iter()
-        .filter(|r| r.op == zongjie::catalog::Op::Eq)
-        .flat_map(|r| r.left.iter().chain(&r.right))
+        .filter(|r| r.op == zongjie::model::Op::Eq)
+        .flat_map(|r| r.figures().map(|f| &f.name))
         .collect();
     let counts: Vec<&String> = catalog
         .figures
         .iter()
-        .filter(|(n, d)| d.decl.kind == zongjie::catalog::Kind::Count && !in_eq_rule.contains(n))
+        .filter(|(n, d)| d.decl.kind == zongjie::model::Kind::Count && !in_eq_rule.contains(n))
         .map(|(n, _)| n)
         .collect();
     assert!(counts.len() > 30, "the sample has many counts");

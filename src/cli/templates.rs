@@ -14,7 +14,7 @@ pub struct TemplatesArgs {}
 pub fn run(_args: TemplatesArgs) -> anyhow::Result<ExitCode> {
     for template in bundled::ALL {
         let catalog = Catalog::parse(template.catalog, &template.dir()).map_err(zongjie::error::Error::Input)?;
-        let kinds: Vec<String> = catalog.applies_to.iter().map(|(k, _)| k.clone()).collect();
+        let kinds: Vec<String> = catalog.applies_to.iter().map(|(k, _)| k.code().to_string()).collect();
         let kinds = if kinds.is_empty() { tr!("templates.any_period") } else { kinds.join(", ") };
         let description = tr!(&format!("templates.about_{}", template.name.replace('-', "_")));
         say!(

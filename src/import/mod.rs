@@ -15,10 +15,11 @@ pub mod read;
 pub mod structure;
 pub mod write;
 
-use crate::catalog::{FigureDecl, Kind};
+use crate::model::{FigureDecl, Kind};
 use crate::document::{Block, Document};
 use crate::error::{Error, Problem, Result, Source};
-use crate::figures::{self, Approx, DateStyle, Figure, FigureValue};
+use crate::figures::{self, Figure, FigureValue};
+use crate::values::words::{Approx, DateStyle};
 use crate::period::Period;
 use numbers::{Found, Role};
 use rust_i18n::t;
@@ -440,7 +441,7 @@ impl Collector {
             .unwrap_or(self.period.last_day());
         let latest = self.period.last_day().checked_add_months(chrono::Months::new(12)).unwrap_or(as_of);
         let style =
-            [DateStyle::Arabic, DateStyle::Chinese].into_iter().find(|s| figures::format_date(d, *s) == written);
+            [DateStyle::Arabic, DateStyle::Chinese].into_iter().find(|s| crate::values::words::format_date(d, *s) == written);
         match style {
             Some(style) if d > as_of && d <= latest => {
                 self.chinese_dates = style == DateStyle::Chinese;
@@ -502,7 +503,7 @@ impl Collector {
         let total = last.first()?.clone();
         if header.len() < 2
             || body.is_empty()
-            || !crate::sheets::TOTAL_WORDS.contains(&crate::sheets::row_key(&total).as_str())
+            || !crate::model::table::TOTAL_WORDS.contains(&crate::model::table::row_key(&total).as_str())
         {
             return None;
         }
@@ -513,7 +514,7 @@ impl Collector {
             if row.len() != header.len()
                 || l.is_empty()
                 || l.contains(|c: char| c.is_ascii_digit())
-                || !labels.insert(crate::sheets::row_key(l))
+                || !labels.insert(crate::model::table::row_key(l))
             {
                 return None;
             }
@@ -741,7 +742,7 @@ impl Collector {
     fn renders(&self, decl: &FigureDecl, value: &str, filter: Option<&str>) -> Option<String> {
         // The catalog's own check of the declaration (units, kind).
         let line = write::decl_line("x.y", decl);
-        crate::catalog::Catalog::parse(&format!("figures:\n  {line}\n"), "catalog.yaml").ok()?;
+        crate::model::Catalog::parse(&format!("figures:\n  {line}\n"), "catalog.yaml").ok()?;
         let parsed = figures::parse_value(decl, value, self.period).ok()?;
         let figure = Figure {
             name: String::new(),
@@ -753,7 +754,7 @@ impl Collector {
         };
         match (filter, &parsed) {
             (None, _) => Some(figure.display()),
-            (Some("日期"), FigureValue::Date(d)) => Some(figures::format_date(*d, DateStyle::Arabic)),
+            (Some("日期"), FigureValue::Date(d)) => Some(crate::values::words::format_date(*d, DateStyle::Arabic)),
             (Some("月日"), FigureValue::Date(d)) => {
                 use chrono::Datelike;
                 Some(format!("{}月{}日", d.month(), d.day()))
@@ -764,7 +765,7 @@ impl Collector {
                 let how = [Approx::Over, Approx::About, Approx::Nearly, Approx::Above, Approx::More]
                     .into_iter()
                     .find(|a| a.word() == word)?;
-                figures::approximate(figures::in_display_unit(decl, parsed.as_decimal()?), place, how).ok()
+                crate::values::words::approximate(figures::in_display_unit(decl, parsed.as_decimal()?), place, how).ok()
             }
         }
     }

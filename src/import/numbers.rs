@@ -3,7 +3,7 @@
 //! form (2500余人, 约3000人). Numbers inside 《…》 titles and in names and codes (12345热线,
 //! H1N1, 〔2024〕3号) stay text.
 
-use crate::catalog::Kind;
+use crate::model::Kind;
 use chrono::NaiveDate;
 
 /// How a number's figure is written in the template.

@@ -3,7 +3,7 @@
 //! nothing that exists is overwritten.
 
 use super::{NewFigure, NewTable, Piece, Templated, TemplatedBlock};
-use crate::catalog::{FigureDecl, Kind};
+use crate::model::{FigureDecl, Kind};
 use crate::document::SIGNATURE_FENCE;
 use crate::error::{Error, Problem, Result, Source};
 use crate::period::Period;
@@ -193,7 +193,7 @@ fn catalog(period: Period, title: &str, figures: &[NewFigure], tables: &[NewTabl
     let mut out = format!(
         "# {}：模板所用全部数字的目录（由 zongjie import 生成，可以改名、改说明）。\n# kind: count (整数计数) | money (金额，以元精确保存) | percent | quantity | year | month | date | text\napplies_to: [{}]\n",
         title.replace('\n', " "),
-        crate::catalog::period_kind(period)
+        period.span.code()
     );
     if figures.iter().any(|f| f.name == "落款.日期") {
         out.push_str("report_date: 落款.日期\n");
@@ -267,7 +267,7 @@ pub fn write(
     name: &str,
     period: Period,
     files: &Files,
-    style: crate::figures::DateStyle,
+    style: crate::values::words::DateStyle,
 ) -> Result<(Vec<String>, Option<String>)> {
     let template_dir = format!("templates/{name}");
     let data_dir = format!("data/{period}");
@@ -288,7 +288,7 @@ pub fn write(
             return Err(Problem::at(Source::file(rel), t!("import.link", path = rel)).into());
         }
     }
-    let kind = crate::catalog::period_kind(period);
+    let kind = period.span.code();
     // zongjie.yaml: made when missing, a `template:` added when it has none; otherwise left as
     // the office wrote it, with a note on what to add.
     let config_path = root.join(CONFIG_FILE);
@@ -296,7 +296,7 @@ pub fn write(
     let setting = format!("template:\n  {kind}: {folder}\n");
     let (config, note) = match std::fs::read(&config_path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let style = if style == crate::figures::DateStyle::Chinese { "1999" } else { "2012" };
+            let style = if style == crate::values::words::DateStyle::Chinese { "1999" } else { "2012" };
             (
                 Some(format!("# zongjie 工作区设置（由 zongjie import 生成）\n{setting}# 成文日期写法：\"2012\" → 2024年7月5日；\"1999\" → 二〇二四年七月五日\ndate_style: \"{style}\"\n")),
                 None,
@@ -317,10 +317,11 @@ pub fn write(
             // kind and every other kind's folder as before; anything else is left to the office.
             let sound = |new: &str| {
                 crate::workspace::parse_config(new).is_ok_and(|after| {
-                    after.template_folder(&kind) == Some(template_dir.as_str())
-                        && crate::catalog::PERIOD_KINDS
+                    after.template_folder(kind) == Some(template_dir.as_str())
+                        && crate::values::period::Span::ALL
                             .iter()
-                            .filter(|k| **k != kind)
+                            .map(|s| s.code())
+                            .filter(|k| *k != kind)
                             .all(|k| after.template_folder(k) == before.template_folder(k))
                 })
             };

@@ -107,40 +107,32 @@ impl fmt::Display for Unit {
 pub const MONEY_UNITS: [&str; 4] = ["元", "千元", "万元", "亿元"];
 
 /// Reads a unit of money: 元, 千元, 万元, 亿元; with `bare_ok` (a sheet header) also 千, 万, 亿
-/// meaning 千元, 万元, 亿元.
-pub fn money_unit(text: &str, bare_ok: bool) -> Result<Unit, String> {
+/// meaning 千元, 万元, 亿元. `None` for anything else: the caller says why in its own terms
+/// (a catalog line, a header cell, a data value).
+pub fn money_unit(text: &str, bare_ok: bool) -> Option<Unit> {
     let unit = Unit::split(text);
     if unit.base == YUAN {
-        return Ok(unit);
+        return Some(unit);
     }
     if bare_ok && unit.is_bare_magnitude() {
-        return Ok(Unit { magnitude: unit.magnitude, base: YUAN.into() });
+        return Some(Unit { magnitude: unit.magnitude, base: YUAN.into() });
     }
-    Err(rust_i18n::t!("units.not_money", text = text, units = MONEY_UNITS.join(", ")).into())
+    None
 }
 
 /// Reads a unit of a count or quantity whose base is `base` (人, 户…; "" when the catalog names
 /// none): the base itself, or 万/亿 before it. With `bare_ok` (a sheet header), a bare 万 or 亿
-/// means that magnitude of the base.
-pub fn counted_unit(text: &str, base: &str, bare_ok: bool) -> Result<Unit, String> {
+/// means that magnitude of the base. `None` for anything else, as [`money_unit`].
+pub fn counted_unit(text: &str, base: &str, bare_ok: bool) -> Option<Unit> {
     let unit = Unit::split(text);
     if unit.magnitude == Magnitude::Thousand {
         // 千 is a magnitude of money only; 千人 is not a unit a report uses.
-        return Err(rust_i18n::t!("units.not_for_figure", text = text, forms = counted_forms(base)).into());
+        return None;
     }
     if unit.base == base || (bare_ok && unit.is_bare_magnitude()) {
-        return Ok(Unit { magnitude: unit.magnitude, base: base.to_string() });
+        return Some(Unit { magnitude: unit.magnitude, base: base.to_string() });
     }
-    Err(rust_i18n::t!("units.not_for_figure", text = text, forms = counted_forms(base)).into())
-}
-
-/// The forms a counted unit may take, for messages: 人, 万人 or 亿人.
-pub fn counted_forms(base: &str) -> String {
-    if base.is_empty() {
-        rust_i18n::t!("units.plain_number").into()
-    } else {
-        rust_i18n::t!("units.forms", base = base).into()
-    }
+    None
 }
 
 /// Why a piece of text is not a number.
@@ -262,12 +254,12 @@ mod tests {
         assert_eq!(Unit::split("千克"), Unit::base("千克"));
         assert!(Unit::split("万").is_bare_magnitude());
         assert_eq!(money_unit("万", true).unwrap().to_string(), "万元");
-        assert!(money_unit("万", false).is_err());
-        assert!(money_unit("人", true).is_err());
+        assert!(money_unit("万", false).is_none());
+        assert!(money_unit("人", true).is_none());
         assert_eq!(counted_unit("万人", "人", false).unwrap().to_base(d("5")).unwrap(), d("50000"));
         assert_eq!(counted_unit("万", "人", true).unwrap().to_string(), "万人");
-        assert!(counted_unit("户", "人", false).is_err());
-        assert!(counted_unit("千人", "人", false).is_err());
+        assert!(counted_unit("户", "人", false).is_none());
+        assert!(counted_unit("千人", "人", false).is_none());
     }
 
     #[test]

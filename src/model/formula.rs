@@ -6,6 +6,66 @@
 use rust_decimal::Decimal;
 use rust_i18n::t;
 
+/// Why a formula cannot be read or evaluated; shown in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormulaError {
+    /// A number that is not one (`1.2.3`).
+    #[error("{}", t!("formula.bad_number", formula = .formula, number = .number))]
+    BadNumber {
+        /// The formula as written.
+        formula: String,
+        /// The number as written.
+        number: String,
+    },
+    /// A character that no formula holds.
+    #[error("{}", t!("formula.bad_character", formula = .formula, character = .character.to_string()))]
+    BadCharacter {
+        /// The formula as written.
+        formula: String,
+        /// The character.
+        character: char,
+    },
+    /// A bracket opened and never closed.
+    #[error("{}", t!("formula.unclosed", formula = .0))]
+    Unclosed(String),
+    /// A token where none of its kind may stand.
+    #[error("{}", t!("formula.unexpected", formula = .formula, token = .token))]
+    Unexpected {
+        /// The formula as written.
+        formula: String,
+        /// The token, as written back.
+        token: String,
+    },
+    /// The formula ends where an operand is due.
+    #[error("{}", t!("formula.incomplete", formula = .0))]
+    Incomplete(String),
+    /// A figure the evaluation was given no value for.
+    #[error("{}", t!("formula.no_value", name = .0))]
+    NoValue(String),
+    /// A division by a part that is zero.
+    #[error("{}", t!("formula.divide_by_zero", divisor = .0))]
+    DivideByZero(String),
+    /// A result beyond exact decimals.
+    #[error("{}", t!("formula.overflow"))]
+    Overflow,
+}
+
+/// A derived figure's formula: the text as the catalog writes it, and its parsed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Formula {
+    /// As written, for messages and the figure's sources.
+    pub text: String,
+    /// Parsed.
+    pub expr: Expr,
+}
+
+impl Formula {
+    /// Parses a catalog's `formula:`.
+    pub fn parse(text: &str) -> Result<Formula, FormulaError> {
+        Ok(Formula { text: text.to_string(), expr: Expr::parse(text)? })
+    }
+}
+
 /// A parsed formula.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -21,12 +81,12 @@ pub enum Expr {
 
 impl Expr {
     /// Parses a formula; the error says what is wrong in words.
-    pub fn parse(text: &str) -> Result<Expr, String> {
+    pub fn parse(text: &str) -> Result<Expr, FormulaError> {
         let tokens = tokenize(text)?;
         let mut parser = Parser { tokens, at: 0, text };
         let expr = parser.sum()?;
         if parser.at < parser.tokens.len() {
-            return Err(t!("formula.unexpected", formula = text, token = parser.tokens[parser.at].shown()).into());
+            return Err(FormulaError::Unexpected { formula: text.to_string(), token: parser.tokens[parser.at].shown() });
         }
         Ok(expr)
     }
@@ -56,10 +116,10 @@ impl Expr {
 
     /// Evaluates exactly; `value` gives each figure's value. Division by zero and overflow are
     /// errors, never a rounded or infinite result.
-    pub fn eval(&self, value: &dyn Fn(&str) -> Option<Decimal>) -> Result<Decimal, String> {
+    pub fn eval(&self, value: &dyn Fn(&str) -> Option<Decimal>) -> Result<Decimal, FormulaError> {
         match self {
             Expr::Number(n) => Ok(*n),
-            Expr::Figure(name) => value(name).ok_or_else(|| t!("formula.no_value", name = name).into()),
+            Expr::Figure(name) => value(name).ok_or_else(|| FormulaError::NoValue(name.clone())),
             Expr::Negate(e) => Ok(-e.eval(value)?),
             Expr::Binary(a, op, b) => {
                 let (x, y) = (a.eval(value)?, b.eval(value)?);
@@ -69,12 +129,12 @@ impl Expr {
                     '*' => x.checked_mul(y),
                     _ => {
                         if y.is_zero() {
-                            return Err(t!("formula.divide_by_zero", divisor = b.shown()).into());
+                            return Err(FormulaError::DivideByZero(b.shown()));
                         }
                         x.checked_div(y)
                     }
                 };
-                result.ok_or_else(|| t!("formula.overflow").into())
+                result.ok_or(FormulaError::Overflow)
             }
         }
     }
@@ -111,9 +171,9 @@ impl Token {
     }
 }
 
-fn tokenize(text: &str) -> Result<Vec<Token>, String> {
+fn tokenize(text: &str) -> Result<Vec<Token>, FormulaError> {
     let folded =
-        crate::units::fold_width(text).replace(['（'], "(").replace(['）'], ")").replace('×', "*").replace('÷', "/");
+        crate::values::units::fold_width(text).replace(['（'], "(").replace(['）'], ")").replace('×', "*").replace('÷', "/");
     let chars: Vec<char> = folded.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -136,7 +196,9 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                 i += 1;
             }
             let number: String = chars[start..i].iter().collect();
-            let value = number.parse().map_err(|_| t!("formula.bad_number", formula = text, number = number))?;
+            let value = number
+                .parse()
+                .map_err(|_| FormulaError::BadNumber { formula: text.to_string(), number: number.clone() })?;
             tokens.push(Token::Number(value));
         } else if c.is_alphanumeric() || c == '_' {
             let start = i;
@@ -145,7 +207,7 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
             }
             tokens.push(Token::Name(chars[start..i].iter().collect::<String>().trim_end_matches('.').to_string()));
         } else {
-            return Err(t!("formula.bad_character", formula = text, character = c.to_string()).into());
+            return Err(FormulaError::BadCharacter { formula: text.to_string(), character: c });
         }
     }
     Ok(tokens)
@@ -162,7 +224,7 @@ impl Parser<'_> {
         self.tokens.get(self.at)
     }
 
-    fn sum(&mut self) -> Result<Expr, String> {
+    fn sum(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.product()?;
         while let Some(Token::Op(op @ ('+' | '-'))) = self.peek().cloned() {
             self.at += 1;
@@ -171,7 +233,7 @@ impl Parser<'_> {
         Ok(left)
     }
 
-    fn product(&mut self) -> Result<Expr, String> {
+    fn product(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.unary()?;
         while let Some(Token::Op(op @ ('*' | '/'))) = self.peek().cloned() {
             self.at += 1;
@@ -180,7 +242,7 @@ impl Parser<'_> {
         Ok(left)
     }
 
-    fn unary(&mut self) -> Result<Expr, String> {
+    fn unary(&mut self) -> Result<Expr, FormulaError> {
         if let Some(Token::Op('-')) = self.peek() {
             self.at += 1;
             return Ok(Expr::Negate(Box::new(self.unary()?)));
@@ -188,7 +250,7 @@ impl Parser<'_> {
         self.atom()
     }
 
-    fn atom(&mut self) -> Result<Expr, String> {
+    fn atom(&mut self) -> Result<Expr, FormulaError> {
         let token = self.peek().cloned();
         self.at += 1;
         match token {
@@ -201,11 +263,11 @@ impl Parser<'_> {
                         self.at += 1;
                         Ok(inner)
                     }
-                    _ => Err(t!("formula.unclosed", formula = self.text).into()),
+                    _ => Err(FormulaError::Unclosed(self.text.to_string())),
                 }
             }
-            Some(other) => Err(t!("formula.unexpected", formula = self.text, token = other.shown()).into()),
-            None => Err(t!("formula.incomplete", formula = self.text).into()),
+            Some(other) => Err(FormulaError::Unexpected { formula: self.text.to_string(), token: other.shown() }),
+            None => Err(FormulaError::Incomplete(self.text.to_string())),
         }
     }
 }
@@ -233,10 +295,17 @@ mod tests {
         assert_eq!(Expr::parse("批次.上次 + 1").unwrap().eval(&values).unwrap(), d("4"));
         assert_eq!(Expr::parse("(批次.上次 + 1) * 2 - -1").unwrap().eval(&values).unwrap(), d("9"));
         assert_eq!(Expr::parse("0.1 + 0.2").unwrap().eval(&values).unwrap(), d("0.3"));
-        assert!(Expr::parse("批次.上次 / a.零").unwrap().eval(&values).is_err());
-        assert!(Expr::parse("批次.上次 +").is_err());
-        assert!(Expr::parse("(批次.上次 + 1").is_err());
-        assert!(Expr::parse("批次.上次 % 2").is_err());
-        assert!(Expr::parse("批次.上次 2").is_err());
+        let text = |s: &str| s.to_string();
+        assert_eq!(Expr::parse("批次.上次 / a.零").unwrap().eval(&values), Err(FormulaError::DivideByZero(text("a.零"))));
+        assert_eq!(Expr::parse("批次.上次 +"), Err(FormulaError::Incomplete(text("批次.上次 +"))));
+        assert_eq!(Expr::parse("(批次.上次 + 1"), Err(FormulaError::Unclosed(text("(批次.上次 + 1"))));
+        assert_eq!(
+            Expr::parse("批次.上次 % 2"),
+            Err(FormulaError::BadCharacter { formula: text("批次.上次 % 2"), character: '%' })
+        );
+        assert_eq!(
+            Expr::parse("批次.上次 2"),
+            Err(FormulaError::Unexpected { formula: text("批次.上次 2"), token: text("2") })
+        );
     }
 }

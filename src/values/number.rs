@@ -1,0 +1,26 @@
+//! Numbers as reports write them: exact decimals rounded half-up once, when written, and money
+//! moved between 元 and the unit it is shown in.
+
+use super::units;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Money in 元 expressed in `unit` (元, 千元, 万元 or 亿元, as the catalog checked it).
+pub fn money_in(yuan: Decimal, unit: &str) -> Decimal {
+    units::Unit::split(unit).from_base(yuan)
+}
+
+/// Formats a decimal at `decimals` places, rounding half-up on the exact value once; `None` keeps
+/// the value's own digits (trailing zeros of the data kept, no grouping).
+pub fn format_decimal(value: Decimal, decimals: Option<u32>) -> String {
+    match decimals {
+        Some(dp) => {
+            let mut v = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+            v.rescale(dp);
+            if v.is_zero() {
+                v.set_sign_positive(true);
+            }
+            v.to_string()
+        }
+        None => value.to_string(),
+    }
+}
