@@ -76,7 +76,7 @@ fn feed(name: &str, input: &[u8], catalog: &Catalog, period: Period) {
         let _ = Catalog::parse(&String::from_utf8_lossy(input), "catalog.yaml");
     } else {
         let file = zongjie::data::InputFile { path: file, bytes: input.to_vec() };
-        let _ = zongjie::sheets::load(&[file], &catalog.tables, period);
+        let _ = zongjie::data::sheets::load(&[file], &catalog.tables, period);
     }
 }
 

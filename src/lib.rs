@@ -1,15 +1,17 @@
 //! zongjie (总结): writes a county bureau's periodic work report from data files.
 //!
-//! The stages, one module each: [`workspace`] and [`period`] (what to build), [`data`] and
-//! [`sheets`] (read the period's files with file:line), [`catalog`] and [`figures`] (typed,
-//! unit-checked figures and rules), [`template`] (strict minijinja to Markdown), [`document`] (the one
-//! document model), [`render`] (Markdown, PDF, DOCX), [`archive`] (manifest, versions, verify), with
-//! [`pipeline`] running them for a period.
+//! The modules stand in floors, and every `use` points down (tests/layers.rs keeps it so):
+//! [`error`], [`i18n`] and [`yaml`] at the ground; [`values`] (units, numbers, periods, Chinese
+//! wording); [`model`] (the catalog, typed); [`figures`] (checked values, rules, 同比);
+//! [`data`] (YAML values and township sheets); [`template`] (strict minijinja to Markdown);
+//! [`workspace`] (folders, config, which template applies); [`render`] (the document model,
+//! Markdown, PDF, DOCX); [`archive`] (manifest, versions, verify); [`pipeline`] (one period through
+//! every stage); and on top [`import`] and [`serve`].
 //!
 //! Periods are written as a statistician would:
 //!
 //! ```
-//! use zongjie::period::Period;
+//! use zongjie::values::period::Period;
 //! let h1: Period = "2024年上半年".parse().unwrap();
 //! assert_eq!(h1.to_string(), "2024H1");
 //! assert_eq!(h1.same_period_last_year().to_string(), "2023H1");
@@ -35,25 +37,15 @@ rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod archive;
 pub mod data;
-pub mod document;
 pub mod error;
 pub mod figures;
 pub mod i18n;
 pub mod import;
-pub mod lock;
-pub mod memory;
 pub mod model;
 pub mod pipeline;
 pub mod render;
-pub mod review;
-pub mod scaffold;
 pub mod serve;
-pub mod sheets;
 pub mod template;
 pub mod values;
 pub mod workspace;
 pub mod yaml;
-
-// Old paths, while the branches of issue 21 are merged; removed once every module uses the new.
-pub use model as catalog;
-pub use values::{period, units};

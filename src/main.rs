@@ -4,7 +4,7 @@ mod cli;
 
 /// Counts what template rendering allocates, so a template cannot exhaust the machine's memory.
 #[global_allocator]
-static ALLOCATOR: zongjie::memory::Counting = zongjie::memory::Counting;
+static ALLOCATOR: zongjie::template::memory::Counting = zongjie::template::memory::Counting;
 
 fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

@@ -134,20 +134,20 @@ fn odd_and_even_footers_carry_page_fields() {
 fn every_heading_and_paragraph_in_order_with_its_style_and_the_pdf_text() {
     let (ws, docx) = built("md,pdf,docx");
     let md = markdown(ws.path(), "2024H1");
-    let doc = zongjie::document::parse(&md, "r").unwrap();
+    let doc = zongjie::render::document::parse(&md, "r").unwrap();
     let paras = paragraphs(&part(&docx, "word/document.xml"));
     let mut expected = vec![("Heading1".to_string(), doc.title.clone())];
     for block in &doc.blocks {
         match block {
-            zongjie::document::Block::Heading { level, text } => {
+            zongjie::render::document::Block::Heading { level, text } => {
                 expected.push((zongjie::render::docx::heading_style(*level).to_string(), text.clone()))
             }
-            zongjie::document::Block::Paragraph { lead, text } => expected
+            zongjie::render::document::Block::Paragraph { lead, text } => expected
                 .push(("BodyText".into(), format!("{}{text}", lead.as_ref().map(|l| l.1.as_str()).unwrap_or("")))),
-            zongjie::document::Block::Signature { lines } => {
+            zongjie::render::document::Block::Signature { lines } => {
                 expected.extend(lines.iter().map(|l| ("Signature".to_string(), l.clone())))
             }
-            zongjie::document::Block::Table { .. } => unreachable!("the sample has no table"),
+            zongjie::render::document::Block::Table { .. } => unreachable!("the sample has no table"),
         }
     }
     assert_eq!(paras, expected);
@@ -241,7 +241,7 @@ fn the_signature_and_the_table_sit_where_the_pdf_puts_them() {
     let out = zongjie(ws.path(), &["build", "--format", "md,docx"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let xml = part(&file_with_ext(&ws.path().join("output/2024H1"), "docx"), "word/document.xml");
-    let doc = zongjie::document::parse(&markdown(ws.path(), "2024H1"), "r").unwrap();
+    let doc = zongjie::render::document::parse(&markdown(ws.path(), "2024H1"), "r").unwrap();
     let pdf = zongjie::render::pdf::PdfRenderer::new(zongjie::render::pdf::fonts::FontSet::bundled());
     let laid = pdf.layout(&doc).unwrap();
     let twips = |pt: f32| (pt * 20.0).round() as i64;
@@ -283,7 +283,7 @@ fn the_signature_and_the_table_sit_where_the_pdf_puts_them() {
     assert!(xml
         .contains("<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"564\" w:hRule=\"exact\"/><w:tblHeader/></w:trPr>"));
     let rows = doc.blocks.iter().find_map(|b| match b {
-        zongjie::document::Block::Table { rows, .. } => Some(rows.len()),
+        zongjie::render::document::Block::Table { rows, .. } => Some(rows.len()),
         _ => None,
     });
     assert_eq!(Some(xml.matches("<w:trHeight w:val=\"579\" w:hRule=\"exact\"/>").count()), rows);
@@ -326,7 +326,7 @@ fn pandoc_with_the_reference_docx_gives_the_same_styles_and_text() {
     assert!(style_fonts(&styles, "Heading2").contains("w:eastAsia=\"黑体\""), "pandoc kept the reference styles");
     assert!(signature.iter().all(|(id, _)| style(&styles, id).contains("<w:name w:val=\"落款\"")), "{signature:?}");
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let doc = zongjie::document::parse(&std::fs::read_to_string(&md).unwrap(), "r").unwrap();
+    let doc = zongjie::render::document::parse(&std::fs::read_to_string(&md).unwrap(), "r").unwrap();
     assert_eq!(squash(&paras.iter().map(|(_, t)| t.as_str()).collect::<String>()), squash(&doc.plain_text()));
 }
 
@@ -1051,12 +1051,12 @@ fn libreoffice_sets_the_docx_like_the_pdf() {
     let mut full_lines = 0;
     for (name, ours, md) in &reports {
         let theirs = output.join(format!("{name}.pdf"));
-        let doc = zongjie::document::parse(md, "r").unwrap();
+        let doc = zongjie::render::document::parse(md, "r").unwrap();
         let signature = doc
             .blocks
             .iter()
             .find_map(|b| match b {
-                zongjie::document::Block::Signature { lines } => Some(lines.clone()),
+                zongjie::render::document::Block::Signature { lines } => Some(lines.clone()),
                 _ => None,
             })
             .expect("a 落款");
@@ -1075,7 +1075,7 @@ fn libreoffice_sets_the_docx_like_the_pdf() {
         // the first row's cell): compared without it.
         let mut expected = squash(&doc.plain_text());
         for block in &doc.blocks {
-            if let zongjie::document::Block::Table { header, .. } = block {
+            if let zongjie::render::document::Block::Table { header, .. } = block {
                 let header = squash(&header.concat());
                 assert!(body.contains(&header), "{name}: the table's header");
                 body = body.replace(&header, "");

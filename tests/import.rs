@@ -96,7 +96,7 @@ fn import_and_build(file: &Path, args: &[&str]) -> (tempfile::TempDir, String, S
 /// Paragraphs of a report: non-empty lines without Markdown markers, 落款 fences, run-in headings
 /// joined to their paragraph.
 fn paragraphs(markdown: &str) -> Vec<String> {
-    let doc = zongjie::document::parse(markdown, "t").unwrap();
+    let doc = zongjie::render::document::parse(markdown, "t").unwrap();
     doc.plain_text().lines().map(String::from).collect()
 }
 

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 const FLOORS: &[&[&str]] = &[
     // The ground: messages, errors with their places, YAML with lines.
     &["i18n", "error", "yaml"],
+    // Manifests, atomic writes, versions: below everything that writes.
+    &["archive"],
     // Values: units, numbers, periods, Chinese wording. Knows no catalog.
     &["values"],
     // The catalog, typed.
@@ -27,8 +29,6 @@ const FLOORS: &[&[&str]] = &[
     &["workspace"],
     // The document model and the renderers (Markdown, PDF, DOCX, HTML).
     &["render"],
-    // Manifests, atomic writes, versions.
-    &["archive"],
     // One period through every stage; the open workspace with its renderers.
     &["pipeline"],
     // The commands that stand on the pipeline.
@@ -200,7 +200,9 @@ fn every_use_points_down_the_floors_and_no_modules_form_a_circle() {
             let depth = module.len();
             if depth >= 2 && named.len() >= depth && named[..depth - 1] == module[..depth - 1] {
                 let sibling = &named[depth - 1];
-                let is_file = files.iter().any(|(m, _)| m.len() == depth && m[..depth - 1] == module[..depth - 1] && m[depth - 1] == *sibling);
+                let is_file = files.iter().any(|(m, _)| {
+                    m.len() == depth && m[..depth - 1] == module[..depth - 1] && m[depth - 1] == *sibling
+                });
                 if is_file && *sibling != module[depth - 1] {
                     edges.entry(module.join("::")).or_default().insert(named[..depth].join("::"));
                 }

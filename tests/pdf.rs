@@ -33,7 +33,7 @@ fn sample_pdf() -> (tempfile::TempDir, PathBuf, String) {
 
 /// The report's text as a reader sees it: the Markdown without markup.
 fn markdown_text(md: &str) -> String {
-    no_space(&zongjie::document::parse(md, "report.md").unwrap().plain_text())
+    no_space(&zongjie::render::document::parse(md, "report.md").unwrap().plain_text())
 }
 
 const SAMPLE_PAGES: usize = 8;
@@ -129,7 +129,7 @@ fn sample_layout() -> layout::Layout {
     let ws = sample_workspace();
     assert!(zongjie(ws.path(), &["build", "--format", "md"]).status.success());
     let md = markdown(ws.path(), "2024H1");
-    let doc = zongjie::document::parse(&md, "r").unwrap();
+    let doc = zongjie::render::document::parse(&md, "r").unwrap();
     PdfRenderer::new(FontSet::bundled()).layout(&doc).unwrap()
 }
 
@@ -233,7 +233,7 @@ fn tables_are_ruled_with_figures_right_aligned_and_headers_repeated() {
     for i in 0..50 {
         md.push_str(&format!("| 第{i}镇 | {} | {} |\n", 100 + i, 1000 + i * 7));
     }
-    let doc = zongjie::document::parse(&md, "t").unwrap();
+    let doc = zongjie::render::document::parse(&md, "t").unwrap();
     let laid = PdfRenderer::new(FontSet::bundled()).layout(&doc).unwrap();
     assert_eq!(laid.pages.len(), 3);
     for page in &laid.pages[1..] {

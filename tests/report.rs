@@ -88,7 +88,7 @@ fn sample_report_has_every_seed_sentence_with_figures_filled_in() {
     let out = zongjie(ws.path(), &["build", "2024H1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let md = markdown(ws.path(), "2024H1");
-    let doc = zongjie::document::parse(&md, "report.md").unwrap();
+    let doc = zongjie::render::document::parse(&md, "report.md").unwrap();
     assert_eq!(doc.title, "梧桐县民政局上半年工作总结和下半年工作安排");
     assert!(doc.title.ends_with("县民政局上半年工作总结和下半年工作安排"));
     let text = doc.plain_text();
@@ -312,8 +312,8 @@ fn a_value_with_entity_like_text_prints_as_written() {
     let out = zongjie(ws.path(), &["build", "2024H1", "--format", "md,docx"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let md = markdown(ws.path(), "2024H1");
-    let doc = zongjie::document::parse(&md, "t").unwrap();
+    let doc = zongjie::render::document::parse(&md, "t").unwrap();
     assert!(doc.title.starts_with("梧桐县A&amp;B<C>民政局"), "{}", doc.title);
-    let zongjie::document::Block::Signature { lines } = doc.blocks.last().unwrap() else { panic!("no 落款") };
+    let zongjie::render::document::Block::Signature { lines } = doc.blocks.last().unwrap() else { panic!("no 落款") };
     assert_eq!(lines[0], "梧桐县A&amp;B<C>民政局");
 }

@@ -5,9 +5,9 @@ use super::{OutputArgs, WorkspaceArgs};
 use clap::Args;
 use std::process::ExitCode;
 use zongjie::archive::Written;
-use zongjie::period::Period;
 use zongjie::pipeline;
 use zongjie::tr;
+use zongjie::values::period::Period;
 use zongjie::workspace::Workspace;
 
 /// Arguments of `build`.
@@ -41,7 +41,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let others = others.as_refs();
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
     // Held until the end: every period is compared and written while no one else writes.
-    let _lock = super::lock(&ws, Some(&out), zongjie::lock::Mode::Write, args.no_wait)?;
+    let _lock = super::lock(&ws, Some(&out), zongjie::workspace::lock::Mode::Write, args.no_wait)?;
     let results = super::each_period(&periods, &tr!("cli.verb.build"), |p| {
         pipeline::build_period(&ws, p, &renderers, &others, &out, args.with_figures)
     });

@@ -3,9 +3,9 @@
 use super::WorkspaceArgs;
 use clap::Args;
 use std::process::ExitCode;
-use zongjie::period::Period;
 use zongjie::pipeline;
 use zongjie::tr;
+use zongjie::values::period::Period;
 use zongjie::workspace::Workspace;
 
 /// Arguments of `check`.

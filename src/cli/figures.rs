@@ -4,9 +4,9 @@
 use super::WorkspaceArgs;
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
-use zongjie::period::Period;
+use zongjie::pipeline::{self, review};
+use zongjie::values::period::Period;
 use zongjie::workspace::Workspace;
-use zongjie::{pipeline, review};
 
 /// How to print the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,8 +4,8 @@ use super::WorkspaceArgs;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use zongjie::period::Period;
 use zongjie::tr;
+use zongjie::values::period::Period;
 
 /// Arguments of `import`.
 #[derive(Debug, Args)]

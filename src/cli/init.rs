@@ -4,8 +4,8 @@
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use zongjie::period::Period;
 use zongjie::tr;
+use zongjie::values::period::Period;
 use zongjie::workspace::bundled;
 
 /// Arguments of `init`.
@@ -29,9 +29,10 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!(tr!("init.unknown_template", name = args.template, names = names.join(", ")));
     };
     // The only place that reads the clock: to suggest the first period.
-    let period =
-        args.period.unwrap_or_else(|| zongjie::scaffold::default_period(&template, chrono::Local::now().date_naive()));
-    for path in zongjie::scaffold::init(&args.dir, period, template)? {
+    let period = args
+        .period
+        .unwrap_or_else(|| zongjie::pipeline::scaffold::default_period(&template, chrono::Local::now().date_naive()));
+    for path in zongjie::pipeline::scaffold::init(&args.dir, period, template)? {
         say!("{}", tr!("init.wrote", path = path.display()));
     }
     say!("{}", tr!("init.next", period = period, dir = args.dir.display()));

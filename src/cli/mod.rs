@@ -172,8 +172,8 @@ pub fn warn(warning: &impl std::fmt::Display) {
 /// The periods to work on: those named, or the latest with data.
 pub fn periods(
     ws: &zongjie::workspace::Workspace,
-    named: &[zongjie::period::Period],
-) -> anyhow::Result<Vec<zongjie::period::Period>> {
+    named: &[zongjie::values::period::Period],
+) -> anyhow::Result<Vec<zongjie::values::period::Period>> {
     if !named.is_empty() {
         // 2024H1 and 2024-H1 are one period: built once.
         let mut seen = std::collections::BTreeSet::new();
@@ -213,17 +213,17 @@ impl Format {
 pub fn lock(
     ws: &zongjie::workspace::Workspace,
     out: Option<&std::path::Path>,
-    mode: zongjie::lock::Mode,
+    mode: zongjie::workspace::lock::Mode,
     no_wait: bool,
-) -> anyhow::Result<Option<zongjie::lock::Lock>> {
-    use zongjie::lock::LOCK_FILE;
+) -> anyhow::Result<Option<zongjie::workspace::lock::Lock>> {
+    use zongjie::workspace::lock::LOCK_FILE;
     let inside = |out: &std::path::Path| match (ws.root.canonicalize(), canonical(out)) {
         (Ok(root), Some(out)) => out.starts_with(root),
         _ => true,
     };
     let (path, shown) = match out {
         Some(out) if !inside(out) => {
-            if mode == zongjie::lock::Mode::Write {
+            if mode == zongjie::workspace::lock::Mode::Write {
                 // The lock goes beside the reports; if the folder cannot be made, the lock says so.
                 let _ = std::fs::create_dir_all(out);
             }
@@ -232,7 +232,7 @@ pub fn lock(
         _ => (ws.root.join(LOCK_FILE), LOCK_FILE.to_string()),
     };
     let waiting = || tell!("{}", tr!("cli.lock_waiting", lock = shown));
-    Ok(zongjie::lock::acquire(&path, &shown, mode, !no_wait, waiting)?)
+    Ok(zongjie::workspace::lock::acquire(&path, &shown, mode, !no_wait, waiting)?)
 }
 
 /// A path with links resolved, for a path that may not exist yet: its nearest existing
@@ -338,10 +338,10 @@ impl Formats {
 /// Runs `work` on each period, spread over the cores, and returns the results in period order.
 /// On a terminal a progress bar shows on stderr; in a log each period gets a plain line.
 pub fn each_period<T: Send>(
-    periods: &[zongjie::period::Period],
+    periods: &[zongjie::values::period::Period],
     verb: &str,
-    work: impl Fn(zongjie::period::Period) -> zongjie::error::Result<T> + Sync,
-) -> Vec<(zongjie::period::Period, zongjie::error::Result<T>)> {
+    work: impl Fn(zongjie::values::period::Period) -> zongjie::error::Result<T> + Sync,
+) -> Vec<(zongjie::values::period::Period, zongjie::error::Result<T>)> {
     use std::io::IsTerminal;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;

@@ -3,8 +3,8 @@
 use super::WorkspaceArgs;
 use clap::Args;
 use std::process::ExitCode;
-use zongjie::period::Period;
 use zongjie::tr;
+use zongjie::values::period::Period;
 use zongjie::workspace::Workspace;
 
 /// Arguments of `new`.
@@ -23,8 +23,8 @@ pub struct NewArgs {
 /// Runs `new`.
 pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.workspace.root)?;
-    let _lock = super::lock(&ws, None, zongjie::lock::Mode::Write, args.no_wait)?;
-    for path in zongjie::scaffold::new_period(&ws, args.period)? {
+    let _lock = super::lock(&ws, None, zongjie::workspace::lock::Mode::Write, args.no_wait)?;
+    for path in zongjie::pipeline::scaffold::new_period(&ws, args.period)? {
         say!("{}", tr!("cli.wrote", path = path.display()));
     }
     say!("{}", tr!("cli.new.next", period = args.period));

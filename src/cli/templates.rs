@@ -2,7 +2,7 @@
 
 use clap::Args;
 use std::process::ExitCode;
-use zongjie::catalog::Catalog;
+use zongjie::model::Catalog;
 use zongjie::tr;
 use zongjie::workspace::bundled;
 

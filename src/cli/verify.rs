@@ -5,9 +5,9 @@ use super::{OutputArgs, WorkspaceArgs};
 use clap::Args;
 use std::process::ExitCode;
 use zongjie::archive::Finding;
-use zongjie::period::Period;
 use zongjie::pipeline;
 use zongjie::tr;
+use zongjie::values::period::Period;
 use zongjie::workspace::Workspace;
 
 /// Arguments of `verify`.
@@ -37,7 +37,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let renderers = formats.as_refs();
     let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
     // Shared with other readers: a build running now finishes before the comparison starts.
-    let _lock = super::lock(&ws, Some(&out), zongjie::lock::Mode::Read, args.no_wait)?;
+    let _lock = super::lock(&ws, Some(&out), zongjie::workspace::lock::Mode::Read, args.no_wait)?;
     let results =
         super::each_period(&periods, &tr!("cli.verb.verify"), |p| pipeline::verify_period(&ws, p, &renderers, &out));
     let mut ok = true;

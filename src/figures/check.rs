@@ -14,7 +14,6 @@ use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-
 /// Checks every raw value against the catalog and every rule. Returns the figures that are valid
 /// together with every problem found: the report needs none, a comparison period may have some
 /// (its data may follow an older catalog).

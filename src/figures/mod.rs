@@ -14,7 +14,9 @@ pub mod wording;
 pub use check::check;
 pub use rules::{check_rules, FigureLookup};
 pub use value::{in_display_unit, kind_name, parse_value, parse_value_in};
-pub use wording::{change_phrase, change_phrase_in, completion, difference_phrase, difference_phrase_in, Against, Wording};
+pub use wording::{
+    change_phrase, change_phrase_in, completion, difference_phrase, difference_phrase_in, Against, Wording,
+};
 
 use crate::error::Source;
 use crate::model::{FigureDecl, Kind};
@@ -259,4 +261,3 @@ mod tests {
         assert_eq!(completion(&done, &target, 0).unwrap(), "184");
     }
 }
-

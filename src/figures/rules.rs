@@ -39,13 +39,7 @@ pub fn check_rules(rules: &[&Rule], figure: &FigureLookup) -> Vec<Problem> {
     problems
 }
 
-fn rule_problem(
-    rule: &Rule,
-    left: Decimal,
-    lfigs: &[Arc<Figure>],
-    right: Decimal,
-    rfigs: &[Arc<Figure>],
-) -> Problem {
+fn rule_problem(rule: &Rule, left: Decimal, lfigs: &[Arc<Figure>], right: Decimal, rfigs: &[Arc<Figure>]) -> Problem {
     // The problem sits on the first figure of the rule: "低保.户数: 120户 must not exceed
     // 低保.人数, 100人 (file:line); rule '…' (catalog:line)".
     let first = lfigs.first().or(rfigs.first()).expect("the catalog only accepts rules that name a figure");

@@ -15,12 +15,12 @@ pub mod read;
 pub mod structure;
 pub mod write;
 
-use crate::model::{FigureDecl, Kind};
-use crate::document::{Block, Document};
 use crate::error::{Error, Problem, Result, Source};
 use crate::figures::{self, Figure, FigureValue};
+use crate::model::{FigureDecl, Kind};
+use crate::render::document::{Block, Document};
+use crate::values::period::Period;
 use crate::values::words::{Approx, DateStyle};
-use crate::period::Period;
 use numbers::{Found, Role};
 use rust_i18n::t;
 use std::collections::BTreeMap;
@@ -94,9 +94,9 @@ pub struct Templated {
 #[derive(Debug, Clone)]
 pub enum TemplatedBlock {
     /// A heading.
-    Heading(crate::document::Level, Vec<Piece>),
+    Heading(crate::render::document::Level, Vec<Piece>),
     /// A paragraph with its run-in heading.
-    Paragraph(Option<(crate::document::Level, Vec<Piece>)>, Vec<Piece>),
+    Paragraph(Option<(crate::render::document::Level, Vec<Piece>)>, Vec<Piece>),
     /// A table: header and rows, cells in pieces.
     Table(Vec<Vec<Piece>>, Vec<Vec<Vec<Piece>>>),
     /// The 落款 lines.
@@ -370,7 +370,7 @@ impl Collector {
             let line = lines.get(i).copied().unwrap_or(0);
             blocks.push(match block {
                 Block::Heading { level, text } => {
-                    if *level == crate::document::Level::Part {
+                    if *level == crate::render::document::Level::Part {
                         self.part = text.clone();
                     }
                     self.topic = naming::topic(text);
@@ -440,8 +440,9 @@ impl Collector {
             .filter(|end| *end <= self.period.last_day())
             .unwrap_or(self.period.last_day());
         let latest = self.period.last_day().checked_add_months(chrono::Months::new(12)).unwrap_or(as_of);
-        let style =
-            [DateStyle::Arabic, DateStyle::Chinese].into_iter().find(|s| crate::values::words::format_date(d, *s) == written);
+        let style = [DateStyle::Arabic, DateStyle::Chinese]
+            .into_iter()
+            .find(|s| crate::values::words::format_date(d, *s) == written);
         match style {
             Some(style) if d > as_of && d <= latest => {
                 self.chinese_dates = style == DateStyle::Chinese;
@@ -522,7 +523,7 @@ impl Collector {
         let mut columns = Vec::new();
         let mut keys = Vec::new();
         for (c, head) in header.iter().enumerate().skip(1) {
-            let (name, unit) = crate::sheets::split_header(head);
+            let (name, unit) = crate::data::sheets::split_header(head);
             let key = naming::clean(&name);
             if key.is_empty() || key == label || keys.contains(&key) {
                 return None;
@@ -580,7 +581,7 @@ impl Collector {
         let csv = String::from_utf8(writer.into_inner().ok()?).ok()?;
         let table = NewTable {
             name: name.clone(),
-            label: crate::sheets::split_header(&header[0]).0,
+            label: crate::data::sheets::split_header(&header[0]).0,
             total: total.clone(),
             columns,
             csv,

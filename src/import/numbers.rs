@@ -86,7 +86,7 @@ fn is_digit(c: char) -> bool {
 
 /// ASCII digits for full-width ones.
 fn fold(text: &str) -> String {
-    crate::units::fold_width(text)
+    crate::values::units::fold_width(text)
 }
 
 /// A number written in the text: its byte range and its digits as written.
@@ -479,7 +479,7 @@ fn longest<'a>(text: &str, units: &[&'a str]) -> Option<&'a str> {
 
 /// The word a name gives a figure of this kind and unit: 户 → 户数, 万元 → 金额.
 pub fn attribute(kind: Kind, unit: &str) -> String {
-    let base = crate::units::Unit::split(unit).base;
+    let base = crate::values::units::Unit::split(unit).base;
     match kind {
         Kind::Money => "金额".into(),
         Kind::Percent => "比例".into(),

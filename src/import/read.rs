@@ -4,8 +4,8 @@
 //! paragraphs with a hint from the paragraph style (title, 落款) and its tables; a .txt gives its
 //! lines, UTF-8 or GBK.
 
-use crate::document::{self, Document};
 use crate::error::{Problem, Source};
+use crate::render::document::{self, Document};
 use quick_xml::events::Event;
 use rust_i18n::t;
 

@@ -1,14 +1,14 @@
 //! Import stage 2: paragraphs → the report's structure (title, headings 一、 （一） 1. （1）,
 //! run-in headings, paragraphs, tables, 落款), and the period the report is about.
 //!
-//! The document model is the one `build` renders ([`crate::document`]), so what is recognised
+//! The document model is the one `build` renders ([`crate::render::document`]), so what is recognised
 //! here is exactly what the generated template will produce. Text pasted from a web page, with
 //! every paragraph break lost, is cut again where a heading number begins: at the start, after a
 //! sentence ends, or where the heading before it ends.
 
 use super::read::{Hint, Para};
-use crate::document::{Align, Block, Document, Level};
-use crate::period::{Period, Span};
+use crate::render::document::{Align, Block, Document, Level};
+use crate::values::period::{Period, Span};
 use chrono::{Datelike, NaiveDate};
 
 /// Chinese numerals as headings count: 一 … 九十九.

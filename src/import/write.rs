@@ -3,11 +3,11 @@
 //! nothing that exists is overwritten.
 
 use super::{NewFigure, NewTable, Piece, Templated, TemplatedBlock};
-use crate::model::{FigureDecl, Kind};
-use crate::document::SIGNATURE_FENCE;
 use crate::error::{Error, Problem, Result, Source};
-use crate::period::Period;
+use crate::model::{FigureDecl, Kind};
+use crate::render::document::SIGNATURE_FENCE;
 use crate::template::escape_markdown;
+use crate::values::period::Period;
 use crate::workspace::{CATALOG_FILE, CONFIG_FILE, TEMPLATE_FILE};
 use rust_i18n::t;
 use std::path::Path;

@@ -86,7 +86,10 @@ impl Expr {
         let mut parser = Parser { tokens, at: 0, text };
         let expr = parser.sum()?;
         if parser.at < parser.tokens.len() {
-            return Err(FormulaError::Unexpected { formula: text.to_string(), token: parser.tokens[parser.at].shown() });
+            return Err(FormulaError::Unexpected {
+                formula: text.to_string(),
+                token: parser.tokens[parser.at].shown(),
+            });
         }
         Ok(expr)
     }
@@ -172,8 +175,11 @@ impl Token {
 }
 
 fn tokenize(text: &str) -> Result<Vec<Token>, FormulaError> {
-    let folded =
-        crate::values::units::fold_width(text).replace(['（'], "(").replace(['）'], ")").replace('×', "*").replace('÷', "/");
+    let folded = crate::values::units::fold_width(text)
+        .replace(['（'], "(")
+        .replace(['）'], ")")
+        .replace('×', "*")
+        .replace('÷', "/");
     let chars: Vec<char> = folded.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -296,7 +302,10 @@ mod tests {
         assert_eq!(Expr::parse("(批次.上次 + 1) * 2 - -1").unwrap().eval(&values).unwrap(), d("9"));
         assert_eq!(Expr::parse("0.1 + 0.2").unwrap().eval(&values).unwrap(), d("0.3"));
         let text = |s: &str| s.to_string();
-        assert_eq!(Expr::parse("批次.上次 / a.零").unwrap().eval(&values), Err(FormulaError::DivideByZero(text("a.零"))));
+        assert_eq!(
+            Expr::parse("批次.上次 / a.零").unwrap().eval(&values),
+            Err(FormulaError::DivideByZero(text("a.零")))
+        );
         assert_eq!(Expr::parse("批次.上次 +"), Err(FormulaError::Incomplete(text("批次.上次 +"))));
         assert_eq!(Expr::parse("(批次.上次 + 1"), Err(FormulaError::Unclosed(text("(批次.上次 + 1"))));
         assert_eq!(

@@ -9,13 +9,15 @@
 
 pub mod figure;
 pub mod formula;
+pub mod kind;
 mod parse;
 pub mod period_ref;
 pub mod rule;
 pub mod table;
 
-pub use figure::{FigureDecl, Kind, Origin, UnitError};
+pub use figure::{FigureDecl, Origin, UnitError};
 pub use formula::{Expr, Formula, FormulaError};
+pub use kind::Kind;
 pub use period_ref::PeriodRef;
 pub use rule::{FigureRef, Op, Rule, RuleError, Term};
 pub use table::{ColumnDecl, ColumnTotal, Condition, Plausible, SumOf, TableDecl, TotalNames};

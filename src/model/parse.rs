@@ -231,8 +231,7 @@ fn check_bounds(tables: &BTreeMap<String, Spanned<TableDecl>>, file: &str, probl
     for (table, decl) in tables {
         for spanned in &decl.value.plausible {
             let rule = &spanned.value;
-            if let Some(unknown) =
-                [&rule.column, &rule.per].into_iter().find(|c| !decl.value.columns.contains_key(*c))
+            if let Some(unknown) = [&rule.column, &rule.per].into_iter().find(|c| !decl.value.columns.contains_key(*c))
             {
                 let columns: Vec<&str> = decl.value.columns.keys().map(String::as_str).collect();
                 problems.push(Problem::at(
@@ -280,10 +279,7 @@ mod tests {
         let last_annual = PeriodRef::Relative { years_back: 1, kind: Some(Span::Year) };
         assert_eq!(
             c.rules[1].right,
-            vec![
-                Term::Figure(FigureRef { name: "低保.人数".into(), at: Some(last_annual) }),
-                Term::Number(10.into())
-            ]
+            vec![Term::Figure(FigureRef { name: "低保.人数".into(), at: Some(last_annual) }), Term::Number(10.into())]
         );
         assert!(c.rules[1].refers_elsewhere());
     }
@@ -310,8 +306,12 @@ mod tests {
             .unwrap_err();
         assert_eq!(err[0].source, Some(Source::new("c.yaml", 2)));
         assert_eq!(err[0].figure.as_deref(), Some("a.f"));
-        let err = Catalog::parse(&format!("figures:\n  a.s: {{kind: count, sum: 人数}}\n{tables}"), "c.yaml").unwrap_err();
-        assert_eq!(err[0].message, "人数 is not a table column of the catalog; write sum: as table.column, both declared under tables:");
+        let err =
+            Catalog::parse(&format!("figures:\n  a.s: {{kind: count, sum: 人数}}\n{tables}"), "c.yaml").unwrap_err();
+        assert_eq!(
+            err[0].message,
+            "人数 is not a table column of the catalog; write sum: as table.column, both declared under tables:"
+        );
     }
 
     #[test]

@@ -56,7 +56,9 @@ impl Rule {
     pub fn parse(text: &str, source: Source, name_ok: impl Fn(&str) -> bool) -> Result<Rule, RuleError> {
         let (left_text, op, right_text) = Op::split(text).ok_or_else(|| RuleError::NoComparison(text.to_string()))?;
         let side = |s: &str| -> Result<Vec<Term>, RuleError> {
-            s.split('+').map(|term| Term::parse(term, &name_ok).ok_or_else(|| RuleError::BadSide(text.to_string()))).collect()
+            s.split('+')
+                .map(|term| Term::parse(term, &name_ok).ok_or_else(|| RuleError::BadSide(text.to_string())))
+                .collect()
         };
         let (left, right) = (side(left_text)?, side(right_text)?);
         let rule = Rule { text: text.trim().to_string(), left, op, right, source };

@@ -2,7 +2,7 @@
 //! mislabelled, and the two ways a figure is taken from a table (the sum of a column, a count of
 //! rows where a condition holds).
 
-use super::figure::Kind;
+use super::kind::Kind;
 use super::rule::Op;
 use crate::values::units;
 use rust_decimal::Decimal;
@@ -198,7 +198,6 @@ impl Condition {
         value.is_some_and(|v| self.op.holds(v, self.value))
     }
 }
-
 
 #[cfg(test)]
 mod tests {

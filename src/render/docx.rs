@@ -17,8 +17,8 @@
 //! place whichever way it was made. Every style pandoc emits is defined.
 
 use super::Renderer;
-use crate::document::{Align, Block, Document, Level};
 use crate::error::{Error, Result};
+use crate::render::document::{Align, Block, Document, Level};
 use crate::render::pdf::fonts::{FontSet, Role};
 use crate::render::pdf::layout::{self, Geometry, BODY_SIZE, CELL_PAD, SMALL_SIZE, TITLE_SIZE};
 use chrono::Datelike;

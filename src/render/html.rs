@@ -4,7 +4,7 @@
 //! `<span class="fig" data-mark="N" data-figure="name">`; the first of each figure also carries
 //! an `id` (`fig-name`) for the problems list to link to. No other renderer sees the marks.
 
-use crate::document::{Align, Block, Document, Level};
+use crate::render::document::{Align, Block, Document, Level};
 use crate::template::marks::{self, CLOSE, OPEN, SEP};
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -148,7 +148,7 @@ fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::parse;
+    use crate::render::document::parse;
 
     fn mark(i: usize, text: &str) -> String {
         format!("{OPEN}{i}{SEP}{text}{CLOSE}")

@@ -1,8 +1,8 @@
 //! The Markdown renderer: canonical, pandoc-ready Markdown of the document.
 
 use super::Renderer;
-use crate::document::{Align, Block, Document, SIGNATURE_FENCE};
 use crate::error::Result;
+use crate::render::document::{Align, Block, Document, SIGNATURE_FENCE};
 use crate::template::{escape_markdown, escape_markdown_paragraph};
 
 /// Writes `#` title, `##`…`#####` headings, paragraphs, pipe tables and the 落款 div.
@@ -65,7 +65,7 @@ pub fn to_markdown(doc: &Document) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::parse;
+    use crate::render::document::parse;
 
     #[test]
     fn markdown_round_trips_through_the_parser() {

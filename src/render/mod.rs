@@ -1,8 +1,9 @@
 //! Stage 5: renderers. Each turns the one [`Document`] into the bytes of one output format.
 
-use crate::document::Document;
 use crate::error::Result;
+use crate::render::document::Document;
 
+pub mod document;
 pub mod docx;
 pub mod html;
 pub mod markdown;

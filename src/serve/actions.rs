@@ -6,10 +6,10 @@
 use super::{on_period, problems_of, Failure, ProblemView, State, UPLOAD_MAX};
 use crate::archive::{self, Output};
 use crate::data::{self, InputFile};
-use crate::lock::{self, Mode, LOCK_FILE};
-use crate::period::Period;
 use crate::pipeline::{self, Prepare};
 use crate::render::Renderer;
+use crate::values::period::Period;
+use crate::workspace::lock::{self, Mode, LOCK_FILE};
 use crate::workspace::Workspace;
 use axum::extract::{Path, Query};
 use axum::http::{header, StatusCode};
@@ -112,7 +112,7 @@ pub(super) async fn new_period(
     on_period(state, period, move |ws, period| {
         let next = Period { year: period.year + 1, span: period.span };
         let _lock = write_lock(&ws)?;
-        match crate::scaffold::new_period(&ws, next) {
+        match crate::pipeline::scaffold::new_period(&ws, next) {
             Ok(paths) => {
                 let mut messages: Vec<String> =
                     paths.iter().map(|p| t!("cli.wrote", path = data::relative(&ws.root, p)).into_owned()).collect();

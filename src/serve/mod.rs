@@ -21,7 +21,7 @@
 //! | `GET /assets/…`, `GET /fonts/…` | the page's script and style, the bundled fonts |
 
 use crate::error::Problem;
-use crate::period::Period;
+use crate::values::period::Period;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;

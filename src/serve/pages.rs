@@ -5,8 +5,8 @@
 use super::actions::Renderers;
 use super::{blocking, on_period, open, problems_of, Failure, ProblemView, State};
 use crate::archive::{self, Finding, Manifest};
-use crate::period::Period;
 use crate::pipeline::{self, Prepare, Report};
+use crate::values::period::Period;
 use crate::workspace::Workspace;
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -130,7 +130,7 @@ fn preview(report: &Report) -> Preview {
     #[derive(serde::Serialize)]
     struct Detail {
         #[serde(flatten)]
-        row: crate::review::FigureRow,
+        row: crate::pipeline::review::FigureRow,
         label: Option<String>,
         /// The other figures a value was made from (`占比(合计)`).
         with: Vec<String>,
@@ -146,7 +146,7 @@ fn preview(report: &Report) -> Preview {
         .map(|m| {
             let first = m.first()?;
             Some(Detail {
-                row: crate::review::row(&first.figure, first.last_year.as_deref()),
+                row: crate::pipeline::review::row(&first.figure, first.last_year.as_deref()),
                 label: report.catalog.figures.get(&first.figure.name).and_then(|d| d.decl.label.clone()),
                 with: m.iter().skip(1).map(|f| f.figure.name.clone()).collect(),
             })
@@ -174,7 +174,7 @@ pub(super) async fn period(
                 let shown = Arc::new(preview(report));
                 state.previews.lock().map(|mut p| p.insert(period, shown.clone())).ok();
                 let warnings: Vec<ProblemView> = report.warnings.iter().map(ProblemView::from).collect();
-                (Vec::new(), warnings, crate::review::rows(report), Some(shown), false)
+                (Vec::new(), warnings, crate::pipeline::review::rows(report), Some(shown), false)
             }
             Err(e) => {
                 let last = state.previews.lock().ok().and_then(|p| p.get(&period).cloned());

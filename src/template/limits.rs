@@ -1,5 +1,5 @@
 //! What a template may cost, besides minijinja's fuel: the text it writes (10 MB), the memory it
-//! builds while rendering (256 MB, see [`crate::memory`]), and the operators one tag chains
+//! builds while rendering (256 MB, see [`crate::template::memory`]), and the operators one tag chains
 //! (1000). Each has its own message naming the template (and its line where it is known).
 
 use crate::error::{Problem, Source};
@@ -33,7 +33,7 @@ pub fn render(
     let too_big = rust_i18n::t!("limits.too_big", name = name, mb = MEMORY_MAX >> 20).into_owned();
     let mut out = Capped::default();
     WRITTEN.set(0);
-    crate::memory::with_budget(MEMORY_MAX, &too_big, || render(&mut out))?;
+    crate::template::memory::with_budget(MEMORY_MAX, &too_big, || render(&mut out))?;
     String::from_utf8(out.bytes)
         .map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, rust_i18n::t!("limits.not_utf8").into_owned()))
 }

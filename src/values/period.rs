@@ -18,8 +18,15 @@ pub enum Span {
 
 impl Span {
     /// Every kind of period a template can be written for, in the order messages list them.
-    pub const ALL: [Span; 7] =
-        [Span::Half(1), Span::Half(2), Span::Quarter(1), Span::Quarter(2), Span::Quarter(3), Span::Quarter(4), Span::Year];
+    pub const ALL: [Span; 7] = [
+        Span::Half(1),
+        Span::Half(2),
+        Span::Quarter(1),
+        Span::Quarter(2),
+        Span::Quarter(3),
+        Span::Quarter(4),
+        Span::Year,
+    ];
 
     /// The kind as `applies_to`, `template:` and rules write it: H1, H2, Q1–Q4 or year.
     pub fn code(self) -> &'static str {
@@ -38,7 +45,9 @@ impl Span {
     /// in words (上半年, 下半年, 第三季度, 全年).
     pub fn from_kind(text: &str) -> Option<Span> {
         let text = text.trim();
-        Span::ALL.into_iter().find(|s| s.code().eq_ignore_ascii_case(text) || Period { year: 2000, span: *s }.part_name() == text)
+        Span::ALL
+            .into_iter()
+            .find(|s| s.code().eq_ignore_ascii_case(text) || Period { year: 2000, span: *s }.part_name() == text)
     }
 }
 

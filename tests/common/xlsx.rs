@@ -25,7 +25,7 @@ pub struct SheetSpec {
 }
 
 fn column(col: usize) -> String {
-    zongjie::sheets::column_letters(col)
+    zongjie::data::sheets::column_letters(col)
 }
 
 fn escape(text: &str) -> String {

@@ -5,7 +5,7 @@
 //! Pure geometry: no PDF here, so the rules can be tested on the laid-out rows themselves.
 
 use super::fonts::{FontSet, Role};
-use crate::document::{Align, Block, Document, Level};
+use crate::render::document::{Align, Block, Document, Level};
 
 /// Points per millimetre.
 pub const MM: f32 = 72.0 / 25.4;

@@ -11,8 +11,8 @@ pub mod layout;
 use self::fonts::{FontSet, Role};
 use self::layout::{FontRef, Geometry, Layout, MissingGlyphs, Placed, MM, SMALL_SIZE};
 use super::Renderer;
-use crate::document::Document;
 use crate::error::{Error, Result};
+use crate::render::document::Document;
 use krilla::configure::{Archival, ConfigurationBuilder, ValidationError};
 use krilla::error::KrillaError;
 use krilla::geom::{PathBuilder, Point};
@@ -267,7 +267,7 @@ fn draw_run(surface: &mut krilla::surface::Surface<'_>, run: &[Placed], left: f3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Block, Document};
+    use crate::render::document::{Block, Document};
 
     /// The font file with its OS/2 fsType set to 2: "restricted licence, no embedding".
     fn restricted(font: &[u8]) -> Vec<u8> {

@@ -1,8 +1,8 @@
 //! What a statistician reviews before the secretary sees the report: every figure the report
 //! uses with its value, unit, source, the same period last year and the change.
 
-use crate::model::Kind;
 use crate::figures::{self, Against, Figure};
+use crate::model::Kind;
 use crate::pipeline::Report;
 use serde::Serialize;
 
@@ -120,9 +120,9 @@ pub fn to_json(rows: &[FigureRow]) -> String {
 }
 
 /// The rows as Markdown table cells, for the `--with-figures` appendix.
-pub fn to_markdown_table(rows: &[FigureRow]) -> crate::document::Block {
-    use crate::document::Align;
-    crate::document::Block::Table {
+pub fn to_markdown_table(rows: &[FigureRow]) -> crate::render::document::Block {
+    use crate::render::document::Align;
+    crate::render::document::Block::Table {
         header: HEADERS.iter().map(|h| h.to_string()).collect(),
         rows: rows.iter().map(|r| cells(r).to_vec()).collect(),
         align: vec![Align::Left, Align::Right, Align::Left, Align::Left, Align::Right, Align::Left],

@@ -2,16 +2,19 @@
 //! parse the document → run the renderers. Everything happens in memory; nothing is written
 //! until every stage and every renderer has succeeded.
 
+pub mod review;
+pub mod scaffold;
+
 use crate::archive::{self, Manifest, Output, Written};
-use crate::model::{Catalog, FigureRef, Origin, PeriodRef, Rule};
+use crate::data::sheets;
 use crate::data::{self, InputFile};
-use crate::document::{self, Document};
 use crate::error::{Error, Problem, Result};
 use crate::figures::{self, Figures};
-use crate::period::Period;
+use crate::model::{Catalog, FigureRef, Origin, PeriodRef, Rule};
+use crate::render::document::{self, Document};
 use crate::render::Renderer;
-use crate::sheets;
 use crate::template::{self, TemplateSource};
+use crate::values::period::Period;
 use crate::workspace::{Workspace, CONFIG_FILE};
 use rust_i18n::t;
 use std::collections::BTreeMap;
@@ -421,10 +424,13 @@ pub fn build_period(
 ) -> Result<(Written, Vec<Problem>)> {
     let mut report = prepare(ws, period)?;
     if with_figures {
-        let rows = crate::review::rows(&report);
+        let rows = crate::pipeline::review::rows(&report);
         report.document.appendix = vec![
-            crate::document::Block::Heading { level: crate::document::Level::Part, text: "附：数据来源".into() },
-            crate::review::to_markdown_table(&rows),
+            crate::render::document::Block::Heading {
+                level: crate::render::document::Level::Part,
+                text: "附：数据来源".into(),
+            },
+            crate::pipeline::review::to_markdown_table(&rows),
         ];
     }
     // check_title (in prepare) has kept the file names well inside the file systems' limit.

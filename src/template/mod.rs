@@ -5,9 +5,9 @@
 //! money in 万元 or 元 at a chosen precision (half-up on the exact decimal), fixed decimals,
 //! Chinese ordinals and dates in the style of the period's standard.
 
-use crate::model::{Catalog, Kind};
 use crate::error::{Problem, Source};
 use crate::figures::{self, Against, Figure, FigureValue, Figures, Wording};
+use crate::model::{Catalog, Kind};
 use crate::values::words::{Approx, DateStyle};
 use chrono::Datelike;
 use minijinja::value::Kwargs;
@@ -22,6 +22,7 @@ use std::sync::Arc;
 mod compare;
 pub mod limits;
 pub mod marks;
+pub mod memory;
 
 /// A report template: its text and the name it is known by in messages.
 #[derive(Debug, Clone)]
@@ -41,11 +42,11 @@ const FUEL: u64 = 2_000_000;
 struct FigureObject {
     figure: Arc<Figure>,
     /// The same figure in the same period last year, and that period (None: no data folder).
-    last_year: (Option<Arc<Figure>>, Option<crate::period::Period>),
+    last_year: (Option<Arc<Figure>>, Option<crate::values::period::Period>),
     /// The same figure in the previous period, and that period.
-    previous: (Option<Arc<Figure>>, Option<crate::period::Period>),
+    previous: (Option<Arc<Figure>>, Option<crate::values::period::Period>),
     /// The period of the report.
-    period: crate::period::Period,
+    period: crate::values::period::Period,
 }
 
 impl FigureObject {
@@ -255,7 +256,7 @@ fn money_filter(unit: &'static str) -> impl Fn(Value, Option<u32>) -> Result<Str
 /// `万(位数)`, `亿(位数)`: a count, quantity or amount of money in 万 or 亿 of its base unit
 /// (313600人 → 31.36), rounded half-up once.
 fn magnitude_filter(
-    magnitude: crate::units::Magnitude,
+    magnitude: crate::values::units::Magnitude,
 ) -> impl Fn(Value, Option<u32>) -> Result<String, minijinja::Error> {
     move |value: Value, decimals: Option<u32>| {
         let f = figure_of(&value)?;
@@ -321,8 +322,8 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.add_filter("元", money_filter("元"));
     env.add_filter("千元", money_filter("千元"));
     env.add_filter("亿元", money_filter("亿元"));
-    env.add_filter("万", magnitude_filter(crate::units::Magnitude::Wan));
-    env.add_filter("亿", magnitude_filter(crate::units::Magnitude::Yi));
+    env.add_filter("万", magnitude_filter(crate::values::units::Magnitude::Wan));
+    env.add_filter("亿", magnitude_filter(crate::values::units::Magnitude::Yi));
     env.add_function(compare::FUNCTION, compare_chain);
     env.add_filter("fixed", fixed);
     env.add_filter("序号", |v: Value| whole_number(&v).map(crate::values::words::chinese_number));
@@ -388,7 +389,10 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
         if b.is_zero() {
             return Err(invalid(t!("figures.target_zero", name = whole.name).into()));
         }
-        Ok(format!("{}%", crate::values::number::format_decimal(a / b * Decimal::from(100), Some(decimals.unwrap_or(1)))))
+        Ok(format!(
+            "{}%",
+            crate::values::number::format_decimal(a / b * Decimal::from(100), Some(decimals.unwrap_or(1)))
+        ))
     });
     env.add_filter("成", |v: Value| -> Result<String, minijinja::Error> {
         let f = figure_of(&v)?;
@@ -706,7 +710,7 @@ pub fn context(figures: &Figures) -> Value {
 pub fn render(
     template: &TemplateSource,
     figures: &Figures,
-    tables: &[crate::sheets::Sheet],
+    tables: &[crate::data::sheets::Sheet],
     catalog: &Catalog,
     date_style: DateStyle,
 ) -> Result<String, Problem> {
@@ -728,7 +732,7 @@ pub fn render(
 pub fn render_marked(
     template: &TemplateSource,
     figures: &Figures,
-    tables: &[crate::sheets::Sheet],
+    tables: &[crate::data::sheets::Sheet],
     catalog: &Catalog,
     date_style: DateStyle,
 ) -> Result<(String, Vec<Vec<marks::MarkedFigure>>), Problem> {
@@ -752,7 +756,11 @@ fn marked_value(value: &Value, text: String) -> String {
 /// each column key), its `total` (also `合计`), `行["城关镇"]` for one row, and
 /// `名次("完成人数", "城关镇")` for a row's rank. Every cell is a figure with its cell as its
 /// source, written as the report writes it (money in 万元).
-fn tables_value(tables: &[crate::sheets::Sheet], catalog: &Catalog, period: crate::period::Period) -> Value {
+fn tables_value(
+    tables: &[crate::data::sheets::Sheet],
+    catalog: &Catalog,
+    period: crate::values::period::Period,
+) -> Value {
     let mut out = BTreeMap::new();
     for sheet in tables {
         let Some(decl) = catalog.tables.get(&sheet.name) else { continue };
@@ -767,14 +775,14 @@ fn tables_value(tables: &[crate::sheets::Sheet], catalog: &Catalog, period: crat
 /// A township table as templates see it.
 #[derive(Debug)]
 struct TableObject {
-    sheet: crate::sheets::Sheet,
+    sheet: crate::data::sheets::Sheet,
     decl: crate::model::TableDecl,
-    period: crate::period::Period,
+    period: crate::values::period::Period,
 }
 
 impl TableObject {
     /// A row as a map: the label, and each column's cell as a figure.
-    fn row_value(&self, row: &crate::sheets::SheetRow) -> Value {
+    fn row_value(&self, row: &crate::data::sheets::SheetRow) -> Value {
         let mut map = BTreeMap::new();
         map.insert(self.decl.label.clone(), Value::from(row.label.clone()));
         for (key, column) in &self.decl.columns {
@@ -840,7 +848,7 @@ impl Object for TableObject {
         if !self.decl.columns.contains_key(&column) {
             return Err(invalid(t!("template.rank_column", table = self.sheet.name, column = column).into()));
         }
-        let value_of = |row: &crate::sheets::SheetRow| row.values.get(&column).copied();
+        let value_of = |row: &crate::data::sheets::SheetRow| row.values.get(&column).copied();
         let Some(mine) = self.sheet.rows.iter().find(|r| r.label == label).and_then(value_of) else {
             return Err(invalid(t!("template.rank_row", table = self.sheet.name, row = label).into()));
         };

@@ -1,10 +1,10 @@
 //! Starting work: `init` makes a workspace for a bureau, `new` starts a period from the one
 //! before it with every value emptied, so that `check` lists what is still to be filled in.
 
-use crate::model::{Catalog, Kind};
 use crate::error::{Error, Problem, Result, Source};
-use crate::period::Period;
 use crate::model::TableDecl;
+use crate::model::{Catalog, Kind};
+use crate::values::period::Period;
 use crate::workspace::{bundled, Workspace, CATALOG_FILE, CONFIG_FILE, TEMPLATE_FILE};
 use crate::yaml::Node;
 use rust_i18n::t;
@@ -55,7 +55,7 @@ pub fn init(dir: &Path, period: Period, template: bundled::Bundled) -> Result<Ve
 /// clock): the current year for an annual template, the most recent first half year for a
 /// half-year one (this year's from June, when its report is written), else the current half.
 pub fn default_period(template: &bundled::Bundled, today: chrono::NaiveDate) -> Period {
-    use crate::period::Span;
+    use crate::values::period::Span;
     use chrono::Datelike;
     let catalog = Catalog::parse(template.catalog, "catalog.yaml").ok();
     let kinds: Vec<Span> = catalog.map(|c| c.applies_to.into_iter().map(|(k, _)| k).collect()).unwrap_or_default();
@@ -77,12 +77,8 @@ fn empty_yaml(catalog: &Catalog, template: &str) -> String {
         String::from("# 每个值都要填写。计数写整数；金额写明“元”或“万元”；百分比写成 85.5%；日期写成 2024-07-05。\n");
     // Where the report first uses each figure (unused ones last, in catalog order).
     let first_use = |name: &str| template.find(name).unwrap_or(usize::MAX);
-    let mut names: Vec<(&String, usize)> = catalog
-        .figures
-        .iter()
-        .filter(|(_, d)| d.decl.is_typed())
-        .map(|(n, _)| (n, first_use(n)))
-        .collect();
+    let mut names: Vec<(&String, usize)> =
+        catalog.figures.iter().filter(|(_, d)| d.decl.is_typed()).map(|(n, _)| (n, first_use(n))).collect();
     names.sort_by_key(|(_, at)| *at);
     let mut groups: Vec<(&str, Vec<(&str, String)>)> = Vec::new();
     for (name, _) in names {
@@ -173,7 +169,8 @@ pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     }
     // Each township table it had, with its townships and no numbers. A CSV keeps its name; a
     // workbook sheet starts again as <table>.csv (zongjie reads .xlsx but does not write it).
-    let (sheets, _, _) = crate::sheets::load(&crate::data::period_files(&ws.root, dir), &catalog.tables, *previous);
+    let (sheets, _, _) =
+        crate::data::sheets::load(&crate::data::period_files(&ws.root, dir), &catalog.tables, *previous);
     for sheet in &sheets {
         let labels: Vec<String> = sheet.rows.iter().map(|r| r.label.clone()).collect();
         let name = if sheet.file.to_ascii_lowercase().ends_with(".csv") {

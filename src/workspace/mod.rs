@@ -2,12 +2,14 @@
 //! and which template and catalog apply to a period (the period's own, the workspace's, or the
 //! bundled one).
 
-use crate::model::Catalog;
+pub mod lock;
+
 use crate::data;
 use crate::error::{Error, Problem, Result, Source};
-use crate::values::words::DateStyle;
-use crate::period::{Period, Span};
+use crate::model::Catalog;
 use crate::template::TemplateSource;
+use crate::values::period::{Period, Span};
+use crate::values::words::DateStyle;
 use rust_i18n::t;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -45,18 +47,18 @@ pub mod bundled {
     pub const ALL: [Bundled; 3] = [
         Bundled {
             name: "civil-affairs-h1",
-            template: include_str!("../templates/civil-affairs-h1/report.md.j2"),
-            catalog: include_str!("../templates/civil-affairs-h1/catalog.yaml"),
+            template: include_str!("../../templates/civil-affairs-h1/report.md.j2"),
+            catalog: include_str!("../../templates/civil-affairs-h1/catalog.yaml"),
         },
         Bundled {
             name: "civil-affairs-annual",
-            template: include_str!("../templates/civil-affairs-annual/report.md.j2"),
-            catalog: include_str!("../templates/civil-affairs-annual/catalog.yaml"),
+            template: include_str!("../../templates/civil-affairs-annual/report.md.j2"),
+            catalog: include_str!("../../templates/civil-affairs-annual/catalog.yaml"),
         },
         Bundled {
             name: "blank",
-            template: include_str!("../templates/blank/report.md.j2"),
-            catalog: include_str!("../templates/blank/catalog.yaml"),
+            template: include_str!("../../templates/blank/report.md.j2"),
+            catalog: include_str!("../../templates/blank/catalog.yaml"),
         },
     ];
 
@@ -72,7 +74,6 @@ pub mod bundled {
     /// Its catalog.
     pub const CATALOG: &str = ALL[0].catalog;
 }
-
 
 /// The template setting of `zongjie.yaml`: one folder for every period, or a folder per kind of
 /// period (`H1: templates/civil-affairs-h1`, `year: templates/civil-affairs-annual`).
@@ -361,15 +362,16 @@ impl Workspace {
             }
             None => {
                 // Without a setting, the bundled civil-affairs template written for this kind.
-                let chosen =
-                    bundled::ALL.iter().find(|b| b.name != "blank" && bundled_applies(b, period.span)).copied().ok_or_else(
-                        || {
-                            Error::from(Problem::at(
-                                Source::file(CONFIG_FILE),
-                                t!("workspace.no_bundled_for_kind", kind = kind, period = period),
-                            ))
-                        },
-                    )?;
+                let chosen = bundled::ALL
+                    .iter()
+                    .find(|b| b.name != "blank" && bundled_applies(b, period.span))
+                    .copied()
+                    .ok_or_else(|| {
+                        Error::from(Problem::at(
+                            Source::file(CONFIG_FILE),
+                            t!("workspace.no_bundled_for_kind", kind = kind, period = period),
+                        ))
+                    })?;
                 (
                     TemplateSource { name: format!("{}/{TEMPLATE_FILE}", chosen.dir()), text: chosen.template.into() },
                     TemplateSource { name: format!("{}/{CATALOG_FILE}", chosen.dir()), text: chosen.catalog.into() },

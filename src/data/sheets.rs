@@ -858,8 +858,11 @@ pub fn derived_value(sheet: &Sheet, column: Option<&str>, condition: Option<&Con
             RawValue { text: Some(format!("{}{unit}", sum.normalize())), source, via: sheet.rows_ref.get(key).cloned() }
         }
         None => {
-            let counted =
-                sheet.rows.iter().filter(|r| condition.is_none_or(|c| c.holds(r.values.get(&c.column).copied()))).count();
+            let counted = sheet
+                .rows
+                .iter()
+                .filter(|r| condition.is_none_or(|c| c.holds(r.values.get(&c.column).copied())))
+                .count();
             let how = match condition {
                 Some(c) => t!(
                     "sheets.counted_where",
