@@ -35,6 +35,7 @@ rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod archive;
 pub mod catalog;
+pub mod config;
 pub mod data;
 pub mod document;
 pub mod error;

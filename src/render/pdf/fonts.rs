@@ -1,6 +1,7 @@
 //! Fonts of the official layout by role, built into the binary (Fandol, GPLv3 with the font
 //! exception) and replaceable per role from the workspace config by fonts an office owns.
 
+use crate::config::{FontConfig, CONFIG_FILE};
 use crate::error::{Error, Problem, Result, Source};
 use rust_i18n::t;
 use serde_saphyr::Spanned;
@@ -56,40 +57,14 @@ impl Role {
     }
 }
 
-/// Font files named in the workspace config (`fonts:` in zongjie.yaml), relative to the root;
-/// `path#N` picks face N of a collection (.ttc). Each keeps its line, for messages.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FontConfig {
-    /// 仿宋 for the body.
-    #[serde(default)]
-    pub body: Option<Spanned<String>>,
-    /// 小标宋 for the title.
-    #[serde(default)]
-    pub title: Option<Spanned<String>>,
-    /// 黑体.
-    #[serde(default)]
-    pub hei: Option<Spanned<String>>,
-    /// 楷体.
-    #[serde(default)]
-    pub kai: Option<Spanned<String>>,
-    /// 宋体 for page numbers.
-    #[serde(default)]
-    pub page_number: Option<Spanned<String>>,
-    /// A font for characters the role's font lacks (rare characters in names).
-    #[serde(default)]
-    pub fallback: Option<Spanned<String>>,
-}
-
-impl FontConfig {
-    fn path_for(&self, role: Role) -> Option<&Spanned<String>> {
-        match role {
-            Role::Body => self.body.as_ref(),
-            Role::Title => self.title.as_ref(),
-            Role::Hei => self.hei.as_ref(),
-            Role::Kai => self.kai.as_ref(),
-            Role::PageNumber => self.page_number.as_ref(),
-        }
+/// The file the config names for a role, if any.
+fn path_for(config: &FontConfig, role: Role) -> Option<&Spanned<String>> {
+    match role {
+        Role::Body => config.body.as_ref(),
+        Role::Title => config.title.as_ref(),
+        Role::Hei => config.hei.as_ref(),
+        Role::Kai => config.kai.as_ref(),
+        Role::PageNumber => config.page_number.as_ref(),
     }
 }
 
@@ -193,7 +168,7 @@ impl LoadedFont {
         }
         let message =
             t!("fonts.damaged_glyph", font = self.name, char = c, code = format!("{:04X}", c as u32)).into_owned();
-        Some(Problem::at(Source::new(crate::workspace::CONFIG_FILE, *line), message).figure(key))
+        Some(Problem::at(Source::new(CONFIG_FILE, *line), message).figure(key))
     }
 }
 
@@ -232,7 +207,7 @@ impl FontSet {
     pub fn load(config: &FontConfig, root: &Path) -> Result<Self> {
         let mut fonts = Vec::new();
         for role in Role::ALL {
-            let font = match config.path_for(role) {
+            let font = match path_for(config, role) {
                 Some(spec) => load_file(spec, root, &format!("fonts.{}", role.key()))?,
                 None => {
                     let (name, bytes) = role.bundled();
@@ -277,7 +252,7 @@ fn load_file(spec: &Spanned<String>, root: &Path, key: &str) -> Result<LoadedFon
         Some((p, i)) if i.chars().all(|c| c.is_ascii_digit()) && !i.is_empty() => (p, i.parse().unwrap_or(0)),
         _ => (spec, 0),
     };
-    let source = Source::new(crate::workspace::CONFIG_FILE, line);
+    let source = Source::new(CONFIG_FILE, line);
     let file = root.join(path);
     // Not a pipe or a device, which would never end.
     match std::fs::metadata(&file) {
