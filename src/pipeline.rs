@@ -431,7 +431,7 @@ pub fn build_period(
 ) -> Result<(Written, Vec<Problem>)> {
     let mut report = prepare(ws, period)?;
     if with_figures {
-        let rows = crate::review::rows(&report);
+        let rows = crate::review::rows(&report.figures, &report.used);
         report.document.appendix = vec![
             crate::document::Block::Heading { level: crate::document::Level::Part, text: "附：数据来源".into() },
             crate::review::to_markdown_table(&rows),

@@ -37,7 +37,7 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.workspace.root)?;
     let period = super::periods(&ws, args.period.as_slice())?[0];
     let report = pipeline::prepare(&ws, period)?;
-    let rows = review::rows(&report);
+    let rows = review::rows(&report.figures, &report.used);
     let text = match args.format {
         ListFormat::Table => review::to_table(&rows),
         ListFormat::Csv => review::to_csv(&rows),

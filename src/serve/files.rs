@@ -88,7 +88,7 @@ pub(super) async fn figures_csv(
     let Path(period) = path.map_err(super::bad_path)?;
     on_period(state, period, move |ws, period| {
         let report = crate::pipeline::prepare(&ws, period)?;
-        let csv = crate::review::to_csv(&crate::review::rows(&report));
+        let csv = crate::review::to_csv(&crate::review::rows(&report.figures, &report.used));
         Ok(file(csv.into_bytes(), "text/csv; charset=utf-8", Some(&t!("serve.figures_csv_name", period = period))))
     })
     .await

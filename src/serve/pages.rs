@@ -174,7 +174,7 @@ pub(super) async fn period(
                 let shown = Arc::new(preview(report));
                 state.previews.lock().map(|mut p| p.insert(period, shown.clone())).ok();
                 let warnings: Vec<ProblemView> = report.warnings.iter().map(ProblemView::from).collect();
-                (Vec::new(), warnings, crate::review::rows(report), Some(shown), false)
+                (Vec::new(), warnings, crate::review::rows(&report.figures, &report.used), Some(shown), false)
             }
             Err(e) => {
                 let last = state.previews.lock().ok().and_then(|p| p.get(&period).cloned());
