@@ -4,7 +4,9 @@
 //! [`sheets`] (read the period's files with file:line), [`catalog`] and [`figures`] (typed,
 //! unit-checked figures and rules), [`template`] (strict minijinja to Markdown), [`document`] (the one
 //! document model), [`render`] (Markdown, PDF, DOCX), [`archive`] (manifest, versions, verify), with
-//! [`pipeline`] running them for a period.
+//! [`pipeline`] running them for a period and [`site`] holding the open workspace with its
+//! renderers, for the CLI and `zongjie serve` alike. [`config`] holds the settings the renderers
+//! read.
 //!
 //! Periods are written as a statistician would:
 //!
@@ -52,6 +54,7 @@ pub mod review;
 pub mod scaffold;
 pub mod serve;
 pub mod sheets;
+pub mod site;
 pub mod template;
 pub mod units;
 pub mod workspace;

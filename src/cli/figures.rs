@@ -5,8 +5,8 @@ use super::WorkspaceArgs;
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
 use zongjie::period::Period;
-use zongjie::workspace::Workspace;
-use zongjie::{pipeline, review};
+use zongjie::review;
+use zongjie::site::Site;
 
 /// How to print the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -34,9 +34,9 @@ pub struct FiguresArgs {
 
 /// Runs `figures`.
 pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
-    let ws = Workspace::open(&args.workspace.root)?;
-    let period = super::periods(&ws, args.period.as_slice())?[0];
-    let report = pipeline::prepare(&ws, period)?;
+    let site = Site::open(&args.workspace.root)?;
+    let period = super::periods(&site.workspace, args.period.as_slice())?[0];
+    let report = site.prepare(period)?;
     let rows = review::rows(&report.figures, &report.used);
     let text = match args.format {
         ListFormat::Table => review::to_table(&rows),

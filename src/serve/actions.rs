@@ -9,7 +9,7 @@ use crate::data::{self, InputFile};
 use crate::lock::{self, Mode, LOCK_FILE};
 use crate::period::Period;
 use crate::pipeline::{self, Prepare};
-use crate::render::Renderer;
+use crate::site::{BuildOptions, Format};
 use crate::workspace::Workspace;
 use axum::extract::{Path, Query};
 use axum::http::{header, StatusCode};
@@ -41,54 +41,25 @@ fn write_lock(ws: &Workspace) -> Result<Option<lock::Lock>, Failure> {
     Ok(lock::acquire(&ws.root.join(LOCK_FILE), LOCK_FILE, Mode::Write, true, || {})?)
 }
 
-/// Every renderer, for a build of all three formats (and the inputs of the page's state).
-pub(super) struct Renderers {
-    markdown: crate::render::markdown::MarkdownRenderer,
-    pdf: crate::render::pdf::PdfRenderer,
-    docx: crate::render::docx::DocxRenderer,
-}
-
-impl Renderers {
-    /// The renderers of the workspace's settings (its fonts, its DOCX font names).
-    pub(super) fn load(ws: &Workspace) -> Result<Renderers, Failure> {
-        use crate::render::pdf::fonts::FontSet;
-        let fonts = FontSet::load(&ws.config.fonts, &ws.root)?;
-        // The DOCX is measured with the fonts the PDF embeds, as in the CLI.
-        let metrics = fonts.clone();
-        Ok(Renderers {
-            markdown: crate::render::markdown::MarkdownRenderer,
-            pdf: crate::render::pdf::PdfRenderer::new(fonts),
-            docx: crate::render::docx::DocxRenderer::new(ws.config.docx_fonts.clone(), metrics),
-        })
-    }
-    /// In the order the CLI lists them.
-    pub(super) fn all(&self) -> [&dyn Renderer; 3] {
-        [&self.markdown, &self.pdf, &self.docx]
-    }
-}
-
 /// `POST /p/{period}/build`.
 pub(super) async fn build(
     axum::extract::State(state): axum::extract::State<Arc<State>>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    on_period(state, period, move |ws, period| {
-        let renderers = Renderers::load(&ws)?;
+    on_period(state, period, move |site, period| {
+        // Every format, as `zongjie build --format md,pdf,docx`; a font problem is said before
+        // the lock is waited for.
+        site.load_renderers(&Format::ALL)?;
+        let ws = &site.workspace;
         let out = ws.root.join("output");
-        let _lock = write_lock(&ws)?;
-        match pipeline::build_period(&ws, period, &renderers.all(), &[], &out, false) {
-            Ok((written, warnings)) => {
-                let mut messages = Vec::new();
-                let shown = |p: &std::path::Path| data::relative(&ws.root, p);
-                if written.unchanged {
-                    messages.push(t!("cli.unchanged", dir = shown(&out.join(period.to_string()))).into_owned());
-                }
-                if let Some(kept) = &written.kept {
-                    messages.push(t!("cli.kept", dir = shown(kept)).into_owned());
-                }
-                messages.extend(written.files.iter().map(|p| t!("cli.wrote", path = shown(p)).into_owned()));
-                let warnings = warnings.iter().map(ProblemView::from).collect();
+        let _lock = write_lock(ws)?;
+        let options = BuildOptions { formats: Format::ALL.to_vec(), out_root: out.clone(), with_figures: false };
+        match site.build(period, &options) {
+            Ok(built) => {
+                let dir = out.join(period.to_string());
+                let messages = built.written.messages(&dir, |p| data::relative(&ws.root, p));
+                let warnings = built.warnings.iter().map(ProblemView::from).collect();
                 Ok(Reply { ok: true, messages, warnings, ..Reply::default() }.respond(StatusCode::OK))
             }
             Err(e) => Ok(failed(&e, t!("serve.build_failed", period = period).into_owned())),
@@ -109,10 +80,11 @@ pub(super) async fn new_period(
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    on_period(state, period, move |ws, period| {
+    on_period(state, period, move |site, period| {
+        let ws = &site.workspace;
         let next = Period { year: period.year + 1, span: period.span };
-        let _lock = write_lock(&ws)?;
-        match crate::scaffold::new_period(&ws, next) {
+        let _lock = write_lock(ws)?;
+        match crate::scaffold::new_period(ws, next) {
             Ok(paths) => {
                 let mut messages: Vec<String> =
                     paths.iter().map(|p| t!("cli.wrote", path = data::relative(&ws.root, p)).into_owned()).collect();
@@ -180,7 +152,8 @@ pub(super) async fn upload(
         return Err(too_large());
     }
     let bytes = axum::body::to_bytes(body, UPLOAD_MAX).await.map_err(|_| too_large())?.to_vec();
-    on_period(state, period, move |ws, period| {
+    on_period(state, period, move |site, period| {
+        let ws = &site.workspace;
         let dir = ws.period_dir(period)?.to_string();
         let rel = format!("{dir}/{name}");
         let _lock = write_lock(&ws)?;
