@@ -36,6 +36,7 @@
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 pub mod archive;
+pub mod archive_data;
 pub mod catalog;
 pub mod config;
 pub mod data;

@@ -2,8 +2,8 @@
 //! a browser rather than a terminal.
 //!
 //! A thin layer over the stages: every page and action works on the same [`Site`] as the CLI
-//! (`Site::prepare_with`, `Site::build`, `review::rows`, `scaffold::new_period`, the
-//! archive's comparison and the workspace lock). Only loopback is served, and [`security`] refuses a
+//! (`Site::prepare_with`, `Site::build`, `review::rows`, `scaffold::new_period`,
+//! `archive_data::replace_data_file`, the archive's comparison and the workspace lock). Only loopback is served, and [`security`] refuses a
 //! request whose Host or Origin is not this server's own address.
 //!
 //! Routes (a period is written as on the command line, `2024H1`):
