@@ -6,7 +6,8 @@
 //! [`data`] (YAML values and township sheets); [`template`] (strict minijinja to Markdown);
 //! [`workspace`] (folders, config, which template applies); [`render`] (the document model,
 //! Markdown, PDF, DOCX); [`archive`] (manifest, versions, verify); [`pipeline`] (one period through
-//! every stage); and on top [`import`] and [`serve`].
+//! every stage, and `pipeline::site::Site`, the open workspace with its renderers for
+//! the CLI and `zongjie serve` alike); and on top [`import`] and [`serve`].
 //!
 //! Periods are written as a statistician would:
 //!

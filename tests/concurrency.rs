@@ -79,10 +79,10 @@ fn twenty_pairs_of_concurrent_builds_keep_every_earlier_report_whole() {
 fn a_second_writer_waits_for_the_lock_or_stops_with_no_wait() {
     let ws = workspace("mini");
     // This test process holds the workspace lock, as a running build would.
-    let lock = zongjie::workspace::lock::acquire(
-        &ws.path().join(zongjie::workspace::lock::LOCK_FILE),
+    let lock = zongjie::archive::lock::acquire(
+        &ws.path().join(zongjie::archive::lock::LOCK_FILE),
         ".zongjie.lock",
-        zongjie::workspace::lock::Mode::Write,
+        zongjie::archive::lock::Mode::Write,
         false,
         || {},
     )

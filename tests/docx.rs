@@ -293,7 +293,7 @@ fn the_signature_and_the_table_sit_where_the_pdf_puts_them() {
 #[test]
 fn the_shipped_reference_docx_is_the_one_the_code_makes() {
     let shipped = std::fs::read(repo().join("templates/reference.docx")).unwrap();
-    let made = zongjie::render::docx::reference_docx(&zongjie::render::docx::DocxFonts::default()).unwrap();
+    let made = zongjie::render::docx::reference_docx(&zongjie::workspace::config::DocxFonts::default()).unwrap();
     assert!(shipped == made, "templates/reference.docx is stale: run `cargo run -- reference-docx`");
 }
 
@@ -972,7 +972,7 @@ fn sets_like_the_pdf(name: &str, ours: &Path, theirs: &Path, signature: &[String
 /// A private fontconfig that maps the DOCX's font names to the Fandol faces the PDF embeds, so
 /// that LibreOffice measures with the same fonts.
 fn fonts_conf(dir: &Path) -> PathBuf {
-    let fonts = zongjie::render::docx::DocxFonts::default();
+    let fonts = zongjie::workspace::config::DocxFonts::default();
     let map = [
         (fonts.body.as_str(), "FandolFang", "Regular"),
         (fonts.title.as_str(), "FandolSong", "Bold"),

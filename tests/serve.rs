@@ -164,7 +164,7 @@ fn the_period_page_previews_the_report_with_every_figure_marked_and_its_source()
     // Every figure the report uses that is written as itself is marked with its source.
     let marks = marks(&page);
     assert!(marks.len() >= report.used.len() / 2, "{} marks", marks.len());
-    for row in zongjie::pipeline::review::rows(&report) {
+    for row in zongjie::pipeline::review::rows(&report.figures, &report.used) {
         let Some(mark) = marks.iter().find(|m| m["name"] == row.name.as_str()) else { continue };
         assert_eq!(mark["value"], row.value.as_str(), "{}", row.name);
         assert_eq!(mark["source"], row.source.as_str(), "{}", row.name);
@@ -325,10 +325,10 @@ fn a_build_from_the_page_waits_for_a_build_from_the_cli() {
     let ws = sample_workspace();
     let state = state(ws.path());
     let root = ws.path().to_path_buf();
-    let lock = zongjie::workspace::lock::acquire(
+    let lock = zongjie::archive::lock::acquire(
         &root.join(".zongjie.lock"),
         ".zongjie.lock",
-        zongjie::workspace::lock::Mode::Write,
+        zongjie::archive::lock::Mode::Write,
         false,
         || {},
     )

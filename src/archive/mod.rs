@@ -12,6 +12,8 @@
 //!
 //! Callers hold the workspace lock (`lock`), so one writer works in a folder at a time.
 
+pub mod lock;
+
 use crate::error::{Error, Result};
 use rust_i18n::t;
 use serde::{Deserialize, Serialize};
@@ -157,6 +159,19 @@ pub struct Written {
     pub kept: Option<PathBuf>,
     /// True when the report on disk was already exactly this one and nothing was written.
     pub unchanged: bool,
+}
+
+impl Written {
+    /// What writing the report in `dir` did, one message a line, as `build` prints them and
+    /// the page of `zongjie serve` lists them: unchanged, or where the earlier files were kept
+    /// and each file written. `shown` writes a path as the messages name it.
+    pub fn messages(&self, dir: &Path, shown: impl Fn(&Path) -> String) -> Vec<String> {
+        if self.unchanged {
+            return vec![t!("cli.unchanged", dir = shown(dir)).into_owned()];
+        }
+        let kept = self.kept.iter().map(|kept| t!("cli.kept", dir = shown(kept)).into_owned());
+        kept.chain(self.files.iter().map(|path| t!("cli.wrote", path = shown(path)).into_owned())).collect()
+    }
 }
 
 /// A report to write: the manifest's fields, each asked-for format's output, and the inputs of

@@ -4,11 +4,9 @@
 use super::{OutputArgs, WorkspaceArgs};
 use clap::Args;
 use std::process::ExitCode;
-use zongjie::archive::Written;
-use zongjie::pipeline;
+use zongjie::pipeline::site::{BuildOptions, Site};
 use zongjie::tr;
 use zongjie::values::period::Period;
-use zongjie::workspace::Workspace;
 
 /// Arguments of `build`.
 #[derive(Debug, Args)]
@@ -33,26 +31,27 @@ pub struct BuildArgs {
 
 /// Runs `build`.
 pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
-    let ws = Workspace::open(&args.workspace.root)?;
-    let out = args.output.out_dir(&ws);
-    let formats = args.output.renderers(&ws)?;
-    let renderers = formats.as_refs();
-    let others = super::Formats::others(&ws, &args.output.format);
-    let others = others.as_refs();
-    let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
+    let site = Site::open(&args.workspace.root)?;
+    let ws = &site.workspace;
+    let out = args.output.out_dir(ws);
+    let options =
+        BuildOptions { formats: args.output.formats(), out_root: out.clone(), with_figures: args.with_figures };
+    // Fonts loaded once for all periods, and a font problem said before anything else.
+    site.load_renderers(&options.formats)?;
+    let periods = if args.all { ws.all_periods() } else { super::periods(ws, &args.periods)? };
     // Held until the end: every period is compared and written while no one else writes.
-    let _lock = super::lock(&ws, Some(&out), zongjie::workspace::lock::Mode::Write, args.no_wait)?;
-    let results = super::each_period(&periods, &tr!("cli.verb.build"), |p| {
-        pipeline::build_period(&ws, p, &renderers, &others, &out, args.with_figures)
-    });
+    let _lock = super::lock(ws, Some(&out), zongjie::archive::lock::Mode::Write, args.no_wait)?;
+    let results = super::each_period(&periods, &tr!("cli.verb.build"), |p| site.build(p, &options));
     let mut failed = Vec::new();
     for (period, result) in results {
         match result {
-            Ok((written, warnings)) => {
-                for warning in &warnings {
+            Ok(built) => {
+                for warning in &built.warnings {
                     super::warn(warning);
                 }
-                report_written(period, &written, &out)
+                for line in built.written.messages(&out.join(period.to_string()), |p| p.display().to_string()) {
+                    say!("{line}");
+                }
             }
             Err(e) => {
                 super::report_error(&anyhow::Error::new(e));
@@ -75,17 +74,4 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::from(1))
-}
-
-fn report_written(period: Period, written: &Written, out: &std::path::Path) {
-    if written.unchanged {
-        say!("{}", tr!("cli.unchanged", dir = out.join(period.to_string()).display()));
-        return;
-    }
-    if let Some(kept) = &written.kept {
-        say!("{}", tr!("cli.kept", dir = kept.display()));
-    }
-    for path in &written.files {
-        say!("{}", tr!("cli.wrote", path = path.display()));
-    }
 }

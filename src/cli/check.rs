@@ -3,10 +3,9 @@
 use super::WorkspaceArgs;
 use clap::Args;
 use std::process::ExitCode;
-use zongjie::pipeline;
+use zongjie::pipeline::site::Site;
 use zongjie::tr;
 use zongjie::values::period::Period;
-use zongjie::workspace::Workspace;
 
 /// Arguments of `check`.
 #[derive(Debug, Args)]
@@ -20,10 +19,10 @@ pub struct CheckArgs {
 
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let ws = Workspace::open(&args.workspace.root)?;
+    let site = Site::open(&args.workspace.root)?;
     let mut failed = false;
-    for period in super::periods(&ws, &args.periods)? {
-        match pipeline::prepare(&ws, period) {
+    for period in super::periods(&site.workspace, &args.periods)? {
+        match site.prepare(period) {
             Ok(report) => {
                 for warning in &report.warnings {
                     super::warn(warning);

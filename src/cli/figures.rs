@@ -4,9 +4,9 @@
 use super::WorkspaceArgs;
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
-use zongjie::pipeline::{self, review};
+use zongjie::pipeline::review;
+use zongjie::pipeline::site::Site;
 use zongjie::values::period::Period;
-use zongjie::workspace::Workspace;
 
 /// How to print the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -34,10 +34,10 @@ pub struct FiguresArgs {
 
 /// Runs `figures`.
 pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
-    let ws = Workspace::open(&args.workspace.root)?;
-    let period = super::periods(&ws, args.period.as_slice())?[0];
-    let report = pipeline::prepare(&ws, period)?;
-    let rows = review::rows(&report);
+    let site = Site::open(&args.workspace.root)?;
+    let period = super::periods(&site.workspace, args.period.as_slice())?[0];
+    let report = site.prepare(period)?;
+    let rows = review::rows(&report.figures, &report.used);
     let text = match args.format {
         ListFormat::Table => review::to_table(&rows),
         ListFormat::Csv => review::to_csv(&rows),

@@ -202,9 +202,14 @@ pub enum Format {
     Docx,
 }
 
-impl Format {
-    /// Every format.
-    pub const ALL: [Format; 3] = [Format::Md, Format::Pdf, Format::Docx];
+impl From<Format> for zongjie::pipeline::site::Format {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Md => zongjie::pipeline::site::Format::Md,
+            Format::Pdf => zongjie::pipeline::site::Format::Pdf,
+            Format::Docx => zongjie::pipeline::site::Format::Docx,
+        }
+    }
 }
 
 /// Takes the workspace lock for a command that writes (`Mode::Write`) or compares
@@ -213,17 +218,17 @@ impl Format {
 pub fn lock(
     ws: &zongjie::workspace::Workspace,
     out: Option<&std::path::Path>,
-    mode: zongjie::workspace::lock::Mode,
+    mode: zongjie::archive::lock::Mode,
     no_wait: bool,
-) -> anyhow::Result<Option<zongjie::workspace::lock::Lock>> {
-    use zongjie::workspace::lock::LOCK_FILE;
+) -> anyhow::Result<Option<zongjie::archive::lock::Lock>> {
+    use zongjie::archive::lock::LOCK_FILE;
     let inside = |out: &std::path::Path| match (ws.root.canonicalize(), canonical(out)) {
         (Ok(root), Some(out)) => out.starts_with(root),
         _ => true,
     };
     let (path, shown) = match out {
         Some(out) if !inside(out) => {
-            if mode == zongjie::workspace::lock::Mode::Write {
+            if mode == zongjie::archive::lock::Mode::Write {
                 // The lock goes beside the reports; if the folder cannot be made, the lock says so.
                 let _ = std::fs::create_dir_all(out);
             }
@@ -232,7 +237,7 @@ pub fn lock(
         _ => (ws.root.join(LOCK_FILE), LOCK_FILE.to_string()),
     };
     let waiting = || tell!("{}", tr!("cli.lock_waiting", lock = shown));
-    Ok(zongjie::workspace::lock::acquire(&path, &shown, mode, !no_wait, waiting)?)
+    Ok(zongjie::archive::lock::acquire(&path, &shown, mode, !no_wait, waiting)?)
 }
 
 /// A path with links resolved, for a path that may not exist yet: its nearest existing
@@ -271,67 +276,9 @@ impl OutputArgs {
             None => ws.root.join("output"),
         }
     }
-    /// The renderers of the chosen formats (fonts loaded once for all periods).
-    pub fn renderers(&self, ws: &zongjie::workspace::Workspace) -> anyhow::Result<Formats> {
-        Formats::load(ws, &self.format)
-    }
-}
-
-/// The renderers of a build, owned.
-pub struct Formats {
-    markdown: Option<zongjie::render::markdown::MarkdownRenderer>,
-    pdf: Option<zongjie::render::pdf::PdfRenderer>,
-    docx: Option<zongjie::render::docx::DocxRenderer>,
-}
-
-impl Formats {
-    /// Loads the renderers of the given formats.
-    pub fn load(ws: &zongjie::workspace::Workspace, formats: &[Format]) -> anyhow::Result<Self> {
-        // Loaded (and checked) once: the PDF embeds them, the DOCX measures with them.
-        let fonts = if formats.contains(&Format::Pdf) || formats.contains(&Format::Docx) {
-            Some(zongjie::render::pdf::fonts::FontSet::load(&ws.config.fonts, &ws.root)?)
-        } else {
-            None
-        };
-        let pdf = fonts.clone().filter(|_| formats.contains(&Format::Pdf)).map(zongjie::render::pdf::PdfRenderer::new);
-        let markdown = formats.contains(&Format::Md).then_some(zongjie::render::markdown::MarkdownRenderer);
-        // Measured with the fonts the PDF embeds, so both place the 落款 alike.
-        let docx = fonts
-            .filter(|_| formats.contains(&Format::Docx))
-            .map(|metrics| zongjie::render::docx::DocxRenderer::new(ws.config.docx_fonts.clone(), metrics));
-        Ok(Formats { markdown, pdf, docx })
-    }
-    /// Every format.
-    pub fn all(ws: &zongjie::workspace::Workspace) -> anyhow::Result<Self> {
-        Self::load(ws, &Format::ALL)
-    }
-    /// The formats not asked for, for their inputs: an earlier output of theirs stays while
-    /// those are unchanged. One that cannot be loaded (fonts that no longer load) is left out,
-    /// and an earlier output of it is then kept in versions/.
-    pub fn others(ws: &zongjie::workspace::Workspace, asked: &[Format]) -> Self {
-        let mut formats = Formats { markdown: None, pdf: None, docx: None };
-        for format in Format::ALL.into_iter().filter(|f| !asked.contains(f)) {
-            if let Ok(loaded) = Self::load(ws, &[format]) {
-                formats.markdown = formats.markdown.or(loaded.markdown);
-                formats.pdf = formats.pdf.or(loaded.pdf);
-                formats.docx = formats.docx.or(loaded.docx);
-            }
-        }
-        formats
-    }
-    /// The renderers, in a fixed order.
-    pub fn as_refs(&self) -> Vec<&dyn zongjie::render::Renderer> {
-        let mut out: Vec<&dyn zongjie::render::Renderer> = Vec::new();
-        if let Some(m) = &self.markdown {
-            out.push(m);
-        }
-        if let Some(p) = &self.pdf {
-            out.push(p);
-        }
-        if let Some(d) = &self.docx {
-            out.push(d);
-        }
-        out
+    /// The chosen formats, as the library names them.
+    pub fn formats(&self) -> Vec<zongjie::pipeline::site::Format> {
+        self.format.iter().map(|&f| f.into()).collect()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct NewArgs {
 /// Runs `new`.
 pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.workspace.root)?;
-    let _lock = super::lock(&ws, None, zongjie::workspace::lock::Mode::Write, args.no_wait)?;
+    let _lock = super::lock(&ws, None, zongjie::archive::lock::Mode::Write, args.no_wait)?;
     for path in zongjie::pipeline::scaffold::new_period(&ws, args.period)? {
         say!("{}", tr!("cli.wrote", path = path.display()));
     }

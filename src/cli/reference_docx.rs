@@ -28,7 +28,7 @@ pub fn run(args: ReferenceDocxArgs) -> anyhow::Result<ExitCode> {
     let fonts = if config_path.is_file() {
         Workspace::open(&args.workspace.root)?.config.docx_fonts
     } else {
-        docx::DocxFonts::default()
+        zongjie::workspace::config::DocxFonts::default()
     };
     let file = args.file.unwrap_or_else(|| args.workspace.root.join("templates/reference.docx"));
     let bytes = docx::reference_docx(&fonts)?;

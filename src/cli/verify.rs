@@ -5,10 +5,9 @@ use super::{OutputArgs, WorkspaceArgs};
 use clap::Args;
 use std::process::ExitCode;
 use zongjie::archive::Finding;
-use zongjie::pipeline;
+use zongjie::pipeline::site::{Format, Site};
 use zongjie::tr;
 use zongjie::values::period::Period;
-use zongjie::workspace::Workspace;
 
 /// Arguments of `verify`.
 #[derive(Debug, Args)]
@@ -30,16 +29,15 @@ pub struct VerifyArgs {
 
 /// Runs `verify`.
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let ws = Workspace::open(&args.workspace.root)?;
-    let out = args.output.out_dir(&ws);
+    let site = Site::open(&args.workspace.root)?;
+    let ws = &site.workspace;
+    let out = args.output.out_dir(ws);
     // Every format is available; each period rebuilds only those its manifest records.
-    let formats = super::Formats::all(&ws)?;
-    let renderers = formats.as_refs();
-    let periods = if args.all { ws.all_periods() } else { super::periods(&ws, &args.periods)? };
+    site.load_renderers(&Format::ALL)?;
+    let periods = if args.all { ws.all_periods() } else { super::periods(ws, &args.periods)? };
     // Shared with other readers: a build running now finishes before the comparison starts.
-    let _lock = super::lock(&ws, Some(&out), zongjie::workspace::lock::Mode::Read, args.no_wait)?;
-    let results =
-        super::each_period(&periods, &tr!("cli.verb.verify"), |p| pipeline::verify_period(&ws, p, &renderers, &out));
+    let _lock = super::lock(ws, Some(&out), zongjie::archive::lock::Mode::Read, args.no_wait)?;
+    let results = super::each_period(&periods, &tr!("cli.verb.verify"), |p| site.verify(p, &out));
     let mut ok = true;
     for (period, result) in results {
         match result {

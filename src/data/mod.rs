@@ -1,6 +1,7 @@
 //! Stage 1: load a period's data files into named raw values, each with the file and line it came
 //! from. Nothing is interpreted here; the catalog decides what a value means (see `figures`).
 
+pub mod replace;
 pub mod sheets;
 
 use crate::error::{Problem, Source};

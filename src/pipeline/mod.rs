@@ -1,24 +1,22 @@
 //! The path through the stages for one period: load data → check figures → render template →
-//! parse the document → run the renderers. Everything happens in memory; nothing is written
-//! until every stage and every renderer has succeeded.
+//! parse the document. Everything happens in memory; [`crate::pipeline::site`] runs the renderers on the
+//! document and writes nothing until every stage and every renderer has succeeded.
 
 pub mod review;
 pub mod scaffold;
+pub mod site;
 
-use crate::archive::{self, Manifest, Output, Written};
 use crate::data::sheets;
 use crate::data::{self, InputFile};
 use crate::error::{Error, Problem, Result};
 use crate::figures::{self, Figures};
 use crate::model::{Catalog, FigureRef, Origin, PeriodRef, Rule};
 use crate::render::document::{self, Document};
-use crate::render::Renderer;
 use crate::template::{self, TemplateSource};
 use crate::values::period::Period;
-use crate::workspace::{Workspace, CONFIG_FILE};
+use crate::workspace::Workspace;
 use rust_i18n::t;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// A period's report, checked and rendered to the document, ready for the renderers.
 #[derive(Debug, Clone)]
@@ -342,36 +340,6 @@ fn input(mut problems: Vec<Problem>, more: Vec<Problem>) -> Error {
     Error::Input(problems)
 }
 
-/// Runs each renderer on the report's document.
-pub fn render(report: &Report, renderers: &[&dyn Renderer]) -> Result<Vec<Output>> {
-    let stem = file_stem(&report.document.title);
-    renderers
-        .iter()
-        .map(|r| match r.render(&report.document) {
-            Ok(bytes) => Ok(Output { name: format!("{stem}.{}", r.extension()), bytes }),
-            Err(Error::MissingGlyphs(missing)) => Err(Error::Input(missing_glyph_problems(report, &missing))),
-            Err(e) => Err(e),
-        })
-        .collect()
-}
-
-/// Names where each character no font has comes from: the data figure that holds it, or else
-/// the template.
-fn missing_glyph_problems(report: &Report, missing: &[(char, String)]) -> Vec<Problem> {
-    missing
-        .iter()
-        .map(|(c, context)| {
-            let message =
-                t!("pipeline.missing_glyph", char = c, code = format!("{:04X}", *c as u32), context = context)
-                    .into_owned();
-            match report.figures.by_name.values().find(|f| f.display().contains(*c)) {
-                Some(f) => Problem::at(f.source.clone(), message).figure(&f.name),
-                None => Problem::at(crate::error::Source::file(&report.template.name), message),
-            }
-        })
-        .collect()
-}
-
 /// The report title as a file name: characters that no file system takes become `_`.
 pub fn file_stem(title: &str) -> String {
     let stem: String =
@@ -390,121 +358,5 @@ pub fn file_stem(title: &str) -> String {
         "report".to_string()
     } else {
         stem.to_string()
-    }
-}
-
-/// Every input of a report with its sha256: data files, template, catalog, config, and what the
-/// renderers read (fonts).
-pub fn input_hashes(ws: &Workspace, report: &Report, renderers: &[&dyn Renderer]) -> BTreeMap<String, String> {
-    let mut inputs: BTreeMap<String, String> =
-        report.inputs.iter().map(|f| (f.path.clone(), archive::sha256(&f.bytes))).collect();
-    inputs.insert(report.template.name.clone(), archive::sha256(report.template.text.as_bytes()));
-    inputs.insert(report.catalog_source.name.clone(), archive::sha256(report.catalog_source.text.as_bytes()));
-    if let Some(bytes) = &ws.config_bytes {
-        inputs.insert(CONFIG_FILE.to_string(), archive::sha256(bytes));
-    }
-    for r in renderers {
-        inputs.extend(r.inputs());
-    }
-    inputs
-}
-
-/// Checks, renders and writes one period's report into `out_root/<period>/`; with
-/// `with_figures`, the Markdown ends with an appendix listing every figure and its source.
-/// Returns what was written and the warnings (`check` lists the same).
-/// `others` are renderers of the formats not asked for this time, for their inputs only: an
-/// earlier output of theirs stays while those inputs are unchanged.
-pub fn build_period(
-    ws: &Workspace,
-    period: Period,
-    renderers: &[&dyn Renderer],
-    others: &[&dyn Renderer],
-    out_root: &Path,
-    with_figures: bool,
-) -> Result<(Written, Vec<Problem>)> {
-    let mut report = prepare(ws, period)?;
-    if with_figures {
-        let rows = crate::pipeline::review::rows(&report);
-        report.document.appendix = vec![
-            crate::render::document::Block::Heading {
-                level: crate::render::document::Level::Part,
-                text: "附：数据来源".into(),
-            },
-            crate::pipeline::review::to_markdown_table(&rows),
-        ];
-    }
-    // check_title (in prepare) has kept the file names well inside the file systems' limit.
-    let outputs = render(&report, renderers)?;
-    let new = archive::NewReport {
-        tool: format!("zongjie {}", env!("CARGO_PKG_VERSION")),
-        period: period.to_string(),
-        inputs: input_hashes(ws, &report, &[]),
-        outputs: outputs.into_iter().zip(renderers).map(|(o, r)| (o, r.inputs().into_iter().collect())).collect(),
-        others: others
-            .iter()
-            .filter(|r| !renderers.iter().any(|asked| asked.extension() == r.extension()))
-            .map(|r| (r.extension().to_string(), r.inputs().into_iter().collect()))
-            .collect(),
-    };
-    let dir = out_root.join(period.to_string());
-    let written = archive::write_report(&dir, &shown(ws, &dir), &new)?;
-    Ok((written, report.warnings))
-}
-
-/// A folder as messages name it: inside the workspace relative to it, else as given.
-fn shown(ws: &Workspace, dir: &Path) -> String {
-    match dir.strip_prefix(&ws.root) {
-        Ok(_) => data::relative(&ws.root, dir),
-        Err(_) => dir.display().to_string(),
-    }
-}
-
-/// Rebuilds one period in memory and compares it with its manifest and the files on disk.
-pub fn verify_period(
-    ws: &Workspace,
-    period: Period,
-    renderers: &[&dyn Renderer],
-    out_root: &Path,
-) -> Result<Vec<archive::Finding>> {
-    let dir = out_root.join(period.to_string());
-    let Some(recorded) = Manifest::read(&dir, &shown(ws, &dir))? else {
-        return Ok(vec![archive::Finding::NoManifest]);
-    };
-    // Rebuild only the formats the manifest records.
-    let wanted: Vec<&dyn Renderer> = renderers
-        .iter()
-        .copied()
-        .filter(|r| recorded.outputs.keys().any(|name| name.ends_with(&format!(".{}", r.extension()))))
-        .collect();
-    match prepare(ws, period).and_then(|report| render(&report, &wanted).map(|outputs| (report, outputs))) {
-        Ok((report, outputs)) => {
-            let inputs = input_hashes(ws, &report, &wanted);
-            Ok(archive::compare(&dir, &recorded, &inputs, &outputs))
-        }
-        Err(e) => {
-            // The data no longer builds: still say which recorded files changed on disk. Only
-            // plain files inside the workspace are read again; the manifest is not trusted to
-            // name anything else.
-            let mut current = recorded.inputs.clone();
-            for (path, hash) in current.iter_mut() {
-                let rel = Path::new(path);
-                if path.starts_with('<')
-                    || rel.is_absolute()
-                    || !rel.components().all(|c| matches!(c, std::path::Component::Normal(_)))
-                {
-                    continue;
-                }
-                *hash = match std::fs::metadata(ws.root.join(rel)) {
-                    Ok(m) if m.is_file() && m.len() <= 1 << 30 => {
-                        std::fs::read(ws.root.join(rel)).map(|b| archive::sha256(&b)).unwrap_or_default()
-                    }
-                    _ => String::new(),
-                };
-            }
-            let mut findings = archive::compare(&dir, &recorded, &current, &[]);
-            findings.retain(|f| !matches!(f, archive::Finding::RebuildDiffers(_)));
-            findings.push(archive::Finding::CannotRebuild(e.to_string()));
-            Ok(findings)
-        }
     }
 }

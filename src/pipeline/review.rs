@@ -1,9 +1,8 @@
 //! What a statistician reviews before the secretary sees the report: every figure the report
 //! uses with its value, unit, source, the same period last year and the change.
 
-use crate::figures::{self, Against, Figure};
+use crate::figures::{self, Against, Figure, Figures};
 use crate::model::Kind;
-use crate::pipeline::Report;
 use serde::Serialize;
 
 /// One figure of the report, as listed by `zongjie figures`.
@@ -23,15 +22,14 @@ pub struct FigureRow {
     pub change: Option<String>,
 }
 
-/// The rows of every figure the report's template uses, in name order.
-pub fn rows(report: &Report) -> Vec<FigureRow> {
-    report
-        .used
-        .iter()
-        .filter_map(|name| report.figures.by_name.get(name))
+/// The rows of the figures named in `used` (those a report's template uses, in name order),
+/// each with the same figure last year.
+pub fn rows(figures: &Figures, used: &[String]) -> Vec<FigureRow> {
+    used.iter()
+        .filter_map(|name| figures.by_name.get(name))
         .map(|f| {
             let earlier: Option<&Figure> =
-                report.figures.last_year.as_ref().and_then(|ly| ly.by_name.get(&f.name)).map(|a| a.as_ref());
+                figures.last_year.as_ref().and_then(|ly| ly.by_name.get(&f.name)).map(|a| a.as_ref());
             row(f, earlier)
         })
         .collect()

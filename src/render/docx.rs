@@ -21,41 +21,10 @@ use crate::error::{Error, Result};
 use crate::render::document::{Align, Block, Document, Level};
 use crate::render::pdf::fonts::{FontSet, Role};
 use crate::render::pdf::layout::{self, Geometry, BODY_SIZE, CELL_PAD, SMALL_SIZE, TITLE_SIZE};
+use crate::workspace::config::DocxFonts;
 use chrono::Datelike;
 use std::io::Write;
 use std::sync::Arc;
-
-/// Font names for each role, as installed on government PCs; a workspace may change them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DocxFonts {
-    /// The title (小标宋).
-    pub title: String,
-    /// 一、 headings (黑体).
-    pub hei: String,
-    /// （一） headings (楷体).
-    pub kai: String,
-    /// Body (仿宋).
-    pub body: String,
-    /// Page numbers (宋体).
-    pub page_number: String,
-    /// Digits and Latin letters; unset, each style sets them in its own Chinese font, as the PDF
-    /// does (a 公文 sets 2024 in 仿宋, and the lines then measure what the PDF's measure).
-    pub latin: Option<String>,
-}
-
-impl Default for DocxFonts {
-    fn default() -> Self {
-        DocxFonts {
-            title: "方正小标宋简体".into(),
-            hei: "黑体".into(),
-            kai: "楷体_GB2312".into(),
-            body: "仿宋_GB2312".into(),
-            page_number: "宋体".into(),
-            latin: None,
-        }
-    }
-}
 
 /// What an office PC without a font falls back to, and how Word classes it: (name, alternative
 /// name, family, pitch). GB2312 fonts are charset 86 (GB2312), so Word substitutes a Chinese face.

@@ -4,12 +4,12 @@
 //! interleave; each answers JSON for the page's script.
 
 use super::{on_period, problems_of, Failure, ProblemView, State, UPLOAD_MAX};
-use crate::archive::{self, Output};
-use crate::data::{self, InputFile};
-use crate::pipeline::{self, Prepare};
-use crate::render::Renderer;
+use crate::archive::lock::{self, Mode, LOCK_FILE};
+use crate::data;
+use crate::data::replace::{self, NotReplaced};
+use crate::pipeline::site::{BuildOptions, Format};
+use crate::pipeline::Prepare;
 use crate::values::period::Period;
-use crate::workspace::lock::{self, Mode, LOCK_FILE};
 use crate::workspace::Workspace;
 use axum::extract::{Path, Query};
 use axum::http::{header, StatusCode};
@@ -41,54 +41,25 @@ fn write_lock(ws: &Workspace) -> Result<Option<lock::Lock>, Failure> {
     Ok(lock::acquire(&ws.root.join(LOCK_FILE), LOCK_FILE, Mode::Write, true, || {})?)
 }
 
-/// Every renderer, for a build of all three formats (and the inputs of the page's state).
-pub(super) struct Renderers {
-    markdown: crate::render::markdown::MarkdownRenderer,
-    pdf: crate::render::pdf::PdfRenderer,
-    docx: crate::render::docx::DocxRenderer,
-}
-
-impl Renderers {
-    /// The renderers of the workspace's settings (its fonts, its DOCX font names).
-    pub(super) fn load(ws: &Workspace) -> Result<Renderers, Failure> {
-        use crate::render::pdf::fonts::FontSet;
-        let fonts = FontSet::load(&ws.config.fonts, &ws.root)?;
-        // The DOCX is measured with the fonts the PDF embeds, as in the CLI.
-        let metrics = fonts.clone();
-        Ok(Renderers {
-            markdown: crate::render::markdown::MarkdownRenderer,
-            pdf: crate::render::pdf::PdfRenderer::new(fonts),
-            docx: crate::render::docx::DocxRenderer::new(ws.config.docx_fonts.clone(), metrics),
-        })
-    }
-    /// In the order the CLI lists them.
-    pub(super) fn all(&self) -> [&dyn Renderer; 3] {
-        [&self.markdown, &self.pdf, &self.docx]
-    }
-}
-
 /// `POST /p/{period}/build`.
 pub(super) async fn build(
     axum::extract::State(state): axum::extract::State<Arc<State>>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    on_period(state, period, move |ws, period| {
-        let renderers = Renderers::load(&ws)?;
+    on_period(state, period, move |site, period| {
+        // Every format, as `zongjie build --format md,pdf,docx`; a font problem is said before
+        // the lock is waited for.
+        site.load_renderers(&Format::ALL)?;
+        let ws = &site.workspace;
         let out = ws.root.join("output");
-        let _lock = write_lock(&ws)?;
-        match pipeline::build_period(&ws, period, &renderers.all(), &[], &out, false) {
-            Ok((written, warnings)) => {
-                let mut messages = Vec::new();
-                let shown = |p: &std::path::Path| data::relative(&ws.root, p);
-                if written.unchanged {
-                    messages.push(t!("cli.unchanged", dir = shown(&out.join(period.to_string()))).into_owned());
-                }
-                if let Some(kept) = &written.kept {
-                    messages.push(t!("cli.kept", dir = shown(kept)).into_owned());
-                }
-                messages.extend(written.files.iter().map(|p| t!("cli.wrote", path = shown(p)).into_owned()));
-                let warnings = warnings.iter().map(ProblemView::from).collect();
+        let _lock = write_lock(ws)?;
+        let options = BuildOptions { formats: Format::ALL.to_vec(), out_root: out.clone(), with_figures: false };
+        match site.build(period, &options) {
+            Ok(built) => {
+                let dir = out.join(period.to_string());
+                let messages = built.written.messages(&dir, |p| data::relative(&ws.root, p));
+                let warnings = built.warnings.iter().map(ProblemView::from).collect();
                 Ok(Reply { ok: true, messages, warnings, ..Reply::default() }.respond(StatusCode::OK))
             }
             Err(e) => Ok(failed(&e, t!("serve.build_failed", period = period).into_owned())),
@@ -109,10 +80,11 @@ pub(super) async fn new_period(
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    on_period(state, period, move |ws, period| {
+    on_period(state, period, move |site, period| {
+        let ws = &site.workspace;
         let next = Period { year: period.year + 1, span: period.span };
-        let _lock = write_lock(&ws)?;
-        match crate::pipeline::scaffold::new_period(&ws, next) {
+        let _lock = write_lock(ws)?;
+        match crate::pipeline::scaffold::new_period(ws, next) {
             Ok(paths) => {
                 let mut messages: Vec<String> =
                     paths.iter().map(|p| t!("cli.wrote", path = data::relative(&ws.root, p)).into_owned()).collect();
@@ -132,33 +104,6 @@ pub(super) struct UploadQuery {
     name: String,
 }
 
-/// Extensions a data file may have when uploaded.
-const UPLOAD_EXTENSIONS: [&str; 4] = ["csv", "xlsx", "yaml", "yml"];
-
-/// The name an uploaded file is saved under: the last part of what the browser sent (a path is
-/// cut to its file name), which must be a plain visible name with a data file's extension and
-/// not the period's own catalog or template.
-pub fn upload_name(given: &str) -> Result<String, String> {
-    let name = given.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let refuse = |key: &str| Err(t!(key, name = given).into_owned());
-    if name.is_empty() || name.starts_with('.') {
-        return refuse("serve.upload_name_hidden");
-    }
-    if name.chars().any(|c| archive::is_invisible(c) || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
-        || name.len() > 200
-    {
-        return refuse("serve.upload_name_bad");
-    }
-    let ext = std::path::Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if !UPLOAD_EXTENSIONS.contains(&ext.as_str()) {
-        return refuse("serve.upload_extension");
-    }
-    if data::NOT_DATA.contains(&name) {
-        return refuse("serve.upload_not_data");
-    }
-    Ok(name.to_string())
-}
-
 /// `POST /p/{period}/upload?name=…` with the file as the body. The period is checked with the
 /// file in memory; a file that brings problems is not saved and its problems are returned
 /// (422). A file it replaces is kept in the period's `.versions/N/` first.
@@ -172,7 +117,8 @@ pub(super) async fn upload(
     let Path(period) = path.map_err(super::bad_path)?;
     let Query(query) =
         query.map_err(|_| Failure::new(StatusCode::BAD_REQUEST, t!("serve.upload_no_name").into_owned()))?;
-    let name = upload_name(&query.name).map_err(|m| Failure::new(StatusCode::BAD_REQUEST, m))?;
+    let name =
+        replace::data_file_name(&query.name).map_err(|m| Failure::new(StatusCode::BAD_REQUEST, m.to_string()))?;
     let too_large = || Failure::new(StatusCode::PAYLOAD_TOO_LARGE, t!("serve.upload_too_large", mb = UPLOAD_MAX >> 20));
     // A length said to be too large is refused at once, not waited for.
     let said = headers.get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
@@ -180,73 +126,49 @@ pub(super) async fn upload(
         return Err(too_large());
     }
     let bytes = axum::body::to_bytes(body, UPLOAD_MAX).await.map_err(|_| too_large())?.to_vec();
-    on_period(state, period, move |ws, period| {
+    on_period(state, period, move |site, period| {
+        let ws = &site.workspace;
         let dir = ws.period_dir(period)?.to_string();
-        let rel = format!("{dir}/{name}");
-        let _lock = write_lock(&ws)?;
-        let folder = ws.root.join(&dir);
-        check_target(&ws, &folder, &name, &rel)?;
-        let before = match pipeline::prepare(&ws, period) {
-            Ok(_) => Vec::new(),
-            Err(e) => problems_of(&e),
-        };
-        let overlay = [InputFile { path: rel.clone(), bytes }];
-        let checked = pipeline::prepare_with(&ws, period, Prepare { overlay: &overlay, marked: false });
-        let warnings = match checked {
-            Ok(report) => report.warnings.iter().map(ProblemView::from).collect(),
-            Err(e) => {
-                // Problems the folder had before are not this file's: a fix may come one file at
-                // a time. Any other problem stops the upload.
-                let brought: Vec<ProblemView> =
-                    problems_of(&e).into_iter().filter(|p| !before.iter().any(|b| b.text == p.text)).collect();
-                if !brought.is_empty() {
+        // The file is checked with its period, in memory, under the lock the replacement holds.
+        let check = |overlay: &[crate::data::InputFile]| {
+            let before = match site.prepare(period) {
+                Ok(_) => Vec::new(),
+                Err(e) => problems_of(&e),
+            };
+            match site.prepare_with(period, Prepare { overlay, marked: false }) {
+                Ok(report) => Ok(report.warnings.iter().map(ProblemView::from).collect()),
+                Err(e) => {
+                    // Problems the folder had before are not this file's: a fix may come one
+                    // file at a time. Any other problem stops the upload.
+                    let brought: Vec<ProblemView> =
+                        problems_of(&e).into_iter().filter(|p| !before.iter().any(|b| b.text == p.text)).collect();
+                    if brought.is_empty() {
+                        return Ok(Vec::new());
+                    }
                     let message = t!("serve.upload_refused", name = name, period = period).into_owned();
                     let reply = Reply { ok: false, messages: vec![message], problems: brought, ..Reply::default() };
-                    return Ok(reply.respond(StatusCode::UNPROCESSABLE_ENTITY));
+                    Err(reply.respond(StatusCode::UNPROCESSABLE_ENTITY))
                 }
-                Vec::new()
             }
         };
-        let [InputFile { bytes, .. }] = overlay;
+        let replaced = match replace::replace_data_file(&ws.root, &dir, &name, bytes, check) {
+            Ok(replaced) => replaced,
+            Err(NotReplaced::Refused(reply)) => return Ok(reply),
+            Err(NotReplaced::Outside(message)) => return Err(Failure::new(StatusCode::FORBIDDEN, message)),
+            Err(NotReplaced::NotPlain(message)) => return Err(Failure::new(StatusCode::CONFLICT, message)),
+            Err(NotReplaced::Failed(e)) => return Err(e.into()),
+        };
         let mut messages = Vec::new();
-        match std::fs::read(folder.join(&name)) {
-            Ok(old) if old == bytes => {
-                messages.push(t!("serve.upload_same", path = rel).into_owned());
-                return Ok(Reply { ok: true, messages, warnings, ..Reply::default() }.respond(StatusCode::OK));
-            }
-            Ok(_) => {
-                let kept = archive::keep_copy(&folder, &name, &folder.join(VERSIONS))
-                    .map_err(|e| crate::error::Error::io(format!("{dir}/{VERSIONS}"), e))?;
-                let kept = data::relative(&ws.root, &kept.join(&name));
+        if replaced.unchanged {
+            messages.push(t!("serve.upload_same", path = replaced.path).into_owned());
+        } else {
+            if let Some(kept) = &replaced.kept {
                 messages.push(t!("serve.upload_kept", path = kept).into_owned());
             }
-            Err(_) => {}
+            messages.push(t!("serve.upload_saved", path = replaced.path).into_owned());
         }
-        archive::write_files(&folder, &[Output { name: name.clone(), bytes }])?;
-        messages.push(t!("serve.upload_saved", path = rel).into_owned());
+        let warnings = replaced.checked;
         Ok(Reply { ok: true, messages, warnings, ..Reply::default() }.respond(StatusCode::OK))
     })
     .await
-}
-
-/// Where replaced data files are kept, inside the period's data folder: hidden, so that it is
-/// never read as data (nor copied by `new`).
-pub const VERSIONS: &str = ".versions";
-
-/// The file an upload would replace must be a plain file (never written through a link), and
-/// the period folder must lie inside the workspace.
-fn check_target(ws: &Workspace, folder: &std::path::Path, name: &str, rel: &str) -> Result<(), Failure> {
-    let inside = match (folder.canonicalize(), ws.root.canonicalize()) {
-        (Ok(folder), Ok(root)) => folder.starts_with(root),
-        _ => false,
-    };
-    if !inside {
-        return Err(Failure::new(StatusCode::FORBIDDEN, t!("serve.upload_outside", path = rel)));
-    }
-    match std::fs::symlink_metadata(folder.join(name)) {
-        Ok(meta) if !meta.is_file() => {
-            Err(Failure::new(StatusCode::CONFLICT, t!("serve.upload_not_plain", path = rel)))
-        }
-        _ => Ok(()),
-    }
 }

@@ -61,8 +61,8 @@ pub(super) async fn output(
     path: PathResult<(String, String)>,
 ) -> Result<Response, Failure> {
     let Path((period, name)) = path.map_err(super::bad_path)?;
-    on_period(state, period, move |ws, period| {
-        let dir = ws.root.join("output").join(period.to_string());
+    on_period(state, period, move |site, period| {
+        let dir = site.workspace.root.join("output").join(period.to_string());
         let shown = format!("output/{period}");
         let listed = Manifest::read(&dir, &shown)?.is_some_and(|m| m.outputs.contains_key(&name));
         let missing = || Failure::new(StatusCode::NOT_FOUND, t!("serve.no_such_output", name = name, period = period));
@@ -86,9 +86,9 @@ pub(super) async fn figures_csv(
     path: PathResult<String>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    on_period(state, period, move |ws, period| {
-        let report = crate::pipeline::prepare(&ws, period)?;
-        let csv = crate::pipeline::review::to_csv(&crate::pipeline::review::rows(&report));
+    on_period(state, period, move |site, period| {
+        let report = site.prepare(period)?;
+        let csv = crate::pipeline::review::to_csv(&crate::pipeline::review::rows(&report.figures, &report.used));
         Ok(file(csv.into_bytes(), "text/csv; charset=utf-8", Some(&t!("serve.figures_csv_name", period = period))))
     })
     .await

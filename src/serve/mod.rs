@@ -1,9 +1,9 @@
 //! `zongjie serve`: a local web page over one workspace, for the people who write the reports in
 //! a browser rather than a terminal.
 //!
-//! A thin layer over the stages: every page and action calls the same functions as the CLI
-//! (`pipeline::prepare_with`, `build_period`, `review::rows`, `scaffold::new_period`, the archive's
-//! comparison and the workspace lock). Only loopback is served, and [`security`] refuses a
+//! A thin layer over the stages: every page and action works on the same [`Site`] as the CLI
+//! (`Site::prepare_with`, `Site::build`, `review::rows`, `scaffold::new_period`,
+//! `archive_data::replace_data_file`, the archive's comparison and the workspace lock). Only loopback is served, and [`security`] refuses a
 //! request whose Host or Origin is not this server's own address.
 //!
 //! Routes (a period is written as on the command line, `2024H1`):
@@ -21,6 +21,7 @@
 //! | `GET /assets/…`, `GET /fonts/…` | the page's script and style, the bundled fonts |
 
 use crate::error::Problem;
+use crate::pipeline::site::Site;
 use crate::values::period::Period;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -140,8 +141,8 @@ fn period_of(ws: &crate::workspace::Workspace, text: &str) -> Result<Period, Fai
 }
 
 /// Opens the workspace for one request (its settings and periods may have changed on disk).
-fn open(state: &State) -> Result<crate::workspace::Workspace, Failure> {
-    Ok(crate::workspace::Workspace::open(&state.root)?)
+fn open(state: &State) -> Result<Site, Failure> {
+    Ok(Site::open(&state.root)?)
 }
 
 /// Runs `work` off the async threads with the workspace as it is on disk now and the period the
@@ -149,12 +150,12 @@ fn open(state: &State) -> Result<crate::workspace::Workspace, Failure> {
 async fn on_period<T: Send + 'static>(
     state: Arc<State>,
     period: String,
-    work: impl FnOnce(crate::workspace::Workspace, Period) -> Result<T, Failure> + Send + 'static,
+    work: impl FnOnce(Site, Period) -> Result<T, Failure> + Send + 'static,
 ) -> Result<T, Failure> {
     blocking(move || {
-        let ws = open(&state)?;
-        let period = period_of(&ws, &period)?;
-        work(ws, period)
+        let site = open(&state)?;
+        let period = period_of(&site.workspace, &period)?;
+        work(site, period)
     })
     .await
 }

@@ -2,12 +2,12 @@
 //! problems, figures, outputs, upload). HTML comes from minijinja templates embedded in the
 //! binary (`assets/*.html`), HTML-escaped; every word on them comes from `locales/serve.yml`.
 
-use super::actions::Renderers;
 use super::{blocking, on_period, open, problems_of, Failure, ProblemView, State};
 use crate::archive::{self, Finding, Manifest};
-use crate::pipeline::{self, Prepare, Report};
+use crate::pipeline::site::{Format, Site};
+use crate::pipeline::{Prepare, Report};
+use crate::render::Renderer;
 use crate::values::period::Period;
-use crate::workspace::Workspace;
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -59,7 +59,7 @@ struct Status {
     text: String,
 }
 
-fn status(ws: &Workspace, prepared: &Result<Report, crate::error::Error>, renderers: &Renderers) -> Status {
+fn status(site: &Site, prepared: &Result<Report, crate::error::Error>, renderers: &[&dyn Renderer]) -> Status {
     let report = match prepared {
         Ok(report) => report,
         Err(e) => {
@@ -67,13 +67,13 @@ fn status(ws: &Workspace, prepared: &Result<Report, crate::error::Error>, render
             return Status { key: "problems", text: t!("serve.ui.state_problems", count = count).into_owned() };
         }
     };
-    let dir = ws.root.join("output").join(report.period.to_string());
+    let dir = site.workspace.root.join("output").join(report.period.to_string());
     let manifest = match Manifest::read(&dir, &format!("output/{}", report.period)) {
         Ok(Some(m)) => m,
         Ok(None) => return Status { key: "ready", text: t!("serve.ui.state_ready").into_owned() },
         Err(e) => return Status { key: "altered", text: e.to_string() },
     };
-    let inputs = pipeline::input_hashes(ws, report, &renderers.all());
+    let inputs = site.input_hashes(report, renderers);
     let findings = archive::compare(&dir, &manifest, &inputs, &[]);
     if findings.iter().any(|f| matches!(f, Finding::InputsChanged(_))) {
         Status { key: "changed", text: t!("serve.ui.state_changed").into_owned() }
@@ -89,8 +89,9 @@ pub(super) async fn workspace(
     axum::extract::State(state): axum::extract::State<Arc<State>>,
 ) -> Result<Response, Failure> {
     blocking(move || {
-        let ws = open(&state)?;
-        let renderers = Renderers::load(&ws)?;
+        let site = open(&state)?;
+        let ws = &site.workspace;
+        let renderers = site.renderers(&Format::ALL)?;
         #[derive(serde::Serialize)]
         struct Row {
             period: String,
@@ -104,12 +105,12 @@ pub(super) async fn workspace(
             .rev()
             .map(|p| {
                 let template = ws.template_for(p).map(|(t, _, _)| t.name).unwrap_or_default();
-                let prepared = pipeline::prepare(&ws, p);
+                let prepared = site.prepare(p);
                 Row {
                     period: p.to_string(),
                     name: format!("{}年{}", p.year, p.part_name()),
                     template,
-                    status: status(&ws, &prepared, &renderers),
+                    status: status(&site, &prepared, &renderers),
                 }
             })
             .collect();
@@ -164,17 +165,18 @@ pub(super) async fn period(
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
-    on_period(Arc::clone(&state), period, move |ws, period| {
-        let renderers = Renderers::load(&ws)?;
-        let prepared = pipeline::prepare_with(&ws, period, Prepare { marked: true, ..Prepare::default() });
-        let status = status(&ws, &prepared, &renderers);
+    on_period(Arc::clone(&state), period, move |site, period| {
+        let ws = &site.workspace;
+        let renderers = site.renderers(&Format::ALL)?;
+        let prepared = site.prepare_with(period, Prepare { marked: true, ..Prepare::default() });
+        let status = status(&site, &prepared, &renderers);
         let template = ws.template_for(period).map(|(t, _, _)| t.name).unwrap_or_default();
         let (problems, warnings, figures, shown, stale) = match &prepared {
             Ok(report) => {
                 let shown = Arc::new(preview(report));
                 state.previews.lock().map(|mut p| p.insert(period, shown.clone())).ok();
                 let warnings: Vec<ProblemView> = report.warnings.iter().map(ProblemView::from).collect();
-                (Vec::new(), warnings, crate::pipeline::review::rows(report), Some(shown), false)
+                (Vec::new(), warnings, crate::pipeline::review::rows(&report.figures, &report.used), Some(shown), false)
             }
             Err(e) => {
                 let last = state.previews.lock().ok().and_then(|p| p.get(&period).cloned());

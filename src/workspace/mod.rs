@@ -2,7 +2,7 @@
 //! and which template and catalog apply to a period (the period's own, the workspace's, or the
 //! bundled one).
 
-pub mod lock;
+pub mod config;
 
 use crate::data;
 use crate::error::{Error, Problem, Result, Source};
@@ -15,8 +15,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The config file's name at the workspace root.
-pub const CONFIG_FILE: &str = "zongjie.yaml";
+pub use crate::workspace::config::CONFIG_FILE;
 /// The template file's name in a template folder or a period folder.
 pub const TEMPLATE_FILE: &str = "report.md.j2";
 /// The catalog file's name beside it.
@@ -129,11 +128,11 @@ pub struct Config {
     pub period_date_style: BTreeMap<String, serde_saphyr::Spanned<DateStyle>>,
     /// Font files replacing the bundled Fandol fonts, by role, and a fallback font.
     #[serde(default)]
-    pub fonts: crate::render::pdf::fonts::FontConfig,
+    pub fonts: crate::workspace::config::FontConfig,
     /// Font names the DOCX asks Word for, by role (defaults: 方正小标宋简体, 黑体, 楷体_GB2312,
     /// 仿宋_GB2312, 宋体; digits in each role's font unless `latin` names one).
     #[serde(default)]
-    pub docx_fonts: crate::render::docx::DocxFonts,
+    pub docx_fonts: crate::workspace::config::DocxFonts,
 }
 
 /// An opened workspace.

@@ -2,6 +2,7 @@
 //! exception) and replaceable per role from the workspace config by fonts an office owns.
 
 use crate::error::{Error, Problem, Result, Source};
+use crate::workspace::config::{FontConfig, CONFIG_FILE};
 use rust_i18n::t;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeSet, HashMap};
@@ -56,40 +57,14 @@ impl Role {
     }
 }
 
-/// Font files named in the workspace config (`fonts:` in zongjie.yaml), relative to the root;
-/// `path#N` picks face N of a collection (.ttc). Each keeps its line, for messages.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FontConfig {
-    /// 仿宋 for the body.
-    #[serde(default)]
-    pub body: Option<Spanned<String>>,
-    /// 小标宋 for the title.
-    #[serde(default)]
-    pub title: Option<Spanned<String>>,
-    /// 黑体.
-    #[serde(default)]
-    pub hei: Option<Spanned<String>>,
-    /// 楷体.
-    #[serde(default)]
-    pub kai: Option<Spanned<String>>,
-    /// 宋体 for page numbers.
-    #[serde(default)]
-    pub page_number: Option<Spanned<String>>,
-    /// A font for characters the role's font lacks (rare characters in names).
-    #[serde(default)]
-    pub fallback: Option<Spanned<String>>,
-}
-
-impl FontConfig {
-    fn path_for(&self, role: Role) -> Option<&Spanned<String>> {
-        match role {
-            Role::Body => self.body.as_ref(),
-            Role::Title => self.title.as_ref(),
-            Role::Hei => self.hei.as_ref(),
-            Role::Kai => self.kai.as_ref(),
-            Role::PageNumber => self.page_number.as_ref(),
-        }
+/// The file the config names for a role, if any.
+fn path_for(config: &FontConfig, role: Role) -> Option<&Spanned<String>> {
+    match role {
+        Role::Body => config.body.as_ref(),
+        Role::Title => config.title.as_ref(),
+        Role::Hei => config.hei.as_ref(),
+        Role::Kai => config.kai.as_ref(),
+        Role::PageNumber => config.page_number.as_ref(),
     }
 }
 
@@ -135,7 +110,7 @@ impl LoadedFont {
         index: u32,
         sha256: String,
         configured: Option<(String, u64)>,
-    ) -> std::result::Result<Self, String> {
+    ) -> std::result::Result<Self, FontUnusable> {
         let face: Yoke<ParsedFace<'static>, FontBytes> = Yoke::try_attach_to_cart(data.clone(), |bytes| {
             ttf_parser::Face::parse(bytes.as_ref(), index).map(ParsedFace)
         })
@@ -147,13 +122,11 @@ impl LoadedFont {
         for record in raw.table_records {
             let end = u64::from(record.offset) + u64::from(record.length);
             if end > bytes.len() as u64 {
-                return Err(t!(
-                    "fonts.cut_short",
-                    table = String::from_utf8_lossy(&record.tag.to_bytes()),
-                    end = end,
-                    len = bytes.len()
-                )
-                .into_owned());
+                return Err(FontUnusable::CutShort {
+                    table: String::from_utf8_lossy(&record.tag.to_bytes()).into_owned(),
+                    end,
+                    len: bytes.len(),
+                });
             }
         }
         let units_per_em = f32::from(face.get().0.units_per_em());
@@ -193,7 +166,7 @@ impl LoadedFont {
         }
         let message =
             t!("fonts.damaged_glyph", font = self.name, char = c, code = format!("{:04X}", c as u32)).into_owned();
-        Some(Problem::at(Source::new(crate::workspace::CONFIG_FILE, *line), message).figure(key))
+        Some(Problem::at(Source::new(CONFIG_FILE, *line), message).figure(key))
     }
 }
 
@@ -232,7 +205,7 @@ impl FontSet {
     pub fn load(config: &FontConfig, root: &Path) -> Result<Self> {
         let mut fonts = Vec::new();
         for role in Role::ALL {
-            let font = match config.path_for(role) {
+            let font = match path_for(config, role) {
                 Some(spec) => load_file(spec, root, &format!("fonts.{}", role.key()))?,
                 None => {
                     let (name, bytes) = role.bundled();
@@ -242,7 +215,8 @@ impl FontSet {
                         .find(|(n, _)| *n == name)
                         .map(|(_, h)| h.to_string())
                         .unwrap_or_default();
-                    LoadedFont::new(format!("<bundled>/fonts/{name}"), data, 0, sha, None).map_err(Error::Render)?
+                    LoadedFont::new(format!("<bundled>/fonts/{name}"), data, 0, sha, None)
+                        .map_err(|why| Error::Render(why.to_string()))?
                 }
             };
             fonts.push((role, Arc::new(font)));
@@ -277,7 +251,7 @@ fn load_file(spec: &Spanned<String>, root: &Path, key: &str) -> Result<LoadedFon
         Some((p, i)) if i.chars().all(|c| c.is_ascii_digit()) && !i.is_empty() => (p, i.parse().unwrap_or(0)),
         _ => (spec, 0),
     };
-    let source = Source::new(crate::workspace::CONFIG_FILE, line);
+    let source = Source::new(CONFIG_FILE, line);
     let file = root.join(path);
     // Not a pipe or a device, which would never end.
     match std::fs::metadata(&file) {
@@ -298,15 +272,39 @@ fn load_file(spec: &Spanned<String>, root: &Path, key: &str) -> Result<LoadedFon
     let sha = crate::archive::sha256(&bytes);
     let data: FontBytes = Arc::new(bytes);
     LoadedFont::new(spec.to_string(), data, index, sha, Some((key.to_string(), line)))
-        .map_err(|why| Problem::at(source, t!("fonts.in_file", path = path, why = why)).figure(key).into())
+        .map_err(|why| Problem::at(source, t!("fonts.in_file", path = path, why = why.to_string())).figure(key).into())
 }
 
-/// Why ttf-parser cannot read a font, in words.
-fn not_usable(e: ttf_parser::FaceParsingError, index: u32) -> String {
+/// Why a font file cannot be used; shown in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FontUnusable {
+    /// A collection without the face asked for.
+    #[error("{}", t!("fonts.no_such_face", index = .0))]
+    NoSuchFace(u32),
+    /// Not a font at all.
+    #[error("{}", t!("fonts.not_a_font"))]
+    NotAFont,
+    /// A font whose required tables are broken.
+    #[error("{}", t!("fonts.malformed"))]
+    Malformed,
+    /// A table that runs past the end of the file.
+    #[error("{}", t!("fonts.cut_short", table = .table, end = .end, len = .len))]
+    CutShort {
+        /// The table's tag.
+        table: String,
+        /// Where the table ends.
+        end: u64,
+        /// The file's length.
+        len: usize,
+    },
+}
+
+/// Why ttf-parser cannot read a font.
+fn not_usable(e: ttf_parser::FaceParsingError, index: u32) -> FontUnusable {
     use ttf_parser::FaceParsingError as F;
     match e {
-        F::FaceIndexOutOfBounds => t!("fonts.no_such_face", index = index).into_owned(),
-        F::UnknownMagic => t!("fonts.not_a_font").into_owned(),
-        F::MalformedFont | F::NoHeadTable | F::NoHheaTable | F::NoMaxpTable => t!("fonts.malformed").into_owned(),
+        F::FaceIndexOutOfBounds => FontUnusable::NoSuchFace(index),
+        F::UnknownMagic => FontUnusable::NotAFont,
+        F::MalformedFont | F::NoHeadTable | F::NoHheaTable | F::NoMaxpTable => FontUnusable::Malformed,
     }
 }

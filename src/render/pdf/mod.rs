@@ -287,7 +287,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bundled = include_bytes!("../../../fonts/fandol/FandolFang-Regular.otf");
         std::fs::write(dir.path().join("仿宋.otf"), restricted(bundled)).unwrap();
-        let config: fonts::FontConfig = crate::yaml::parse("body: 仿宋.otf\n", "zongjie.yaml").unwrap();
+        let config: crate::workspace::config::FontConfig =
+            crate::yaml::parse("body: 仿宋.otf\n", "zongjie.yaml").unwrap();
         let renderer = PdfRenderer::new(FontSet::load(&config, dir.path()).unwrap());
         let doc = Document {
             title: "标题".into(),
