@@ -25,6 +25,82 @@ use std::path::Path;
 /// bytes on every machine.
 const REPORT_LOCALE: &str = "zh-CN";
 
+/// Why a column's unit cannot be taken from its header or the catalog; said at the header cell.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ColumnUnitError {
+    /// A money column whose unit is no money unit.
+    #[error("{}", t!("sheets.header_unit_not_money", name = .table, header = .header, unit = .unit))]
+    HeaderUnitNotMoney {
+        /// The table.
+        table: String,
+        /// The column's header as the catalog declares it.
+        header: String,
+        /// The unit given.
+        unit: String,
+    },
+    /// A money column with no unit in its header or the catalog.
+    #[error("{}", t!("sheets.money_unit_missing", name = .table, header = .header))]
+    MoneyUnitMissing {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+    },
+    /// A header unit of another base than the catalog's (人数（户）).
+    #[error("{}", t!("sheets.header_unit_contradicts", name = .table, header = .header, unit = .unit, base = .base))]
+    HeaderUnitContradicts {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+        /// The header's unit.
+        unit: String,
+        /// The catalog's base unit.
+        base: String,
+    },
+    /// A counted column whose header unit counts nothing (万, 千人, 元).
+    #[error("{}", t!("sheets.header_unit_not_count", name = .table, header = .header, unit = .unit))]
+    HeaderUnitNotCount {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+        /// The header's unit.
+        unit: String,
+    },
+    /// A percent column in a unit other than %.
+    #[error("{}", t!("sheets.percent_column_unit", name = .table, header = .header, unit = .unit))]
+    PercentColumnUnit {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+        /// The unit given.
+        unit: String,
+    },
+    /// A column of a kind no sheet holds (year, month, date, text).
+    #[error("{}", t!("sheets.column_kind", name = .table, header = .header, kind = .kind.as_str()))]
+    ColumnKind {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+        /// The column's kind.
+        kind: Kind,
+    },
+}
+
+/// Why a cell's value cannot be read against its column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SheetCellError {
+    /// A bare number in a percent column that says no unit: a fraction or a percentage?
+    #[error("{}", t!("sheets.cell_no_percent", text = .0))]
+    NoPercent(String),
+    /// The value as any figure's value.
+    #[error(transparent)]
+    Value(#[from] figures::ValueError),
+}
+
 /// One row of a sheet.
 #[derive(Debug, Clone)]
 pub struct SheetRow {
@@ -542,7 +618,7 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         };
         match column_unit(name, column, split_header(&header[col]).1.as_deref()) {
             Ok(figure) => columns.push((key.clone(), col, figure)),
-            Err(why) => problems.push(Problem::at(grid.source(header_row, col), why)),
+            Err(why) => problems.push(Problem::at(grid.source(header_row, col), why.to_string())),
         }
     }
     if !problems.is_empty() {
@@ -768,26 +844,28 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
 /// The declaration a column's cells are read with: its kind, and its unit from the header
 /// (低保金（万元）, 低保金（万）), else from the catalog. A unit that is not understood, or that
 /// contradicts the catalog's (人数（户）), is an error at the header cell.
-fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> Result<FigureDecl, String> {
-    let header = &column.header;
+fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> Result<FigureDecl, ColumnUnitError> {
+    let (table, header) = (table.to_string(), column.header.clone());
     let unit = match column.kind {
         Kind::Money => match header_unit.or(column.unit.as_deref()) {
             Some(u) => Some(
                 units::money_unit(u, true)
-                    .ok_or_else(|| {
-                        t!("sheets.header_unit_not_money", name = table, header = header, unit = u).to_string()
-                    })?
+                    .ok_or_else(|| ColumnUnitError::HeaderUnitNotMoney { table, header, unit: u.to_string() })?
                     .to_string(),
             ),
-            None => return Err(t!("sheets.money_unit_missing", name = table, header = header).to_string()),
+            None => return Err(ColumnUnitError::MoneyUnitMissing { table, header }),
         },
         Kind::Count | Kind::Quantity => {
             let declared = column.unit.as_deref().map(units::Unit::split);
             match (header_unit, &declared) {
                 (Some(h), Some(d)) => {
                     let unit = units::counted_unit(h, &d.base, true).ok_or_else(|| {
-                        t!("sheets.header_unit_contradicts", name = table, header = header, unit = h, base = d.base)
-                            .to_string()
+                        ColumnUnitError::HeaderUnitContradicts {
+                            table,
+                            header,
+                            unit: h.to_string(),
+                            base: d.base.clone(),
+                        }
                     })?;
                     Some(unit.to_string())
                 }
@@ -795,9 +873,7 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
                     let unit = units::Unit::split(h);
                     if unit.base.is_empty() || unit.magnitude == units::Magnitude::Thousand || unit.base == units::YUAN
                     {
-                        return Err(
-                            t!("sheets.header_unit_not_count", name = table, header = header, unit = h).to_string()
-                        );
+                        return Err(ColumnUnitError::HeaderUnitNotCount { table, header, unit: h.to_string() });
                     }
                     Some(unit.to_string())
                 }
@@ -807,12 +883,10 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
         }
         Kind::Percent => match header_unit.or(column.unit.as_deref()) {
             Some("%" | "％") => Some("%".to_string()),
-            Some(u) => {
-                return Err(t!("sheets.percent_column_unit", name = table, header = header, unit = u).to_string())
-            }
+            Some(u) => return Err(ColumnUnitError::PercentColumnUnit { table, header, unit: u.to_string() }),
             None => None,
         },
-        other => return Err(t!("sheets.column_kind", name = table, header = header, kind = other.as_str()).to_string()),
+        other => return Err(ColumnUnitError::ColumnKind { table, header, kind: other }),
     };
     let mut figure = FigureDecl::new(column.kind);
     figure.decimals = column.decimals;
@@ -824,12 +898,13 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
 
 /// A cell's value in the column's base unit (money in 元). A number without a unit is in the
 /// column's unit; a cell may also carry its own (1.2万元 in a 元 column is read exactly).
-fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal, String> {
+fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal, SheetCellError> {
     let bare = units::read_literal(text).map(|l| l.unit.is_empty()).unwrap_or(false);
     if column.kind == Kind::Percent && bare && column.unit.is_none() {
-        return Err(t!("sheets.cell_no_percent", text = text).to_string());
+        return Err(SheetCellError::NoPercent(text.to_string()));
     }
-    figures::parse_value_in(column, text, period, column.unit.as_deref()).map(|v| v.as_decimal().unwrap_or_default())
+    let value = figures::parse_value_in(column, text, period, column.unit.as_deref())?;
+    Ok(value.as_decimal().unwrap_or_default())
 }
 
 /// A ratio of a column per another, rounded: money in 元 per unit, whatever the column's unit.
