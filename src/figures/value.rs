@@ -226,17 +226,37 @@ pub fn parse_value_in(
 ) -> Result<FigureValue, ValueError> {
     match decl.kind {
         Kind::Text => return check_text(text).map(|()| FigureValue::Text(text.to_string())),
-        Kind::Date => {
-            let date = parse_date(text)?;
-            if decl.in_period && !period.contains(date) {
-                return Err(ValueError::DateOutside { date, period });
-            }
-            return Ok(FigureValue::Date(date));
-        }
+        Kind::Date => return date_in_period(decl, text, period),
         _ => {}
     }
     let literal = units::read_literal(text).map_err(|why| not_a_number(decl, text, why))?;
     let value = literal.value;
+    check_literal_bounds(decl, text, value)?;
+    let unit = match literal.unit.as_str() {
+        "" => bare_unit.unwrap_or(""),
+        unit => unit,
+    };
+    match decl.kind {
+        Kind::Percent => percent(text, value, unit),
+        Kind::Money => money(decl, text, value, unit),
+        Kind::Count | Kind::Quantity => counted(decl, text, value, unit),
+        Kind::Year => year(text, value, unit),
+        Kind::Month => month(decl, text, value, unit, period),
+        Kind::Text | Kind::Date => unreachable!("handled above"),
+    }
+}
+
+/// A date figure: a date, inside the period when the catalog says `in_period`.
+fn date_in_period(decl: &FigureDecl, text: &str, period: Period) -> Result<FigureValue, ValueError> {
+    let date = parse_date(text)?;
+    if decl.in_period && !period.contains(date) {
+        return Err(ValueError::DateOutside { date, period });
+    }
+    Ok(FigureValue::Date(date))
+}
+
+/// The bounds of any number, before its kind's own: decimal places, magnitude, sign.
+fn check_literal_bounds(decl: &FigureDecl, text: &str, value: Decimal) -> Result<(), ValueError> {
     // Bounds every later calculation (万元 → 元, sums, ratios, 同比) far inside Decimal's range,
     // so no arithmetic on a figure can overflow: the fuzzer found 1e28万元 panicking.
     if value.scale() > MAX_DECIMAL_PLACES {
@@ -248,105 +268,105 @@ pub fn parse_value_in(
     if value.is_sign_negative() && !value.is_zero() && !decl.signed {
         return Err(ValueError::Negative { text: text.to_string(), kind: decl.kind });
     }
-    let unit = match literal.unit.as_str() {
-        "" => bare_unit.unwrap_or(""),
-        unit => unit,
-    };
-    match decl.kind {
-        Kind::Percent => {
-            if unit.is_empty() {
-                return Err(percent_hint(text, value));
-            }
-            if unit != "%" {
-                return Err(ValueError::PercentWrongUnit { text: text.to_string(), unit: unit.to_string() });
-            }
-            Ok(FigureValue::Decimal(value))
-        }
-        Kind::Money => {
-            if unit.is_empty() {
-                return Err(ValueError::MoneyNoUnit(text.to_string()));
-            }
-            let unit = units::money_unit(unit, false).ok_or_else(|| {
-                let seen = units::Unit::split(unit);
-                if seen.is_bare_magnitude() {
-                    let yuan = seen.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
-                    ValueError::MoneyLacksYuan {
-                        text: text.to_string(),
-                        number: literal_number(text),
-                        unit: unit.to_string(),
-                        yuan,
-                    }
-                } else {
-                    ValueError::MoneyUnknownUnit { text: text.to_string(), unit: unit.to_string() }
-                }
-            })?;
-            if !decl.accepts(&unit) {
-                return Err(not_accepted(decl, text, &unit.to_string()));
-            }
-            let yuan = unit.to_base(value).unwrap_or(Decimal::MAX);
-            if yuan.abs() > Decimal::from(MAX_MONEY_YUAN) {
-                return Err(ValueError::MoneyTooLarge(text.to_string()));
-            }
-            Ok(FigureValue::Decimal(yuan))
-        }
-        Kind::Count | Kind::Quantity => {
-            let base = decl.base_unit();
-            let unit = if unit.is_empty() {
-                let shown = decl.display();
-                if shown.magnitude != units::Magnitude::One {
-                    let whole = shown.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
-                    return Err(ValueError::ShownInMagnitude {
-                        text: text.to_string(),
-                        shown: shown.to_string(),
-                        whole,
-                        base,
-                    });
-                }
-                units::Unit::base(&base)
-            } else {
-                units::counted_unit(unit, &base, false).ok_or_else(|| not_accepted(decl, text, unit))?
-            };
-            if !decl.accepts(&unit) {
-                return Err(not_accepted(decl, text, &unit.to_string()));
-            }
-            let in_base = unit.to_base(value).unwrap_or(Decimal::MAX);
-            if decl.kind == Kind::Quantity {
-                return Ok(FigureValue::Decimal(in_base));
-            }
-            if in_base.fract() != Decimal::ZERO {
-                return Err(if unit.magnitude == units::Magnitude::One {
-                    ValueError::NotWhole { text: text.to_string(), unit: decl.display_unit().to_string() }
-                } else {
-                    ValueError::NotWholeInBase { text: text.to_string(), value: in_base.normalize(), base }
-                });
-            }
-            let n = i64::try_from(in_base)
-                .ok()
-                .filter(|n| n.abs() <= MAX_COUNT)
-                .ok_or_else(|| ValueError::CountTooLarge { text: text.to_string(), max: MAX_COUNT })?;
-            Ok(FigureValue::Whole(n))
-        }
-        Kind::Year => {
-            if !matches!(unit, "" | "年") {
-                return Err(ValueError::NotAYear(text.to_string()));
-            }
-            let year = i64::try_from(value).ok().filter(|y| value.fract().is_zero() && (1900..=2999).contains(y));
-            year.map(FigureValue::Whole).ok_or_else(|| ValueError::NotAYear(text.to_string()))
-        }
-        Kind::Month => {
-            if !matches!(unit, "" | "月") {
-                return Err(ValueError::NotAMonth(text.to_string()));
-            }
-            let month = i64::try_from(value).ok().filter(|m| value.fract().is_zero() && (1..=12).contains(m));
-            let month = month.ok_or_else(|| ValueError::NotAMonth(text.to_string()))?;
-            let (first, last) = period.months();
-            if decl.in_period && !(i64::from(first)..=i64::from(last)).contains(&month) {
-                return Err(ValueError::MonthOutside { month, period });
-            }
-            Ok(FigureValue::Whole(month))
-        }
-        Kind::Text | Kind::Date => unreachable!("handled above"),
+    Ok(())
+}
+
+/// A percentage: a number with %, never a bare one (is 0.85 a fraction or 0.85%?).
+fn percent(text: &str, value: Decimal, unit: &str) -> Result<FigureValue, ValueError> {
+    if unit.is_empty() {
+        return Err(percent_hint(text, value));
     }
+    if unit != "%" {
+        return Err(ValueError::PercentWrongUnit { text: text.to_string(), unit: unit.to_string() });
+    }
+    Ok(FigureValue::Decimal(value))
+}
+
+/// Money in 元: a unit is required, one the figure accepts, and the amount a county can state.
+fn money(decl: &FigureDecl, text: &str, value: Decimal, unit: &str) -> Result<FigureValue, ValueError> {
+    if unit.is_empty() {
+        return Err(ValueError::MoneyNoUnit(text.to_string()));
+    }
+    let unit = units::money_unit(unit, false).ok_or_else(|| {
+        let seen = units::Unit::split(unit);
+        if seen.is_bare_magnitude() {
+            let yuan = seen.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
+            ValueError::MoneyLacksYuan {
+                text: text.to_string(),
+                number: literal_number(text),
+                unit: unit.to_string(),
+                yuan,
+            }
+        } else {
+            ValueError::MoneyUnknownUnit { text: text.to_string(), unit: unit.to_string() }
+        }
+    })?;
+    if !decl.accepts(&unit) {
+        return Err(not_accepted(decl, text, &unit.to_string()));
+    }
+    let yuan = unit.to_base(value).unwrap_or(Decimal::MAX);
+    if yuan.abs() > Decimal::from(MAX_MONEY_YUAN) {
+        return Err(ValueError::MoneyTooLarge(text.to_string()));
+    }
+    Ok(FigureValue::Decimal(yuan))
+}
+
+/// A count or a quantity in its base unit (万人 as 人); a count is whole and below [`MAX_COUNT`].
+fn counted(decl: &FigureDecl, text: &str, value: Decimal, unit: &str) -> Result<FigureValue, ValueError> {
+    let base = decl.base_unit();
+    let unit = if unit.is_empty() {
+        // A bare number of a figure shown in 万人 could be 人 or 万人: refuse to guess.
+        let shown = decl.display();
+        if shown.magnitude != units::Magnitude::One {
+            let whole = shown.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
+            return Err(ValueError::ShownInMagnitude { text: text.to_string(), shown: shown.to_string(), whole, base });
+        }
+        units::Unit::base(&base)
+    } else {
+        units::counted_unit(unit, &base, false).ok_or_else(|| not_accepted(decl, text, unit))?
+    };
+    if !decl.accepts(&unit) {
+        return Err(not_accepted(decl, text, &unit.to_string()));
+    }
+    let in_base = unit.to_base(value).unwrap_or(Decimal::MAX);
+    if decl.kind == Kind::Quantity {
+        return Ok(FigureValue::Decimal(in_base));
+    }
+    if in_base.fract() != Decimal::ZERO {
+        return Err(if unit.magnitude == units::Magnitude::One {
+            ValueError::NotWhole { text: text.to_string(), unit: decl.display_unit().to_string() }
+        } else {
+            ValueError::NotWholeInBase { text: text.to_string(), value: in_base.normalize(), base }
+        });
+    }
+    let n = i64::try_from(in_base)
+        .ok()
+        .filter(|n| n.abs() <= MAX_COUNT)
+        .ok_or_else(|| ValueError::CountTooLarge { text: text.to_string(), max: MAX_COUNT })?;
+    Ok(FigureValue::Whole(n))
+}
+
+/// A year, 1900 to 2999, bare or in 年.
+fn year(text: &str, value: Decimal, unit: &str) -> Result<FigureValue, ValueError> {
+    if !matches!(unit, "" | "年") {
+        return Err(ValueError::NotAYear(text.to_string()));
+    }
+    let year = i64::try_from(value).ok().filter(|y| value.fract().is_zero() && (1900..=2999).contains(y));
+    year.map(FigureValue::Whole).ok_or_else(|| ValueError::NotAYear(text.to_string()))
+}
+
+/// A month, 1 to 12, bare or in 月; inside the period when the catalog says `in_period`.
+fn month(decl: &FigureDecl, text: &str, value: Decimal, unit: &str, period: Period) -> Result<FigureValue, ValueError> {
+    if !matches!(unit, "" | "月") {
+        return Err(ValueError::NotAMonth(text.to_string()));
+    }
+    let month = i64::try_from(value).ok().filter(|m| value.fract().is_zero() && (1..=12).contains(m));
+    let month = month.ok_or_else(|| ValueError::NotAMonth(text.to_string()))?;
+    let (first, last) = period.months();
+    if decl.in_period && !(i64::from(first)..=i64::from(last)).contains(&month) {
+        return Err(ValueError::MonthOutside { month, period });
+    }
+    Ok(FigureValue::Whole(month))
 }
 
 /// The number part of a value as typed (`42.48` of `42.48万`), for hints.
