@@ -136,7 +136,7 @@ impl Edits<'_> {
             let gap = self.source.get(gap_start..gap_end).unwrap_or("");
             if gap_start > gap_end || gap.trim() != *op {
                 let line = operands[i].span().end_line;
-                self.problem = Some(RewriteError::Unreadable { line: usize::from(line), op: *op });
+                self.problem = Some(RewriteError::Unreadable { line: usize::from(line), op });
                 return;
             }
             self.list.push(Edit { start: gap_start, end: gap_end, text: format!(", \"{op}\", "), order: 1 });
