@@ -10,20 +10,96 @@
 use crate::data::{self, InputFile, RawValue};
 use crate::error::{Problem, Source};
 use crate::figures;
-use crate::model::table::{row_key, ColumnDecl, Condition, TableDecl, TOTAL_WORDS};
+use crate::model::table::{row_key, ColumnDecl, Condition, Plausible, TableDecl, TOTAL_WORDS};
 use crate::model::{FigureDecl, Kind};
 use crate::values::number::format_decimal;
 use crate::values::period::Period;
 use crate::values::units;
 use rust_decimal::Decimal;
 use rust_i18n::t;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// How a figure was summed is part of the report (the `--with-figures` appendix, `zongjie
 /// figures`), which is Chinese whatever the language of messages: the same data gives the same
 /// bytes on every machine.
 const REPORT_LOCALE: &str = "zh-CN";
+
+/// Why a column's unit cannot be taken from its header or the catalog; said at the header cell.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ColumnUnitError {
+    /// A money column whose unit is no money unit.
+    #[error("{}", t!("sheets.header_unit_not_money", name = .table, header = .header, unit = .unit))]
+    HeaderUnitNotMoney {
+        /// The table.
+        table: String,
+        /// The column's header as the catalog declares it.
+        header: String,
+        /// The unit given.
+        unit: String,
+    },
+    /// A money column with no unit in its header or the catalog.
+    #[error("{}", t!("sheets.money_unit_missing", name = .table, header = .header))]
+    MoneyUnitMissing {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+    },
+    /// A header unit of another base than the catalog's (人数（户）).
+    #[error("{}", t!("sheets.header_unit_contradicts", name = .table, header = .header, unit = .unit, base = .base))]
+    HeaderUnitContradicts {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+        /// The header's unit.
+        unit: String,
+        /// The catalog's base unit.
+        base: String,
+    },
+    /// A counted column whose header unit counts nothing (万, 千人, 元).
+    #[error("{}", t!("sheets.header_unit_not_count", name = .table, header = .header, unit = .unit))]
+    HeaderUnitNotCount {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+        /// The header's unit.
+        unit: String,
+    },
+    /// A percent column in a unit other than %.
+    #[error("{}", t!("sheets.percent_column_unit", name = .table, header = .header, unit = .unit))]
+    PercentColumnUnit {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+        /// The unit given.
+        unit: String,
+    },
+    /// A column of a kind no sheet holds (year, month, date, text).
+    #[error("{}", t!("sheets.column_kind", name = .table, header = .header, kind = .kind.as_str()))]
+    ColumnKind {
+        /// The table.
+        table: String,
+        /// The column's header.
+        header: String,
+        /// The column's kind.
+        kind: Kind,
+    },
+}
+
+/// Why a cell's value cannot be read against its column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SheetCellError {
+    /// A bare number in a percent column that says no unit: a fraction or a percentage?
+    #[error("{}", t!("sheets.cell_no_percent", text = .0))]
+    NoPercent(String),
+    /// The value as any figure's value.
+    #[error(transparent)]
+    Value(#[from] figures::ValueError),
+}
 
 /// One row of a sheet.
 #[derive(Debug, Clone)]
@@ -522,16 +598,63 @@ pub fn split_header(header: &str) -> (String, Option<String>) {
     (h, None)
 }
 
+/// A table read from its grid: each step below adds its problems, and the sheet is made only
+/// when there are none.
 fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Result<Sheet, Vec<Problem>> {
+    let layout = find_columns(name, decl, grid)?;
     let mut problems = Vec::new();
-    // The header row is the first row that has the label column.
+    let read = layout.read_rows(period, &mut problems);
+    let rows_ref = layout.rows_refs(&read.rows);
+    layout.check_total(&read, &mut problems);
+    layout.check_plausible(&read.rows, period, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(layout.into_sheet(rows_ref, read))
+}
+
+/// A declared column found in the header row.
+struct Column {
+    /// The column's key in the catalog.
+    key: String,
+    /// Its index in the grid's rows.
+    col: usize,
+    /// The declaration its cells are read with (its kind, and its unit from the header).
+    figure: FigureDecl,
+}
+
+/// A table's header row in its grid and the columns found in it: what every later step reads by.
+struct Layout<'a> {
+    name: &'a str,
+    decl: &'a TableDecl,
+    grid: &'a Grid,
+    header_row: usize,
+    label_col: usize,
+    columns: Vec<Column>,
+}
+
+/// A table's rows as read, before the checks across rows.
+struct ReadRows {
+    rows: Vec<SheetRow>,
+    total: Option<SheetRow>,
+    /// Columns with a cell that could not be read: their sum is unknown, so the total row is
+    /// not checked against it (the cell's own problem says what to fix).
+    unusable: BTreeSet<String>,
+    /// A row was refused: the sum of every column is unknown, so the total row is not checked.
+    refused_row: bool,
+}
+
+/// The header row (the first row that has the label column) and every declared column in it,
+/// with the unit its header gives; a column missing or in a unit not understood is a problem.
+fn find_columns<'a>(name: &'a str, decl: &'a TableDecl, grid: &'a Grid) -> Result<Layout<'a>, Vec<Problem>> {
     let Some(header_row) = grid.rows.iter().position(|r| r.iter().any(|c| split_header(c).0 == decl.label)) else {
         return Err(vec![no_header_row(name, decl, grid)]);
     };
     let header = &grid.rows[header_row];
     let find = |h: &str| header.iter().position(|c| split_header(c).0 == h);
     let label_col = find(&decl.label).expect("found above");
-    let mut columns: Vec<(String, usize, FigureDecl)> = Vec::new();
+    let mut problems = Vec::new();
+    let mut columns = Vec::new();
     for (key, column) in &decl.columns {
         let Some(col) = find(&column.header) else {
             problems.push(Problem::at(
@@ -541,35 +664,55 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             continue;
         };
         match column_unit(name, column, split_header(&header[col]).1.as_deref()) {
-            Ok(figure) => columns.push((key.clone(), col, figure)),
-            Err(why) => problems.push(Problem::at(grid.source(header_row, col), why)),
+            Ok(figure) => columns.push(Column { key: key.clone(), col, figure }),
+            Err(why) => problems.push(Problem::at(grid.source(header_row, col), why.to_string())),
         }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut rows: Vec<SheetRow> = Vec::new();
-    let mut total: Option<SheetRow> = None;
-    // Columns with a cell that could not be read: their sum is unknown, so the total row is
-    // not checked against it (the cell's own problem says what to fix).
-    let mut unusable = std::collections::BTreeSet::new();
-    let mut refused_row = false;
-    for (i, cells) in grid.rows.iter().enumerate().skip(header_row + 1) {
-        let label = cells.get(label_col).cloned().unwrap_or_default();
-        if cells.iter().all(|c| c.is_empty()) && !grid.cell_problems.keys().any(|(r, _)| *r == i) {
-            continue;
+    Ok(Layout { name, decl, grid, header_row, label_col, columns })
+}
+
+impl Layout<'_> {
+    /// Every row below the header: a 乡镇, the total row, or a problem; blank rows are skipped.
+    fn read_rows(&self, period: Period, problems: &mut Vec<Problem>) -> ReadRows {
+        let mut read = ReadRows { rows: Vec::new(), total: None, unusable: BTreeSet::new(), refused_row: false };
+        for (i, cells) in self.grid.rows.iter().enumerate().skip(self.header_row + 1) {
+            if cells.iter().all(|c| c.is_empty()) && !self.grid.cell_problems.keys().any(|(r, _)| *r == i) {
+                continue;
+            }
+            let label = cells.get(self.label_col).cloned().unwrap_or_default();
+            let label_source = self.grid.source(i, self.label_col);
+            let is_total = self.decl.total.as_ref().is_some_and(|t| t.matches(&label));
+            if let Some(why) = self.row_refusal(&label, is_total, &read) {
+                problems.push(Problem::at(label_source, why));
+                read.refused_row = true;
+                continue;
+            }
+            let values = self.read_cells(i, cells, &label, period, problems, &mut read.unusable);
+            let cells = self.columns.iter().map(|c| (c.key.clone(), self.grid.source(i, c.col))).collect();
+            let row = SheetRow { label, source: label_source, values, cells, index: i };
+            if is_total {
+                read.total = Some(row);
+            } else {
+                read.rows.push(row);
+            }
         }
-        let label_source = grid.source(i, label_col);
-        let key = row_key(&label);
-        let is_total = decl.total.as_ref().is_some_and(|t| t.matches(&label));
-        // A row is a 乡镇, the total, or an error: never a total counted as a 乡镇.
-        let refusal = if key.is_empty() {
-            Some(t!("sheets.row_without_name", name = name, label = decl.label).to_string())
+        read
+    }
+
+    /// Why a row is neither a 乡镇 nor the total: a row is one of them or an error, never a
+    /// total counted as a 乡镇.
+    fn row_refusal(&self, label: &str, is_total: bool, read: &ReadRows) -> Option<String> {
+        let (name, key) = (self.name, row_key(label));
+        if key.is_empty() {
+            Some(t!("sheets.row_without_name", name = name, label = self.decl.label).to_string())
         } else if key.contains("小计") {
             Some(t!("sheets.subtotal_row", name = name, row = label).to_string())
         } else if !is_total && TOTAL_WORDS.contains(&key.as_str()) {
             Some(
-                match &decl.total {
+                match &self.decl.total {
                     Some(names) => {
                         t!("sheets.total_row_misnamed", name = name, row = label, names = alternatives(&names.names()))
                     }
@@ -578,25 +721,34 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                 .to_string(),
             )
         } else if is_total {
-            total
+            read.total
                 .as_ref()
                 .map(|first| t!("sheets.second_total_row", name = name, row = label, first = first.source).to_string())
         } else {
-            rows.iter()
+            read.rows
+                .iter()
                 .find(|r| row_key(&r.label) == key)
                 .map(|first| t!("sheets.row_twice", name = name, row = label, first = first.source).to_string())
-        };
-        if let Some(why) = refusal {
-            problems.push(Problem::at(label_source, why));
-            // The sum of every column is unknown now: the total row is not checked.
-            refused_row = true;
-            continue;
         }
+    }
+
+    /// The values of row `i` by column key; a cell that cannot be read is a problem, and its
+    /// column is marked unusable.
+    fn read_cells(
+        &self,
+        i: usize,
+        cells: &[String],
+        label: &str,
+        period: Period,
+        problems: &mut Vec<Problem>,
+        unusable: &mut BTreeSet<String>,
+    ) -> BTreeMap<String, Decimal> {
+        let name = self.name;
         let mut values = BTreeMap::new();
-        for (key, col, figure) in &columns {
-            let source = grid.source(i, *col);
-            if let Some(why) = grid.cell_problems.get(&(i, *col)) {
-                problems.push(Problem::at(source, why.message(&label)).figure(format!("{name}.{key}")));
+        for Column { key, col, figure } in &self.columns {
+            let source = self.grid.source(i, *col);
+            if let Some(why) = self.grid.cell_problems.get(&(i, *col)) {
+                problems.push(Problem::at(source, why.message(label)).figure(format!("{name}.{key}")));
                 unusable.insert(key.clone());
                 continue;
             }
@@ -622,79 +774,94 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                 }
             }
         }
-        let cells = columns.iter().map(|(key, col, _)| (key.clone(), grid.source(i, *col))).collect();
-        let row = SheetRow { label: label.clone(), source: label_source, values, cells, index: i };
-        if is_total {
-            total = Some(row);
-        } else {
-            rows.push(row);
-        }
+        values
     }
-    // The township rows summed, by their place in the file (the total row is not among them).
-    let first = rows.first().map(|r| r.index).unwrap_or(header_row + 1);
-    let last = rows.last().map(|r| r.index).unwrap_or(first);
-    let mut rows_ref = BTreeMap::new();
-    for (key, col, _) in &columns {
-        let reference = match &grid.sheet {
-            None => t!(
-                "sheets.summed_lines",
-                locale = REPORT_LOCALE,
-                header = decl.columns[key].header,
-                count = rows.len(),
-                first = grid.line(first),
-                last = grid.line(last)
-            ),
-            Some(sheet) => t!(
-                "sheets.summed_cells",
-                locale = REPORT_LOCALE,
-                cells = format!(
-                    "{sheet}!{c}{}:{c}{}",
-                    grid.first_row + first + 1,
-                    grid.first_row + last + 1,
-                    c = column_letters(grid.first_col + col)
+
+    /// How each column's summed rows are referred to ("rows 2–16", "低保分乡镇!C2:C16"), by
+    /// their place in the file (the total row is not among them).
+    fn rows_refs(&self, rows: &[SheetRow]) -> BTreeMap<String, String> {
+        let grid = self.grid;
+        let first = rows.first().map(|r| r.index).unwrap_or(self.header_row + 1);
+        let last = rows.last().map(|r| r.index).unwrap_or(first);
+        let mut rows_ref = BTreeMap::new();
+        for Column { key, col, .. } in &self.columns {
+            let reference = match &grid.sheet {
+                None => t!(
+                    "sheets.summed_lines",
+                    locale = REPORT_LOCALE,
+                    header = self.decl.columns[key].header,
+                    count = rows.len(),
+                    first = grid.line(first),
+                    last = grid.line(last)
                 ),
-                count = rows.len()
-            ),
-        };
-        let reference = match grid.note {
-            Some(note) => t!("sheets.read_as", locale = REPORT_LOCALE, via = reference, encoding = note).to_string(),
-            None => reference.to_string(),
-        };
-        rows_ref.insert(key.clone(), reference);
-    }
-    // The county total must equal the sum of the townships.
-    if let Some(total_row) = total.as_ref().filter(|_| !refused_row) {
-        // A rate's total row is not the sum of the rows' rates.
-        for (key, _, figure) in columns.iter().filter(|c| !unusable.contains(&c.0) && decl.columns[&c.0].is_summed()) {
-            let sum: Decimal = rows.iter().filter_map(|r| r.values.get(key)).sum();
-            if let Some(stated) = total_row.values.get(key) {
-                if *stated != sum {
-                    let show = |d: Decimal| shown(d, figure);
-                    problems.push(
-                        Problem::at(
-                            total_row.source.clone(),
-                            t!(
-                                "sheets.total_mismatch",
-                                row = total_row.label,
-                                stated = show(*stated),
-                                count = rows.len(),
-                                sum = show(sum)
-                            )
-                            .to_string(),
-                        )
-                        .figure(format!("{name}.{key}")),
-                    );
+                Some(sheet) => t!(
+                    "sheets.summed_cells",
+                    locale = REPORT_LOCALE,
+                    cells = format!(
+                        "{sheet}!{c}{}:{c}{}",
+                        grid.first_row + first + 1,
+                        grid.first_row + last + 1,
+                        c = column_letters(grid.first_col + col)
+                    ),
+                    count = rows.len()
+                ),
+            };
+            let reference = match grid.note {
+                Some(note) => {
+                    t!("sheets.read_as", locale = REPORT_LOCALE, via = reference, encoding = note).to_string()
                 }
+                None => reference.to_string(),
+            };
+            rows_ref.insert(key.clone(), reference);
+        }
+        rows_ref
+    }
+
+    /// The county total must equal the sum of the townships, in every summed column whose
+    /// cells were all read (a rate's total row is not the sum of the rows' rates).
+    fn check_total(&self, read: &ReadRows, problems: &mut Vec<Problem>) {
+        let Some(total_row) = read.total.as_ref().filter(|_| !read.refused_row) else { return };
+        let summed = |c: &&Column| !read.unusable.contains(&c.key) && self.decl.columns[&c.key].is_summed();
+        for Column { key, figure, .. } in self.columns.iter().filter(summed) {
+            let sum: Decimal = read.rows.iter().filter_map(|r| r.values.get(key)).sum();
+            let Some(stated) = total_row.values.get(key) else { continue };
+            if *stated != sum {
+                let show = |d: Decimal| shown(d, figure);
+                problems.push(
+                    Problem::at(
+                        total_row.source.clone(),
+                        t!(
+                            "sheets.total_mismatch",
+                            row = total_row.label,
+                            stated = show(*stated),
+                            count = read.rows.len(),
+                            sum = show(sum)
+                        )
+                        .to_string(),
+                    )
+                    .figure(format!("{}.{key}", self.name)),
+                );
             }
         }
     }
-    for rule in decl.plausible.iter().map(|r| &r.value) {
+
+    /// The catalog's plausibility bounds (低保金 per 人 between 100元 and 2000元), which catch a
+    /// 元 column labelled 万元.
+    fn check_plausible(&self, rows: &[SheetRow], period: Period, problems: &mut Vec<Problem>) {
+        for rule in self.decl.plausible.iter().map(|r| &r.value) {
+            self.check_plausible_rule(rule, rows, period, problems);
+        }
+    }
+
+    /// One plausibility rule over every township row.
+    fn check_plausible_rule(&self, rule: &Plausible, rows: &[SheetRow], period: Period, problems: &mut Vec<Problem>) {
+        let (name, decl, columns) = (self.name, self.decl, &self.columns);
         let (Some(col), Some(per)) =
-            (columns.iter().find(|c| c.0 == rule.column), columns.iter().find(|c| c.0 == rule.per))
+            (columns.iter().find(|c| c.key == rule.column), columns.iter().find(|c| c.key == rule.per))
         else {
-            let unknown = if columns.iter().any(|c| c.0 == rule.column) { &rule.per } else { &rule.column };
+            let unknown = if columns.iter().any(|c| c.key == rule.column) { &rule.per } else { &rule.column };
             problems.push(Problem::at(
-                Source::file(&grid.file),
+                Source::file(&self.grid.file),
                 t!(
                     "catalog.plausible_unknown_column",
                     name = name,
@@ -703,10 +870,10 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                 )
                 .to_string(),
             ));
-            continue;
+            return;
         };
         // Bounds may be written in 元 or 万元 whatever the column's own unit.
-        let mut bound_decl = col.2.clone();
+        let mut bound_decl = col.figure.clone();
         if bound_decl.kind == Kind::Money {
             bound_decl.accept = vec!["元".into(), "万元".into()];
         }
@@ -714,17 +881,17 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
         let (Some(min), Some(max)) = (bound(&rule.min), bound(&rule.max)) else {
             let wrong = if bound(&rule.min).is_none() { &rule.min } else { &rule.max };
             problems.push(Problem::at(
-                Source::file(&grid.file),
+                Source::file(&self.grid.file),
                 t!("sheets.plausible_bad_bound", name = name, bound = wrong).to_string(),
             ));
-            continue;
+            return;
         };
         // "per 人"; a column counted without a unit is named by its header.
-        let per_unit = match per.2.display_unit() {
+        let per_unit = match per.figure.display_unit() {
             "" => decl.columns[&rule.per].header.as_str(),
             unit => unit,
         };
-        for row in &rows {
+        for row in rows {
             let (Some(v), Some(p)) = (row.values.get(&rule.column), row.values.get(&rule.per)) else { continue };
             if p.is_zero() {
                 continue;
@@ -732,10 +899,10 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             let ratio = *v / *p;
             if ratio < min || ratio > max {
                 let (row_name, header, shown) =
-                    (&row.label, &decl.columns[&rule.column].header, ratio_shown(ratio, &col.2));
+                    (&row.label, &decl.columns[&rule.column].header, ratio_shown(ratio, &col.figure));
                 let (low, high) = (&rule.min, &rule.max);
                 // A money column far off in the direction of a mislabelled unit: say which.
-                let key = match (col.2.kind, col.2.unit.as_deref()) {
+                let key = match (col.figure.kind, col.figure.unit.as_deref()) {
                     (Kind::Money, Some("万元")) if ratio > max => "sheets.plausible_yuan_as_wan",
                     (Kind::Money, Some("元")) if ratio < min => "sheets.plausible_wan_as_yuan",
                     _ => "sheets.plausible_outside",
@@ -747,10 +914,13 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
             }
         }
     }
-    if problems.is_empty() {
-        let base_units = columns
+
+    /// The sheet, with the base unit each column's values are held in (元, 人, %).
+    fn into_sheet(self, rows_ref: BTreeMap<String, String>, read: ReadRows) -> Sheet {
+        let base_units = self
+            .columns
             .iter()
-            .map(|(key, _, figure)| {
+            .map(|Column { key, figure, .. }| {
                 let base = match figure.kind {
                     Kind::Money => units::YUAN.to_string(),
                     Kind::Percent => "%".to_string(),
@@ -759,35 +929,42 @@ fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Resu
                 (key.clone(), base)
             })
             .collect();
-        Ok(Sheet { name: name.to_string(), file: grid.file.clone(), rows_ref, base_units, rows, total })
-    } else {
-        Err(problems)
+        Sheet {
+            name: self.name.to_string(),
+            file: self.grid.file.clone(),
+            rows_ref,
+            base_units,
+            rows: read.rows,
+            total: read.total,
+        }
     }
 }
 
 /// The declaration a column's cells are read with: its kind, and its unit from the header
 /// (低保金（万元）, 低保金（万）), else from the catalog. A unit that is not understood, or that
 /// contradicts the catalog's (人数（户）), is an error at the header cell.
-fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> Result<FigureDecl, String> {
-    let header = &column.header;
+fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> Result<FigureDecl, ColumnUnitError> {
+    let (table, header) = (table.to_string(), column.header.clone());
     let unit = match column.kind {
         Kind::Money => match header_unit.or(column.unit.as_deref()) {
             Some(u) => Some(
                 units::money_unit(u, true)
-                    .ok_or_else(|| {
-                        t!("sheets.header_unit_not_money", name = table, header = header, unit = u).to_string()
-                    })?
+                    .ok_or_else(|| ColumnUnitError::HeaderUnitNotMoney { table, header, unit: u.to_string() })?
                     .to_string(),
             ),
-            None => return Err(t!("sheets.money_unit_missing", name = table, header = header).to_string()),
+            None => return Err(ColumnUnitError::MoneyUnitMissing { table, header }),
         },
         Kind::Count | Kind::Quantity => {
             let declared = column.unit.as_deref().map(units::Unit::split);
             match (header_unit, &declared) {
                 (Some(h), Some(d)) => {
                     let unit = units::counted_unit(h, &d.base, true).ok_or_else(|| {
-                        t!("sheets.header_unit_contradicts", name = table, header = header, unit = h, base = d.base)
-                            .to_string()
+                        ColumnUnitError::HeaderUnitContradicts {
+                            table,
+                            header,
+                            unit: h.to_string(),
+                            base: d.base.clone(),
+                        }
                     })?;
                     Some(unit.to_string())
                 }
@@ -795,9 +972,7 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
                     let unit = units::Unit::split(h);
                     if unit.base.is_empty() || unit.magnitude == units::Magnitude::Thousand || unit.base == units::YUAN
                     {
-                        return Err(
-                            t!("sheets.header_unit_not_count", name = table, header = header, unit = h).to_string()
-                        );
+                        return Err(ColumnUnitError::HeaderUnitNotCount { table, header, unit: h.to_string() });
                     }
                     Some(unit.to_string())
                 }
@@ -807,12 +982,10 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
         }
         Kind::Percent => match header_unit.or(column.unit.as_deref()) {
             Some("%" | "％") => Some("%".to_string()),
-            Some(u) => {
-                return Err(t!("sheets.percent_column_unit", name = table, header = header, unit = u).to_string())
-            }
+            Some(u) => return Err(ColumnUnitError::PercentColumnUnit { table, header, unit: u.to_string() }),
             None => None,
         },
-        other => return Err(t!("sheets.column_kind", name = table, header = header, kind = other.as_str()).to_string()),
+        other => return Err(ColumnUnitError::ColumnKind { table, header, kind: other }),
     };
     let mut figure = FigureDecl::new(column.kind);
     figure.decimals = column.decimals;
@@ -824,12 +997,13 @@ fn column_unit(table: &str, column: &ColumnDecl, header_unit: Option<&str>) -> R
 
 /// A cell's value in the column's base unit (money in 元). A number without a unit is in the
 /// column's unit; a cell may also carry its own (1.2万元 in a 元 column is read exactly).
-fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal, String> {
+fn cell_value(column: &FigureDecl, text: &str, period: Period) -> Result<Decimal, SheetCellError> {
     let bare = units::read_literal(text).map(|l| l.unit.is_empty()).unwrap_or(false);
     if column.kind == Kind::Percent && bare && column.unit.is_none() {
-        return Err(t!("sheets.cell_no_percent", text = text).to_string());
+        return Err(SheetCellError::NoPercent(text.to_string()));
     }
-    figures::parse_value_in(column, text, period, column.unit.as_deref()).map(|v| v.as_decimal().unwrap_or_default())
+    let value = figures::parse_value_in(column, text, period, column.unit.as_deref())?;
+    Ok(value.as_decimal().unwrap_or_default())
 }
 
 /// A ratio of a column per another, rounded: money in 元 per unit, whatever the column's unit.

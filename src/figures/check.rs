@@ -72,7 +72,7 @@ pub fn check(
                 };
                 by_name.insert(name.clone(), Arc::new(figure));
             }
-            Err(why) => problems.push(Problem::at(raw.source.clone(), why).figure(name)),
+            Err(why) => problems.push(Problem::at(raw.source.clone(), why.to_string()).figure(name)),
         }
     }
     for name in catalog.figures.iter().filter(|(_, d)| d.decl.formula().is_some()).map(|(n, _)| n) {

@@ -13,9 +13,10 @@ pub mod wording;
 
 pub use check::check;
 pub use rules::{check_rules, FigureLookup};
-pub use value::{in_display_unit, kind_name, parse_value, parse_value_in};
+pub use value::{in_display_unit, kind_name, parse_value, parse_value_in, ValueError};
 pub use wording::{
     change_phrase, change_phrase_in, completion, difference_phrase, difference_phrase_in, Against, Wording,
+    WordingError,
 };
 
 use crate::error::Source;
@@ -161,10 +162,9 @@ mod tests {
             via: None,
         };
         assert_eq!(fig.display(), "4567.89");
-        assert_eq!(
-            parse_value(&d, "12", h1()).unwrap_err(),
-            "'12' has no unit; write it in 元 or 万元 (for example 12元 or 12万元)"
-        );
+        let no_unit = parse_value(&d, "12", h1()).unwrap_err();
+        assert_eq!(no_unit, ValueError::MoneyNoUnit("12".into()));
+        assert_eq!(no_unit.to_string(), "'12' has no unit; write it in 元 or 万元 (for example 12元 or 12万元)");
     }
 
     #[test]
@@ -180,22 +180,38 @@ mod tests {
     fn counts_are_whole_non_negative_and_in_their_unit() {
         let d = decl(Kind::Count, Some("户"));
         assert_eq!(parse_value(&d, "12345户", h1()).unwrap(), FigureValue::Whole(12345));
-        assert_eq!(parse_value(&d, "-3", h1()).unwrap_err(), "'-3' is negative; a count cannot be below 0");
-        assert_eq!(parse_value(&d, "12.5", h1()).unwrap_err(), "'12.5' is not a whole number; a count of 户 is whole");
-        assert_eq!(parse_value(&d, "很多", h1()).unwrap_err(), "'很多' is not a number; expected a whole number of 户");
+        let err = |text: &str| parse_value(&d, text, h1()).unwrap_err();
+        assert_eq!(err("-3"), ValueError::Negative { text: "-3".into(), kind: Kind::Count });
+        assert_eq!(err("-3").to_string(), "'-3' is negative; a count cannot be below 0");
+        assert_eq!(err("12.5"), ValueError::NotWhole { text: "12.5".into(), unit: "户".into() });
+        assert_eq!(err("12.5").to_string(), "'12.5' is not a whole number; a count of 户 is whole");
+        assert_eq!(err("很多"), ValueError::NotANumber { text: "很多".into(), kind: Kind::Count, unit: "户".into() });
+        assert_eq!(err("很多").to_string(), "'很多' is not a number; expected a whole number of 户");
         assert_eq!(
-            parse_value(&d, "12人", h1()).unwrap_err(),
+            err("12人"),
+            ValueError::UnitNotTaken {
+                text: "12人".into(),
+                unit: "人".into(),
+                allowed: vec!["户".into(), "万户".into(), "亿户".into()]
+            }
+        );
+        assert_eq!(
+            err("12人").to_string(),
             "'12人' is in 人, which this figure does not take; allowed: 户, 万户, 亿户"
         );
-        assert!(parse_value(&d, "1e20", h1()).is_err());
-        assert!(parse_value(&d, "100000000000", h1()).unwrap_err().contains("larger than any county count"));
+        assert_eq!(err("1e20"), ValueError::Scientific("1e20".into()));
+        assert_eq!(err("100000000000"), ValueError::CountTooLarge { text: "100000000000".into(), max: 1_000_000_000 });
+        assert!(err("100000000000").to_string().contains("larger than any county count"));
+        assert_eq!(err("1.00000000001"), ValueError::TooPrecise { text: "1.00000000001".into(), places: 10 });
         assert_eq!(
-            parse_value(&d, "1.00000000001", h1()).unwrap_err(),
+            err("1.00000000001").to_string(),
             "'1.00000000001' has more than 10 decimal places; no report figure is that precise"
         );
         let money = decl(Kind::Money, None);
+        let huge = "79228162514264337593543950335万元";
+        assert_eq!(parse_value(&money, huge, h1()).unwrap_err(), ValueError::TooLarge(huge.into()));
         assert_eq!(
-            parse_value(&money, "79228162514264337593543950335万元", h1()).unwrap_err(),
+            parse_value(&money, huge, h1()).unwrap_err().to_string(),
             "'79228162514264337593543950335万元' is larger than any figure a report can state; check the export"
         );
     }
@@ -203,10 +219,9 @@ mod tests {
     #[test]
     fn months_and_dates() {
         assert_eq!(parse_value(&decl(Kind::Month, None), "6月", h1()).unwrap(), FigureValue::Whole(6));
-        assert_eq!(
-            parse_value(&decl(Kind::Month, None), "8", h1()).unwrap_err(),
-            "month 8 is outside the period 2024H1 (1月 to 6月)"
-        );
+        let outside = parse_value(&decl(Kind::Month, None), "8", h1()).unwrap_err();
+        assert_eq!(outside, ValueError::MonthOutside { month: 8, period: h1() });
+        assert_eq!(outside.to_string(), "month 8 is outside the period 2024H1 (1月 to 6月)");
         let d = parse_date("2024年7月5日").unwrap();
         assert_eq!(d, parse_date("2024-07-05").unwrap());
         assert_eq!(format_date(d, DateStyle::Arabic), "2024年7月5日");
@@ -243,9 +258,9 @@ mod tests {
             "较去年同期提高1.51个百分点"
         );
         let zero = fig(Kind::Count, Some("人"), "0");
-        assert!(change_phrase(&now, &zero, Against::LastYear, 1)
-            .unwrap_err()
-            .contains("is 0, so a change in % cannot be stated"));
+        let from_zero = change_phrase(&now, &zero, Against::LastYear, 1).unwrap_err();
+        assert_eq!(from_zero, WordingError::ChangeFromZero { name: "x.y".into(), against: Against::LastYear });
+        assert!(from_zero.to_string().contains("is 0, so a change in % cannot be stated"));
         let money_now = fig(Kind::Money, None, "6584.3193万元");
         let money_then = fig(Kind::Money, None, "63678000元");
         assert_eq!(

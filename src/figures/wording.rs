@@ -7,6 +7,25 @@ use crate::values::number::format_decimal;
 use rust_decimal::Decimal;
 use rust_i18n::t;
 
+/// Why a 同比/环比 phrase or a completion cannot be stated; shown in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WordingError {
+    /// A change in % from an earlier value of 0.
+    #[error("{}", t!("figures.change_from_zero", name = .name, when = .against.earlier_period_word()))]
+    ChangeFromZero {
+        /// The figure.
+        name: String,
+        /// The earlier period it is compared with.
+        against: Against,
+    },
+    /// A completion of a target that is 0.
+    #[error("{}", t!("figures.target_zero", name = .0))]
+    TargetZero(String),
+    /// A figure that holds no number (text, a date).
+    #[error("{}", t!("figures.not_comparable", name = .0))]
+    NotComparable(String),
+}
+
 /// Which comparison a phrase states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Against {
@@ -43,7 +62,12 @@ pub struct Wording {
 
 /// "同比增长3.2%", "同比下降1.5%", "与去年同期持平"; for a rate "同比提高2.1个百分点" (a change
 /// in a rate is never given in %). Rounded half-up to `decimals`.
-pub fn change_phrase(current: &Figure, earlier: &Figure, against: Against, decimals: u32) -> Result<String, String> {
+pub fn change_phrase(
+    current: &Figure,
+    earlier: &Figure,
+    against: Against,
+    decimals: u32,
+) -> Result<String, WordingError> {
     change_phrase_in(current, earlier, against, &Wording { decimals: Some(decimals), ..Wording::default() })
 }
 
@@ -53,7 +77,7 @@ pub fn change_phrase_in(
     earlier: &Figure,
     against: Against,
     words: &Wording,
-) -> Result<String, String> {
+) -> Result<String, WordingError> {
     let (short, _, same) = against.words();
     let prefix = words.prefix.as_deref().unwrap_or(short);
     let decimals = words.decimals.unwrap_or(1);
@@ -74,7 +98,7 @@ pub fn change_phrase_in(
         return Ok(format!("{prefix}{verb}{points}个百分点"));
     }
     if prev.is_zero() {
-        return Err(t!("figures.change_from_zero", name = current.name, when = earlier_period_word(against)).into());
+        return Err(WordingError::ChangeFromZero { name: current.name.clone(), against });
     }
     let pct = ((cur - prev) / prev.abs() * Decimal::from(100)).abs();
     let shown = format_decimal(pct, Some(decimals));
@@ -90,7 +114,7 @@ pub fn difference_phrase(
     earlier: &Figure,
     against: Against,
     decimals: Option<u32>,
-) -> Result<String, String> {
+) -> Result<String, WordingError> {
     difference_phrase_in(current, earlier, against, &Wording { decimals, ..Wording::default() })
 }
 
@@ -100,7 +124,7 @@ pub fn difference_phrase_in(
     earlier: &Figure,
     against: Against,
     words: &Wording,
-) -> Result<String, String> {
+) -> Result<String, WordingError> {
     let (_, long, same) = against.words();
     let prefix = words.prefix.as_deref().unwrap_or(long);
     let (cur, prev) = numbers(current, earlier)?;
@@ -128,24 +152,28 @@ pub fn difference_phrase_in(
 }
 
 /// The completion of a target in %: 184 for 完成全年任务的184% (may exceed 100).
-pub fn completion(done: &Figure, target: &Figure, decimals: u32) -> Result<String, String> {
+pub fn completion(done: &Figure, target: &Figure, decimals: u32) -> Result<String, WordingError> {
     let (d, t) = numbers(done, target)?;
     if t.is_zero() {
-        return Err(t!("figures.target_zero", name = target.name).into());
+        return Err(WordingError::TargetZero(target.name.clone()));
     }
     Ok(format_decimal(d / t * Decimal::from(100), Some(decimals)))
 }
 
-fn earlier_period_word(against: Against) -> String {
-    match against {
-        Against::LastYear => t!("figures.when_last_year").into(),
-        Against::Previous => t!("figures.when_previous").into(),
+impl Against {
+    /// The earlier period in words, for messages: 去年同期, 上期.
+    fn earlier_period_word(self) -> String {
+        match self {
+            Against::LastYear => t!("figures.when_last_year").into(),
+            Against::Previous => t!("figures.when_previous").into(),
+        }
     }
 }
 
-fn numbers(current: &Figure, earlier: &Figure) -> Result<(Decimal, Decimal), String> {
+/// Both figures' numbers; a phrase compares nothing else.
+fn numbers(current: &Figure, earlier: &Figure) -> Result<(Decimal, Decimal), WordingError> {
     match (current.value.as_decimal(), earlier.value.as_decimal()) {
         (Some(a), Some(b)) => Ok((a, b)),
-        _ => Err(t!("figures.not_comparable", name = current.name).into()),
+        _ => Err(WordingError::NotComparable(current.name.clone())),
     }
 }

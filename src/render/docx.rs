@@ -405,77 +405,207 @@ const TYPOGRAPHY: &str =
     "<w:widowControl w:val=\"0\"/><w:kinsoku/><w:wordWrap/><w:overflowPunct w:val=\"0\"/><w:topLinePunct w:val=\"0\"/>\
 <w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/><w:adjustRightInd w:val=\"0\"/>";
 
+/// `word/styles.xml`: the document defaults, then the paragraph styles by group (titles and
+/// headings, body, tables and captions, the rest), the character styles and the table styles.
 fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
-    let pitch = sheet.pitch;
-    let em = sheet.em();
     let latin = f.latin.as_deref();
-    let exact = format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>");
-    let indent = format!("<w:ind w:firstLineChars=\"200\" w:firstLine=\"{}\"/>", 2 * em);
-    let no_indent = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>";
-    let half = tw(BODY_SIZE) / 10;
-    let size = |half_points: u32| format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>");
-    let body = size(half);
-    let small = size(tw(SMALL_SIZE) / 10);
-    let not_bold = "<w:b w:val=\"0\"/><w:bCs w:val=\"0\"/>";
-    // Text not on the 28-character grid (title, tables) is set at its natural width, as in the PDF.
-    let natural = "<w:w w:val=\"100\"/>";
-    struct P<'a> {
-        id: &'a str,
-        name: &'a str,
-        builtin: bool,
-        ppr: String,
-        font: &'a str,
-        /// rPr after rFonts, in schema order.
-        rpr: String,
+    let x = StylePieces::new(sheet);
+    let mut styles = style_defaults_xml(f, sheet, &x);
+    let paragraphs = [
+        title_and_heading_styles(f, &x),
+        body_styles(f, &x),
+        table_and_caption_styles(f, &x),
+        other_paragraph_styles(f, &x),
+    ]
+    .into_iter()
+    .flatten();
+    for s in paragraphs {
+        styles.push_str(&s.xml(latin));
     }
-    let p = |id, name, builtin, ppr: String, font, rpr: String| P { id, name, builtin, ppr, font, rpr };
-    let heading_ppr = |level: u8| {
+    styles.push_str(&character_styles_xml(f, latin));
+    styles.push_str(&table_styles_xml());
+    styles.push_str("</w:styles>");
+    styles
+}
+
+/// No first-line indent.
+const NO_INDENT: &str = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>";
+/// Not bold: the title's 小标宋 and the headings' 黑体 and 楷体 carry their own weight.
+const NOT_BOLD: &str = "<w:b w:val=\"0\"/><w:bCs w:val=\"0\"/>";
+/// Text not on the 28-character grid (title, tables) is set at its natural width, as in the PDF.
+const NATURAL: &str = "<w:w w:val=\"100\"/>";
+
+/// A font size in half points, as w:sz and w:szCs.
+fn size(half_points: u32) -> String {
+    format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>")
+}
+
+/// The properties the styles share, from the page's grid.
+struct StylePieces {
+    /// The exact line pitch in twips.
+    pitch: u32,
+    /// One body character in twips.
+    em: u32,
+    /// Exact line spacing at the pitch, nothing before or after.
+    exact: String,
+    /// A first-line indent of two characters.
+    indent: String,
+    /// The body size (三号).
+    body: String,
+    /// The size of tables and footers (四号).
+    small: String,
+}
+
+impl StylePieces {
+    fn new(sheet: &Sheet) -> Self {
+        let (pitch, em) = (sheet.pitch, sheet.em());
+        StylePieces {
+            pitch,
+            em,
+            exact: format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>"),
+            indent: format!("<w:ind w:firstLineChars=\"200\" w:firstLine=\"{}\"/>", 2 * em),
+            body: size(tw(BODY_SIZE) / 10),
+            small: size(tw(SMALL_SIZE) / 10),
+        }
+    }
+
+    /// A heading's paragraph: on the grid, indented like the body, in the outline at its level.
+    fn heading_ppr(&self, level: u8) -> String {
+        let (exact, indent) = (&self.exact, &self.indent);
         format!(
             "<w:keepNext/><w:keepLines/>{exact}{indent}<w:jc w:val=\"both\"/><w:outlineLvl w:val=\"{}\"/>",
             level - 1
         )
-    };
-    let title_ppr = |outline: &str| {
+    }
+
+    /// A title's paragraph: centred, off the character grid, a blank line after.
+    fn title_ppr(&self, outline: &str) -> String {
+        let pitch = self.pitch;
         format!(
-            "<w:keepNext/><w:keepLines/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"{pitch}\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>{no_indent}<w:jc w:val=\"center\"/>{outline}"
+            "<w:keepNext/><w:keepLines/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"{pitch}\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>{NO_INDENT}<w:jc w:val=\"center\"/>{outline}"
         )
-    };
-    let title_rpr = format!("{not_bold}{natural}{}", size(tw(TITLE_SIZE) / 10));
-    let body_ppr = format!("{exact}{indent}<w:jc w:val=\"both\"/>");
-    // Table text a line and a half of 4号 high, centred in rows of whole grid lines (trHeight).
-    let cell_line = tw(SMALL_SIZE * 1.5);
-    let table_ppr = |jc: &str| {
+    }
+
+    /// The title's run: 小标宋 at its own size, natural width.
+    fn title_rpr(&self) -> String {
+        format!("{NOT_BOLD}{NATURAL}{}", size(tw(TITLE_SIZE) / 10))
+    }
+
+    /// A body paragraph: on the grid, indented two characters, justified.
+    fn body_ppr(&self) -> String {
+        format!("{}{}<w:jc w:val=\"both\"/>", self.exact, self.indent)
+    }
+
+    /// Table text a line and a half of 4号 high, centred in rows of whole grid lines (trHeight).
+    fn table_ppr(&self, jc: &str) -> String {
+        let cell_line = tw(SMALL_SIZE * 1.5);
         format!(
-            "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{cell_line}\" w:lineRule=\"exact\"/>{no_indent}<w:jc w:val=\"{jc}\"/>"
+            "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{cell_line}\" w:lineRule=\"exact\"/>{NO_INDENT}<w:jc w:val=\"{jc}\"/>"
         )
-    };
-    let centred = format!("{exact}{no_indent}<w:jc w:val=\"center\"/>");
-    let caption = format!("<w:keepNext/><w:keepLines/>{centred}");
-    let mut paragraphs = vec![
-        p("Heading1", "heading 1", true, title_ppr("<w:outlineLvl w:val=\"0\"/>"), &f.title, title_rpr.clone()),
-        p("Title", "Title", true, title_ppr(""), &f.title, title_rpr.clone()),
-        p("Subtitle", "Subtitle", true, title_ppr(""), &f.kai, body.clone()),
-        p("Heading2", "heading 2", true, heading_ppr(2), &f.hei, format!("{not_bold}{body}")),
-        p("Heading3", "heading 3", true, heading_ppr(3), &f.kai, format!("{not_bold}{body}")),
+    }
+
+    /// A centred paragraph on the grid.
+    fn centred(&self) -> String {
+        format!("{}{NO_INDENT}<w:jc w:val=\"center\"/>", self.exact)
+    }
+
+    /// A caption: centred, kept with what it names.
+    fn caption(&self) -> String {
+        format!("<w:keepNext/><w:keepLines/>{}", self.centred())
+    }
+
+    /// A heading's run: not bold, at the body size.
+    fn plain_body(&self) -> String {
+        format!("{NOT_BOLD}{}", self.body)
+    }
+
+    /// A table's or footer's run: natural width, 4号.
+    fn natural_small(&self) -> String {
+        format!("{NATURAL}{}", self.small)
+    }
+}
+
+/// A paragraph style: Word's built-in ones and pandoc's, so that both routes find theirs.
+struct ParagraphStyle<'a> {
+    id: &'a str,
+    name: &'a str,
+    builtin: bool,
+    ppr: String,
+    font: &'a str,
+    /// rPr after rFonts, in schema order.
+    rpr: String,
+}
+
+impl<'a> ParagraphStyle<'a> {
+    fn new(id: &'a str, name: &'a str, builtin: bool, ppr: String, font: &'a str, rpr: String) -> Self {
+        ParagraphStyle { id, name, builtin, ppr, font, rpr }
+    }
+
+    fn xml(&self, latin: Option<&str>) -> String {
+        format!(
+            "<w:style w:type=\"paragraph\"{custom} w:styleId=\"{}\"><w:name w:val=\"{}\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/>\
+<w:pPr>{}</w:pPr><w:rPr>{}{}</w:rPr></w:style>",
+            self.id,
+            self.name,
+            self.ppr,
+            fonts_xml(self.font, latin),
+            self.rpr,
+            custom = if self.builtin { "" } else { " w:customStyle=\"1\"" },
+        )
+    }
+}
+
+/// The XML declaration, the document defaults (body font on the grid), Normal and the
+/// default character style.
+fn style_defaults_xml(f: &DocxFonts, sheet: &Sheet, x: &StylePieces) -> String {
+    let (exact, body) = (&x.exact, &x.body);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+<w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:w w:val=\"{scale}\"/>{body}<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr></w:rPrDefault>\
+<w:pPrDefault><w:pPr>{TYPOGRAPHY}{exact}</w:pPr></w:pPrDefault></w:docDefaults>\
+<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/><w:pPr>{TYPOGRAPHY}{exact}<w:jc w:val=\"both\"/></w:pPr><w:rPr>{fonts}{body}</w:rPr></w:style>\
+<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\"><w:name w:val=\"Default Paragraph Font\"/><w:uiPriority w:val=\"1\"/><w:semiHidden/><w:unhideWhenUsed/></w:style>",
+        fonts = fonts_xml(&f.body, f.latin.as_deref()),
+        scale = sheet.scale,
+    )
+}
+
+/// The title (Heading 1, Title, Subtitle) and the headings of levels 2 to 9.
+fn title_and_heading_styles<'a>(f: &'a DocxFonts, x: &StylePieces) -> Vec<ParagraphStyle<'a>> {
+    let p = ParagraphStyle::new;
+    let mut styles = vec![
+        p("Heading1", "heading 1", true, x.title_ppr("<w:outlineLvl w:val=\"0\"/>"), &f.title, x.title_rpr()),
+        p("Title", "Title", true, x.title_ppr(""), &f.title, x.title_rpr()),
+        p("Subtitle", "Subtitle", true, x.title_ppr(""), &f.kai, x.body.clone()),
+        p("Heading2", "heading 2", true, x.heading_ppr(2), &f.hei, x.plain_body()),
+        p("Heading3", "heading 3", true, x.heading_ppr(3), &f.kai, x.plain_body()),
     ];
     for level in 4..=9u8 {
-        paragraphs.push(P {
+        styles.push(ParagraphStyle {
             id: ["Heading4", "Heading5", "Heading6", "Heading7", "Heading8", "Heading9"][usize::from(level - 4)],
             name: ["heading 4", "heading 5", "heading 6", "heading 7", "heading 8", "heading 9"]
                 [usize::from(level - 4)],
             builtin: true,
-            ppr: heading_ppr(level),
+            ppr: x.heading_ppr(level),
             font: &f.body,
-            rpr: format!("{not_bold}{body}"),
+            rpr: x.plain_body(),
         });
     }
-    paragraphs.extend([
-        p("BodyText", "Body Text", true, body_ppr.clone(), &f.body, body.clone()),
-        p("FirstParagraph", "First Paragraph", false, body_ppr.clone(), &f.body, body.clone()),
-        p("Abstract", "Abstract", false, body_ppr.clone(), &f.body, body.clone()),
-        p("Bibliography", "Bibliography", true, body_ppr.clone(), &f.body, body.clone()),
-        p("Author", "Author", false, centred.clone(), &f.body, body.clone()),
-        p("Date", "Date", true, centred.clone(), &f.body, body.clone()),
+    styles
+}
+
+/// The body's paragraphs, block quotes, definitions and the 落款.
+fn body_styles<'a>(f: &'a DocxFonts, x: &StylePieces) -> Vec<ParagraphStyle<'a>> {
+    let p = ParagraphStyle::new;
+    let (exact, em, pitch, body) = (&x.exact, x.em, x.pitch, &x.body);
+    vec![
+        p("BodyText", "Body Text", true, x.body_ppr(), &f.body, body.clone()),
+        p("FirstParagraph", "First Paragraph", false, x.body_ppr(), &f.body, body.clone()),
+        p("Abstract", "Abstract", false, x.body_ppr(), &f.body, body.clone()),
+        p("Bibliography", "Bibliography", true, x.body_ppr(), &f.body, body.clone()),
+        p("Author", "Author", false, x.centred(), &f.body, body.clone()),
+        p("Date", "Date", true, x.centred(), &f.body, body.clone()),
         p(
             "BlockText",
             "Block Text",
@@ -484,8 +614,8 @@ fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
             &f.kai,
             body.clone(),
         ),
-        p("DefinitionTerm", "Definition Term", false, format!("<w:keepNext/>{exact}{no_indent}<w:jc w:val=\"both\"/>"), &f.hei, body.clone()),
-        p("Definition", "Definition", false, body_ppr.clone(), &f.body, body.clone()),
+        p("DefinitionTerm", "Definition Term", false, format!("<w:keepNext/>{exact}{NO_INDENT}<w:jc w:val=\"both\"/>"), &f.hei, body.clone()),
+        p("Definition", "Definition", false, x.body_ppr(), &f.body, body.clone()),
         // 落款 on its own (the pandoc route): a blank line above the block, right-aligned two
         // characters in. The native DOCX places each line exactly with a paragraph indent.
         p(
@@ -499,70 +629,74 @@ fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
             &f.body,
             body.clone(),
         ),
-        p("Compact", "Compact", false, table_ppr("left"), &f.body, format!("{natural}{small}")),
-        p("TableText", "表格文字", false, table_ppr("left"), &f.body, format!("{natural}{small}")),
-        p("TableHeading", "表格标题", false, table_ppr("center"), &f.hei, format!("{natural}{small}")),
-        p("Caption", "caption", true, caption.clone(), &f.hei, body.clone()),
-        p("TableCaption", "Table Caption", false, caption.clone(), &f.hei, body.clone()),
-        p("ImageCaption", "Image Caption", false, caption.clone(), &f.body, body.clone()),
-        p("Figure", "Figure", false, caption.clone(), &f.body, body.clone()),
-        p("CaptionedFigure", "Captioned Figure", false, caption.clone(), &f.body, body.clone()),
-        p("FootnoteText", "footnote text", true, format!("{no_indent}<w:jc w:val=\"both\"/>"), &f.body, small.clone()),
-        p("TOCHeading", "TOC Heading", true, title_ppr(""), &f.hei, body.clone()),
+    ]
+}
+
+/// Table text and headings, and the captions of tables and figures.
+fn table_and_caption_styles<'a>(f: &'a DocxFonts, x: &StylePieces) -> Vec<ParagraphStyle<'a>> {
+    let p = ParagraphStyle::new;
+    let body = &x.body;
+    vec![
+        p("Compact", "Compact", false, x.table_ppr("left"), &f.body, x.natural_small()),
+        p("TableText", "表格文字", false, x.table_ppr("left"), &f.body, x.natural_small()),
+        p("TableHeading", "表格标题", false, x.table_ppr("center"), &f.hei, x.natural_small()),
+        p("Caption", "caption", true, x.caption(), &f.hei, body.clone()),
+        p("TableCaption", "Table Caption", false, x.caption(), &f.hei, body.clone()),
+        p("ImageCaption", "Image Caption", false, x.caption(), &f.body, body.clone()),
+        p("Figure", "Figure", false, x.caption(), &f.body, body.clone()),
+        p("CaptionedFigure", "Captioned Figure", false, x.caption(), &f.body, body.clone()),
+    ]
+}
+
+/// Footnotes, the heading of a table of contents and the footer with the page number.
+fn other_paragraph_styles<'a>(f: &'a DocxFonts, x: &StylePieces) -> Vec<ParagraphStyle<'a>> {
+    let p = ParagraphStyle::new;
+    vec![
+        p(
+            "FootnoteText",
+            "footnote text",
+            true,
+            format!("{NO_INDENT}<w:jc w:val=\"both\"/>"),
+            &f.body,
+            x.small.clone(),
+        ),
+        p("TOCHeading", "TOC Heading", true, x.title_ppr(""), &f.hei, x.body.clone()),
         p(
             "Footer",
             "footer",
             true,
-            format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>{no_indent}", tw(SMALL_SIZE)),
+            format!(
+                "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>{NO_INDENT}",
+                tw(SMALL_SIZE)
+            ),
             &f.page_number,
-            format!("{natural}{small}"),
+            x.natural_small(),
         ),
-    ]);
-    let mut styles = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
-<w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:w w:val=\"{scale}\"/>{body}<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr></w:rPrDefault>\
-<w:pPrDefault><w:pPr>{TYPOGRAPHY}{exact}</w:pPr></w:pPrDefault></w:docDefaults>\
-<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/><w:pPr>{TYPOGRAPHY}{exact}<w:jc w:val=\"both\"/></w:pPr><w:rPr>{fonts}{body}</w:rPr></w:style>\
-<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\"><w:name w:val=\"Default Paragraph Font\"/><w:uiPriority w:val=\"1\"/><w:semiHidden/><w:unhideWhenUsed/></w:style>",
-        fonts = fonts_xml(&f.body, latin),
-        scale = sheet.scale,
-    );
-    for s in &paragraphs {
-        styles.push_str(&format!(
-            "<w:style w:type=\"paragraph\"{custom} w:styleId=\"{}\"><w:name w:val=\"{}\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/>\
-<w:pPr>{}</w:pPr><w:rPr>{}{}</w:rPr></w:style>",
-            s.id,
-            s.name,
-            s.ppr,
-            fonts_xml(s.font, latin),
-            s.rpr,
-            custom = if s.builtin { "" } else { " w:customStyle=\"1\"" },
-        ));
-    }
+    ]
+}
+
+/// The character styles: run-in headings, pandoc's, footnote references and links.
+fn character_styles_xml(f: &DocxFonts, latin: Option<&str>) -> String {
     let cstyle = |id: &str, name: &str, builtin: bool, rpr: String| {
         format!(
             "<w:style w:type=\"character\"{} w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"DefaultParagraphFont\"/><w:rPr>{rpr}</w:rPr></w:style>",
             if builtin { "" } else { " w:customStyle=\"1\"" }
         )
     };
-    styles.push_str(&cstyle("RunIn3", "（一）段首标题", false, fonts_xml(&f.kai, latin)));
-    styles.push_str(&cstyle("RunIn4", "1.段首标题", false, fonts_xml(&f.body, latin)));
-    styles.push_str(&cstyle("BodyTextChar", "Body Text Char", false, fonts_xml(&f.body, latin)));
-    styles.push_str(&cstyle("VerbatimChar", "Verbatim Char", false, fonts_xml(&f.body, latin)));
-    styles.push_str(&cstyle("SectionNumber", "Section Number", false, String::new()));
-    styles.push_str(&cstyle(
-        "FootnoteReference",
-        "footnote reference",
-        true,
-        "<w:vertAlign w:val=\"superscript\"/>".into(),
-    ));
-    styles.push_str(&cstyle(
-        "Hyperlink",
-        "Hyperlink",
-        true,
-        "<w:color w:val=\"0563C1\"/><w:u w:val=\"single\"/>".into(),
-    ));
+    [
+        cstyle("RunIn3", "（一）段首标题", false, fonts_xml(&f.kai, latin)),
+        cstyle("RunIn4", "1.段首标题", false, fonts_xml(&f.body, latin)),
+        cstyle("BodyTextChar", "Body Text Char", false, fonts_xml(&f.body, latin)),
+        cstyle("VerbatimChar", "Verbatim Char", false, fonts_xml(&f.body, latin)),
+        cstyle("SectionNumber", "Section Number", false, String::new()),
+        cstyle("FootnoteReference", "footnote reference", true, "<w:vertAlign w:val=\"superscript\"/>".into()),
+        cstyle("Hyperlink", "Hyperlink", true, "<w:color w:val=\"0563C1\"/><w:u w:val=\"single\"/>".into()),
+    ]
+    .concat()
+}
+
+/// The report's table style and pandoc's default one: ruled on every side, centred.
+fn table_styles_xml() -> String {
     let borders = ["top", "left", "bottom", "right", "insideH", "insideV"]
         .iter()
         .map(|b| format!("<w:{b} w:val=\"single\" w:sz=\"{}\" w:space=\"0\" w:color=\"000000\"/>", RULE_TWIPS * 8 / 20))
@@ -571,12 +705,10 @@ fn styles_xml(f: &DocxFonts, sheet: &Sheet) -> String {
     let margins = format!(
         "<w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"{pad}\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{pad}\" w:type=\"dxa\"/></w:tblCellMar>"
     );
-    styles.push_str(&format!(
+    format!(
         "<w:style w:type=\"table\" w:customStyle=\"1\" w:styleId=\"ReportTable\"><w:name w:val=\"公文表格\"/><w:tblPr><w:jc w:val=\"center\"/><w:tblBorders>{borders}</w:tblBorders>{margins}</w:tblPr></w:style>\
 <w:style w:type=\"table\" w:default=\"1\" w:styleId=\"Table\"><w:name w:val=\"Table\"/><w:tblPr><w:jc w:val=\"center\"/><w:tblBorders>{borders}</w:tblBorders>{margins}</w:tblPr></w:style>"
-    ));
-    styles.push_str("</w:styles>");
-    styles
+    )
 }
 
 /// Mirrored margins and odd/even footers; punctuation not compressed and the PDF's line-breaking

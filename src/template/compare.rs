@@ -14,9 +14,22 @@ use minijinja::machinery::{self, WhitespaceConfig};
 /// The name of the comparison function the rewritten template calls.
 pub const FUNCTION: &str = "__比较";
 
+/// Why a template's comparisons cannot be rewritten; said at the template, before it compiles.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RewriteError {
+    /// A comparison whose operator is not found between its operands in the text.
+    #[error("{}", rust_i18n::t!("template.comparison_unreadable", line = .line, op = .op))]
+    Unreadable {
+        /// The template line.
+        line: usize,
+        /// The operator (`>`, `==`).
+        op: &'static str,
+    },
+}
+
 /// The template text with every comparison turned into a call of [`FUNCTION`]; the template's
 /// own syntax error, if it has one, is left for the compiler to report.
-pub fn rewrite(source: &str, name: &str) -> Result<String, String> {
+pub fn rewrite(source: &str, name: &str) -> Result<String, RewriteError> {
     let whitespace = WhitespaceConfig { keep_trailing_newline: true, lstrip_blocks: true, trim_blocks: true };
     let Ok(tree) = machinery::parse(source, name, Default::default(), whitespace) else {
         return Ok(source.to_string());
@@ -47,7 +60,7 @@ struct Edit {
 struct Edits<'s> {
     source: &'s str,
     list: Vec<Edit>,
-    problem: Option<String>,
+    problem: Option<RewriteError>,
 }
 
 fn op_symbol(op: CompareOpKind) -> Option<&'static str> {
@@ -123,7 +136,7 @@ impl Edits<'_> {
             let gap = self.source.get(gap_start..gap_end).unwrap_or("");
             if gap_start > gap_end || gap.trim() != *op {
                 let line = operands[i].span().end_line;
-                self.problem = Some(rust_i18n::t!("template.comparison_unreadable", line = line, op = op).into());
+                self.problem = Some(RewriteError::Unreadable { line: usize::from(line), op });
                 return;
             }
             self.list.push(Edit { start: gap_start, end: gap_end, text: format!(", \"{op}\", "), order: 1 });

@@ -49,8 +49,29 @@ struct FigureObject {
     period: crate::values::period::Period,
 }
 
+/// Why a figure has no earlier value to compare with; a template's fallback text replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum EarlierError {
+    /// The earlier period's folder exists but gives no valid value of the figure.
+    #[error("{}", t!("template.no_valid_earlier", name = .name, period = .period))]
+    NoValidValue {
+        /// The figure.
+        name: String,
+        /// The earlier period.
+        period: crate::values::period::Period,
+    },
+    /// The earlier period has no data folder.
+    #[error("{}", t!("template.no_earlier_folder", name = .name, period = .period))]
+    NoFolder {
+        /// The figure.
+        name: String,
+        /// The earlier period wanted.
+        period: crate::values::period::Period,
+    },
+}
+
 impl FigureObject {
-    fn earlier(&self, against: Against) -> Result<&Figure, String> {
+    fn earlier(&self, against: Against) -> Result<&Figure, EarlierError> {
         let (figure, period) = match against {
             Against::LastYear => &self.last_year,
             Against::Previous => &self.previous,
@@ -61,8 +82,8 @@ impl FigureObject {
         };
         match (figure, period) {
             (Some(f), _) => Ok(f),
-            (None, Some(p)) => Err(t!("template.no_valid_earlier", name = self.figure.name, period = p).into()),
-            (None, None) => Err(t!("template.no_earlier_folder", name = self.figure.name, period = want).into()),
+            (None, Some(p)) => Err(EarlierError::NoValidValue { name: self.figure.name.clone(), period: *p }),
+            (None, None) => Err(EarlierError::NoFolder { name: self.figure.name.clone(), period: want }),
         }
     }
 }
@@ -344,7 +365,8 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
         env.add_filter(how.word(), move |v: Value, place: String| -> Result<String, minijinja::Error> {
             let f = figure_of(&v)?;
             let value = numeric(f, how.word())?;
-            crate::values::words::approximate(figures::in_display_unit(&f.decl, value), &place, how).map_err(invalid)
+            crate::values::words::approximate(figures::in_display_unit(&f.decl, value), &place, how)
+                .map_err(|why| invalid(why.to_string()))
         });
     }
     env.add_filter("绝对值", |v: Value| -> Result<String, minijinja::Error> {
@@ -381,7 +403,8 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
                 .into(),
             ));
         }
-        crate::values::words::ratio(numeric(a, "比")?, numeric(b, "比")?, decimals.unwrap_or(0)).map_err(invalid)
+        crate::values::words::ratio(numeric(a, "比")?, numeric(b, "比")?, decimals.unwrap_or(0))
+            .map_err(|why| invalid(why.to_string()))
     });
     env.add_filter("占比", |v: Value, total: Value, decimals: Option<u32>| -> Result<String, minijinja::Error> {
         let (part, whole) = (figure_of(&v)?, figure_of(&total)?);
@@ -397,13 +420,15 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.add_filter("成", |v: Value| -> Result<String, minijinja::Error> {
         let f = figure_of(&v)?;
         match (&f.value, f.decl.kind) {
-            (FigureValue::Decimal(d), Kind::Percent) => crate::values::words::in_cheng(*d).map_err(invalid),
+            (FigureValue::Decimal(d), Kind::Percent) => {
+                crate::values::words::in_cheng(*d).map_err(|why| invalid(why.to_string()))
+            }
             _ => Err(invalid(t!("template.percent_filter", filter = "成", name = f.name).into())),
         }
     });
     env.add_filter("完成率", |v: Value, target: Value, decimals: Option<u32>| -> Result<String, minijinja::Error> {
         figures::completion(figure_of(&v)?, figure_of(&target)?, decimals.unwrap_or(0))
-            .map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why))
+            .map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why.to_string()))
     });
     env.add_filter("日期", move |v: Value| -> Result<String, minijinja::Error> {
         let f = figure_of(&v)?;
@@ -483,7 +508,7 @@ fn compare(
     } else {
         figures::change_phrase_in(&object.figure, earlier, against, &words)
     };
-    phrase.map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why))
+    phrase.map_err(|why| minijinja::Error::new(ErrorKind::InvalidOperation, why.to_string()))
 }
 
 /// Escapes the Markdown characters that would change a value's meaning in running text (`&`
@@ -533,7 +558,7 @@ pub fn precheck(
     let env = environment(DateStyle::Arabic);
     let text = match compare::rewrite(&template.text, &template.name) {
         Ok(text) => text,
-        Err(why) => return (Vec::new(), vec![Problem::at(Source::file(&template.name), why)]),
+        Err(why) => return (Vec::new(), vec![Problem::at(Source::file(&template.name), why.to_string())]),
     };
     let tmpl = match env.template_from_named_str(&template.name, &text) {
         Ok(t) => t,
@@ -719,7 +744,7 @@ pub fn render(
     }
     let env = environment(date_style);
     let text = compare::rewrite(&template.text, &template.name)
-        .map_err(|why| Problem::at(Source::file(&template.name), why))?;
+        .map_err(|why| Problem::at(Source::file(&template.name), why.to_string()))?;
     let tmpl = env.template_from_named_str(&template.name, &text).map_err(|e| template_problem(&e, template))?;
     let ctx = minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog, figures.period) } };
     limits::render(&template.name, |out| tmpl.render_captured_to(ctx, out).map(|_| ()))

@@ -5,6 +5,49 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_i18n::t;
 
+/// Why a number cannot be written in words (an approximate, a ratio, 成); shown in the user's
+/// language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WordsError {
+    /// An approximate filter at a place other than 十, 百, 千, 万 or 亿.
+    #[error("{}", t!("figures.approx_place", filter = .how.word(), place = .place))]
+    ApproxPlace {
+        /// The filter.
+        how: Approx,
+        /// The place as the template writes it.
+        place: String,
+    },
+    /// An approximate of a value below 0.
+    #[error("{}", t!("figures.approx_negative", filter = .how.word(), value = .value))]
+    ApproxNegative {
+        /// The filter.
+        how: Approx,
+        /// The value, normalized.
+        value: Decimal,
+    },
+    /// A value that rounds to nothing at the place.
+    #[error("{}", t!("figures.approx_below", value = .value, filter = .how.word(), place = .place))]
+    ApproxBelow {
+        /// The value, normalized.
+        value: Decimal,
+        /// The filter.
+        how: Approx,
+        /// The place.
+        place: String,
+    },
+    /// A ratio of which a side is 0 or below.
+    #[error("{}", t!("figures.ratio_zero", a = .a, b = .b))]
+    RatioZero {
+        /// The first side, normalized.
+        a: Decimal,
+        /// The second side, normalized.
+        b: Decimal,
+    },
+    /// A percentage that is not one to ten 成.
+    #[error("{}", t!("figures.cheng_range", value = .0))]
+    ChengRange(Decimal),
+}
+
 /// How a date is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 pub enum DateStyle {
@@ -77,17 +120,17 @@ impl Approx {
 
 /// `2542` with 余 at 百 → 2500余; at 万 the result is written in 万: 31362 → 3万余. The place is
 /// 十, 百, 千, 万 or 亿; a value that rounds to nothing at that place is an error.
-pub fn approximate(value: Decimal, place: &str, how: Approx) -> Result<String, String> {
+pub fn approximate(value: Decimal, place: &str, how: Approx) -> Result<String, WordsError> {
     let (step, magnitude) = match place {
         "十" => (Decimal::from(10), ""),
         "百" => (Decimal::from(100), ""),
         "千" => (Decimal::from(1_000), ""),
         "万" => (Decimal::from(10_000), "万"),
         "亿" => (Decimal::from(100_000_000), "亿"),
-        _ => return Err(t!("figures.approx_place", filter = how.word(), place = place).into()),
+        _ => return Err(WordsError::ApproxPlace { how, place: place.to_string() }),
     };
     if value.is_sign_negative() {
-        return Err(t!("figures.approx_negative", filter = how.word(), value = value.normalize()).into());
+        return Err(WordsError::ApproxNegative { how, value: value.normalize() });
     }
     let units = value / step;
     let rounded = match how {
@@ -96,7 +139,7 @@ pub fn approximate(value: Decimal, place: &str, how: Approx) -> Result<String, S
         Approx::Over | Approx::Above | Approx::More => units.floor(),
     };
     if rounded.is_zero() {
-        return Err(t!("figures.approx_below", value = value.normalize(), filter = how.word(), place = place).into());
+        return Err(WordsError::ApproxBelow { value: value.normalize(), how, place: place.to_string() });
     }
     let number = if magnitude.is_empty() {
         format!("{}", (rounded * step).normalize())
@@ -113,9 +156,9 @@ pub fn approximate(value: Decimal, place: &str, how: Approx) -> Result<String, S
 }
 
 /// `a:b` with the smaller side as 1 and the other rounded half-up to `decimals`: 1:3, 32:1.
-pub fn ratio(a: Decimal, b: Decimal, decimals: u32) -> Result<String, String> {
+pub fn ratio(a: Decimal, b: Decimal, decimals: u32) -> Result<String, WordsError> {
     if a.is_zero() || b.is_zero() || a.is_sign_negative() || b.is_sign_negative() {
-        return Err(t!("figures.ratio_zero", a = a.normalize(), b = b.normalize()).into());
+        return Err(WordsError::RatioZero { a: a.normalize(), b: b.normalize() });
     }
     Ok(if a <= b {
         format!("1:{}", format_decimal(b / a, Some(decimals)))
@@ -125,10 +168,33 @@ pub fn ratio(a: Decimal, b: Decimal, decimals: u32) -> Result<String, String> {
 }
 
 /// A percentage in 成 (tenths), rounded half up: 70% → 七成.
-pub fn in_cheng(percent: Decimal) -> Result<String, String> {
+pub fn in_cheng(percent: Decimal) -> Result<String, WordsError> {
     let tenths = (percent / Decimal::from(10)).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
     match u64::try_from(tenths) {
         Ok(n) if (1..=10).contains(&n) => Ok(format!("{}成", chinese_number(n))),
-        _ => Err(t!("figures.cheng_range", value = percent.normalize()).into()),
+        _ => Err(WordsError::ChengRange(percent.normalize())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_that_cannot_be_written_in_words_say_why() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(approximate(d("2542"), "百", Approx::Over).unwrap(), "2500余");
+        let place = approximate(d("2542"), "个", Approx::Over).unwrap_err();
+        assert_eq!(place, WordsError::ApproxPlace { how: Approx::Over, place: "个".into() });
+        assert_eq!(place.to_string(), "余(\"个\"): the place is 十, 百, 千, 万 or 亿");
+        assert_eq!(
+            approximate(d("42"), "百", Approx::Over).unwrap_err(),
+            WordsError::ApproxBelow { value: d("42"), how: Approx::Over, place: "百".into() }
+        );
+        let zero = ratio(d("0"), d("3"), 0).unwrap_err();
+        assert_eq!(zero, WordsError::RatioZero { a: d("0"), b: d("3") });
+        assert_eq!(zero.to_string(), "a ratio needs two numbers above 0, but they are 0 and 3");
+        assert_eq!(in_cheng(d("70")).unwrap(), "七成");
+        assert_eq!(in_cheng(d("2.50")).unwrap_err(), WordsError::ChengRange(d("2.5")));
     }
 }
