@@ -90,7 +90,8 @@ fn named_paths(module: &[String], code: &str) -> Vec<(Vec<String>, usize)> {
             let is_crate = rest[at..].starts_with("crate::");
             // `zongjie_crate::` or `self.super::` cannot occur; a word before it is another path.
             let before = rest[..at].chars().next_back();
-            let tail = &rest[at + if is_crate { 7 } else { 7 }..];
+            // "crate::" and "super::" are both seven bytes.
+            let tail = &rest[at + 7..];
             rest = tail;
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;

@@ -307,7 +307,7 @@ pub fn write(
             let text = crate::data::decode_utf8(&bytes, CONFIG_FILE)?;
             // A zongjie.yaml that does not load is the office's to mend first: nothing is written.
             let before = crate::workspace::parse_config(&text)?;
-            let edited = add_kind(&text, &kind, &folder).or_else(|| {
+            let edited = add_kind(&text, kind, &folder).or_else(|| {
                 (!text.lines().any(|l| l.starts_with("template:"))).then(|| {
                     let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
                     format!("{text}{sep}{setting}")
@@ -326,9 +326,9 @@ pub fn write(
                 })
             };
             match edited {
-                _ if before.template_folder(&kind) == Some(template_dir.as_str()) => (None, None),
+                _ if before.template_folder(kind) == Some(template_dir.as_str()) => (None, None),
                 Some(new) if sound(&new) => (Some(new), None),
-                _ if before.template_folder(&kind).is_some() => {
+                _ if before.template_folder(kind).is_some() => {
                     (None, Some(t!("import.config_note", kind = kind, dir = folder).into_owned()))
                 }
                 _ => (None, Some(t!("import.config_add", kind = kind, dir = folder).into_owned())),
