@@ -720,3 +720,67 @@ fn an_xlsx_upload_is_read_from_memory_like_the_file_it_replaces() {
     assert_eq!(figure_text(&after, &figure), (before_total.parse::<u64>().unwrap() + 1).to_string());
     assert!(ws.path().join(format!("data/2024H1/.versions/1/{name}")).is_file());
 }
+
+/// The answer of the server on `port` to `GET path`: status line and body.
+fn fetch(port: u16, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or_else(|| panic!("{answer}"));
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+/// The resident memory of a process, in MB (Linux).
+fn resident_mb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? >> 10)
+}
+
+#[test]
+fn a_template_past_the_memory_budget_fails_its_page_and_the_server_goes_on() {
+    // The real binary, whose allocator counts: the mini workspace with 2023H1 and 2024H1, whose
+    // template doubles a text in memory in 2024H1 only.
+    let ws = common::workspace("mini");
+    common::copy_tree(&ws.path().join("data/2024H1"), &ws.path().join("data/2023H1"));
+    let data = ws.path().join("data/2023H1/救助.yaml");
+    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("2024-07-05", "2023-07-05")).unwrap();
+    let template = ws.path().join("tmpl/report.md.j2");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let doubling = r#"{% if period.name == "2024H1" %}{% set ns = namespace(s="x"*1000000) %}{% for i in range(30) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}{% endif %}"#;
+    std::fs::write(&template, format!("{doubling}\n{text}")).unwrap();
+    let (server, line) = start(ws.path(), 0);
+    let url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap_or_else(|| panic!("{line}"));
+    let port: u16 = url.trim_start_matches("http://127.0.0.1:").trim_end_matches('/').parse().unwrap();
+    let too_big = "tmpl/report.md.j2: the template builds more than 256 MB of text in memory (a text joined to itself again and again?) and was stopped";
+    // 2024H1: its page lists the problem.
+    let (status, page) = fetch(port, "/p/2024H1");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(unescape(&page).contains(too_big), "{page}");
+    // The same server renders 2023H1, every figure marked.
+    let (status, page) = fetch(port, "/p/2023H1");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(preview_text(&page).contains("测试县民政局"), "{page}");
+    assert!(!unescape(&page).contains("256 MB"));
+    assert!(!marks(&page).is_empty());
+    // Each rendering past the budget holds its memory (at most 256 MB) until the server stops;
+    // after four, templates are no longer rendered, and the page says why.
+    for _ in 0..3 {
+        assert!(unescape(&fetch(port, "/p/2024H1").1).contains(too_big));
+    }
+    if let Some(mb) = resident_mb(server.0.id()) {
+        eprintln!("zongjie serve holds {mb} MB after four renderings past the budget");
+        assert!(mb < 4 * 256 + 200, "{mb} MB");
+    }
+    let (status, page) = fetch(port, "/p/2023H1");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(
+        unescape(&page).contains("tmpl/report.md.j2: the template was not rendered: 4 earlier renderings went past the 256 MB memory budget and each still holds up to 256 MB until zongjie stops; fix the template that went past it, then restart zongjie"),
+        "{page}"
+    );
+    assert_eq!(fetch(port, "/stamp").0, "HTTP/1.1 200 OK");
+}

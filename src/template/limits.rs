@@ -3,6 +3,7 @@
 //! (1000). Each has its own message naming the template (and its line where it is known).
 
 use crate::error::{Problem, Source};
+use crate::template::memory::Over;
 use minijinja::ErrorKind;
 use std::cell::Cell;
 
@@ -25,16 +26,34 @@ pub fn too_long() -> String {
     rust_i18n::t!("limits.too_long", mb = OUTPUT_MAX >> 20).into_owned()
 }
 
-/// Renders with `render` into a buffer capped at `OUTPUT_MAX`, under the memory budget.
+/// Renders with `render` into a buffer capped at `OUTPUT_MAX`, under the memory budget: on a
+/// thread of its own (see [`crate::template::memory`]), marked when the caller's rendering is.
 pub fn render(
-    name: &str,
-    render: impl FnOnce(&mut Capped) -> Result<(), minijinja::Error>,
+    render: impl FnOnce(&mut Capped) -> Result<(), minijinja::Error> + Send + 'static,
 ) -> Result<String, minijinja::Error> {
-    let too_big = rust_i18n::t!("limits.too_big", name = name, mb = MEMORY_MAX >> 20).into_owned();
-    let mut out = Capped::default();
-    WRITTEN.set(0);
-    crate::template::memory::with_budget(MEMORY_MAX, &too_big, || render(&mut out))?;
-    String::from_utf8(out.bytes)
+    let marking = super::marks::active();
+    let rendered = crate::template::memory::with_budget(MEMORY_MAX, move || {
+        WRITTEN.set(0);
+        let mut out = Capped::default();
+        if marking {
+            let (result, marks) = super::marks::marked(|| render(&mut out));
+            (result.map(|()| out.bytes), Some(marks))
+        } else {
+            (render(&mut out).map(|()| out.bytes), None)
+        }
+    });
+    let (bytes, marks) = rendered.map_err(|over| {
+        let mb = MEMORY_MAX >> 20;
+        let message = match over {
+            Over::Spent => rust_i18n::t!("limits.too_big", mb = mb),
+            Over::Refused => rust_i18n::t!("limits.refused", count = crate::template::memory::parked(), mb = mb),
+        };
+        minijinja::Error::new(ErrorKind::InvalidOperation, message.into_owned())
+    })?;
+    if let Some(marks) = marks {
+        super::marks::adopt(marks);
+    }
+    String::from_utf8(bytes?)
         .map_err(|_| minijinja::Error::new(ErrorKind::InvalidOperation, rust_i18n::t!("limits.not_utf8").into_owned()))
 }
 

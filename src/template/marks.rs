@@ -91,6 +91,12 @@ pub(super) fn wrap(own: Option<MarkedFigure>, text: String) -> String {
     })
 }
 
+/// Makes `marks` those of the marked rendering running on this thread: a rendering that ran on
+/// a thread of its own (see [`super::limits::render`]) hands its marks back so.
+pub(super) fn adopt(marks: Vec<Vec<MarkedFigure>>) {
+    MARKING.set(Some(Marking { marks, touched: Vec::new() }));
+}
+
 /// Runs `render` as a marked rendering; returns its result with the figures of each mark.
 pub(super) fn marked<T>(render: impl FnOnce() -> T) -> (T, Vec<Vec<MarkedFigure>>) {
     MARKING.set(Some(Marking::default()));

@@ -745,10 +745,14 @@ pub fn render(
     let env = environment(date_style);
     let text = compare::rewrite(&template.text, &template.name)
         .map_err(|why| Problem::at(Source::file(&template.name), why.to_string()))?;
-    let tmpl = env.template_from_named_str(&template.name, &text).map_err(|e| template_problem(&e, template))?;
     let ctx = minijinja::context! { ..context(figures), ..minijinja::context! { 表格 => tables_value(tables, catalog, figures.period) } };
-    limits::render(&template.name, |out| tmpl.render_captured_to(ctx, out).map(|_| ()))
-        .map_err(|e| template_problem(&e, template))
+    // Read and rendered on the budget's own thread, which owns all it uses (see crate::template::memory).
+    let name = template.name.clone();
+    limits::render(move |out| {
+        let tmpl = env.template_from_named_str(&name, &text)?;
+        tmpl.render_captured_to(ctx, out).map(|_| ())
+    })
+    .map_err(|e| template_problem(&e, template))
 }
 
 /// Renders the template to Markdown with every figure's value marked (see [`marks`]), for the
