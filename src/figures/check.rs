@@ -6,7 +6,7 @@ use super::rules::check_rules;
 use super::value::parse_value;
 use super::{Figure, FigureValue, Figures};
 use crate::error::Problem;
-use crate::model::{Catalog, Kind};
+use crate::model::{Catalog, Kind, Origin};
 use crate::values::period::Period;
 use crate::values::RawValue;
 use chrono::NaiveDate;
@@ -26,8 +26,20 @@ pub fn check(
     period: Period,
     absent_ok: bool,
 ) -> (Figures, Vec<Problem>) {
+    check_with(catalog, values, &BTreeMap::new(), period, absent_ok)
+}
+
+/// [`check`] with the figures the catalog takes from other periods (`from:`), already read and
+/// checked in their own periods' data: they join this period's before formulas and rules.
+pub fn check_with(
+    catalog: &Catalog,
+    values: &BTreeMap<String, RawValue>,
+    taken: &BTreeMap<String, Arc<Figure>>,
+    period: Period,
+    absent_ok: bool,
+) -> (Figures, Vec<Problem>) {
     let mut problems = Vec::new();
-    let mut by_name = BTreeMap::new();
+    let mut by_name = taken.clone();
     for (name, raw) in values {
         let Some(declared) = catalog.figures.get(name) else {
             if !absent_ok {
@@ -38,6 +50,11 @@ pub fn check(
         if declared.decl.formula().is_some() {
             problems
                 .push(Problem::at(raw.source.clone(), t!("formula.also_in_data", at = declared.source)).figure(name));
+            continue;
+        }
+        if let Origin::Period(from) = &declared.decl.origin {
+            let message = t!("figures.from_also_in_data", from = from.to_string(), at = declared.source);
+            problems.push(Problem::at(raw.source.clone(), message).figure(name));
             continue;
         }
         // Text keeps its spaces so that check_text can refuse them; a number's do not matter.

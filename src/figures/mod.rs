@@ -11,7 +11,7 @@ pub mod rules;
 pub mod value;
 pub mod wording;
 
-pub use check::check;
+pub use check::{check, check_with};
 pub use rules::{check_rules, FigureLookup};
 pub use value::{in_display_unit, kind_name, parse_value, parse_value_in, ValueError};
 pub use wording::{

@@ -3,6 +3,7 @@
 
 use super::formula::Formula;
 use super::kind::Kind;
+use super::rule::FigureRef;
 use super::table::{Condition, SumOf};
 use crate::values::units::{self, Unit};
 use rust_i18n::t;
@@ -26,6 +27,9 @@ pub enum Origin {
     },
     /// Computed from other figures (`formula: a / b * 100`), never read from data.
     Formula(Formula),
+    /// Another period's figure, read from that period's data with that period's own catalog
+    /// (`from: 特困.护理费@上年全年`: last year's annual value), never typed again here.
+    Period(FigureRef),
 }
 
 /// One figure's declaration in the catalog.
@@ -75,6 +79,11 @@ impl FigureDecl {
     /// Whether a data file gives the value (also a sheet's figure, when the period has no sheet).
     pub fn is_typed(&self) -> bool {
         matches!(self.origin, Origin::Data)
+    }
+    /// Whether the value is not read from this period's data files at all: computed by a
+    /// formula, or taken from another period.
+    pub fn is_computed(&self) -> bool {
+        matches!(self.origin, Origin::Formula(_) | Origin::Period(_))
     }
     /// The unit the report shows the figure in ("" when it has none).
     pub fn display_unit(&self) -> &str {
@@ -264,4 +273,7 @@ pub(super) struct FigureEntry {
     /// `a + b`, `a / b * 100`.
     #[serde(default)]
     pub formula: Option<String>,
+    /// `name@上年全年`: another period's figure.
+    #[serde(default)]
+    pub from: Option<String>,
 }

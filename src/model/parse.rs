@@ -4,7 +4,7 @@
 
 use super::figure::{FigureEntry, Origin};
 use super::formula::Formula;
-use super::rule::Rule;
+use super::rule::{FigureRef, Rule};
 use super::table::{Condition, SumOf, TableDecl};
 use super::{Catalog, Declared, Kind};
 use crate::error::{Problem, Source};
@@ -104,7 +104,7 @@ fn figures(
 /// Where a figure's value comes from: `sum:`, `count_rows:` (with `where:`), `formula:`, or a
 /// data file. Each names a declared table and column, or parses, or is said wrong.
 fn origin(entry: &FigureEntry, tables: &BTreeMap<String, TableDecl>) -> Result<Origin, Vec<String>> {
-    let given = [entry.sum.is_some(), entry.count_rows.is_some(), entry.formula.is_some()];
+    let given = [entry.sum.is_some(), entry.count_rows.is_some(), entry.formula.is_some(), entry.from.is_some()];
     if given.iter().filter(|g| **g).count() > 1 {
         return Err(vec![t!("catalog.two_origins").to_string()]);
     }
@@ -141,6 +141,11 @@ fn origin(entry: &FigureEntry, tables: &BTreeMap<String, TableDecl>) -> Result<O
     }
     if let Some(text) = &entry.formula {
         return Formula::parse(text).map(Origin::Formula).map_err(|why| vec![why.to_string()]);
+    }
+    if let Some(text) = &entry.from {
+        return FigureRef::parse_elsewhere(text, is_figure_name)
+            .map(Origin::Period)
+            .ok_or_else(|| vec![t!("catalog.from_invalid", from = text).to_string()]);
     }
     Ok(Origin::Data)
 }
@@ -301,6 +306,14 @@ mod tests {
         };
         assert_eq!((table.as_str(), condition.column.as_str(), condition.op), ("低保分乡镇", "人数", Op::Gt));
         assert_eq!(c.figures["a.f"].decl.formula().unwrap().expr.names(), vec!["a.sum"]);
+        let c = Catalog::parse("figures:\n  a.b: {kind: count, from: a.b@上年全年}\n", "c.yaml").unwrap();
+        let last_annual = PeriodRef::Relative { years_back: 1, kind: Some(Span::Year) };
+        assert_eq!(
+            c.figures["a.b"].decl.origin,
+            Origin::Period(FigureRef { name: "a.b".into(), at: Some(last_annual) })
+        );
+        let err = Catalog::parse("figures:\n  a.b: {kind: count, from: a.b}\n", "c.yaml").unwrap_err();
+        assert_eq!(err[0].source, Some(Source::new("c.yaml", 2)));
 
         let err = Catalog::parse(&format!("figures:\n  a.f: {{kind: count, formula: a.b +}}\n{tables}"), "c.yaml")
             .unwrap_err();

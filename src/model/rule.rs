@@ -69,6 +69,26 @@ impl Rule {
     }
 }
 
+impl FigureRef {
+    /// Reads `name@period` as the catalog writes a figure of another period (`from:`); the
+    /// period is required. `None` for anything else.
+    pub fn parse_elsewhere(text: &str, name_ok: impl Fn(&str) -> bool) -> Option<FigureRef> {
+        match Term::parse(text, name_ok)? {
+            Term::Figure(f) if f.at.is_some() => Some(f),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for FigureRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.at {
+            Some(at) => write!(f, "{}@{at}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
 impl Term {
     /// A number, or a name `name_ok` accepts with an optional `@period`.
     fn parse(text: &str, name_ok: impl Fn(&str) -> bool) -> Option<Term> {

@@ -5,6 +5,7 @@
 pub mod review;
 pub mod scaffold;
 pub mod site;
+mod taken;
 
 use crate::data::sheets;
 use crate::data::{self, InputFile};
@@ -86,17 +87,21 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
         |name| {
             data.values.contains_key(name)
                 || !data.unreadable.is_empty()
-                // A derived figure comes from its formula; its inputs are checked there.
-                || catalog.figures.get(name).is_some_and(|d| d.decl.formula().is_some())
+                // A derived figure comes from its formula, a taken one from another period; their
+                // inputs are checked there.
+                || catalog.figures.get(name).is_some_and(|d| d.decl.is_computed())
         },
         &data_dir,
     );
     problems.extend(template_problems);
-    let (mut figures, more) = figures::check(&catalog, &data.values, period, false);
+    let (taken, taken_inputs, more) = taken::taken_figures(ws, &catalog, period, with.overlay, false);
+    problems.extend(more);
+    let (mut figures, more) = figures::check_with(&catalog, &data.values, &taken, period, false);
     problems.extend(more);
     // Earlier periods for 同比/环比: their data files are inputs of this report too, and a wrong
     // value there would print a wrong 同比, so their problems are this build's problems.
     let mut inputs = data.files;
+    inputs.extend(taken_inputs);
     let mut compared = vec![period.same_period_last_year()];
     if period.previous() != compared[0] {
         compared.push(period.previous());
@@ -284,9 +289,12 @@ fn comparison(
     let Some(dir) = ws.periods.get(&period) else { return (None, Vec::new(), Vec::new()) };
     // Whatever it reads is an input, even when it does not parse: a fix to it changes this report.
     let (data, _sheets, mut problems) = load_data(ws, catalog, dir, period, overlay);
-    let (figures, more) = figures::check(catalog, &data.values, period, true);
+    let (taken, mut inputs, more) = taken::taken_figures(ws, catalog, period, overlay, true);
     problems.extend(more);
-    (Some(std::sync::Arc::new(figures)), data.files, problems)
+    let (figures, more) = figures::check_with(catalog, &data.values, &taken, period, true);
+    problems.extend(more);
+    inputs.splice(0..0, data.files);
+    (Some(std::sync::Arc::new(figures)), inputs, problems)
 }
 
 /// A period's data: YAML values, township sheets, and the figures summed from those sheets.
@@ -306,7 +314,7 @@ fn load_data(
         let (table, column, condition) = match &declared.decl.origin {
             Origin::Sum(sum) => (&sum.table, Some(sum.column.as_str()), None),
             Origin::CountRows { table, condition } => (table, None, condition.as_ref()),
-            Origin::Data | Origin::Formula(_) => continue,
+            Origin::Data | Origin::Formula(_) | Origin::Period(_) => continue,
         };
         let Some(sheet) = sheets.iter().find(|s| &s.name == table) else { continue };
         let raw = sheets::derived_value(sheet, column, condition);
