@@ -62,7 +62,7 @@ fn a_half_year_report_quotes_last_years_annual_figure_from_its_data() {
     let text = std::fs::read_to_string(&annual).unwrap().replace("护理费: 41.75万元", "护理费: 43.04万元");
     std::fs::write(&annual, text).unwrap();
     assert!(zongjie(ws.path(), &["build", "2024H1", "--format", "md"]).status.success());
-    assert!(markdown(ws.path(), "2024H1").contains("承保单位共计支付护理费43.0万元"));
+    assert!(markdown(ws.path(), "2024H1").contains("承保单位共计支付护理费43万元"));
 }
 
 #[test]

@@ -166,8 +166,8 @@ fn names_come_from_the_words_before_the_number_and_repeats_are_one_figure() {
     );
     assert!(data.contains("单位:\n  名称: \"梧桐县民政局\"  # 发文单位（落款）\n"), "{data}");
     assert!(data.contains("  日期: 2024-07-05  # 成文日期\n"), "{data}");
-    // 156.0万元 keeps its decimal.
-    assert!(data.contains(": 156.0万元  # 拨付乡镇临时救助备用金×万元\n"), "{data}");
+    // The sample writes 156万元 (no trailing zero), and so does the data.
+    assert!(data.contains(": 156万元  # 拨付乡镇临时救助备用金×万元\n"), "{data}");
     assert!(said.contains("83 figures: 38 a count, 11 an amount of money, 5 a percentage, 7 a quantity, 11 a year, 9 a month, 1 a date, 1 text\n"), "{said}");
 }
 
@@ -212,6 +212,22 @@ fn the_seed_and_other_bureaus_reports_round_trip() {
 
 /// A 落款 dated inside the period cannot be the report date (check would refuse it): its numbers
 /// are figures of their own. A date written 二〇二四年七月十日 sets the 1999 date style.
+#[test]
+fn a_trailing_zero_as_written_is_kept_by_a_fixed_figure() {
+    // Reports leave trailing zeros out (156万元); a report that writes 156.0万元 gets a catalog
+    // entry with fixed: true, so that its rebuild is the same text.
+    let text = std::fs::read_to_string(fixture("import").join("renshe-h1.txt")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fixed.txt");
+    let with_zero = text.replacen("\n2024年7月10日\n", "\n拨付备用金156.0万元，增长4.0%。\n2024年7月10日\n", 1);
+    assert_ne!(with_zero, text);
+    std::fs::write(&file, &with_zero).unwrap();
+    let (ws, _, period) = import_and_build(&file, &[]);
+    assert!(markdown(ws.path(), &period).contains("拨付备用金156.0万元，增长4.0%。"));
+    let catalog = std::fs::read_to_string(template_dir(ws.path()).join("catalog.yaml")).unwrap();
+    assert_eq!(catalog.matches("decimals: 1, fixed: true").count(), 2, "{catalog}");
+}
+
 #[test]
 fn dates_of_the_signature_in_either_style() {
     let text = std::fs::read_to_string(fixture("import").join("renshe-h1.txt")).unwrap();

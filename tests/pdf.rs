@@ -259,6 +259,13 @@ fn a_character_no_font_has_names_the_figure_and_a_fallback_font_fixes_it() {
         "error: data/2024H1/救助.yaml:2: 单位.名称: '₹' (U+20B9) is in no font of the report (near \"测试县民政局₹测试报告\"); name a font that has it in zongjie.yaml (fonts: fallback: path/to/font)\n"
     );
     assert!(!ws.path().join("output").exists(), "nothing written, not even the Markdown");
+    // check finds it too, at the same line, before any build.
+    let out = zongjie(ws.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: data/2024H1/救助.yaml:2: 单位.名称: '₹' (U+20B9) is in no font of the report (near \"测试县民政局₹测试报告\"); name a font that has it in zongjie.yaml (fonts: fallback: path/to/font)\n2024H1: failed\n"
+    );
     let dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     std::fs::write(ws.path().join("zongjie.yaml"), format!("template: tmpl\nfonts:\n  fallback: {dejavu}\n")).unwrap();
     let out = zongjie(ws.path(), &["build"]);

@@ -21,6 +21,11 @@ fn seed_patterns() -> Vec<(String, String)> {
             for name in SEED_PLACE_NAMES {
                 line_with_slots = line_with_slots.replace(name, "x");
             }
+            // A redacted decimal (xxx.x) is one figure: the report writes it without the
+            // trailing zeros nobody writes (156万元 where the original showed 156.0).
+            while let Some(at) = line_with_slots.find("x.x") {
+                line_with_slots.replace_range(at..at + 3, "x");
+            }
             let normal: String = line_with_slots
                 .replace("x-x", "x—x")
                 .chars()
@@ -115,7 +120,7 @@ fn sample_report_states_the_2024h1_figures() {
         "截至6月，全县城乡低保11900户20750人（人数同比下降2.6%），累计发放低保金6584.32万元，同比增长3.4%；",
         "失能特困人员集中供养率达到64.35%，同比提高1.5个百分点。",
         "全县特困人员总数3724人，累计发放救助供养金2827.5万元。",
-        "共拨付临时救助资金63.87万元，保障1389人次；拨付乡镇临时救助备用金156.0万元。",
+        "共拨付临时救助资金63.87万元，保障1389人次；拨付乡镇临时救助备用金156万元。",
         "2018年推动深圳证券交易所在我县设立“爱心救助专项基金”",
         "1—6月共计救助生活困难残疾人60910人次、救助重度残疾人67721人次",
         "合计床位600张，建筑面积32000平方米。",

@@ -92,7 +92,7 @@ fn a_figure_can_count_the_townships_that_match() {
     std::fs::write(&template, text).unwrap();
     let out = zongjie(ws.path(), &["build", "--format", "md"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(markdown(ws.path(), "2024H1").contains("3个乡镇中2个有低保对象，全县低保120户210人，发放50.00万元"));
+    assert!(markdown(ws.path(), "2024H1").contains("3个乡镇中2个有低保对象，全县低保120户210人，发放50万元"));
     let figures = String::from_utf8(zongjie(ws.path(), &["figures", "--format", "csv"]).stdout).unwrap();
     assert!(
         figures.contains("低保.有低保的乡镇数,2,个,data/2024H1/低保分乡镇.csv:5 (3 行中符合 人数 > 0 的 2 行),,\n"),

@@ -59,12 +59,24 @@ fn a_catalog_unit_in_wan_writes_the_figure_in_wan() {
         "{}",
         markdown(ws.path(), "2024H1")
     );
-    // A bare number for a figure shown in 万人 is ambiguous: refused with both readings.
+    // A bare number for a figure shown in 万人 is ambiguous: refused with both readings, the
+    // likely one first: a small number in 万人, a large one in 人.
     std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("人数: 313600人", "人数: 31.36")).unwrap();
     let out = zongjie(ws.path(), &["build", "--format", "md"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: data/2024H1/救助.yaml:7: 低保.人数: '31.36' has no unit, and this figure is shown in 万人; write 31.36万人 or 313600人\n"
+        "error: data/2024H1/救助.yaml:7: 低保.人数: '31.36' has no unit, and this figure is shown in 万人; write 31.36万人 (the likely reading) or 313600人\n"
+    );
+    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("人数: 31.36", "人数: 53786")).unwrap();
+    let out = zongjie(ws.path(), &["build", "--format", "md"]);
+    assert_eq!(
+        stderr(&out),
+        "error: data/2024H1/救助.yaml:7: 低保.人数: '53786' has no unit, and this figure is shown in 万人; write 53786人 (the likely reading) or 5.3786万人\n"
+    );
+    let out = zongjie_in("zh-CN", ws.path(), &["build", "--format", "md"]);
+    assert_eq!(
+        stderr(&out),
+        "错误：data/2024H1/救助.yaml:7：低保.人数 “53786”没有写单位，而这个指标以“万人”为单位输出，无法确定；多半是“53786人”，请照此写上单位；如果指的是另一种读法，请写成“5.3786万人”\n"
     );
 }

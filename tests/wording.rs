@@ -132,8 +132,16 @@ fn dates_and_ratios() {
     assert_eq!(line, "【3月15日，2024年3月，1:3，3:1，三成】");
 }
 
+/// The township sheet of [`render_sheet`]: three 乡镇 and a 合计 row, with a rate column.
+const RATE_SHEET: &str = "乡镇,低保户数,低保人数,低保金（元）,完成进度（%）\n城关镇,60,73,250000,80\n甲镇,40,73,150000,45.5\n乙镇,20,64,100000,30\n合计,120,210,500000,60\n";
+
 /// The mini workspace with its 低保 figures from a township sheet with a rate column.
 fn render_sheet(snippet: &str, extra_catalog: &str) -> Result<String, String> {
+    render_sheet_from(snippet, extra_catalog, RATE_SHEET)
+}
+
+/// [`render_sheet`] with a sheet of its own.
+fn render_sheet_from(snippet: &str, extra_catalog: &str, sheet: &str) -> Result<String, String> {
     let ws = workspace("mini");
     let root = ws.path();
     let edit = |file: &str, from: &str, to: &str| edit_file(root, file, from, to);
@@ -144,11 +152,7 @@ fn render_sheet(snippet: &str, extra_catalog: &str) -> Result<String, String> {
         "      金额: {header: 低保金, kind: money, decimals: 2}\n      进度: {header: 完成进度, kind: percent, total: none}\n",
     );
     edit("tmpl/catalog.yaml", "rules:", &format!("{extra_catalog}rules:"));
-    std::fs::write(
-        root.join("data/2024H1/低保分乡镇.csv"),
-        "乡镇,低保户数,低保人数,低保金（元）,完成进度（%）\n城关镇,60,73,250000,80\n甲镇,40,73,150000,45.5\n乙镇,20,64,100000,30\n合计,120,210,500000,60\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("data/2024H1/低保分乡镇.csv"), sheet).unwrap();
     let template = std::fs::read_to_string(root.join("tmpl/report.md.j2")).unwrap();
     let body = template.lines().find(|l| l.starts_with("全县低保")).unwrap().to_string();
     std::fs::write(root.join("tmpl/report.md.j2"), template.replace(&body, &format!("【{snippet}】"))).unwrap();
@@ -160,13 +164,25 @@ fn render_sheet(snippet: &str, extra_catalog: &str) -> Result<String, String> {
 }
 
 #[test]
+fn a_rate_column_may_leave_its_total_cell_empty_but_a_summed_one_may_not() {
+    // 完成进度 is declared total: none: many sheets leave its 合计 cell empty.
+    let sheet = RATE_SHEET.replace("合计,120,210,500000,60\n", "合计,120,210,500000,\n");
+    let line = render_sheet_from("乙镇{{ 表格.低保分乡镇.行[\"乙镇\"].进度 }}%", "", &sheet).unwrap();
+    assert_eq!(line, "【乙镇30.0%】");
+    // 低保金 is summed: its 合计 cell must be there, and equal to the sum of the rows.
+    let sheet = RATE_SHEET.replace("合计,120,210,500000,60\n", "合计,120,210,,60\n");
+    let err = render_sheet_from("乙镇", "", &sheet).unwrap_err();
+    assert!(err.contains("data/2024H1/低保分乡镇.csv:5: 低保分乡镇.金额"), "{err}");
+}
+
+#[test]
 fn a_townships_row_share_and_rank() {
     let line = render_sheet(
         "城关镇{{ 表格.低保分乡镇.行[\"城关镇\"].户数 }}户，占全县的{{ 表格.低保分乡镇.行[\"城关镇\"].户数 | 占比(表格.低保分乡镇.合计.户数) }}，居第{{ 表格.低保分乡镇.名次(\"户数\", \"城关镇\") | 序号 }}位；人数甲镇与城关镇并列第{{ 表格.低保分乡镇.名次(\"人数\", \"甲镇\") }}，乙镇第{{ 表格.低保分乡镇.名次(\"人数\", \"乙镇\") }}；金额{{ 表格.低保分乡镇.行[\"甲镇\"].金额 }}万元",
         "",
     )
     .unwrap();
-    assert_eq!(line, "【城关镇60户，占全县的50.0%，居第一位；人数甲镇与城关镇并列第1，乙镇第3；金额15.00万元】");
+    assert_eq!(line, "【城关镇60户，占全县的50%，居第一位；人数甲镇与城关镇并列第1，乙镇第3；金额15.00万元】");
 }
 
 #[test]

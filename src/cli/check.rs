@@ -22,7 +22,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let site = Site::open(&args.workspace.root)?;
     let mut failed = false;
     for period in super::periods(&site.workspace, &args.periods)? {
-        match site.prepare(period) {
+        match site.check(period) {
             Ok(report) => {
                 for warning in &report.warnings {
                     super::warn(warning);

@@ -633,6 +633,18 @@ struct Layout<'a> {
     columns: Vec<Column>,
 }
 
+/// One row of a sheet as [`Layout::read_cells`] reads it.
+struct RowCells<'a> {
+    /// Its index in the grid.
+    index: usize,
+    /// Its cells as text.
+    cells: &'a [String],
+    /// Its label (the 乡镇).
+    label: &'a str,
+    /// Whether it is the total row.
+    is_total: bool,
+}
+
 /// A table's rows as read, before the checks across rows.
 struct ReadRows {
     rows: Vec<SheetRow>,
@@ -690,7 +702,8 @@ impl Layout<'_> {
                 read.refused_row = true;
                 continue;
             }
-            let values = self.read_cells(i, cells, &label, period, problems, &mut read.unusable);
+            let row = RowCells { index: i, cells, label: &label, is_total };
+            let values = self.read_cells(&row, period, problems, &mut read.unusable);
             let cells = self.columns.iter().map(|c| (c.key.clone(), self.grid.source(i, c.col))).collect();
             let row = SheetRow { label, source: label_source, values, cells, index: i };
             if is_total {
@@ -732,17 +745,16 @@ impl Layout<'_> {
         }
     }
 
-    /// The values of row `i` by column key; a cell that cannot be read is a problem, and its
+    /// The values of a row by column key; a cell that cannot be read is a problem, and its
     /// column is marked unusable.
     fn read_cells(
         &self,
-        i: usize,
-        cells: &[String],
-        label: &str,
+        row: &RowCells<'_>,
         period: Period,
         problems: &mut Vec<Problem>,
         unusable: &mut BTreeSet<String>,
     ) -> BTreeMap<String, Decimal> {
+        let (i, cells, label, is_total) = (row.index, row.cells, row.label, row.is_total);
         let name = self.name;
         let mut values = BTreeMap::new();
         for Column { key, col, figure } in &self.columns {
@@ -753,6 +765,11 @@ impl Layout<'_> {
                 continue;
             }
             let text = cells.get(*col).map(String::as_str).unwrap_or("");
+            // A rate's cell in the total row (total: none, or a percentage) is not a sum, and
+            // many sheets leave it empty.
+            if text.is_empty() && is_total && !self.decl.columns[key].is_summed() {
+                continue;
+            }
             if text.is_empty() {
                 problems.push(
                     Problem::at(source, t!("sheets.cell_empty", row = label).to_string())

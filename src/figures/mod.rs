@@ -21,7 +21,7 @@ pub use wording::{
 
 use crate::error::Source;
 use crate::model::{FigureDecl, Kind};
-use crate::values::number::{format_decimal, money_in};
+use crate::values::number::{format_decimal, money_in, written};
 use crate::values::period::Period;
 use crate::values::units;
 use crate::values::words::{format_date, DateStyle};
@@ -75,20 +75,21 @@ impl Figure {
     /// The figure as the report writes it by default: its display unit, its declared decimals.
     pub fn display(&self) -> String {
         let decl = &self.decl;
+        let fixed = decl.fixed;
         match &self.value {
             FigureValue::Whole(n) if decl.kind == Kind::Count && decl.display().magnitude != units::Magnitude::One => {
-                scaled(in_display_unit(decl, Decimal::from(*n)), decl.decimals)
+                scaled(in_display_unit(decl, Decimal::from(*n)), decl.decimals, fixed)
             }
             FigureValue::Whole(n) => n.to_string(),
             FigureValue::Decimal(d) => match decl.kind {
-                Kind::Money => format_decimal(in_display_unit(decl, *d), Some(decl.decimals.unwrap_or(2))),
+                Kind::Money => written(in_display_unit(decl, *d), Some(decl.decimals.unwrap_or(2)), fixed),
                 // A count computed by a formula (an average) is shown whole unless told otherwise.
-                Kind::Count => format_decimal(in_display_unit(decl, *d), Some(decl.decimals.unwrap_or(0))),
-                Kind::Percent => format_decimal(*d, Some(decl.decimals.unwrap_or(1))),
+                Kind::Count => written(in_display_unit(decl, *d), Some(decl.decimals.unwrap_or(0)), fixed),
+                Kind::Percent => written(*d, Some(decl.decimals.unwrap_or(1)), fixed),
                 _ if decl.display().magnitude != units::Magnitude::One => {
-                    scaled(in_display_unit(decl, *d), decl.decimals)
+                    scaled(in_display_unit(decl, *d), decl.decimals, fixed)
                 }
-                _ => format_decimal(*d, decl.decimals),
+                _ => written(*d, decl.decimals, fixed),
             },
             FigureValue::Date(d) => format_date(*d, DateStyle::Arabic),
             FigureValue::Text(t) => t.clone(),
@@ -98,9 +99,9 @@ impl Figure {
 
 /// A value converted to a larger unit: at the declared decimals, or else exactly, without the
 /// trailing zeros the division leaves.
-pub(crate) fn scaled(value: Decimal, decimals: Option<u32>) -> String {
+pub(crate) fn scaled(value: Decimal, decimals: Option<u32>, fixed: bool) -> String {
     match decimals {
-        Some(_) => format_decimal(value, decimals),
+        Some(_) => written(value, decimals, fixed),
         None => value.normalize().to_string(),
     }
 }

@@ -90,16 +90,16 @@ pub enum ValueError {
     #[error("{}", t!("figures.money_too_large", text = .0))]
     MoneyTooLarge(String),
     /// A bare number of a figure shown in 万 or 亿: which is meant cannot be told.
-    #[error("{}", t!("figures.shown_in_magnitude", text = .text, shown = .shown, whole = .whole, base = .base))]
+    #[error("{}", t!("figures.shown_in_magnitude", text = .text, shown = .shown, likely = .likely, other = .other))]
     ShownInMagnitude {
         /// The value as written.
         text: String,
         /// The unit the figure is shown in (万人).
         shown: String,
-        /// The number in the base unit, as the other way to write it.
-        whole: String,
-        /// The base unit (人).
-        base: String,
+        /// The likely reading, written with its unit: 53786人 for 53786, 5.38万人 for 5.38.
+        likely: String,
+        /// The other reading of the same number.
+        other: String,
     },
     /// A count that is not whole.
     #[error("{}", t!("figures.not_whole", text = .text, unit = .unit))]
@@ -318,8 +318,7 @@ fn counted(decl: &FigureDecl, text: &str, value: Decimal, unit: &str) -> Result<
         // A bare number of a figure shown in 万人 could be 人 or 万人: refuse to guess.
         let shown = decl.display();
         if shown.magnitude != units::Magnitude::One {
-            let whole = shown.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
-            return Err(ValueError::ShownInMagnitude { text: text.to_string(), shown: shown.to_string(), whole, base });
+            return Err(shown_in_magnitude(text, value, &shown, &base));
         }
         units::Unit::base(&base)
     } else {
@@ -367,6 +366,21 @@ fn month(decl: &FigureDecl, text: &str, value: Decimal, unit: &str, period: Peri
         return Err(ValueError::MonthOutside { month, period });
     }
     Ok(FigureValue::Whole(month))
+}
+
+/// A bare number for a figure shown in 万 or 亿, with the likely reading first: a number of
+/// at least one 万 (53786) was most likely counted in the base unit (53786人, that is 5.3786万人);
+/// a smaller one (5.38) most likely in the shown unit (5.38万人, that is 53800人).
+fn shown_in_magnitude(text: &str, value: Decimal, shown: &units::Unit, base: &str) -> ValueError {
+    let number = literal_number(text);
+    let factor = shown.magnitude.factor();
+    let (likely, other) = if value.abs() >= factor {
+        (format!("{number}{base}"), format!("{}{shown}", (value / factor).normalize()))
+    } else {
+        let whole = shown.to_base(value).map(|v| v.normalize().to_string()).unwrap_or_default();
+        (format!("{number}{shown}"), format!("{whole}{base}"))
+    };
+    ValueError::ShownInMagnitude { text: text.to_string(), shown: shown.to_string(), likely, other }
 }
 
 /// The number part of a value as typed (`42.48` of `42.48万`), for hints.

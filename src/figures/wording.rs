@@ -3,7 +3,7 @@
 
 use super::{in_display_unit, scaled, Figure};
 use crate::model::Kind;
-use crate::values::number::format_decimal;
+use crate::values::number::written;
 use rust_decimal::Decimal;
 use rust_i18n::t;
 
@@ -58,6 +58,9 @@ pub struct Wording {
     pub same: Option<String>,
     /// Decimals of the change: 1 for % and 百分点; the figure's own for 增减.
     pub decimals: Option<u32>,
+    /// Keep the trailing zeros of `decimals` (a template that asks for 位数=2 gets 27.10%);
+    /// otherwise the phrase is written as reports write numbers (4%, not 4.0%).
+    pub fixed: bool,
 }
 
 /// "同比增长3.2%", "同比下降1.5%", "与去年同期持平"; for a rate "同比提高2.1个百分点" (a change
@@ -91,7 +94,7 @@ pub fn change_phrase_in(
     let (rise, fall) = if current.decl.kind == Kind::Percent { ("提高", "降低") } else { ("增长", "下降") };
     let verb = if cur > prev { words.rise.as_deref().unwrap_or(rise) } else { words.fall.as_deref().unwrap_or(fall) };
     if current.decl.kind == Kind::Percent {
-        let points = format_decimal((cur - prev).abs(), Some(decimals));
+        let points = written((cur - prev).abs(), Some(decimals), words.fixed || current.decl.fixed);
         if points.chars().all(|c| c == '0' || c == '.') {
             return Ok(unchanged(true));
         }
@@ -101,7 +104,7 @@ pub fn change_phrase_in(
         return Err(WordingError::ChangeFromZero { name: current.name.clone(), against });
     }
     let pct = ((cur - prev) / prev.abs() * Decimal::from(100)).abs();
-    let shown = format_decimal(pct, Some(decimals));
+    let shown = written(pct, Some(decimals), words.fixed || current.decl.fixed);
     if shown.chars().all(|c| c == '0' || c == '.') {
         return Ok(unchanged(true));
     }
@@ -136,9 +139,9 @@ pub fn difference_phrase_in(
     let diff = in_display_unit(&current.decl, (cur - prev).abs());
     let decimals = words.decimals.or(current.decl.decimals);
     let amount = match current.decl.kind {
-        Kind::Money => format_decimal(diff, Some(decimals.unwrap_or(2))),
-        Kind::Percent => format_decimal(diff, Some(decimals.unwrap_or(1))),
-        _ => scaled(diff, decimals),
+        Kind::Money => written(diff, Some(decimals.unwrap_or(2)), words.fixed || current.decl.fixed),
+        Kind::Percent => written(diff, Some(decimals.unwrap_or(1)), words.fixed || current.decl.fixed),
+        _ => scaled(diff, decimals, words.fixed || current.decl.fixed),
     };
     if amount.chars().all(|c| c == '0' || c == '.') {
         return Ok(unchanged());
@@ -157,7 +160,7 @@ pub fn completion(done: &Figure, target: &Figure, decimals: u32) -> Result<Strin
     if t.is_zero() {
         return Err(WordingError::TargetZero(target.name.clone()));
     }
-    Ok(format_decimal(d / t * Decimal::from(100), Some(decimals)))
+    Ok(written(d / t * Decimal::from(100), Some(decimals), done.decl.fixed))
 }
 
 impl Against {

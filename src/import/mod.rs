@@ -702,6 +702,10 @@ impl Collector {
             Kind::Percent | Kind::Money | Kind::Quantity => Some(f.decimals.unwrap_or(0)),
             _ => f.decimals,
         };
+        // 156.0万元 as written: the report keeps that zero only when the catalog says fixed.
+        let number: String =
+            crate::values::units::fold_width(shown).chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+        decl.fixed = f.decimals.unwrap_or(0) > 0 && number.contains('.') && number.ends_with('0');
         let (first, last) = self.period.months();
         decl.in_period = f.role == Role::AsOfMonth && f.value.parse::<u32>().is_ok_and(|m| (first..=last).contains(&m));
         decl.label = Some(self.cell_label.clone().unwrap_or_else(|| label(text, f)));

@@ -180,6 +180,9 @@ pub fn decl_line(name: &str, d: &FigureDecl) -> String {
     if let Some(dp) = d.decimals {
         fields.push(format!("decimals: {dp}"));
     }
+    if d.fixed {
+        fields.push("fixed: true".into());
+    }
     if d.in_period {
         fields.push("in_period: true".into());
     }

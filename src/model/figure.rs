@@ -44,6 +44,9 @@ pub struct FigureDecl {
     pub accept: Vec<String>,
     /// Decimal places the report shows (money default 2, percent default 1; quantities as entered).
     pub decimals: Option<u32>,
+    /// Whether the report keeps the declared decimals' trailing zeros (156.0万元); by default
+    /// it writes numbers as reports do, without them (156万元).
+    pub fixed: bool,
     /// Whether a negative value is allowed (a change, a balance); counts and money default to no.
     pub signed: bool,
     /// For months and dates: the value must fall inside the report's period (截至6月 in a
@@ -63,6 +66,7 @@ impl FigureDecl {
             unit: None,
             accept: Vec::new(),
             decimals: None,
+            fixed: false,
             signed: false,
             in_period: false,
             label: None,
@@ -255,6 +259,8 @@ pub(super) struct FigureEntry {
     pub accept: Vec<String>,
     #[serde(default)]
     pub decimals: Option<u32>,
+    #[serde(default)]
+    pub fixed: bool,
     #[serde(default)]
     pub signed: bool,
     #[serde(default)]

@@ -78,6 +78,7 @@ fn figures(
             unit: entry.unit,
             accept: entry.accept,
             decimals: entry.decimals,
+            fixed: entry.fixed,
             signed: entry.signed,
             in_period: entry.in_period,
             label: entry.label,

@@ -101,6 +101,20 @@ impl Site {
         Format::ALL.into_iter().filter(|f| formats.contains(f)).map(|f| self.renderer(f)).collect()
     }
 
+    /// [`Site::prepare`] and what only the fonts can tell before anything is drawn: a character
+    /// that no font of the report has (U+2212 −) is a problem at the figure or template that
+    /// holds it, found by `check` as `build` would find it. Fonts that cannot be loaded are left
+    /// to the builds that draw with them.
+    pub fn check(&self, period: Period) -> Result<Report> {
+        let report = self.prepare(period)?;
+        if let Ok((pdf, _)) = self.fonted() {
+            if let Err(crate::render::pdf::layout::MissingGlyphs(missing)) = pdf.layout(&report.document) {
+                return Err(Error::Input(missing_glyph_problems(&report, &missing)));
+            }
+        }
+        Ok(report)
+    }
+
     /// Loads the renderers a build of `formats` uses, and tries those of the other formats (whose
     /// inputs it records): called before the workspace lock is taken, a font problem is said
     /// at once and the fonts are read before any waiting.

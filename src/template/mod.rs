@@ -262,9 +262,11 @@ fn money_filter(unit: &'static str) -> impl Fn(Value, Option<u32>) -> Result<Str
     move |value: Value, decimals: Option<u32>| {
         let f = figure_of(&value)?;
         match (&f.value, f.decl.kind) {
-            (FigureValue::Decimal(yuan), Kind::Money) => Ok(crate::values::number::format_decimal(
+            (FigureValue::Decimal(yuan), Kind::Money) => Ok(crate::values::number::written(
                 crate::values::number::money_in(*yuan, unit),
                 Some(decimals.unwrap_or(if unit == "元" { 0 } else { 2 })),
+                // Places the template asks for are kept as asked.
+                decimals.is_some() || f.decl.fixed,
             )),
             _ => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
@@ -282,9 +284,11 @@ fn magnitude_filter(
     move |value: Value, decimals: Option<u32>| {
         let f = figure_of(&value)?;
         match (f.value.as_decimal(), f.decl.kind) {
-            (Some(base), Kind::Count | Kind::Quantity | Kind::Money) => {
-                Ok(crate::values::number::format_decimal(base / magnitude.factor(), Some(decimals.unwrap_or(2))))
-            }
+            (Some(base), Kind::Count | Kind::Quantity | Kind::Money) => Ok(crate::values::number::written(
+                base / magnitude.factor(),
+                Some(decimals.unwrap_or(2)),
+                decimals.is_some() || f.decl.fixed,
+            )),
             _ => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
                 t!("template.magnitude_filter", filter = magnitude.prefix(), name = f.name).to_string(),
@@ -414,7 +418,7 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
         }
         Ok(format!(
             "{}%",
-            crate::values::number::format_decimal(a / b * Decimal::from(100), Some(decimals.unwrap_or(1)))
+            crate::values::number::written(a / b * Decimal::from(100), Some(decimals.unwrap_or(1)), decimals.is_some())
         ))
     });
     env.add_filter("成", |v: Value| -> Result<String, minijinja::Error> {
@@ -472,7 +476,10 @@ fn wording(words: &Kwargs) -> Result<Wording, minijinja::Error> {
         fall: words.get("减")?,
         same: words.get("平")?,
         decimals: words.get("位数")?,
+        fixed: false,
     };
+    // Places the template asks for are kept as asked.
+    let wording = Wording { fixed: wording.decimals.is_some(), ..wording };
     words.assert_all_used().map_err(|_| {
         let given: Vec<String> = words.args().map(String::from).collect();
         invalid(t!("template.comparison_arguments", given = given.join(", ")).into())
@@ -817,6 +824,8 @@ impl TableObject {
         for (key, column) in &self.decl.columns {
             let Some(v) = row.values.get(key) else { continue };
             let mut cell = crate::model::FigureDecl::new(column.kind);
+            // A table's column keeps its places on every row, as tables are set.
+            cell.fixed = true;
             cell.decimals = match column.kind {
                 Kind::Money => Some(column.decimals.unwrap_or(2)),
                 _ => column.decimals,

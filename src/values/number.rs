@@ -24,3 +24,14 @@ pub fn format_decimal(value: Decimal, decimals: Option<u32>) -> String {
         None => value.to_string(),
     }
 }
+
+/// A number as a report writes it: rounded half-up once at `decimals`, without the trailing
+/// zeros nobody writes (156.0万元 is 156万元, 同比增长4.0% is 4%) unless `fixed` asks for the
+/// places to be kept (a table column, a figure declared `fixed: true`).
+pub fn written(value: Decimal, decimals: Option<u32>, fixed: bool) -> String {
+    let text = format_decimal(value, decimals);
+    if fixed || !text.contains('.') {
+        return text;
+    }
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
