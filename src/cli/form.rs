@@ -29,7 +29,7 @@ pub struct FormArgs {
 pub fn run(args: FormArgs) -> anyhow::Result<ExitCode> {
     let ws = Workspace::open(&args.workspace.root)?;
     let period = super::periods(&ws, args.period.as_slice())?[0];
-    let written = zongjie::pipeline::form::write_form(&ws, period, args.out.as_deref(), args.no_wait)?;
+    let written = zongjie::pipeline::form::write_form(&ws, period, args.out.as_deref(), args.no_wait, false)?;
     say_written(&ws, &written);
     if args.out.is_none() {
         say!("{}", tr!("form.next", period = period));

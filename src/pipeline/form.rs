@@ -39,10 +39,18 @@ pub struct Written {
 
 /// The form of `period`: every figure a data file gives, with last year's value and this
 /// period's, in the report's order.
-pub fn gather(ws: &Workspace, period: Period) -> Result<(Form, Vec<String>)> {
+pub fn gather(ws: &Workspace, period: Period, fresh: bool) -> Result<(Form, Vec<String>)> {
     let dir = ws.period_dir(period)?.to_string();
     let (template, _, catalog) = ws.template_for(period)?;
-    let (data, sheets, problems) = load_data(ws, &catalog, &dir, period, &[]);
+    // A period just started (`new`) has only emptied files: the form starts from nothing.
+    let (data, sheets, problems) = match fresh {
+        false => load_data(ws, &catalog, &dir, period, &[]),
+        true => {
+            let (data, _) = data::load_period(&ws.root, &dir);
+            let files = data.files;
+            (data::PeriodData { files, ..Default::default() }, Vec::new(), Vec::new())
+        }
+    };
     // Values that do not parse would be lost in the form: they are to be fixed first.
     let (now, more) = figures::check(&catalog, &data.values, period, false);
     // Empty values are what the form is for.
@@ -97,8 +105,15 @@ pub fn gather(ws: &Workspace, period: Period) -> Result<(Form, Vec<String>)> {
     for name in names {
         let decl = &catalog.figures[name].decl;
         let raw = data.values.get(name.as_str()).filter(|r| r.via.is_none());
+        // The file that gives it now, else the one that gave it last year, else the report's part.
+        let earlier_source = last_year.as_ref().and_then(|ly| {
+            let f = ly.by_name.get(name).filter(|f| f.via.is_none())?;
+            let dir = ws.periods.get(&ly.period)?;
+            sheet_of(&f.source, dir)
+        });
         let sheet = raw
             .and_then(|r| sheet_of(&r.source, &dir))
+            .or(earlier_source)
             .unwrap_or_else(|| part_of(&parts, order(name)));
         let value = now.by_name.get(name).map(|f| cell(f)).or_else(|| {
             raw.and_then(|r| r.text.clone()).filter(|t| !t.trim().is_empty()).map(Cell::Text)
@@ -129,9 +144,10 @@ pub fn gather(ws: &Workspace, period: Period) -> Result<(Form, Vec<String>)> {
 
 /// Writes the form of `period`: to `out` when given (nothing in the period changes), else into
 /// the period folder, keeping the data files it replaces in `.versions/N/` first.
-pub fn write_form(ws: &Workspace, period: Period, out: Option<&Path>, no_wait: bool) -> Result<Written> {
+/// With `fresh`, the period's own values are not read (a period `new` has just started).
+pub fn write_form(ws: &Workspace, period: Period, out: Option<&Path>, no_wait: bool, fresh: bool) -> Result<Written> {
     let _lock = lock::acquire(&ws.root.join(LOCK_FILE), LOCK_FILE, Mode::Write, !no_wait, || {})?;
-    let (form, replaced) = gather(ws, period)?;
+    let (form, replaced) = gather(ws, period, fresh)?;
     let bytes = crate::data::form::write::form_bytes(&form)
         .map_err(|e| Error::Stopped(t!("form.write_failed", reason = e.to_string()).into_owned()))?;
     let counted = Written {
@@ -217,10 +233,11 @@ fn table_sheet(name: &str, decl: &crate::model::TableDecl, sheet: &Sheet, filled
             .zip(&units)
             .map(|(key, unit)| {
                 let v = values.get(key)?;
+                // A township cell has no shown decimals of its own (sheets read it exactly).
                 Some(Cell::Number(match unit.as_str() {
                     "%" | "" => *v,
                     u => Unit::split(u).from_base(*v),
-                }))
+                }.normalize()))
             })
             .collect()
     };
@@ -249,7 +266,9 @@ fn parts(template: &str) -> Vec<(usize, String)> {
     for line in template.split_inclusive('\n') {
         if let Some(title) = line.strip_prefix("## ") {
             let title = strip_expressions(title.trim());
-            let title = title.split_once('、').map(|(_, t)| t).unwrap_or(&title).trim().to_string();
+            let title = title.split_once('、').map(|(_, t)| t).unwrap_or(&title).trim();
+            // The heading's first phrase, short enough for a sheet tab.
+            let title: String = title.split(['，', '。', '：', '；']).next().unwrap_or(title).chars().take(12).collect();
             if !title.is_empty() {
                 out.push((at, title));
             }
