@@ -101,6 +101,12 @@ pub fn gather(ws: &Workspace, period: Period, fresh: bool) -> Result<(Form, Vec<
         })
         .map(|(n, _)| n)
         .collect();
+    // Figures the report does not use are left out, unless a period gives them.
+    names.retain(|n| {
+        order(n) != usize::MAX
+            || data.values.contains_key(n.as_str())
+            || last_year.as_ref().is_some_and(|ly| ly.by_name.contains_key(n.as_str()))
+    });
     names.sort_by_key(|n| (order(n), n.as_str()));
     for name in names {
         let decl = &catalog.figures[name].decl;

@@ -80,7 +80,7 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
     let mut problems: Vec<Problem> = catalog.check_period(period).into_iter().collect();
     let (mut data, sheets, more) = load_data(ws, &catalog, &data_dir, period, with.overlay);
     problems.extend(more);
-    problems.extend(form_rows_missing(&catalog, &mut data));
+    let missing_rows = form_rows_missing(&catalog, &mut data);
     let (used, template_problems) = template::precheck(
         &template,
         &catalog, // A file that could not be read may hold any figure: its problem is reported, the
@@ -95,6 +95,8 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
         &data_dir,
     );
     problems.extend(template_problems);
+    // A row deleted from the form matters for the figures the report uses.
+    problems.extend(missing_rows.into_iter().filter(|p| p.figure.as_ref().is_some_and(|f| used.contains(f))));
     let (mut figures, more) = figures::check(&catalog, &data.values, period, false);
     problems.extend(more);
     // Earlier periods for 同比/环比: their data files are inputs of this report too, and a wrong
@@ -356,12 +358,8 @@ fn form_rows_missing(catalog: &Catalog, data: &mut data::PeriodData) -> Vec<Prob
     let Some(form) = data.form.clone() else { return Vec::new() };
     let mut problems = Vec::new();
     for (name, declared) in &catalog.figures {
-        let typed = match &declared.decl.origin {
-            Origin::Data => true,
-            // A figure summed from a township table nobody gave is typed in instead.
-            Origin::Sum(_) | Origin::CountRows { .. } => false,
-            Origin::Formula(_) => false,
-        };
+        // A figure summed from a township table nobody gave is a row of the form too.
+        let typed = declared.decl.formula().is_none();
         if typed && !data.values.contains_key(name) && !data.reported.contains(name) {
             problems.push(Problem::at(crate::error::Source::file(&form), t!("form.row_missing")).figure(name));
             data.reported.push(name.clone());

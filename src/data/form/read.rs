@@ -79,7 +79,14 @@ pub fn read(bytes: &[u8], file: &str, catalog: &Catalog) -> (FormValues, Vec<Pro
             (left..left + width as u32).any(|c| text_at(r, c) == HEADERS[COL_NAME])
         });
         let Some(header) = header else {
-            renamed_table(sheet, &text_at, top, left, height, width, &visible, catalog, file, &mut problems);
+            if let Some(table) = renamed_table(sheet, &text_at, top, left, height, width, &visible, catalog, file, &mut problems) {
+                // What the table gives is unknown while it is not read, not missing.
+                out.reported.extend(catalog.figures.iter().filter(|(_, d)| match &d.decl.origin {
+                    crate::model::Origin::Sum(s) => s.table == table,
+                    crate::model::Origin::CountRows { table: t, .. } => *t == table,
+                    _ => false,
+                }).map(|(n, _)| n.clone()));
+            }
             continue;
         };
         out.has_figures = true;
@@ -168,7 +175,7 @@ fn renamed_table(
     catalog: &Catalog,
     file: &str,
     problems: &mut Vec<Problem>,
-) {
+) -> Option<String> {
     for (table, decl) in &catalog.tables {
         if visible.contains(table) {
             continue;
@@ -179,9 +186,10 @@ fn renamed_table(
         });
         if looks_like {
             problems.push(Problem::at(Source::file(file), t!("form.table_renamed", sheet = sheet, table = table)));
-            return;
+            return Some(table.clone());
         }
     }
+    None
 }
 
 /// A cell as the text Excel shows (numbers at 15 significant digits, a percent format as %,
