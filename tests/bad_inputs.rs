@@ -105,7 +105,7 @@ fn form_edit(root: &std::path::Path, file: &str, ops: &[FormOp]) {
         let n = workbook[..at].matches("<sheet ").count() + 1;
         format!("xl/worksheets/sheet{n}.xml")
     };
-    let mut set = |parts: &mut Vec<(String, Vec<u8>)>, name: &str, xml: String| {
+    let set = |parts: &mut Vec<(String, Vec<u8>)>, name: &str, xml: String| {
         parts.iter_mut().find(|(n, _)| n == name).unwrap().1 = xml.into_bytes();
     };
     for op in ops {

@@ -23,14 +23,21 @@ fn reports(root: &Path, period: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 fn ok(out: &std::process::Output) {
-    assert!(out.status.success(), "exit {:?}: {}{}", out.status.code(), String::from_utf8_lossy(&out.stdout), stderr(out));
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        stderr(out)
+    );
 }
 
 /// A python3 that has openpyxl (Debian's python3-openpyxl lives under /usr/bin/python3).
 fn python_with_openpyxl() -> Option<String> {
-    ["/usr/bin/python3", "python3"].into_iter().map(String::from).find(|p| {
-        Command::new(p).args(["-c", "import openpyxl"]).output().is_ok_and(|o| o.status.success())
-    })
+    ["/usr/bin/python3", "python3"]
+        .into_iter()
+        .map(String::from)
+        .find(|p| Command::new(p).args(["-c", "import openpyxl"]).output().is_ok_and(|o| o.status.success()))
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -176,10 +183,8 @@ fn a_form_filled_by_openpyxl_builds_the_same_reports() {
         let before = reports(root, period);
         ok(&zongjie(root, &["form", period]));
         let form = root.join("data").join(period).join(FORM);
-        let out = Command::new(&python)
-            .args(["-c", FILL, form.to_str().unwrap(), form.to_str().unwrap()])
-            .output()
-            .unwrap();
+        let out =
+            Command::new(&python).args(["-c", FILL, form.to_str().unwrap(), form.to_str().unwrap()]).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         ok(&zongjie(root, &["build", period, "--format", "md,pdf,docx"]));
         assert_eq!(reports(root, period), before, "{period}: the reports from openpyxl's form");

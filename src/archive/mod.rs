@@ -528,7 +528,9 @@ pub fn keep_copies(dir: &Path, names: &[&str], versions: &Path) -> std::io::Resu
     std::fs::create_dir(&stage)?;
     for name in names {
         let copied = match Path::new(name).parent().filter(|p| !p.as_os_str().is_empty()) {
-            Some(sub) => std::fs::create_dir_all(stage.join(sub)).and_then(|_| copy_new(&dir.join(name), &stage.join(name))),
+            Some(sub) => {
+                std::fs::create_dir_all(stage.join(sub)).and_then(|_| copy_new(&dir.join(name), &stage.join(name)))
+            }
             None => copy_new(&dir.join(name), &stage.join(name)),
         };
         if let Err(e) = copied {

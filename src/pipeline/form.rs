@@ -121,9 +121,11 @@ pub fn gather(ws: &Workspace, period: Period, fresh: bool) -> Result<(Form, Vec<
             .and_then(|r| sheet_of(&r.source, &dir))
             .or(earlier_source)
             .unwrap_or_else(|| part_of(&parts, order(name)));
-        let value = now.by_name.get(name).map(|f| cell(f)).or_else(|| {
-            raw.and_then(|r| r.text.clone()).filter(|t| !t.trim().is_empty()).map(Cell::Text)
-        });
+        let value = now
+            .by_name
+            .get(name)
+            .map(|f| cell(f))
+            .or_else(|| raw.and_then(|r| r.text.clone()).filter(|t| !t.trim().is_empty()).map(Cell::Text));
         let earlier = last_year.as_ref().and_then(|ly| ly.by_name.get(name)).map(|f| cell(f));
         let row = FigureRow {
             name: name.clone(),
@@ -223,13 +225,18 @@ fn table_sheet(name: &str, decl: &crate::model::TableDecl, sheet: &Sheet, filled
     let mut summed = Vec::new();
     for column in decl.columns.values() {
         let unit = match (column.kind, &column.unit) {
-            (Kind::Money, Some(u)) => crate::values::units::money_unit(u, true).map(|u| u.to_string()).unwrap_or(u.clone()),
+            (Kind::Money, Some(u)) => {
+                crate::values::units::money_unit(u, true).map(|u| u.to_string()).unwrap_or(u.clone())
+            }
             (Kind::Money, None) => "元".to_string(),
             (Kind::Percent, _) => "%".to_string(),
             (_, Some(u)) => u.clone(),
             (_, None) => String::new(),
         };
-        columns.push((if unit.is_empty() { column.header.clone() } else { format!("{}（{unit}）", column.header) }, column.kind));
+        columns.push((
+            if unit.is_empty() { column.header.clone() } else { format!("{}（{unit}）", column.header) },
+            column.kind,
+        ));
         summed.push(column.is_summed());
         units.push(unit);
     }
@@ -240,19 +247,18 @@ fn table_sheet(name: &str, decl: &crate::model::TableDecl, sheet: &Sheet, filled
             .map(|(key, unit)| {
                 let v = values.get(key)?;
                 // A township cell has no shown decimals of its own (sheets read it exactly).
-                Some(Cell::Number(match unit.as_str() {
-                    "%" | "" => *v,
-                    u => Unit::split(u).from_base(*v),
-                }.normalize()))
+                Some(Cell::Number(
+                    match unit.as_str() {
+                        "%" | "" => *v,
+                        u => Unit::split(u).from_base(*v),
+                    }
+                    .normalize(),
+                ))
             })
             .collect()
     };
     let none = || vec![None; decl.columns.len()];
-    let rows = sheet
-        .rows
-        .iter()
-        .map(|r| (r.label.clone(), if filled { values(&r.values) } else { none() }))
-        .collect();
+    let rows = sheet.rows.iter().map(|r| (r.label.clone(), if filled { values(&r.values) } else { none() })).collect();
     let total = decl.total.as_ref().map(|t| {
         let label = sheet.total.as_ref().map(|r| r.label.clone()).unwrap_or_else(|| t.first().to_string());
         let cells = match (&sheet.total, filled) {
@@ -274,7 +280,8 @@ fn parts(template: &str) -> Vec<(usize, String)> {
             let title = strip_expressions(title.trim());
             let title = title.split_once('、').map(|(_, t)| t).unwrap_or(&title).trim();
             // The heading's first phrase, short enough for a sheet tab.
-            let title: String = title.split(['，', '。', '：', '；']).next().unwrap_or(title).chars().take(12).collect();
+            let title: String =
+                title.split(['，', '。', '：', '；']).next().unwrap_or(title).chars().take(12).collect();
             if !title.is_empty() {
                 out.push((at, title));
             }
@@ -339,7 +346,10 @@ fn strip_expressions(text: &str) -> String {
 /// values as …: what a figure without a label means, in the report's own words.
 fn sentence(template: &str, name: &str) -> String {
     let Some(at) = template.find(name) else { return name.to_string() };
-    let start = template[..at].rfind(['。', '；', '\n', '：']).map(|i| i + template[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+    let start = template[..at]
+        .rfind(['。', '；', '\n', '：'])
+        .map(|i| i + template[i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(0);
     let end = template[at..].find(['。', '；', '\n']).map(|i| at + i).unwrap_or(template.len());
     let piece = &template[start..end];
     // Mark this figure's expression, then drop the template syntax.

@@ -74,8 +74,9 @@ pub fn to_xlsx(rows: &[FigureRow], period: crate::values::period::Period) -> cra
             ]
         })
         .collect();
-    crate::data::form::write::table_bytes((day.year(), day.month(), day.day()), "指标核对", &HEADERS, &cells)
-        .map_err(|e| crate::error::Error::Stopped(rust_i18n::t!("form.write_failed", reason = e.to_string()).into_owned()))
+    crate::data::form::write::table_bytes((day.year(), day.month(), day.day()), "指标核对", &HEADERS, &cells).map_err(
+        |e| crate::error::Error::Stopped(rust_i18n::t!("form.write_failed", reason = e.to_string()).into_owned()),
+    )
 }
 
 const HEADERS: [&str; 6] = ["指标", "数值", "单位", "来源", "上年同期", "同比"];

@@ -75,17 +75,24 @@ pub fn read(bytes: &[u8], file: &str, catalog: &Catalog) -> (FormValues, Vec<Pro
             Some(other) => other.to_string(),
         };
         // The header row: the first of the top rows with the figure-name column.
-        let header = (top..top + (height as u32).min(10)).find(|&r| {
-            (left..left + width as u32).any(|c| text_at(r, c) == HEADERS[COL_NAME])
-        });
+        let header = (top..top + (height as u32).min(10))
+            .find(|&r| (left..left + width as u32).any(|c| text_at(r, c) == HEADERS[COL_NAME]));
         let Some(header) = header else {
-            if let Some(table) = renamed_table(sheet, &text_at, top, left, height, width, &visible, catalog, file, &mut problems) {
+            if let Some(table) =
+                renamed_table(sheet, &text_at, top, left, height, width, &visible, catalog, file, &mut problems)
+            {
                 // What the table gives is unknown while it is not read, not missing.
-                out.reported.extend(catalog.figures.iter().filter(|(_, d)| match &d.decl.origin {
-                    crate::model::Origin::Sum(s) => s.table == table,
-                    crate::model::Origin::CountRows { table: t, .. } => *t == table,
-                    _ => false,
-                }).map(|(n, _)| n.clone()));
+                out.reported.extend(
+                    catalog
+                        .figures
+                        .iter()
+                        .filter(|(_, d)| match &d.decl.origin {
+                            crate::model::Origin::Sum(s) => s.table == table,
+                            crate::model::Origin::CountRows { table: t, .. } => *t == table,
+                            _ => false,
+                        })
+                        .map(|(n, _)| n.clone()),
+                );
             }
             continue;
         };
@@ -227,7 +234,9 @@ fn cell_text(cell: &calamine::Data, formula: Option<&String>, format: &str) -> C
         Data::Bool(b) => CellText::Text(b.to_string()),
         Data::DateTime(d) => {
             let days = d.as_f64().floor() as i64;
-            match chrono::NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|e| e.checked_add_signed(chrono::Duration::days(days))) {
+            match chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+                .and_then(|e| e.checked_add_signed(chrono::Duration::days(days)))
+            {
                 Some(date) => CellText::Date(date),
                 None => CellText::Problem(t!("form.number_unshowable").into_owned()),
             }
@@ -289,8 +298,9 @@ fn typed_text(decl: &FigureDecl, text: &str, unit: &str) -> Result<String, Strin
     }
     // 5万 in a 户 column: 50000; 5万 in a 万元 column: 5.
     let (typed, wanted) = (Unit::split(&literal.unit), Unit::split(unit));
-    let suggestion = (typed.base.is_empty() || typed.base == wanted.base || (decl.kind == Kind::Money && typed.base == "元"))
-        .then(|| (literal.value * typed.magnitude.factor() / wanted.magnitude.factor()).normalize());
+    let suggestion =
+        (typed.base.is_empty() || typed.base == wanted.base || (decl.kind == Kind::Money && typed.base == "元"))
+            .then(|| (literal.value * typed.magnitude.factor() / wanted.magnitude.factor()).normalize());
     Err(match suggestion {
         Some(n) => t!("form.unit_in_cell", text = text.trim(), unit = unit, number = n.to_string()).into_owned(),
         None => t!("form.unit_in_cell_other", text = text.trim(), unit = unit).into_owned(),

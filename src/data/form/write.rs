@@ -126,7 +126,14 @@ fn value_format(kind: Kind, decimals: Option<u32>, base: Format) -> Format {
 }
 
 /// Writes a cell's value at (row, col) in `kind`'s format.
-fn write_cell(ws: &mut Worksheet, row: u32, col: u16, kind: Kind, cell: Option<&Cell>, base: Format) -> Result<(), XlsxError> {
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    kind: Kind,
+    cell: Option<&Cell>,
+    base: Format,
+) -> Result<(), XlsxError> {
     match cell {
         None => {
             let decimals = match kind {
@@ -213,19 +220,21 @@ fn figure_sheet(ws: &mut Worksheet, sheet: &FigureSheet) -> Result<(), XlsxError
         }
         // 同比, for the statistician to see as she types; never read.
         let change = match row.kind {
-            Kind::Count | Kind::Money | Kind::Quantity => Some((
-                format!("=IF(AND(ISNUMBER(D{n}),ISNUMBER(E{n}),D{n}<>0),E{n}/D{n}-1,\"\")"),
-                "0.0%",
-            )),
+            Kind::Count | Kind::Money | Kind::Quantity => {
+                Some((format!("=IF(AND(ISNUMBER(D{n}),ISNUMBER(E{n}),D{n}<>0),E{n}/D{n}-1,\"\")"), "0.0%"))
+            }
             Kind::Percent => {
                 Some((format!("=IF(AND(ISNUMBER(D{n}),ISNUMBER(E{n})),(E{n}-D{n})*100,\"\")"), "0.00\"个百分点\""))
             }
             _ => None,
         };
         match change {
-            Some((formula, num)) => {
-                ws.write_formula_with_format(r, 5, Formula::new(formula).set_result(""), &locked.clone().set_num_format(num))?
-            }
+            Some((formula, num)) => ws.write_formula_with_format(
+                r,
+                5,
+                Formula::new(formula).set_result(""),
+                &locked.clone().set_num_format(num),
+            )?,
             None => ws.write_blank(r, 5, &locked)?,
         };
         ws.write_blank(r, 6, &note)?;
