@@ -53,10 +53,109 @@ struct Edit {
     /// A workbook written from sheets (see common/xlsx.rs).
     #[serde(default)]
     xlsx: Option<Vec<xlsx::SheetSpec>>,
+    /// `zongjie form` run on the period, then these changes made to the form's XML (as another
+    /// program or a statistician would): see [`form_edit`].
+    #[serde(default)]
+    form: Option<Vec<FormOp>>,
+}
+
+/// One change to a 填报表: a cell set (`cell: 救助!E3`, `number`, `text`, `error` or
+/// `formula`), a row deleted (`delete_row: 救助!4`), a sheet renamed (`rename: [from, to]`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormOp {
+    #[serde(default)]
+    cell: Option<String>,
+    #[serde(default)]
+    number: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    formula: Option<String>,
+    #[serde(default)]
+    delete_row: Option<String>,
+    #[serde(default)]
+    rename: Option<(String, String)>,
+}
+
+/// Runs `zongjie form` for the file's period and edits the form's parts in place.
+fn form_edit(root: &std::path::Path, file: &str, ops: &[FormOp]) {
+    use std::io::{Read, Write};
+    let period = file.split('/').nth(1).unwrap();
+    let out = zongjie(root, &["form", period]);
+    assert!(out.status.success(), "form: {}", stderr(&out));
+    let path = root.join(file);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        parts.push((f.name().unwrap().to_string(), bytes));
+    }
+    let text = |parts: &[(String, Vec<u8>)], name: &str| {
+        String::from_utf8(parts.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
+    };
+    let workbook = text(&parts, "xl/workbook.xml");
+    // rust_xlsxwriter numbers the sheets' parts in the workbook's order.
+    let sheet_part = |sheet: &str| {
+        let at = workbook.find(&format!("<sheet name=\"{sheet}\"")).unwrap_or_else(|| panic!("no sheet {sheet}"));
+        let n = workbook[..at].matches("<sheet ").count() + 1;
+        format!("xl/worksheets/sheet{n}.xml")
+    };
+    let set = |parts: &mut Vec<(String, Vec<u8>)>, name: &str, xml: String| {
+        parts.iter_mut().find(|(n, _)| n == name).unwrap().1 = xml.into_bytes();
+    };
+    for op in ops {
+        if let Some((from, to)) = &op.rename {
+            let wb = text(&parts, "xl/workbook.xml").replace(&format!("name=\"{from}\""), &format!("name=\"{to}\""));
+            set(&mut parts, "xl/workbook.xml", wb);
+        }
+        if let Some(at) = &op.delete_row {
+            let (sheet, row) = at.split_once('!').unwrap();
+            let part = sheet_part(sheet);
+            let xml = text(&parts, &part);
+            let start = xml.find(&format!("<row r=\"{row}\"")).unwrap();
+            let end = start + xml[start..].find("</row>").unwrap() + "</row>".len();
+            set(&mut parts, &part, format!("{}{}", &xml[..start], &xml[end..]));
+        }
+        if let Some(at) = &op.cell {
+            let (sheet, cell) = at.split_once('!').unwrap();
+            let part = sheet_part(sheet);
+            let xml = text(&parts, &part);
+            let start = xml.find(&format!("<c r=\"{cell}\"")).unwrap_or_else(|| panic!("no cell {at}"));
+            let open_end = start + xml[start..].find('>').unwrap();
+            let end = if xml.as_bytes()[open_end - 1] == b'/' {
+                open_end + 1
+            } else {
+                open_end + xml[open_end..].find("</c>").unwrap() + "</c>".len()
+            };
+            let new = match (&op.number, &op.text, &op.error, &op.formula) {
+                (Some(n), ..) => format!("<c r=\"{cell}\"><v>{n}</v></c>"),
+                (_, Some(t), ..) => format!("<c r=\"{cell}\" t=\"inlineStr\"><is><t>{t}</t></is></c>"),
+                (_, _, Some(e), _) => format!("<c r=\"{cell}\" t=\"e\"><v>{e}</v></c>"),
+                (_, _, _, Some(f)) => format!("<c r=\"{cell}\"><f>{f}</f></c>"),
+                _ => panic!("{at}: give number, text, error or formula"),
+            };
+            set(&mut parts, &part, format!("{}{new}{}", &xml[..start], &xml[end..]));
+        }
+    }
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (name, bytes) in parts {
+        writer.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        writer.write_all(&bytes).unwrap();
+    }
+    writer.finish().unwrap();
 }
 
 fn apply(root: &std::path::Path, edit: &Edit) {
     let path = root.join(&edit.file);
+    if let Some(ops) = &edit.form {
+        form_edit(root, &edit.file, ops);
+        return;
+    }
     if edit.remove {
         std::fs::remove_file(&path).unwrap();
         return;

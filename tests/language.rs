@@ -72,7 +72,7 @@ fn subcommands(help: &str) -> Vec<String> {
 /// ASCII words of four letters or more that are not an option, a command, a placeholder, a
 /// path, a format or a program's name: English sentences left in Chinese help.
 fn english_words(text: &str, commands: &[String]) -> Vec<String> {
-    const NAMES: [&str; 8] = ["zongjie", "markdown", "word", "excel", "pandoc", "table", "json", "docx"];
+    const NAMES: [&str; 9] = ["zongjie", "markdown", "word", "excel", "pandoc", "table", "json", "docx", "xlsx"];
     text.split(|c: char| !(c.is_ascii_alphanumeric() || "-_./<>[]".contains(c)))
         .filter(|token| {
             let is_option = token.starts_with('-');

@@ -510,6 +510,12 @@ fn next_version(versions: &Path) -> u64 {
 /// copied into a staging folder, synced, and renamed whole, like a report's earlier files.
 /// Returns the folder it is kept in.
 pub fn keep_copy(dir: &Path, name: &str, versions: &Path) -> std::io::Result<PathBuf> {
+    keep_copies(dir, &[name], versions)
+}
+
+/// [`keep_copy`] of several files of `dir` into one new `versions/N/` (the data files a
+/// 填报表 replaces are kept together).
+pub fn keep_copies(dir: &Path, names: &[&str], versions: &Path) -> std::io::Result<PathBuf> {
     // Never through a link (or onto a file) standing where the versions folder should be: the
     // copy would land outside the workspace.
     if std::fs::symlink_metadata(versions).is_ok_and(|m| !m.is_dir()) {
@@ -520,9 +526,17 @@ pub fn keep_copy(dir: &Path, name: &str, versions: &Path) -> std::io::Result<Pat
     // A staging folder left by a killed process of ours holds only copies.
     let _ = std::fs::remove_dir_all(&stage);
     std::fs::create_dir(&stage)?;
-    if let Err(e) = copy_new(&dir.join(name), &stage.join(name)) {
-        let _ = std::fs::remove_dir_all(&stage);
-        return Err(e);
+    for name in names {
+        let copied = match Path::new(name).parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(sub) => {
+                std::fs::create_dir_all(stage.join(sub)).and_then(|_| copy_new(&dir.join(name), &stage.join(name)))
+            }
+            None => copy_new(&dir.join(name), &stage.join(name)),
+        };
+        if let Err(e) = copied {
+            let _ = std::fs::remove_dir_all(&stage);
+            return Err(e);
+        }
     }
     sync_dir(&stage);
     let mut next = next_version(versions);

@@ -17,6 +17,8 @@ pub enum ListFormat {
     Csv,
     /// JSON.
     Json,
+    /// An Excel workbook (written to --out, default 指标核对表-PERIOD.xlsx).
+    Xlsx,
 }
 
 /// Arguments of `figures`.
@@ -28,6 +30,9 @@ pub struct FiguresArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// With --format xlsx: the workbook to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
 }
@@ -42,6 +47,15 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
         ListFormat::Table => review::to_table(&rows),
         ListFormat::Csv => review::to_csv(&rows),
         ListFormat::Json => review::to_json(&rows),
+        ListFormat::Xlsx => {
+            let out = args.out.unwrap_or_else(|| format!("指标核对表-{period}.xlsx").into());
+            let bytes = review::to_xlsx(&rows, period)?;
+            let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            zongjie::archive::write_files(dir, &[zongjie::archive::Output { name, bytes }])?;
+            say!("{}", zongjie::tr!("cli.wrote", path = out.display()));
+            return Ok(ExitCode::SUCCESS);
+        }
     };
     super::write_stdout(format_args!("{text}"), false);
     Ok(ExitCode::SUCCESS)

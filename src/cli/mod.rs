@@ -24,6 +24,7 @@ macro_rules! tell {
 pub mod build;
 pub mod check;
 pub mod figures;
+pub mod form;
 pub mod import;
 pub mod init;
 pub mod new;
@@ -59,6 +60,8 @@ pub enum Command {
     New(new::NewArgs),
     /// List every figure of a period's report with its source and its change against last year.
     Figures(figures::FiguresArgs),
+    /// Write the period's 填报表 (data/PERIOD/填报表.xlsx) for the statistician to fill in.
+    Form(form::FormArgs),
     /// Rebuild in memory and compare with each period's manifest and files on disk.
     Verify(verify::VerifyArgs),
     /// Write the reference .docx for pandoc (--reference-doc) with the report's styles.
@@ -99,6 +102,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Figures(args) => figures::run(args),
+        Command::Form(args) => form::run(args),
         Command::Init(args) => init::run(args),
         Command::Templates(args) => templates::run(args),
         Command::New(args) => new::run(args),

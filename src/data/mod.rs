@@ -1,6 +1,7 @@
 //! Stage 1: load a period's data files into named raw values, each with the file and line it came
 //! from. Nothing is interpreted here; the catalog decides what a value means (see `figures`).
 
+pub mod form;
 pub mod replace;
 pub mod sheets;
 
@@ -31,7 +32,16 @@ pub struct PeriodData {
     pub files: Vec<InputFile>,
     /// Files that could not be read as data at all; the figures they hold are unknown.
     pub unreadable: Vec<String>,
+    /// Figures whose problem is reported already (a 填报表 row that cannot be read, or is
+    /// missing): not also reported as absent from the data.
+    pub reported: Vec<String>,
+    /// The period's 填报表 when it has sheets of figures (workspace-relative).
+    pub form: Option<String>,
 }
+
+/// The 填报表 a period's figures may be filled into (`zongjie form`): read by `form::read` for
+/// its figures and by `sheets` for its township sheets.
+pub const FORM_FILE: &str = "填报表.xlsx";
 
 /// Files in a period folder that are not data: the period's own template and catalog.
 pub const NOT_DATA: [&str; 2] = ["catalog.yaml", "report.md.j2"];

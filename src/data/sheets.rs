@@ -147,6 +147,14 @@ struct Grid {
     note: Option<&'static str>,
     /// Cells that are not what they show: a formula never calculated, an Excel error value.
     cell_problems: BTreeMap<(usize, usize), CellProblem>,
+    /// In the 填报表: cells holding the SUM the form wrote into a total row. Never read (many
+    /// writers drop their saved results): the total row gets the sum of the rows there.
+    own_sums: BTreeSet<(usize, usize)>,
+}
+
+/// Whether a data file is a period's 填报表.
+fn is_form(file: &str) -> bool {
+    file.rsplit('/').next() == Some(data::FORM_FILE)
 }
 
 /// Why a workbook cell cannot be used, whatever text it shows.
@@ -240,6 +248,8 @@ pub fn load(
             }
         } else {
             match read_workbook(&file.bytes, rel, &ext, &stem, tables) {
+                // The 填报表 may have no township sheet: its figures are read by data::form.
+                Ok(found) if found.is_empty() && is_form(rel) => {}
                 Ok(found) if found.is_empty() => problems.push(Problem::at(
                     Source::file(rel),
                     t!("sheets.no_table_sheet", tables = names(tables)).to_string(),
@@ -335,6 +345,7 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Grid, Problem> {
         lines,
         note,
         cell_problems: BTreeMap::new(),
+        own_sums: BTreeSet::new(),
     })
 }
 
@@ -445,6 +456,7 @@ fn read_workbook(
             .fold((first_row, first_col), |(r, c), (r2, c2)| (r.max(r2), c.max(c2)));
         let mut rows = Vec::new();
         let mut cell_problems = BTreeMap::new();
+        let mut own_sums = BTreeSet::new();
         if !range.is_empty() || formulas.as_ref().is_some_and(|f| !f.is_empty()) {
             for r in first_row..=last_row {
                 let mut cells = Vec::new();
@@ -457,6 +469,11 @@ fn read_workbook(
                         .and_then(|s| s.get(pos))
                         .and_then(|s| s.number_format.as_ref())
                         .is_some_and(|f| is_percent_format(&f.format_code));
+                    if is_form(file) && formula.is_some_and(|f| f.trim_start_matches('=').starts_with("SUM(")) {
+                        own_sums.insert((r - first_row, c - first_col));
+                        cells.push(String::new());
+                        continue;
+                    }
                     let (text, problem) = cell_text(value.unwrap_or(&calamine::Data::Empty), formula, percent);
                     if let Some(problem) = problem {
                         cell_problems.insert((r - first_row, c - first_col), problem);
@@ -477,6 +494,7 @@ fn read_workbook(
                 lines: Vec::new(),
                 note: None,
                 cell_problems,
+                own_sums,
             },
         ));
     }
@@ -603,7 +621,8 @@ pub fn split_header(header: &str) -> (String, Option<String>) {
 fn read_table(name: &str, decl: &TableDecl, grid: &Grid, period: Period) -> Result<Sheet, Vec<Problem>> {
     let layout = find_columns(name, decl, grid)?;
     let mut problems = Vec::new();
-    let read = layout.read_rows(period, &mut problems);
+    let mut read = layout.read_rows(period, &mut problems);
+    layout.fill_own_sums(&mut read);
     let rows_ref = layout.rows_refs(&read.rows);
     layout.check_total(&read, &mut problems);
     layout.check_plausible(&read.rows, period, &mut problems);
@@ -715,6 +734,17 @@ impl Layout<'_> {
         read
     }
 
+    /// The total row's cells that hold the form's own SUM: the sum of the rows read.
+    fn fill_own_sums(&self, read: &mut ReadRows) {
+        let Some(total) = read.total.as_mut() else { return };
+        for Column { key, col, .. } in &self.columns {
+            if self.grid.own_sums.contains(&(total.index, *col)) {
+                let sum: Decimal = read.rows.iter().filter_map(|r| r.values.get(key)).sum();
+                total.values.insert(key.clone(), sum);
+            }
+        }
+    }
+
     /// Why a row is neither a 乡镇 nor the total: a row is one of them or an error, never a
     /// total counted as a 乡镇.
     fn row_refusal(&self, label: &str, is_total: bool, read: &ReadRows) -> Option<String> {
@@ -765,6 +795,9 @@ impl Layout<'_> {
                 continue;
             }
             let text = cells.get(*col).map(String::as_str).unwrap_or("");
+            if self.grid.own_sums.contains(&(i, *col)) {
+                continue;
+            }
             // A rate's cell in the total row (total: none, or a percentage) is not a sum, and
             // many sheets leave it empty.
             if text.is_empty() && is_total && !self.decl.columns[key].is_summed() {

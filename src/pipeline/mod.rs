@@ -2,6 +2,7 @@
 //! parse the document. Everything happens in memory; [`crate::pipeline::site`] runs the renderers on the
 //! document and writes nothing until every stage and every renderer has succeeded.
 
+pub mod form;
 pub mod review;
 pub mod scaffold;
 pub mod site;
@@ -78,8 +79,9 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
     let data_dir = ws.period_dir(period)?.to_string();
     let (template, catalog_source, catalog) = ws.template_for(period)?;
     let mut problems: Vec<Problem> = catalog.check_period(period).into_iter().collect();
-    let (data, sheets, more) = load_data(ws, &catalog, &data_dir, period, with.overlay);
+    let (mut data, sheets, more) = load_data(ws, &catalog, &data_dir, period, with.overlay);
     problems.extend(more);
+    let missing_rows = form_rows_missing(&catalog, &mut data);
     let (used, template_problems) = template::precheck(
         &template,
         &catalog, // A file that could not be read may hold any figure: its problem is reported, the
@@ -87,6 +89,7 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
         |name| {
             data.values.contains_key(name)
                 || !data.unreadable.is_empty()
+                || data.reported.iter().any(|r| r == name)
                 // A derived figure comes from its formula, a taken one from another period; their
                 // inputs are checked there.
                 || catalog.figures.get(name).is_some_and(|d| d.decl.is_computed())
@@ -94,6 +97,8 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
         &data_dir,
     );
     problems.extend(template_problems);
+    // A row deleted from the form matters for the figures the report uses.
+    problems.extend(missing_rows.into_iter().filter(|p| p.figure.as_ref().is_some_and(|f| used.contains(f))));
     let (taken, taken_inputs, more) = taken::taken_figures(ws, &catalog, period, with.overlay, false);
     problems.extend(more);
     let (mut figures, more) = figures::check_with(&catalog, &data.values, &taken, period, false);
@@ -310,6 +315,7 @@ fn load_data(
     let (sheets, more, failed) = sheets::load(&data.files, &catalog.tables, period);
     problems.extend(more);
     data.unreadable.extend(failed);
+    problems.extend(read_form(catalog, &mut data));
     for (name, declared) in &catalog.figures {
         let (table, column, condition) = match &declared.decl.origin {
             Origin::Sum(sum) => (&sum.table, Some(sum.column.as_str()), None),
@@ -328,6 +334,46 @@ fn load_data(
         data.values.insert(name.clone(), raw);
     }
     (data, sheets, problems)
+}
+
+/// The figures of the period's 填报表, if it has one, added to the values of its other files;
+/// a figure given in both is an error naming both places.
+fn read_form(catalog: &Catalog, data: &mut data::PeriodData) -> Vec<Problem> {
+    let is_form = |f: &&InputFile| f.path.rsplit('/').next() == Some(data::FORM_FILE);
+    let Some(file) = data.files.iter().find(is_form) else { return Vec::new() };
+    let (form, mut problems) = data::form::read::read(&file.bytes, &file.path, catalog);
+    if form.has_figures {
+        data.form = Some(file.path.clone());
+    }
+    data.reported.extend(form.reported);
+    for (name, raw) in form.values {
+        if let Some(other) = data.values.get(&name) {
+            problems.push(
+                Problem::at(raw.source.clone(), t!("form.given_twice", form = raw.source, other = other.source))
+                    .figure(&name),
+            );
+            data.reported.push(name);
+            continue;
+        }
+        data.values.insert(name, raw);
+    }
+    problems
+}
+
+/// With a 填报表 of figures, every figure a data file gives must have its row: a row deleted is
+/// a missing figure, said at the form.
+fn form_rows_missing(catalog: &Catalog, data: &mut data::PeriodData) -> Vec<Problem> {
+    let Some(form) = data.form.clone() else { return Vec::new() };
+    let mut problems = Vec::new();
+    for (name, declared) in &catalog.figures {
+        // A figure summed from a township table nobody gave is a row of the form too.
+        let typed = declared.decl.formula().is_none();
+        if typed && !data.values.contains_key(name) && !data.reported.contains(name) {
+            problems.push(Problem::at(crate::error::Source::file(&form), t!("form.row_missing")).figure(name));
+            data.reported.push(name.clone());
+        }
+    }
+    problems
 }
 
 /// The report's date: the catalog's `report_date` figure, else the period's last day. Never the

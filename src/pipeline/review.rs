@@ -56,6 +56,29 @@ fn source_of(f: &Figure) -> String {
     }
 }
 
+/// The rows as a workbook, for the statistician to check against her own tables: one sheet,
+/// a header row, each figure's name, value, unit, source, last year and change.
+pub fn to_xlsx(rows: &[FigureRow], period: crate::values::period::Period) -> crate::error::Result<Vec<u8>> {
+    use chrono::Datelike;
+    let day = period.last_day();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                r.value.clone(),
+                r.unit.clone(),
+                r.source.clone(),
+                r.last_year.clone().unwrap_or_default(),
+                r.change.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    crate::data::form::write::table_bytes((day.year(), day.month(), day.day()), "指标核对", &HEADERS, &cells).map_err(
+        |e| crate::error::Error::Stopped(rust_i18n::t!("form.write_failed", reason = e.to_string()).into_owned()),
+    )
+}
+
 const HEADERS: [&str; 6] = ["指标", "数值", "单位", "来源", "上年同期", "同比"];
 
 fn cells(row: &FigureRow) -> [String; 6] {

@@ -35,7 +35,7 @@ pub fn init(dir: &Path, period: Period, template: bundled::Bundled) -> Result<Ve
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             CONFIG_FILE.into(),
-            format!("# zongjie 工作区设置\ntemplate: {template_dir}\n# 成文日期写法：\"2012\" → 2024年7月5日；\"1999\" → 二〇二四年七月五日\ndate_style: \"2012\"\n").into_bytes(),
+            format!("# zongjie 工作区设置\ntemplate: {template_dir}\n# 成文日期写法：\"2012\" → 2024年7月5日；\"1999\" → 二〇二四年七月五日\ndate_style: \"2012\"\n# 新的一期（zongjie new）用填报表（Excel）填写数据；写 yaml 则复制上一期的数据文件\ndata_form: xlsx\n").into_bytes(),
         ),
         ("README.md".into(), OFFICE_README.replace("templates/civil-affairs-h1/", &format!("{template_dir}/")).into_bytes()),
         (format!("{template_dir}/{TEMPLATE_FILE}"), template.template.as_bytes().to_vec()),

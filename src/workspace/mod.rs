@@ -133,6 +133,21 @@ pub struct Config {
     /// 仿宋_GB2312, 宋体; digits in each role's font unless `latin` names one).
     #[serde(default)]
     pub docx_fonts: crate::workspace::config::DocxFonts,
+    /// How `new` gives a period's figures to fill: `yaml` (the data files emptied, the default)
+    /// or `xlsx` (the 填报表, see `zongjie form`).
+    #[serde(default)]
+    pub data_form: DataForm,
+}
+
+/// The shape of a new period's data (`data_form:` in zongjie.yaml).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataForm {
+    /// The previous period's data files with every value emptied.
+    #[default]
+    Yaml,
+    /// One 填报表.xlsx with last year's values beside the cells to fill.
+    Xlsx,
 }
 
 /// An opened workspace.
