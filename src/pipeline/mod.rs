@@ -94,7 +94,9 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
         &data_dir,
     );
     problems.extend(template_problems);
-    let (taken, taken_inputs, more) = taken::taken_figures(ws, &catalog, period, with.overlay, false);
+    let (taken, taken_inputs, more) = taken::taken_figures(ws, &catalog, period, with.overlay, false, &|name| {
+        data.values.contains_key(name)
+    });
     problems.extend(more);
     let (mut figures, more) = figures::check_with(&catalog, &data.values, &taken, period, false);
     problems.extend(more);
@@ -289,7 +291,7 @@ fn comparison(
     let Some(dir) = ws.periods.get(&period) else { return (None, Vec::new(), Vec::new()) };
     // Whatever it reads is an input, even when it does not parse: a fix to it changes this report.
     let (data, _sheets, mut problems) = load_data(ws, catalog, dir, period, overlay);
-    let (taken, mut inputs, more) = taken::taken_figures(ws, catalog, period, overlay, true);
+    let (taken, mut inputs, more) = taken::taken_figures(ws, catalog, period, overlay, true, &|name| data.values.contains_key(name));
     problems.extend(more);
     let (figures, more) = figures::check_with(catalog, &data.values, &taken, period, true);
     problems.extend(more);
