@@ -174,12 +174,15 @@ fn a_period_may_use_the_1999_date_style() {
     assert!(markdown(ws.path(), "2024H1").ends_with("梧桐县民政局\n\n2024年7月5日\n:::\n"));
 }
 
-/// Copies the sample's 2024H1 data into `count` H1 periods.
+/// Copies the sample workspace's 2024H1 data (with last year's 护理费 typed in, as
+/// [`sample_workspace`] gives it) into `count` H1 periods.
 fn many_periods(root: &Path, count: i32) {
+    let sample = tempfile::tempdir().unwrap();
+    copy_tree(&root.join("data/2024H1"), sample.path());
     std::fs::remove_dir_all(root.join("data")).unwrap();
     for year in 2025 - count..2025 {
         let dir = root.join(format!("data/{year}H1"));
-        copy_tree(&repo().join("data/2024H1"), &dir);
+        copy_tree(sample.path(), &dir);
         // Each report is dated after its own half-year.
         let unit = dir.join("单位.yaml");
         let text = std::fs::read_to_string(&unit).unwrap().replace("2024-07-05", &format!("{year}-07-05"));
