@@ -6,7 +6,7 @@ use common::*;
 use std::path::Path;
 use std::process::Command;
 
-const TITLE: &str = "梧桐县民政局上半年工作总结和下半年工作安排";
+const TITLE: &str = "梧桐县民政局2024年上半年工作总结和下半年工作安排";
 
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -106,7 +106,7 @@ fn verify_passes_then_names_the_edited_data_file_and_the_altered_output() {
     let out = zongjie(ws.path(), &["verify", "2023H1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).starts_with("2023H1: inputs changed since the manifest: data/2023H1/社会救助.yaml\n2023H1: cannot be rebuilt from its current inputs:\ndata/2023H1/社会救助.yaml:10: 临时救助.人次: '很多"),
+        stdout(&out).starts_with("2023H1: inputs changed since the manifest: data/2023H1/社会救助.yaml\n2023H1: cannot be rebuilt from its current inputs:\ndata/2023H1/社会救助.yaml:9: 临时救助.人次: '很多"),
         "{}",
         stdout(&out)
     );
@@ -151,7 +151,7 @@ fn one_failing_period_does_not_stop_the_others() {
     // 2024H1 compares with 2023H1: a wrong value there would print a wrong 同比, so it fails too.
     assert_eq!(
         err.matches(
-            "error: data/2023H1/社会救助.yaml:10: 临时救助.人次: '-1337' is negative; a count cannot be below 0\n"
+            "error: data/2023H1/社会救助.yaml:9: 临时救助.人次: '-1337' is negative; a count cannot be below 0\n"
         )
         .count(),
         2,
@@ -174,12 +174,15 @@ fn a_period_may_use_the_1999_date_style() {
     assert!(markdown(ws.path(), "2024H1").ends_with("梧桐县民政局\n\n2024年7月5日\n:::\n"));
 }
 
-/// Copies the sample's 2024H1 data into `count` H1 periods.
+/// Copies the sample workspace's 2024H1 data (with last year's 护理费 typed in, as
+/// [`sample_workspace`] gives it) into `count` H1 periods.
 fn many_periods(root: &Path, count: i32) {
+    let sample = tempfile::tempdir().unwrap();
+    copy_tree(&root.join("data/2024H1"), sample.path());
     std::fs::remove_dir_all(root.join("data")).unwrap();
     for year in 2025 - count..2025 {
         let dir = root.join(format!("data/{year}H1"));
-        copy_tree(&repo().join("data/2024H1"), &dir);
+        copy_tree(sample.path(), &dir);
         // Each report is dated after its own half-year.
         let unit = dir.join("单位.yaml");
         let text = std::fs::read_to_string(&unit).unwrap().replace("2024-07-05", &format!("{year}-07-05"));

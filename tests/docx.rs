@@ -312,7 +312,7 @@ fn pandoc_with_the_reference_docx_gives_the_same_styles_and_text() {
         .expect("pandoc must be installed (.ci/run installs it)");
     assert!(status.success());
     let paras = paragraphs(&part(&out_docx, "word/document.xml"));
-    assert_eq!(paras[0], ("Heading1".to_string(), "梧桐县民政局上半年工作总结和下半年工作安排".to_string()));
+    assert_eq!(paras[0], ("Heading1".to_string(), "梧桐县民政局2024年上半年工作总结和下半年工作安排".to_string()));
     assert!(paras.contains(&(
         "Heading2".to_string(),
         "一、继续夯实社会救助工作，巩固拓展脱贫攻坚成果与乡村振兴有效衔接".to_string()

@@ -69,7 +69,7 @@ fn a4_pages_embedded_subset_fonts_and_metadata() {
     let info = run("pdfinfo", &[pdf]);
     assert!(info.contains(&format!("Pages:           {SAMPLE_PAGES}\n")), "{info}");
     assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
-    assert!(info.contains("Title:           梧桐县民政局上半年工作总结和下半年工作安排\n"), "{info}");
+    assert!(info.contains("Title:           梧桐县民政局2024年上半年工作总结和下半年工作安排\n"), "{info}");
     assert!(info.contains("Author:          梧桐县民政局\n"), "{info}");
     assert!(
         info.contains("CreationDate:    Fri Jul  5 00:00:00 2024 UTC"),
@@ -206,7 +206,7 @@ fn a_heading_at_the_foot_of_a_page_moves_to_the_next_with_a_line() {
 fn titles_break_into_balanced_lines_at_the_unit_name() {
     let laid = sample_layout();
     assert_eq!(laid.rows[0].text(), "梧桐县民政局");
-    assert_eq!(laid.rows[1].text(), "上半年工作总结和下半年工作安排");
+    assert_eq!(laid.rows[1].text(), "2024年上半年工作总结和下半年工作安排");
     assert_eq!(laid.rows[2].text(), "", "one blank line under the title");
 }
 

@@ -57,7 +57,7 @@ fn new_starts_a_period_from_the_previous_with_every_value_emptied() {
     let out = zongjie(ws.path(), &["check", "2025H1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("error: data/2025H1/社会救助.yaml:10: 临时救助.人次: has no value; fill it in\n"),
+        stderr(&out).contains("error: data/2025H1/社会救助.yaml:9: 临时救助.人次: has no value; fill it in\n"),
         "{}",
         stderr(&out)
     );

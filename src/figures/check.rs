@@ -52,7 +52,9 @@ pub fn check_with(
                 .push(Problem::at(raw.source.clone(), t!("formula.also_in_data", at = declared.source)).figure(name));
             continue;
         }
-        if let Origin::Period(from) = &declared.decl.origin {
+        // Typed here although taken from another period: refused, unless that period has no data
+        // at all (the first year of a workspace), when the value typed here is the figure.
+        if let (Origin::Period(from), true) = (&declared.decl.origin, taken.contains_key(name)) {
             let message = t!("figures.from_also_in_data", from = from.to_string(), at = declared.source);
             problems.push(Problem::at(raw.source.clone(), message).figure(name));
             continue;

@@ -53,9 +53,12 @@ pub fn gather(ws: &Workspace, period: Period, fresh: bool) -> Result<(Form, Vec<
     };
     // Values that do not parse would be lost in the form: they are to be fixed first.
     let (now, more) = figures::check(&catalog, &data.values, period, false);
-    // Empty values are what the form is for.
+    // Empty values are what the form is for, and a formula waits for its inputs to be filled.
     let empty = t!("figures.no_value");
-    let problems: Vec<Problem> = problems.into_iter().chain(more).filter(|p| p.message != empty).collect();
+    let waits = |p: &Problem| {
+        p.figure.as_ref().and_then(|f| catalog.figures.get(f)).is_some_and(|d| d.decl.formula().is_some())
+    };
+    let problems: Vec<Problem> = problems.into_iter().chain(more).filter(|p| p.message != empty && !waits(p)).collect();
     if !problems.is_empty() {
         return Err(Error::Input(problems.into_iter().map(|p| p.labelled(&catalog)).collect()));
     }
@@ -93,11 +96,13 @@ pub fn gather(ws: &Workspace, period: Period, fresh: bool) -> Result<(Form, Vec<
     let mut names: Vec<&String> = catalog
         .figures
         .iter()
-        .filter(|(_, d)| match &d.decl.origin {
+        .filter(|(n, d)| match &d.decl.origin {
             Origin::Data => true,
             Origin::Sum(s) => !in_tables.contains(&s.table),
             Origin::CountRows { table, .. } => !in_tables.contains(table),
-            Origin::Formula(_) | Origin::Period(_) => false,
+            Origin::Formula(_) => false,
+            // Typed here only while data/ has no folder of the period it is taken from.
+            Origin::Period(_) => data.values.contains_key(n.as_str()),
         })
         .map(|(n, _)| n)
         .collect();

@@ -99,7 +99,8 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
     problems.extend(template_problems);
     // A row deleted from the form matters for the figures the report uses.
     problems.extend(missing_rows.into_iter().filter(|p| p.figure.as_ref().is_some_and(|f| used.contains(f))));
-    let (taken, taken_inputs, more) = taken::taken_figures(ws, &catalog, period, with.overlay, false);
+    let (taken, taken_inputs, more) =
+        taken::taken_figures(ws, &catalog, period, with.overlay, false, &|name| data.values.contains_key(name));
     problems.extend(more);
     let (mut figures, more) = figures::check_with(&catalog, &data.values, &taken, period, false);
     problems.extend(more);
@@ -294,7 +295,8 @@ fn comparison(
     let Some(dir) = ws.periods.get(&period) else { return (None, Vec::new(), Vec::new()) };
     // Whatever it reads is an input, even when it does not parse: a fix to it changes this report.
     let (data, _sheets, mut problems) = load_data(ws, catalog, dir, period, overlay);
-    let (taken, mut inputs, more) = taken::taken_figures(ws, catalog, period, overlay, true);
+    let (taken, mut inputs, more) =
+        taken::taken_figures(ws, catalog, period, overlay, true, &|name| data.values.contains_key(name));
     problems.extend(more);
     let (figures, more) = figures::check_with(catalog, &data.values, &taken, period, true);
     problems.extend(more);
@@ -366,8 +368,9 @@ fn form_rows_missing(catalog: &Catalog, data: &mut data::PeriodData) -> Vec<Prob
     let Some(form) = data.form.clone() else { return Vec::new() };
     let mut problems = Vec::new();
     for (name, declared) in &catalog.figures {
-        // A figure summed from a township table nobody gave is a row of the form too.
-        let typed = declared.decl.formula().is_none();
+        // A figure summed from a township table nobody gave is a row of the form too; one
+        // computed by a formula or taken from another period is not.
+        let typed = !declared.decl.is_computed();
         if typed && !data.values.contains_key(name) && !data.reported.contains(name) {
             problems.push(Problem::at(crate::error::Source::file(&form), t!("form.row_missing")).figure(name));
             data.reported.push(name.clone());

@@ -19,13 +19,16 @@ use std::sync::Arc;
 pub(super) type Taken = (BTreeMap<String, Arc<Figure>>, Vec<InputFile>, Vec<Problem>);
 
 /// Every `from:` figure of `catalog` for a report of `period`. For a comparison period
-/// (`absent_ok`), a figure the other period does not give is simply left out.
+/// (`absent_ok`), a figure the other period does not give is simply left out. When data/ has no
+/// folder for the other period at all (the first year of a workspace), a figure this period's
+/// data gives (`typed_here`) is read from there like any other.
 pub(super) fn taken_figures(
     ws: &Workspace,
     catalog: &Catalog,
     period: Period,
     overlay: &[InputFile],
     absent_ok: bool,
+    typed_here: &dyn Fn(&str) -> bool,
 ) -> Taken {
     let mut taken = BTreeMap::new();
     let mut inputs = Vec::new();
@@ -48,7 +51,7 @@ pub(super) fn taken_figures(
         let figures = match figures {
             Other::Read(figures) => figures,
             Other::Missing => {
-                if !absent_ok {
+                if !absent_ok && !typed_here(name) {
                     problems.push(problem(t!("pipeline.from_no_data", from = from.to_string(), period = other).into()));
                 }
                 continue;

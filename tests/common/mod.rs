@@ -32,9 +32,18 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A temporary copy of the sample workspace with its half-year periods only (zongjie.yaml,
-/// templates/, data/*H1), so that `build` with no period builds 2024H1.
+/// templates/, data/*H1), so that `build` with no period builds 2024H1. A half year takes last
+/// year's 特困.护理费 from the annual data (`from:` in the catalog); without that folder the value
+/// is typed into the half year's own data, as a workspace without annual reports does.
 pub fn sample_workspace() -> tempfile::TempDir {
     let dir = sample_workspace_all();
+    for (half, annual) in [("2023H1", "2022"), ("2024H1", "2023")] {
+        let given = std::fs::read_to_string(dir.path().join(format!("data/{annual}/社会救助.yaml"))).unwrap();
+        let line = given.lines().find(|l| l.trim_start().starts_with("护理费:")).unwrap().to_string();
+        let file = dir.path().join(format!("data/{half}/社会救助.yaml"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text.replacen("特困:\n", &format!("特困:\n{line}\n"), 1)).unwrap();
+    }
     for entry in std::fs::read_dir(dir.path().join("data")).unwrap() {
         let path = entry.unwrap().path();
         if !path.file_name().unwrap().to_string_lossy().ends_with("H1") {
