@@ -56,7 +56,13 @@ fn post(state: &Arc<State>, uri: &str, body: Vec<u8>) -> Answer {
 
 fn encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -115,11 +121,7 @@ fn a_template_linked_outside_the_workspace_is_not_read() {
         .unwrap();
     let out = zongjie(ws.path(), &["check", "2024H1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).starts_with("error: data/2024H1/report.md.j2: leads to "),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).starts_with("error: data/2024H1/report.md.j2: leads to "), "{}", stderr(&out));
     assert!(stderr(&out).contains("outside the workspace; zongjie reads templates and catalogs only from inside it"));
     assert!(!stderr(&out).contains("不存在"));
 }
@@ -213,7 +215,10 @@ fn workbook_with_cell(reference: &str, dimension: Option<&str>) -> Vec<u8> {
         if name.starts_with("xl/worksheets/sheet") {
             let mut xml = String::from_utf8(text).unwrap();
             let row: String = reference.chars().skip_while(|c| c.is_ascii_alphabetic()).collect();
-            xml = xml.replace("</sheetData>", &format!("<row r=\"{row}\"><c r=\"{reference}\"><v>1</v></c></row></sheetData>"));
+            xml = xml.replace(
+                "</sheetData>",
+                &format!("<row r=\"{row}\"><c r=\"{reference}\"><v>1</v></c></row></sheetData>"),
+            );
             if let Some(dim) = dimension {
                 xml = xml.replace("<sheetData>", &format!("<dimension ref=\"{dim}\"/><sheetData>"));
             }
@@ -243,7 +248,11 @@ fn a_sheet_spanning_the_whole_grid_is_refused_not_allocated() {
     std::fs::write(&path, workbook_with_cell("A9", Some("A1:XFD1048576"))).unwrap();
     let out = zongjie_in("zh-CN", ws.path(), &["check", "2024H1"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("工作表 特困分乡镇 的范围是 A1:XFD1048576（1048576 行 × 16384 列）"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("工作表 特困分乡镇 的范围是 A1:XFD1048576（1048576 行 × 16384 列）"),
+        "{}",
+        stderr(&out)
+    );
     // And the server stays up on the same upload.
     let ws = sample_workspace();
     let state = state(ws.path());
@@ -323,7 +332,10 @@ fn a_long_title_is_kept_and_only_the_file_name_is_shortened() {
     let file = dir.path().join("长标题.txt");
     std::fs::write(&file, format!("{title}\n{body}")).unwrap();
     let root = dir.path().join("ws");
-    let out = zongjie(dir.path(), &["import", file.to_str().unwrap(), "--root", root.to_str().unwrap(), "--period", "2024H1"]);
+    let out = zongjie(
+        dir.path(),
+        &["import", file.to_str().unwrap(), "--root", root.to_str().unwrap(), "--period", "2024H1"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let out = zongjie(&root, &["build", "2024H1", "--format", "md"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -345,10 +357,9 @@ fn a_long_title_is_kept_and_only_the_file_name_is_shortened() {
 fn big5_and_shift_jis_text_is_refused_not_read_as_gbk() {
     let dir = tempfile::tempdir().unwrap();
     let text = "梧桐縣民政局2024年上半年工作總結\n\n今年上半年，全縣城鄉低保對象共1234戶2345人，發放低保金678.9萬元。\n\n梧桐縣民政局\n2024年7月5日\n";
-    for (encoding, name, file) in [
-        (encoding_rs::BIG5, "Big5", "繁體.txt"),
-        (encoding_rs::SHIFT_JIS, "Shift_JIS", "日本語.txt"),
-    ] {
+    for (encoding, name, file) in
+        [(encoding_rs::BIG5, "Big5", "繁體.txt"), (encoding_rs::SHIFT_JIS, "Shift_JIS", "日本語.txt")]
+    {
         let bytes = encoding.encode(text).0.into_owned();
         let (_, gbk_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
         if encoding == encoding_rs::BIG5 {
@@ -382,7 +393,10 @@ fn no_period_is_started_that_the_tool_cannot_read() {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.text());
     let reply = answer.json();
     assert_eq!(reply["ok"], false);
-    assert_eq!(texts(&reply["problems"]), ["data/3000H1：无法创建：zongjie 只能读取 1900 年至 2999 年的期间；没有写入任何文件"]);
+    assert_eq!(
+        texts(&reply["problems"]),
+        ["data/3000H1：无法创建：zongjie 只能读取 1900 年至 2999 年的期间；没有写入任何文件"]
+    );
     assert!(!ws.path().join("data/3000H1").exists());
     assert!(get(&state, "/").status == StatusCode::OK);
 }

@@ -150,7 +150,9 @@ pub fn unchecked(ws: &Workspace, period: Period, overlay: &[InputFile]) -> Vec<P
     let catalog = match ws.period_dir(period).and_then(|_| ws.template_for(period)) {
         Ok((_, _, catalog)) => catalog,
         Err(Error::Input(problems)) => return problems,
-        Err(other) => return vec![Problem::at(crate::error::Source::file(crate::workspace::CONFIG_FILE), other.to_string())],
+        Err(other) => {
+            return vec![Problem::at(crate::error::Source::file(crate::workspace::CONFIG_FILE), other.to_string())]
+        }
     };
     let Some(dir) = ws.periods.get(&period) else { return Vec::new() };
     let (data, _sheets, problems) = load_data(ws, &catalog, dir, period, overlay);

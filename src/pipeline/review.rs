@@ -105,7 +105,9 @@ pub fn to_csv(rows: &[FigureRow]) -> String {
     writer.write_record(HEADERS).expect("write to memory");
     for row in rows {
         // Text that Excel would run as a formula is written as text (OWASP).
-        writer.write_record(cells(row).iter().map(|c| crate::values::csv_cell(c).into_owned())).expect("write to memory");
+        writer
+            .write_record(cells(row).iter().map(|c| crate::values::csv_cell(c).into_owned()))
+            .expect("write to memory");
     }
     let bytes = writer.into_inner().expect("write to memory");
     format!("\u{FEFF}{}", String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out"))

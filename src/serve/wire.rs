@@ -122,9 +122,13 @@ mod tests {
         let hyper = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
         let ours = String::from_utf8(with_message(hyper).unwrap()).unwrap();
         assert!(ours.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\ndate: x\r\ncontent-type: text/plain"));
-        assert!(ours.ends_with("\r\n\r\nthe request's headers are too large for this server; reload the page\n"), "{ours}");
+        assert!(
+            ours.ends_with("\r\n\r\nthe request's headers are too large for this server; reload the page\n"),
+            "{ours}"
+        );
         // A handler's own answer (it has a type) and anything with a body pass untouched.
-        assert!(with_message(b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: 0\r\n\r\n").is_none());
+        assert!(with_message(b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: 0\r\n\r\n")
+            .is_none());
         assert!(with_message(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").is_none());
         assert!(with_message(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 2\r\n\r\nab").is_none());
     }

@@ -225,7 +225,8 @@ pub fn read_literal(text: &str) -> Result<Literal, NotANumber> {
     let value: Decimal = plain.parse().map_err(|_| {
         // Written rightly, only too long for any exact number (10^30 元): say so.
         let digits = plain.trim_start_matches(['+', '-']);
-        if digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') && digits.bytes().filter(|b| *b == b'.').count() <= 1 {
+        if digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        {
             NotANumber::TooLarge
         } else {
             NotANumber::Notation
