@@ -523,8 +523,9 @@ pub fn keep_copies(dir: &Path, names: &[&str], versions: &Path) -> std::io::Resu
     }
     std::fs::create_dir_all(versions)?;
     let stage = versions.join(format!("{TEMP_PREFIX}{}.tmp", std::process::id()));
-    // A staging folder left by a killed process of ours holds only copies.
-    let _ = std::fs::remove_dir_all(&stage);
+    // A staging folder (or file) left by a killed process with our process id holds only
+    // copies; the caller holds the lock, so it is no one else's.
+    remove_stale(&stage);
     std::fs::create_dir(&stage)?;
     for name in names {
         let copied = match Path::new(name).parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -555,6 +556,22 @@ pub fn keep_copies(dir: &Path, names: &[&str], versions: &Path) -> std::io::Resu
     }
 }
 
+/// A report folder that may be read for `root`'s workspace: not a link (the rule `build` applies
+/// before it writes there) and, once every link above it is followed, inside the workspace. A
+/// folder that is not there is fine (nothing will be read from it). `zongjie serve` applies it
+/// before it reads a manifest or a file, so a link can never hand out a file from elsewhere.
+pub fn readable_folder(root: &Path, dir: &Path, shown: &str) -> Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Err(_) => return Ok(()),
+        Ok(m) if !m.is_dir() => return Err(Error::Stopped(t!("archive.not_a_folder", folder = shown).into_owned())),
+        Ok(_) => {}
+    }
+    match (dir.canonicalize(), root.canonicalize()) {
+        (Ok(dir), Ok(root)) if dir.starts_with(&root) => Ok(()),
+        _ => Err(Error::Stopped(t!("archive.folder_outside", folder = shown).into_owned())),
+    }
+}
+
 /// Makes the period folder if needed; refuses a link there, so nothing is written elsewhere.
 fn ensure_folder(dir: &Path, shown: &str) -> Result<()> {
     match std::fs::symlink_metadata(dir) {
@@ -581,10 +598,12 @@ pub fn write_files(dir: &Path, files: &[Output]) -> Result<Vec<PathBuf>> {
     for (i, output) in files.iter().enumerate() {
         let target = dir.join(&output.name);
         let temp = dir.join(format!("{TEMP_PREFIX}{}-{i}.tmp", std::process::id()));
+        // Left by a killed process that had our process id (the caller holds the lock).
+        remove_stale(&temp);
         if let Err(e) = write_new(&temp, &output.bytes) {
             let _ = std::fs::remove_file(&temp);
             remove(&temps);
-            return Err(Error::io(shown(&target), e));
+            return Err(Error::io(shown(&temp), e));
         }
         temps.push((temp, target));
     }
@@ -598,6 +617,20 @@ pub fn write_files(dir: &Path, files: &[Output]) -> Result<Vec<PathBuf>> {
     }
     sync_dir(dir);
     Ok(written)
+}
+
+/// Removes whatever stands at a temporary name of ours: a file, a link (never what it points
+/// to) or a folder of copies.
+fn remove_stale(path: &Path) {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let _ = std::fs::remove_dir_all(path);
+        }
+        Ok(_) => {
+            let _ = std::fs::remove_file(path);
+        }
+        Err(_) => {}
+    }
 }
 
 /// Removes temporary files a killed build may have left (`.zongjie-PID-N.tmp`, and staging

@@ -249,10 +249,29 @@ pub fn decode_utf8(bytes: &[u8], file: &str) -> Result<String, Problem> {
 }
 
 /// Text in GBK (GB18030, which old Excel and Notepad write on Chinese Windows), or None when the
-/// bytes are not valid GB18030 either: such a file is refused, never read as mojibake.
+/// bytes are not GBK: not valid GB18030, or text in another legacy encoding (Big5, Shift_JIS)
+/// whose byte pairs happen to be valid GB18030 too. Such a file is refused, never read as
+/// mojibake; [`legacy_encoding`] says what it looks like.
 pub fn decode_gbk(bytes: &[u8]) -> Option<String> {
+    if legacy_encoding(bytes) != encoding_rs::GBK {
+        return None;
+    }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     (!had_errors).then(|| text.into_owned())
+}
+
+/// The legacy encoding bytes that are not UTF-8 look like, as chardetng (Firefox's detector)
+/// guesses it: GBK, Big5, Shift_JIS, EUC-KR, windows-1252…
+pub fn legacy_encoding(bytes: &[u8]) -> &'static encoding_rs::Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    // GB18030 and GBK are one family here (encoding_rs decodes GBK as GB18030).
+    if guess == encoding_rs::GB18030 {
+        encoding_rs::GBK
+    } else {
+        guess
+    }
 }
 
 fn flatten(

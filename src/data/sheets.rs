@@ -334,7 +334,9 @@ fn read_csv(bytes: &[u8], file: &str) -> Result<Grid, Problem> {
             Problem::at(Source::new(file, line), t!("sheets.csv_unreadable").to_string())
         })?;
         lines.push(record.position().map(|p| p.line()).unwrap_or(rows.len() as u64 + 1));
-        rows.push(record.iter().map(|c| c.trim().to_string()).collect());
+        // A `'` that zongjie (or a careful tool) put before a formula's first character is not
+        // part of the value.
+        rows.push(record.iter().map(|c| crate::values::csv_cell_read(c.trim()).trim().to_string()).collect());
     }
     Ok(Grid {
         file: file.into(),
@@ -437,6 +439,11 @@ fn read_workbook(
         } else {
             continue;
         };
+        // calamine makes a cell for every place between the first and the last cell: two cells
+        // at A1 and XFD1048576 would take 512 GiB. The size is known before anything is read.
+        if let calamine::Sheets::Xlsx(xlsx) = &mut book {
+            sheet_size(xlsx, sheet, file)?;
+        }
         let range = book
             .worksheet_range(sheet)
             .map_err(|_| Problem::at(Source::file(file), t!("sheets.sheet_unreadable", sheet = sheet).to_string()))?;
@@ -509,6 +516,62 @@ fn read_workbook(
         }
     }
     Ok(found)
+}
+
+/// The most cells a sheet may span (its rows times its columns, from the first cell to the
+/// last): 200,000 乡镇 rows of ten columns. A county's table has some dozens.
+pub const SHEET_MAX_CELLS: u64 = 2_000_000;
+
+/// Refuses a sheet that declares (`<dimension ref=…>`) or holds cells over more than
+/// [`SHEET_MAX_CELLS`], naming the sheet and the span; streams the cells once, holding none.
+fn sheet_size<RS: std::io::Read + std::io::Seek>(
+    xlsx: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+    file: &str,
+) -> Result<(), Problem> {
+    let unreadable = || Problem::at(Source::file(file), t!("sheets.sheet_unreadable", sheet = sheet).to_string());
+    let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(|_| unreadable())?;
+    let too_big = |start: (u32, u32), end: (u32, u32)| {
+        let rows = u64::from(end.0.saturating_sub(start.0)) + 1;
+        let cols = u64::from(end.1.saturating_sub(start.1)) + 1;
+        (rows * cols > SHEET_MAX_CELLS).then(|| {
+            let span = format!(
+                "{}{}:{}{}",
+                column_letters(start.1 as usize),
+                start.0 + 1,
+                column_letters(end.1 as usize),
+                end.0 + 1
+            );
+            Problem::at(
+                Source::file(file),
+                t!(
+                    "sheets.sheet_too_large",
+                    sheet = sheet,
+                    span = span,
+                    rows = rows,
+                    cols = cols,
+                    max = SHEET_MAX_CELLS
+                )
+                .to_string(),
+            )
+        })
+    };
+    let declared = reader.dimensions();
+    if let Some(problem) = too_big(declared.start, declared.end) {
+        return Err(problem);
+    }
+    let mut span: Option<((u32, u32), (u32, u32))> = None;
+    while let Some(cell) = reader.next_cell().map_err(|_| unreadable())? {
+        let (r, c) = cell.get_position();
+        span = Some(match span {
+            None => ((r, c), (r, c)),
+            Some(((r0, c0), (r1, c1))) => ((r0.min(r), c0.min(c)), (r1.max(r), c1.max(c))),
+        });
+    }
+    match span.and_then(|(start, end)| too_big(start, end)) {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
 }
 
 /// Why a file named .xlsx (or .xls) is no workbook calamine can read, in words for the person who
@@ -673,6 +736,9 @@ struct ReadRows {
     unusable: BTreeSet<String>,
     /// A row was refused: the sum of every column is unknown, so the total row is not checked.
     refused_row: bool,
+    /// Where each 乡镇 read so far is, by its [`row_key`]: a second row of one is found at once,
+    /// not by a look through every row before it (200,000 rows took minutes).
+    seen: std::collections::HashMap<String, Source>,
 }
 
 /// The header row (the first row that has the label column) and every declared column in it,
@@ -708,9 +774,16 @@ fn find_columns<'a>(name: &'a str, decl: &'a TableDecl, grid: &'a Grid) -> Resul
 impl Layout<'_> {
     /// Every row below the header: a 乡镇, the total row, or a problem; blank rows are skipped.
     fn read_rows(&self, period: Period, problems: &mut Vec<Problem>) -> ReadRows {
-        let mut read = ReadRows { rows: Vec::new(), total: None, unusable: BTreeSet::new(), refused_row: false };
+        let mut read = ReadRows {
+            rows: Vec::new(),
+            total: None,
+            unusable: BTreeSet::new(),
+            refused_row: false,
+            seen: std::collections::HashMap::new(),
+        };
         for (i, cells) in self.grid.rows.iter().enumerate().skip(self.header_row + 1) {
-            if cells.iter().all(|c| c.is_empty()) && !self.grid.cell_problems.keys().any(|(r, _)| *r == i) {
+            let row_has_problem = || self.grid.cell_problems.range((i, 0)..=(i, usize::MAX)).next().is_some();
+            if cells.iter().all(|c| c.is_empty()) && !row_has_problem() {
                 continue;
             }
             let label = cells.get(self.label_col).cloned().unwrap_or_default();
@@ -728,6 +801,7 @@ impl Layout<'_> {
             if is_total {
                 read.total = Some(row);
             } else {
+                read.seen.entry(row_key(&row.label)).or_insert_with(|| row.source.clone());
                 read.rows.push(row);
             }
         }
@@ -768,10 +842,7 @@ impl Layout<'_> {
                 .as_ref()
                 .map(|first| t!("sheets.second_total_row", name = name, row = label, first = first.source).to_string())
         } else {
-            read.rows
-                .iter()
-                .find(|r| row_key(&r.label) == key)
-                .map(|first| t!("sheets.row_twice", name = name, row = label, first = first.source).to_string())
+            read.seen.get(&key).map(|first| t!("sheets.row_twice", name = name, row = label, first = first).to_string())
         }
     }
 

@@ -419,6 +419,7 @@ fn not_a_number(decl: &FigureDecl, text: &str, why: units::NotANumber) -> ValueE
     match why {
         units::NotANumber::Scientific => ValueError::Scientific(text),
         units::NotANumber::Grouping => ValueError::Grouping(text),
+        units::NotANumber::TooLarge => ValueError::TooLarge(text),
         units::NotANumber::NoDigits | units::NotANumber::Notation => {
             ValueError::NotANumber { text, kind: decl.kind, unit: decl.display_unit().to_string() }
         }

@@ -112,7 +112,16 @@ fn decode_text(bytes: &[u8], shown: &str) -> Result<String, Problem> {
             return Ok(text.into_owned());
         }
     }
-    crate::data::decode_gbk(bytes).ok_or_else(|| Problem::at(Source::file(shown), t!("import.txt_encoding")))
+    crate::data::decode_gbk(bytes).ok_or_else(|| {
+        // Big5 and Shift_JIS are valid GB18030 byte for byte: say what the text looks like.
+        let encoding = crate::data::legacy_encoding(bytes);
+        let (_, not_gb18030) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+        if not_gb18030 || encoding == encoding_rs::GBK {
+            Problem::at(Source::file(shown), t!("import.txt_encoding"))
+        } else {
+            Problem::at(Source::file(shown), t!("import.txt_other_encoding", encoding = encoding.name()))
+        }
+    })
 }
 
 /// The non-empty lines of a text, each trimmed (ideographic indents too), with line numbers.

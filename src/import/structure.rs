@@ -161,6 +161,13 @@ fn join_wrapped(paras: Vec<Para>) -> Vec<Para> {
     out
 }
 
+/// Long enough for a title: up to 60 characters, or a long 关于…的报告 of up to 160 that holds no
+/// sentence's end (a paragraph of the body does).
+fn title_length(text: &str) -> bool {
+    let chars = text.chars().count();
+    chars <= 60 || (chars <= 160 && !text.contains(['。', '；', '！', '？', ';', '!', '?']))
+}
+
 /// The title is the first of the first three paragraphs that reads like one (…工作总结); a line
 /// above it (附件1, a document number) comes after it.
 fn title_first(mut paras: Vec<Para>) -> Vec<Para> {
@@ -168,7 +175,7 @@ fn title_first(mut paras: Vec<Para>) -> Vec<Para> {
         paras.iter().take(3).position(|p| matches!(p, Para::Text { hint: Hint::Title, .. }))
     } else {
         paras.iter().take(3).position(|p| {
-            matches!(p, Para::Text { text, .. } if text.chars().count() <= 60 && TITLE_ENDS.iter().any(|w| text.contains(w)))
+            matches!(p, Para::Text { text, .. } if title_length(text) && TITLE_ENDS.iter().any(|w| text.contains(w)))
         })
     };
     let mut at = at;

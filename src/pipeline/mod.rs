@@ -123,7 +123,7 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
             figures.previous = set;
         }
     }
-    problems.extend(cross_period_rules(ws, &catalog, &figures));
+    problems.extend(cross_period_rules(ws, &catalog, &figures, with.overlay));
     if !problems.is_empty() {
         // Each message says what the figure means, from the catalog's label.
         return Err(input(problems.into_iter().map(|p| p.labelled(&catalog)).collect(), vec![]));
@@ -131,7 +131,6 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
     let markdown = template::render(&template, &figures, &sheets, &catalog, ws.date_style(period))?;
     let mut document = document::parse(&markdown, &template.name)?;
     document.date = Some(report_date(&catalog, &figures));
-    check_title(&document.title, &figures, &template)?;
     let warnings = large_changes(&figures, &used).into_iter().map(|p| p.labelled(&catalog)).collect();
     let marked = if with.marked {
         marked_document(&template, &figures, &sheets, &catalog, ws.date_style(period), &document)
@@ -153,6 +152,49 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
     })
 }
 
+/// Why `period` cannot be checked at all with `overlay` over its folder: its template or catalog
+/// does not load, or one of its data files (or sheets) cannot be read, so the figures that file
+/// holds are unknown and nothing can say whether a new file leaves any of them missing or
+/// wrong. Empty when the whole period can be checked. A file is saved into a period only when
+/// this is empty ([`crate::data::replace`]).
+pub fn unchecked(ws: &Workspace, period: Period, overlay: &[InputFile]) -> Vec<Problem> {
+    let catalog = match ws.period_dir(period).and_then(|_| ws.template_for(period)) {
+        Ok((_, _, catalog)) => catalog,
+        Err(Error::Input(problems)) => return problems,
+        Err(other) => {
+            return vec![Problem::at(crate::error::Source::file(crate::workspace::CONFIG_FILE), other.to_string())]
+        }
+    };
+    let Some(dir) = ws.periods.get(&period) else { return Vec::new() };
+    let (data, _sheets, problems) = load_data(ws, &catalog, dir, period, overlay);
+    problems
+        .into_iter()
+        .filter(|p| p.source.as_ref().is_some_and(|s| data.unreadable.contains(&s.file)))
+        .map(|p| p.labelled(&catalog))
+        .collect()
+}
+
+/// The other periods of the workspace whose report reads `period`: it is their 同比 or 环比
+/// period, or a rule of their catalog names it (`人次 >= 人次@H1` in a year's report). A file
+/// saved into `period` must bring none of them a problem either.
+pub fn periods_reading(ws: &Workspace, period: Period) -> Vec<Period> {
+    let reads = |reader: Period| {
+        if reader.same_period_last_year() == period || reader.previous() == period {
+            return true;
+        }
+        let Ok((_, _, catalog)) = ws.template_for(reader) else { return false };
+        let named = catalog
+            .rules
+            .iter()
+            .filter(|r| r.refers_elsewhere())
+            .flat_map(|r| r.figures())
+            .filter_map(|f| f.at)
+            .any(|at| at.resolve(reader) == Some(period));
+        named
+    };
+    ws.periods.keys().copied().filter(|&p| p != period && reads(p)).collect()
+}
+
 /// The document rendered again with its figures marked; `None` when, marks taken out, it would
 /// not be exactly `document` (the preview then shows the document unmarked).
 fn marked_document(
@@ -171,46 +213,11 @@ fn marked_document(
         .then_some(Marked { document: marked, figures: marks })
 }
 
-/// Most characters of a name in the title: the title names the output files, and a file name
-/// must fit Windows and Linux (255 bytes, and room for the folder).
-const MAX_NAME_IN_TITLE: usize = 40;
-/// Most bytes of the title as a file name (UTF-8; 3 bytes a Chinese character).
-const MAX_TITLE_BYTES: usize = 200;
-
-/// The title becomes the file names: a unit name too long for one is refused at its data line,
-/// before anything is written.
-fn check_title(title: &str, figures: &Figures, template: &TemplateSource) -> Result<()> {
-    let mut problems = Vec::new();
-    for f in figures.by_name.values() {
-        let text = f.display();
-        let chars = text.chars().count();
-        if f.decl.kind == crate::model::Kind::Text && chars > MAX_NAME_IN_TITLE && title.contains(&text) {
-            problems.push(
-                Problem::at(f.source.clone(), t!("pipeline.name_too_long", chars = chars, max = MAX_NAME_IN_TITLE))
-                    .figure(&f.name),
-            );
-        }
-    }
-    if problems.is_empty() && file_stem(title).len() > MAX_TITLE_BYTES {
-        // At the template's title line: the title's own words are too many.
-        let line = template.text.lines().position(|l| l.starts_with("# ")).map_or(0, |i| i as u64 + 1);
-        problems.push(Problem::at(
-            crate::error::Source::new(&template.name, line),
-            t!("pipeline.title_too_long", chars = title.chars().count()),
-        ));
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Input(problems))
-    }
-}
-
 /// The catalog's rules that compare with another period (`低保.累计发放金额 >= 低保.累计发放金额@H1`:
 /// a year's cumulative figure is not below the same year's first half). A rule whose other
 /// period has no data, or lacks the figure, is not checked; that period's own build reports
 /// its problems.
-fn cross_period_rules(ws: &Workspace, catalog: &Catalog, figures: &Figures) -> Vec<Problem> {
+fn cross_period_rules(ws: &Workspace, catalog: &Catalog, figures: &Figures, overlay: &[InputFile]) -> Vec<Problem> {
     let rules: Vec<&Rule> = catalog.rules.iter().filter(|r| r.refers_elsewhere()).collect();
     if rules.is_empty() {
         return Vec::new();
@@ -228,7 +235,7 @@ fn cross_period_rules(ws: &Workspace, catalog: &Catalog, figures: &Figures) -> V
             Some(other) if other == period => None,
             Some(other) if other == period.same_period_last_year() => figures.last_year.clone(),
             Some(other) if other == period.previous() => figures.previous.clone(),
-            Some(other) => comparison(ws, catalog, other, &[]).0,
+            Some(other) => comparison(ws, catalog, other, overlay).0,
             None => None,
         };
         others.insert(at, set);
@@ -397,8 +404,28 @@ fn input(mut problems: Vec<Problem>, more: Vec<Problem>) -> Error {
     Error::Input(problems)
 }
 
-/// The report title as a file name: characters that no file system takes become `_`.
+/// Most bytes of the title as a file name (UTF-8; 3 bytes a Chinese character): 255 on Linux
+/// and Windows, with room for the extension and a `versions/N/` copy's folder.
+const MAX_STEM_BYTES: usize = 200;
+
+/// The report title as a file name: characters that no file system takes become `_`. A title too
+/// long for a file name (a long 关于…的报告 is normal) keeps its whole text in the report; its
+/// file name is cut at a character boundary and ends with 8 hex digits of the title's SHA-256,
+/// so the name is the same on every build and two long titles that begin alike differ.
 pub fn file_stem(title: &str) -> String {
+    let stem = plain_stem(title);
+    if stem.len() <= MAX_STEM_BYTES {
+        return stem;
+    }
+    let hash: String = crate::archive::sha256(title.as_bytes()).chars().take(8).collect();
+    let mut cut = MAX_STEM_BYTES - hash.len() - 1;
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{hash}", stem[..cut].trim_end())
+}
+
+fn plain_stem(title: &str) -> String {
     let stem: String =
         title
             .chars()

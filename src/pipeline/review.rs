@@ -127,7 +127,10 @@ pub fn to_csv(rows: &[FigureRow]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(HEADERS).expect("write to memory");
     for row in rows {
-        writer.write_record(cells(row)).expect("write to memory");
+        // Text that Excel would run as a formula is written as text (OWASP).
+        writer
+            .write_record(cells(row).iter().map(|c| crate::values::csv_cell(c).into_owned()))
+            .expect("write to memory");
     }
     let bytes = writer.into_inner().expect("write to memory");
     format!("\u{FEFF}{}", String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out"))

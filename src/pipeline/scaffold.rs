@@ -138,6 +138,12 @@ fn empty_csv(table: &TableDecl, labels: &[String]) -> String {
 /// (sheets keep their header and township names), and its own template if it has one.
 pub fn new_period(ws: &Workspace, period: Period) -> Result<Vec<PathBuf>> {
     let target = format!("data/{period}");
+    // A folder the tool itself would not read afterwards (data/3000H1 after 2999H1) would make
+    // every page and `check` fail.
+    if !Period::YEARS.contains(&period.year) {
+        let (first, last) = (Period::YEARS.start(), Period::YEARS.end());
+        return Err(Problem::at(Source::file(&target), t!("init.year_out_of_range", first = first, last = last)).into());
+    }
     if ws.periods.contains_key(&period) || ws.root.join(&target).exists() {
         return Err(Problem::at(Source::file(&target), t!("init.period_exists")).into());
     }

@@ -183,7 +183,7 @@ impl Site {
                 crate::pipeline::review::to_markdown_table(&rows),
             ];
         }
-        // check_title (in prepare) has kept the file names well inside the file systems' limit.
+        // file_stem has kept the file names well inside the file systems' limit.
         let outputs = render(&report, &renderers)?;
         let new = archive::NewReport {
             tool: format!("zongjie {}", env!("CARGO_PKG_VERSION")),

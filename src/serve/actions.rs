@@ -98,6 +98,74 @@ pub(super) async fn new_period(
     .await
 }
 
+/// The rule of an upload: the file is saved only when the whole period, with it, has been
+/// checked and it brings no new problem there, nor to any other period whose report reads this
+/// one (同比, 环比, a year's rule on its H1). Problems the folders had before are not the file's:
+/// a fix may come one file at a time. A period that cannot be checked at all (its catalog does
+/// not load, another of its files cannot be read) takes no file: the reply says why.
+fn upload_check(
+    site: &crate::pipeline::site::Site,
+    period: Period,
+    name: &str,
+    overlay: &[crate::data::InputFile],
+) -> Result<Vec<ProblemView>, Response> {
+    let ws = &site.workspace;
+    let refuse = |messages: Vec<String>, problems: Vec<ProblemView>| {
+        Reply { ok: false, messages, problems, ..Reply::default() }.respond(StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    let uploaded = overlay.first().map(|f| f.path.as_str()).unwrap_or("");
+    let (own, others): (Vec<_>, Vec<_>) = crate::pipeline::unchecked(ws, period, overlay)
+        .into_iter()
+        .partition(|p| p.source.as_ref().is_some_and(|s| s.file == uploaded));
+    if !others.is_empty() {
+        let message = t!("serve.upload_unchecked", name = name, period = period).into_owned();
+        return Err(refuse(vec![message], others.iter().map(ProblemView::from).collect()));
+    }
+    if !own.is_empty() {
+        let message = t!("serve.upload_refused", name = name, period = period).into_owned();
+        return Err(refuse(vec![message], own.iter().map(ProblemView::from).collect()));
+    }
+    let mut warnings = Vec::new();
+    let mut messages = Vec::new();
+    let mut brought = Vec::new();
+    for checked in std::iter::once(period).chain(crate::pipeline::periods_reading(ws, period)) {
+        let before = match site.prepare(checked) {
+            Ok(_) => Vec::new(),
+            Err(e) => problems_of(&e),
+        };
+        let problems = match site.prepare_with(checked, Prepare { overlay, marked: false }) {
+            Ok(report) => {
+                if checked == period {
+                    warnings = report.warnings.iter().map(ProblemView::from).collect();
+                }
+                continue;
+            }
+            // Anything but problems of the data (a file that cannot be read, a renderer's
+            // failure) means the period was not checked: nothing is saved.
+            Err(e) if checked == period && !matches!(e, crate::error::Error::Input(_)) => {
+                let message = t!("serve.upload_unchecked", name = name, period = period).into_owned();
+                return Err(refuse(vec![message], problems_of(&e)));
+            }
+            Err(e) => problems_of(&e),
+        };
+        let new: Vec<ProblemView> = problems.into_iter().filter(|p| !before.iter().any(|b| b.text == p.text)).collect();
+        if new.is_empty() {
+            continue;
+        }
+        messages.push(if checked == period {
+            t!("serve.upload_refused", name = name, period = period).into_owned()
+        } else {
+            t!("serve.upload_breaks", name = name, period = checked).into_owned()
+        });
+        brought.extend(new);
+    }
+    if brought.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(refuse(messages, brought))
+    }
+}
+
 /// The query of an upload: the file's name as the browser gives it.
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct UploadQuery {
@@ -130,27 +198,7 @@ pub(super) async fn upload(
         let ws = &site.workspace;
         let dir = ws.period_dir(period)?.to_string();
         // The file is checked with its period, in memory, under the lock the replacement holds.
-        let check = |overlay: &[crate::data::InputFile]| {
-            let before = match site.prepare(period) {
-                Ok(_) => Vec::new(),
-                Err(e) => problems_of(&e),
-            };
-            match site.prepare_with(period, Prepare { overlay, marked: false }) {
-                Ok(report) => Ok(report.warnings.iter().map(ProblemView::from).collect()),
-                Err(e) => {
-                    // Problems the folder had before are not this file's: a fix may come one
-                    // file at a time. Any other problem stops the upload.
-                    let brought: Vec<ProblemView> =
-                        problems_of(&e).into_iter().filter(|p| !before.iter().any(|b| b.text == p.text)).collect();
-                    if brought.is_empty() {
-                        return Ok(Vec::new());
-                    }
-                    let message = t!("serve.upload_refused", name = name, period = period).into_owned();
-                    let reply = Reply { ok: false, messages: vec![message], problems: brought, ..Reply::default() };
-                    Err(reply.respond(StatusCode::UNPROCESSABLE_ENTITY))
-                }
-            }
-        };
+        let check = |overlay: &[crate::data::InputFile]| upload_check(&site, period, &name, overlay);
         let replaced = match replace::replace_data_file(&ws.root, &dir, &name, bytes, check) {
             Ok(replaced) => replaced,
             Err(NotReplaced::Refused(reply)) => return Ok(reply),

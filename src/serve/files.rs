@@ -64,6 +64,8 @@ pub(super) async fn output(
     on_period(state, period, move |site, period| {
         let dir = site.workspace.root.join("output").join(period.to_string());
         let shown = format!("output/{period}");
+        archive::readable_folder(&site.workspace.root, &dir, &shown)
+            .map_err(|e| Failure::new(StatusCode::FORBIDDEN, e.to_string()))?;
         let listed = Manifest::read(&dir, &shown)?.is_some_and(|m| m.outputs.contains_key(&name));
         let missing = || Failure::new(StatusCode::NOT_FOUND, t!("serve.no_such_output", name = name, period = period));
         if !listed || !archive::is_plain_name(&name) {

@@ -33,6 +33,7 @@ mod actions;
 mod files;
 mod pages;
 pub mod security;
+mod wire;
 
 /// The largest upload taken: a county's data files are some hundred kilobytes.
 pub const UPLOAD_MAX: usize = 20 << 20;
@@ -81,7 +82,8 @@ pub async fn serve(
     state: Arc<State>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    // hyper's own refusals (400, 414, 431) get the page's message (see `wire`).
+    axum::serve(wire::Listener(listener), router(state)).with_graceful_shutdown(shutdown).await
 }
 
 /// A request that cannot be served: its status and the message, in the user's language.

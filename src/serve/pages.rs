@@ -68,7 +68,11 @@ fn status(site: &Site, prepared: &Result<Report, crate::error::Error>, renderers
         }
     };
     let dir = site.workspace.root.join("output").join(report.period.to_string());
-    let manifest = match Manifest::read(&dir, &format!("output/{}", report.period)) {
+    let shown = format!("output/{}", report.period);
+    if let Err(e) = archive::readable_folder(&site.workspace.root, &dir, &shown) {
+        return Status { key: "altered", text: e.to_string() };
+    }
+    let manifest = match Manifest::read(&dir, &shown) {
         Ok(Some(m)) => m,
         Ok(None) => return Status { key: "ready", text: t!("serve.ui.state_ready").into_owned() },
         Err(e) => return Status { key: "altered", text: e.to_string() },
@@ -184,7 +188,9 @@ pub(super) async fn period(
             }
         };
         let dir = ws.root.join("output").join(period.to_string());
-        let outputs: Vec<minijinja::Value> = Manifest::read(&dir, &format!("output/{period}"))
+        let out_shown = format!("output/{period}");
+        let outputs: Vec<minijinja::Value> = archive::readable_folder(&ws.root, &dir, &out_shown)
+            .and_then(|()| Manifest::read(&dir, &out_shown))
             .ok()
             .flatten()
             .map(|m| m.outputs.into_keys().collect::<Vec<_>>())

@@ -582,8 +582,13 @@ pub fn precheck(
         // Only a problem needs the line: searching the text for every name cost more than the rest.
         let source = |name: &str| Source::new(&template.name, line_of(&template.text, name));
         // `低保.户数.source` is the figure `低保.户数`; `低保` alone is the group.
-        let figure = catalog.figures.keys().find(|f| is_within(&name, f)).cloned();
-        let in_group = |f: &&String| f.len() > name.len() && is_within(f, &name);
+        // Looked up by the name's dotted prefixes (shortest first, as the catalog's order
+        // would find them) and the group by a range: a scan of the catalog for every name was
+        // quadratic (an imported report of 10,000 figures took 23 s).
+        let prefixes = name.match_indices('.').map(|(i, _)| &name[..i]).chain(std::iter::once(name.as_str()));
+        let figure = prefixes.into_iter().find(|p| catalog.figures.contains_key(*p)).map(str::to_string);
+        let group = format!("{name}.");
+        let members = || catalog.figures.range(group.clone()..).map(|(f, _)| f).take_while(|f| f.starts_with(&group));
         match figure {
             Some(f) if !in_data(&f) => problems.push(
                 Problem::at(
@@ -595,8 +600,8 @@ pub fn precheck(
             Some(f) => {
                 figures_used.insert(f);
             }
-            None if catalog.figures.keys().any(|f| in_group(&f)) => {
-                figures_used.extend(catalog.figures.keys().filter(in_group).cloned());
+            None if members().next().is_some() => {
+                figures_used.extend(members().cloned());
             }
             None => problems.push(
                 Problem::at(source(&name), t!("template.name_not_declared", catalog = catalog.file)).figure(name),

@@ -164,6 +164,11 @@ impl fmt::Display for PeriodParseError {
 
 impl std::error::Error for PeriodParseError {}
 
+impl Period {
+    /// The years a period may have: a period outside them cannot be read (`3000H1` is no period).
+    pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+}
+
 impl FromStr for Period {
     type Err = PeriodParseError;
     fn from_str(input: &str) -> Result<Self, Self::Err> {
@@ -174,7 +179,7 @@ impl FromStr for Period {
             return Err(err());
         }
         let year: i32 = s[..4].parse().map_err(|_| err())?;
-        if !(1900..=2999).contains(&year) {
+        if !Period::YEARS.contains(&year) {
             return Err(err());
         }
         let rest = s[4..].trim_start_matches('-');

@@ -146,6 +146,8 @@ pub enum NotANumber {
     Grouping,
     /// Another notation (0x10, 1_000, .5, 5.).
     Notation,
+    /// Plain digits, too many for any exact number (10^30).
+    TooLarge,
 }
 
 /// A number as typed, with the unit text that follows it.
@@ -220,7 +222,16 @@ pub fn read_literal(text: &str) -> Result<Literal, NotANumber> {
         }
     }
     let plain: String = number.chars().filter(|c| *c != ',').collect();
-    let value: Decimal = plain.parse().map_err(|_| NotANumber::Notation)?;
+    let value: Decimal = plain.parse().map_err(|_| {
+        // Written rightly, only too long for any exact number (10^30 元): say so.
+        let digits = plain.trim_start_matches(['+', '-']);
+        if digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        {
+            NotANumber::TooLarge
+        } else {
+            NotANumber::Notation
+        }
+    })?;
     Ok(Literal { value, unit: rest.to_string() })
 }
 

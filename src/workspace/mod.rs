@@ -403,8 +403,15 @@ impl Workspace {
     }
 
     /// Reads a workspace file as UTF-8 text, naming it on failure.
+    /// A template or catalog read through a link must stay inside the workspace, like data.
     pub fn read_text(&self, rel: &str) -> Result<TemplateSource> {
-        let bytes = read_plain_file(&self.root.join(rel), rel)?;
+        let path = self.root.join(rel);
+        if let (Ok(found), Ok(root)) = (path.canonicalize(), self.root.canonicalize()) {
+            if !found.starts_with(&root) {
+                return Err(Problem::at(Source::file(rel), t!("workspace.file_outside", to = found.display())).into());
+            }
+        }
+        let bytes = read_plain_file(&path, rel)?;
         Ok(TemplateSource { name: rel.to_string(), text: data::decode_utf8(&bytes, rel)? })
     }
 }
