@@ -1,0 +1,242 @@
+//! The Word round trip (issue 22): zongjie builds a period's DOCX, an office edits it with a
+//! writer that is not zongjie (python-docx, LibreOffice), `import --into` brings the edits back,
+//! and `build` then writes the edited text with every figure not edited under its old name.
+//! Earlier periods still verify, and the next period keeps its 同比.
+//!
+//! python-docx is Debian's python3-docx (`.ci/run` installs it); LibreOffice is `soffice`. A test
+//! that lacks one says so and returns.
+
+mod common;
+
+use common::{file_with_ext, sample_workspace_all, stderr, zongjie};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const EDIT: &str = "tests/fixtures/roundtrip/edit.py";
+
+/// A Python that has python-docx: the one on PATH, or Debian's.
+fn python() -> Option<PathBuf> {
+    ["python3", "/usr/bin/python3"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| Command::new(p).args(["-c", "import docx"]).output().is_ok_and(|o| o.status.success()))
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs edit.py; returns the paragraphs the edited file should read as.
+fn edit(py: &Path, mode: &str, input: &Path, output: &Path) -> Vec<String> {
+    let script = common::repo().join(EDIT);
+    let out = Command::new(py).arg(script).args([mode]).arg(input).arg(output).output().unwrap();
+    assert!(out.status.success(), "edit.py {mode}: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The paragraphs of a .docx as python-docx reads them.
+fn paragraphs(py: &Path, docx: &Path) -> Vec<String> {
+    let script = common::repo().join(EDIT);
+    let out = Command::new(py).arg(script).arg("text").arg(docx).output().unwrap();
+    assert!(out.status.success(), "edit.py text: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The sample workspace with every period built (md, docx); returns it and 2024H1's DOCX.
+fn built() -> (tempfile::TempDir, PathBuf) {
+    let ws = sample_workspace_all();
+    let out = zongjie(ws.path(), &["build", "--all", "--format", "md,docx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docx = file_with_ext(&ws.path().join("output/2024H1"), "docx");
+    (ws, docx)
+}
+
+/// The figure names a template uses (`{{ name` and `{{ name |`).
+fn names_in(template: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut rest = template;
+    while let Some(at) = rest.find("{{") {
+        let tail = &rest[at + 2..];
+        let end = tail.find("}}").unwrap_or(tail.len());
+        let expr = tail[..end].trim().trim_start_matches('-').trim();
+        let name: String = expr.chars().take_while(|c| !c.is_whitespace() && *c != '|' && *c != '(').collect();
+        if name.contains('.') && !name.starts_with("period") {
+            out.insert(name);
+        }
+        rest = &tail[end..];
+    }
+    out
+}
+
+fn template_of(root: &Path, folder: &str) -> String {
+    std::fs::read_to_string(root.join(folder).join("report.md.j2")).unwrap()
+}
+
+/// Imports `file` into 2024H1, builds it, and checks the DOCX reads as `expected`.
+fn import_and_check(py: &Path, root: &Path, file: &Path, expected: &[String], extra: &[&str]) -> String {
+    let mut args = vec!["import", file.to_str().unwrap(), "--into", "2024H1"];
+    args.extend(extra);
+    let out = zongjie(root, &args);
+    assert!(out.status.success(), "import --into: {}\n{}", stderr(&out), stdout(&out));
+    let summary = stdout(&out);
+    let built = zongjie(root, &["build", "2024H1", "--format", "md,docx"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let docx = file_with_ext(&root.join("output/2024H1"), "docx");
+    let got = paragraphs(py, &docx);
+    let same = got.iter().zip(expected).filter(|(a, b)| a == b).count();
+    assert_eq!(got, expected, "{same} of {} paragraphs as edited\n{summary}", expected.len());
+    summary
+}
+
+#[test]
+fn python_docx_edits_come_back_and_every_figure_not_edited_keeps_its_name() {
+    let Some(py) = python() else {
+        eprintln!("skipped: no python3 with python-docx (Debian: apt-get install python3-docx)");
+        return;
+    };
+    let (ws, docx) = built();
+    let root = ws.path();
+    let before = names_in(&template_of(root, "templates/civil-affairs-h1"));
+    let edited = root.join("修改稿.docx");
+    let expected = edit(&py, "plain", &docx, &edited);
+    let summary = import_and_check(&py, root, &edited, &expected, &[]);
+    assert!(summary.contains("paragraphs: "), "{summary}");
+    assert!(summary.contains("new figures: 3 "), "{summary}");
+    assert!(summary.contains("= 12 ") && summary.contains("= 386") && summary.contains("= 45.6"), "{summary}");
+    assert!(summary.contains("figures whose text was deleted: 3 "), "{summary}");
+    assert!(summary.contains("婚姻登记.结婚"), "{summary}");
+    assert!(summary.contains("next: run `zongjie build 2024H1`"), "{summary}");
+    // Every figure not in the deleted paragraph keeps its name.
+    let after = names_in(&template_of(root, "templates/civil-affairs-h1-2024H1"));
+    let lost: Vec<&String> = before.difference(&after).collect();
+    assert_eq!(lost, vec!["婚姻登记.离婚", "婚姻登记.结婚", "收养.登记"].iter().collect::<Vec<_>>(), "{lost:?}");
+    // The old template is untouched; zongjie.yaml applies the new one from 2024H1 on.
+    let config = std::fs::read_to_string(root.join("zongjie.yaml")).unwrap();
+    assert!(config.contains("template_from:\n  2024H1: templates/civil-affairs-h1-2024H1\n"), "{config}");
+    assert_eq!(
+        template_of(root, "templates/civil-affairs-h1"),
+        template_of(&common::repo(), "templates/civil-affairs-h1")
+    );
+    // Every earlier period still rebuilds byte for byte.
+    let verify = zongjie(root, &["verify", "--all"]);
+    assert!(verify.status.success(), "{}\n{}", stdout(&verify), stderr(&verify));
+    let templates = stdout(&zongjie(root, &["templates"]));
+    assert!(templates.contains("2023H1    templates/civil-affairs-h1/report.md.j2"), "{templates}");
+    assert!(templates.contains("2024H1    templates/civil-affairs-h1-2024H1/report.md.j2"), "{templates}");
+}
+
+#[test]
+fn a_number_corrected_by_hand_is_refused_then_accepted_with_accept_edits() {
+    let Some(py) = python() else {
+        eprintln!("skipped: no python3 with python-docx (Debian: apt-get install python3-docx)");
+        return;
+    };
+    let (ws, docx) = built();
+    let root = ws.path();
+    let edited = root.join("改了数字.docx");
+    let expected = edit(&py, "hand", &docx, &edited);
+    let before = common::snapshot(root);
+    let out = zongjie(root, &["import", edited.to_str().unwrap(), "--into", "2024H1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: {}, paragraph 6 (“（三）充分发挥临时救助资金的作用……”): 临时救助.人次 is 1389 in data/2024H1/社会救助.yaml:10, the edited text says 1398. Numbers are changed in the data, not in the report: correct data/2024H1/社会救助.yaml:10 if the edit is wrong, or run again with --accept-edits to write 1398 into that line\nnothing was written\n",
+            edited.display()
+        )
+    );
+    assert_eq!(common::snapshot(root), before, "nothing written");
+    let summary = import_and_check(&py, root, &edited, &expected, &["--accept-edits"]);
+    assert!(summary.contains("临时救助.人次: 1389 → 1398, written into data/2024H1/社会救助.yaml:10"), "{summary}");
+    let data = std::fs::read_to_string(root.join("data/2024H1/社会救助.yaml")).unwrap();
+    assert!(data.contains("  人次: 1398\n"), "{data}");
+    let kept = root.join("data/2024H1/.versions/1/社会救助.yaml");
+    assert!(std::fs::read_to_string(kept).unwrap().contains("  人次: 1389\n"));
+}
+
+#[test]
+fn tracked_changes_are_read_as_accepted_comments_listed_and_no_tracked_refuses() {
+    let Some(py) = python() else {
+        eprintln!("skipped: no python3 with python-docx (Debian: apt-get install python3-docx)");
+        return;
+    };
+    let (ws, docx) = built();
+    let root = ws.path();
+    let edited = root.join("修订.docx");
+    let expected = edit(&py, "tracked", &docx, &edited);
+    let out = zongjie(root, &["import", edited.to_str().unwrap(), "--into", "2024H1", "--no-tracked"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("still holds 6 tracked changes"), "{}", stderr(&out));
+    let summary = import_and_check(&py, root, &edited, &expected, &[]);
+    assert!(
+        summary.contains("read with its 6 tracked changes accepted (3 insertions, 2 deletions, 1 moves)"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "1 comments, not part of the text:\n  at “（三）充分发挥临时救助资金的作用。一是进”: 请核实资金数"
+        ),
+        "{summary}"
+    );
+    assert!(summary.contains("特困.累计发放供养金"), "{summary}");
+    let after = names_in(&template_of(root, "templates/civil-affairs-h1-2024H1"));
+    assert!(after.contains("低保.人数"), "a figure retyped in a tracked change keeps its name");
+    // A hand change made as a tracked change is caught too.
+    let (ws, docx) = built();
+    let edited = ws.path().join("修订改数.docx");
+    edit(&py, "tracked-hand", &docx, &edited);
+    // 特困.人数 is the sum of a sheet: no edit of the report changes it, even accepted.
+    let out = zongjie(ws.path(), &["import", edited.to_str().unwrap(), "--into", "2024H1", "--accept-edits"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("特困.人数 was changed from 3724 to 3742, but it is computed (特困.人数 is the sum of column 人数 of the sheet 特困分乡镇: change the rows of that sheet)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_libreoffice_save_changes_nothing_and_the_next_period_keeps_its_year_on_year() {
+    let Some(py) = python() else {
+        eprintln!("skipped: no python3 with python-docx (Debian: apt-get install python3-docx)");
+        return;
+    };
+    if Command::new("soffice").arg("--version").output().is_err() {
+        eprintln!("skipped: LibreOffice (soffice) is not installed");
+        return;
+    }
+    let (ws, docx) = built();
+    let root = ws.path();
+    // Edited with python-docx, then opened and saved by LibreOffice, which writes its own XML.
+    let edited = root.join("修改稿.docx");
+    let expected = edit(&py, "plain", &docx, &edited);
+    let saved = root.join("lo");
+    std::fs::create_dir_all(&saved).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}/profile", root.display());
+    let out = Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
+        .arg(&saved)
+        .arg(&edited)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lo = saved.join("修改稿.docx");
+    let summary = import_and_check(&py, root, &lo, &expected, &[]);
+    assert!(summary.contains("new figures: 3 "), "{summary}");
+    // The next period, from the same data one year on: every kept 同比 is still written.
+    let next = root.join("data/2025H1");
+    common::copy_tree(&root.join("data/2024H1"), &next);
+    let _ = std::fs::remove_dir_all(next.join(".versions"));
+    for entry in std::fs::read_dir(&next).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("2024-07-", "2025-07-").replace("2024年", "2025年")).unwrap();
+    }
+    let out = zongjie(root, &["build", "2025H1", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let now = common::markdown(root, "2025H1");
+    let then = common::markdown(root, "2024H1");
+    let count = |s: &str| s.matches("同比").count() + s.matches("与去年同期持平").count();
+    assert_eq!(count(&now), count(&then), "{now}");
+    assert!(now.contains("与去年同期持平"), "{now}");
+}
