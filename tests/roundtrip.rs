@@ -109,7 +109,11 @@ fn python_docx_edits_come_back_and_every_figure_not_edited_keeps_its_name() {
     // Every figure not in the deleted paragraph keeps its name.
     let after = names_in(&template_of(root, "templates/civil-affairs-h1-2024H1"));
     let lost: Vec<&String> = before.difference(&after).collect();
-    assert_eq!(lost, vec!["婚姻登记.离婚", "婚姻登记.结婚", "收养.登记", "收养.评估"].iter().collect::<Vec<_>>(), "{lost:?}");
+    assert_eq!(
+        lost,
+        vec!["婚姻登记.离婚", "婚姻登记.结婚", "收养.登记", "收养.评估"].iter().collect::<Vec<_>>(),
+        "{lost:?}"
+    );
     // The old template is untouched; zongjie.yaml applies the new one from 2024H1 on.
     let config = std::fs::read_to_string(root.join("zongjie.yaml")).unwrap();
     assert!(config.contains("template_from:\n  2024H1: templates/civil-affairs-h1-2024H1\n"), "{config}");

@@ -782,17 +782,17 @@ pub fn expressions(text: &str) -> Vec<String> {
     out
 }
 
-/// One expression rendered as the template would write it (`{{ expr }}`) with the period's
-/// figures and tables: Markdown-escaped text, or the reason it cannot stand alone (a loop's
-/// variable, a `{% set %}` name).
+/// A piece of template text (an expression `{{ expr }}` after the template's `{% set %}`
+/// statements) rendered with the period's figures and tables: Markdown-escaped text, or the
+/// reason it cannot stand alone (a loop's variable).
 pub fn render_expression(
-    expr: &str,
+    text: &str,
     figures: &Figures,
     tables: &[crate::data::sheets::Sheet],
     catalog: &Catalog,
     date_style: DateStyle,
 ) -> Result<String, Problem> {
-    let source = TemplateSource { name: "expression".into(), text: format!("{{{{ {expr} }}}}") };
+    let source = TemplateSource { name: "expression".into(), text: text.to_string() };
     render(&source, figures, tables, catalog, date_style)
 }
 

@@ -461,6 +461,9 @@ struct Work<'a> {
     data_dir: String,
     style: crate::values::words::DateStyle,
     expressions: Vec<String>,
+    /// The template's `{% set %}` statements before its title: kept at the top of the new
+    /// template, so that a value such as `{{ 截至 }}` is written as before.
+    preamble: String,
     rendered: BTreeMap<String, Option<String>>,
     namer: NewNumbers,
     kept: BTreeSet<usize>,
@@ -481,6 +484,7 @@ impl<'a> Work<'a> {
             data_dir: report.data_dir.clone(),
             style: ws.date_style(report.period),
             expressions: template::expressions(&report.template.text),
+            preamble: preamble(&report.template.text),
             rendered: BTreeMap::new(),
             namer: NewNumbers::new(report.period, shown, taken),
             kept: BTreeSet::new(),
@@ -533,11 +537,14 @@ impl<'a> Work<'a> {
             candidates.push(names[0].clone());
         }
         for e in &self.expressions {
-            let relevant = if names.is_empty() {
-                !catalog_names.iter().any(|n| e.contains(n.as_str()))
-            } else {
-                names.iter().any(|n| e.contains(n.as_str()))
-            };
+            // A `{% set %}` name (截至, 累计期) may write any figure's value.
+            let set_name = !e.contains(['.', '|', '(', ' ']) && self.preamble.contains(&format!("set {e}"));
+            let relevant = set_name
+                || if names.is_empty() {
+                    !catalog_names.iter().any(|n| e.contains(n.as_str()))
+                } else {
+                    names.iter().any(|n| e.contains(n.as_str()))
+                };
             if relevant && !candidates.contains(e) {
                 candidates.push(e.clone());
             }
@@ -547,7 +554,7 @@ impl<'a> Work<'a> {
                 Some(out) => out.clone(),
                 None => {
                     let out = template::render_expression(
-                        &c,
+                        &format!("{}{{{{ {c} }}}}", self.preamble),
                         &self.report.figures,
                         &self.report.sheets,
                         &self.report.catalog,
@@ -667,18 +674,34 @@ impl<'a> Work<'a> {
         // In each hunk, a value replaced by a number is a hand change.
         let found = numbers::scan(text, self.report.period.year);
         for (deleted, start, end) in hunks {
-            let mut numbers_here =
-                found.iter().filter(|f| f.start >= start && f.end <= end && f.start >= from && f.end <= to);
+            // Each hunk once: in the part (run-in heading or body) where it begins.
+            let last = to == text.len();
+            if start < from || start > to || (start == to && !last) {
+                continue;
+            }
+            // The numbers typed where values were: those the reader finds overlapping the
+            // inserted text, else any run of digits or Chinese numerals in it, so that no
+            // number changed by hand passes as new text.
+            let mut spans: Vec<(usize, usize)> = found
+                .iter()
+                .filter(|f| f.start < end && start < f.end && f.start >= from && f.end <= to)
+                .map(|f| (f.start, f.end))
+                .collect();
+            if spans.is_empty() {
+                spans = numeral_runs(text, start.max(from), end.min(to));
+            }
+            let mut numbers_here = spans.into_iter();
             for k in deleted {
                 let old_text = self.mark_text(k);
-                if !old_text.chars().any(|c| c.is_ascii_digit()) {
+                if !old_text.chars().any(is_numeral) {
                     self.deleted.insert(k);
                     continue;
                 }
-                let Some(f) = numbers_here.next() else {
+                let Some((f_start, f_end)) = numbers_here.next() else {
                     self.deleted.insert(k);
                     continue;
                 };
+                let f = Span { start: f_start, end: f_end };
                 let new_text = text[f.start..f.end].to_string();
                 let figures = self.figures_of(k).to_vec();
                 let (name, label, source) = match figures.first() {
@@ -787,8 +810,9 @@ impl<'a> Work<'a> {
         let mut template_text = write::template(doc);
         if let Some(first) = template_text.find("-#}\n") {
             template_text = format!(
-                "{{#- {} -#}}\n{}",
+                "{{#- {} -#}}\n{}{}",
                 t!("import.into_template_comment", period = period, file = self.shown),
+                self.preamble,
                 &template_text[first + 4..]
             );
         }
@@ -827,6 +851,70 @@ impl<'a> Work<'a> {
             data_edits,
         })
     }
+}
+
+/// The `{% set %}` statements of a template before its title line (comments left out).
+fn preamble(template: &str) -> String {
+    let head = match template.find("\n# ") {
+        Some(at) => &template[..at + 1],
+        None if template.starts_with("# ") => "",
+        None => return String::new(),
+    };
+    // Only statements: comments and text would be written twice.
+    let mut out = String::new();
+    let mut rest = head;
+    while let Some(start) = rest.find("{%") {
+        let Some(end) = rest[start..].find("%}") else { break };
+        let tag = &rest[start..start + end + 2];
+        let inner = tag.trim_start_matches("{%").trim_start_matches('-').trim();
+        if inner.starts_with("set ") && !inner.contains('=') {
+            // A set block: up to its endset.
+            let Some(close) = rest[start..].find("endset") else { break };
+            let Some(stop) = rest[start + close..].find("%}") else { break };
+            out.push_str(&rest[start..start + close + stop + 2]);
+            out.push('\n');
+            rest = &rest[start + close + stop + 2..];
+            continue;
+        }
+        if inner.starts_with("set ") {
+            out.push_str(tag);
+            out.push('\n');
+        }
+        rest = &rest[start + end + 2..];
+    }
+    out
+}
+
+/// A stretch of the edited text.
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// A digit or a Chinese numeral: what a value that is a number is written with.
+fn is_numeral(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十百千两".contains(c)
+}
+
+/// Runs of numerals (and a decimal point inside digits) in `text[from..to]`, as byte spans.
+fn numeral_runs(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if from >= to {
+        return out;
+    }
+    let mut run: Option<(usize, usize)> = None;
+    for (i, c) in text[from..to].char_indices() {
+        let at = from + i;
+        let inside = is_numeral(c) || (c == '.' && run.is_some());
+        match (&mut run, inside) {
+            (Some((_, end)), true) => *end = at + c.len_utf8(),
+            (None, true) => run = Some((at, at + c.len_utf8())),
+            (Some(_), false) => out.extend(run.take()),
+            (None, false) => {}
+        }
+    }
+    out.extend(run);
+    out
 }
 
 /// A hand-typed number as the figure's data would hold it (`11950`, `6590.00万元`, `64.50%`),
