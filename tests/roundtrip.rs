@@ -247,3 +247,66 @@ fn a_libreoffice_save_changes_nothing_and_the_next_period_keeps_its_year_on_year
     assert_eq!(count(&now), count(&then), "{now}");
     assert!(now.contains("与去年同期持平"), "{now}");
 }
+
+/// The period page of `zongjie serve` takes the edited report too: the summary first, nothing
+/// written; then, confirmed, what `import --into` writes.
+#[test]
+fn serve_shows_the_summary_of_an_edited_report_before_writing_it() {
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use tower::ServiceExt;
+    let ws = common::sample_workspace();
+    let root = ws.path();
+    let out = zongjie(root, &["build", "2024H1", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let built = common::markdown(root, "2024H1");
+    let edited = built
+        .replace("推进社会事务上台阶", "推动社会事务发展")
+        .replace("保障1389人次", "保障1389人次，其中因病救助215人次");
+    zongjie::i18n::set(zongjie::i18n::Lang::Chinese);
+    let state = zongjie::serve::State::new(root.to_path_buf(), 8787);
+    let post = |uri: &str, body: Vec<u8>| {
+        let request = Request::post(uri)
+            .header(header::HOST, "127.0.0.1:8787")
+            .header(header::ORIGIN, "http://127.0.0.1:8787")
+            .body(Body::from(body))
+            .unwrap();
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+            let response = zongjie::serve::router(state.clone()).oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            (status, serde_json::from_slice::<serde_json::Value>(&body).unwrap())
+        })
+    };
+    let name = "%E4%BF%AE%E6%94%B9%E7%A8%BF.md"; // 修改稿.md
+    let before = common::snapshot(root);
+    let (status, reply) = post(&format!("/p/2024H1/import?name={name}"), edited.clone().into_bytes());
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(reply["confirm"], true);
+    let lines: Vec<String> =
+        reply["messages"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+    assert!(lines.contains(&"段落：未改 39 段，修改 3 段，新增 0 段，删除 0 段".to_string()), "{lines:?}");
+    assert!(lines.contains(&"  因病救助.人次 = 215（其中因病救助×人次）".to_string()), "{lines:?}");
+    assert!(lines.contains(&"未写入任何文件（--dry-run）".to_string()), "{lines:?}");
+    assert_eq!(common::snapshot(root), before, "nothing written before it is confirmed");
+    // A number typed over a value is refused, with what to do.
+    let hand = edited.replace("保障1389人次", "保障1398人次");
+    let (status, reply) = post(&format!("/p/2024H1/import?name={name}"), hand.into_bytes());
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply["messages"][0]
+            .as_str()
+            .unwrap()
+            .contains("临时救助.人次 在 data/2024H1/社会救助.yaml:10 中是 1389，修改稿中写成了 1398"),
+        "{reply}"
+    );
+    // Confirmed: written as the CLI writes it.
+    let (status, reply) = post(&format!("/p/2024H1/import?name={name}&apply=1"), edited.clone().into_bytes());
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(reply["confirm"], false);
+    let config = std::fs::read_to_string(root.join("zongjie.yaml")).unwrap();
+    assert!(config.contains("  2024H1: templates/civil-affairs-h1-2024H1\n"), "{config}");
+    let out = zongjie(root, &["build", "2024H1", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(common::markdown(root, "2024H1"), edited);
+}

@@ -47,75 +47,10 @@ fn run_into(args: ImportArgs, period: Period) -> anyhow::Result<ExitCode> {
         dry_run: args.dry_run,
     };
     let s = into::import_into(&options)?;
-    let sep = tr!("import.separator");
-    let _ = &sep;
-    let t = &s.tracked;
-    if t.changes() > 0 {
-        say!("{}", tr!("import.into_tracked", n = t.changes(), ins = t.insertions, del = t.deletions, moves = t.moves));
+    for line in s.lines(options.dry_run) {
+        say!("{line}");
     }
-    if !t.comments.is_empty() {
-        say!("{}", tr!("import.into_comments", n = t.comments.len()));
-        for (start, text) in &t.comments {
-            say!("{}", tr!("import.into_comment", start = start, text = text));
-        }
-    }
-    say!(
-        "{}",
-        tr!(
-            "import.into_paragraphs",
-            unchanged = s.unchanged,
-            changed = s.changed.len(),
-            added = s.added.len(),
-            deleted = s.deleted.len()
-        )
-    );
-    for p in &s.changed {
-        say!("{}", tr!("import.into_para_changed", start = p));
-    }
-    for p in &s.added {
-        say!("{}", tr!("import.into_para_added", start = p));
-    }
-    for p in &s.deleted {
-        say!("{}", tr!("import.into_para_deleted", start = p));
-    }
-    say!("{}", tr!("import.into_kept_figures", n = s.kept.len()));
-    if !s.new_figures.is_empty() {
-        say!("{}", tr!("import.into_new_figures", n = s.new_figures.len(), period = period));
-        for (name, value, label) in &s.new_figures {
-            say!("{}", tr!("import.into_new_figure", name = name, value = value, label = label));
-        }
-    }
-    if !s.hand.is_empty() {
-        say!("{}", tr!("import.into_accepted", n = s.hand.len()));
-        for h in &s.hand {
-            say!(
-                "{}",
-                tr!(
-                    "import.into_accepted_one",
-                    figure = into::named(&h.name, &h.label),
-                    old = h.old,
-                    new = h.new,
-                    source = h.source
-                )
-            );
-        }
-    }
-    if !s.removed.is_empty() {
-        say!("{}", tr!("import.into_removed", n = s.removed.len()));
-        for (name, label) in &s.removed {
-            say!("{}", tr!("import.into_removed_one", figure = into::named(name, label)));
-        }
-    }
-    let checks: Vec<&String> = s.checks.iter().chain(&s.differences).collect();
-    if !checks.is_empty() {
-        say!("{}", tr!("import.into_checks", n = checks.len()));
-        for c in checks {
-            say!("  {c}");
-        }
-    }
-    say!("{}", tr!("import.into_template", folder = s.template_folder, period = period));
     if options.dry_run {
-        say!("{}", tr!("import.into_dry_run"));
         return Ok(ExitCode::SUCCESS);
     }
     for path in &s.written {

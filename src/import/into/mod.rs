@@ -220,11 +220,7 @@ fn start_of(text: &str) -> String {
 }
 
 /// Reads the edited file: a .docx with its tracked changes accepted, or text.
-fn read_edited(options: &Options, shown: &str) -> Result<(Input, docx::Tracked)> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(&options.file)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 64 << 20), &mut bytes))
-        .map_err(|e| Error::io(shown, e))?;
+fn read_edited(options: &Options, bytes: Vec<u8>, shown: &str) -> Result<(Input, docx::Tracked)> {
     let extension = options.file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if bytes.starts_with(b"PK\x03\x04") {
         let (cleaned, tracked) = docx::accept(&bytes).unwrap_or((bytes, docx::Tracked::default()));
@@ -238,15 +234,29 @@ fn read_edited(options: &Options, shown: &str) -> Result<(Input, docx::Tracked)>
     Ok((read::read(&bytes, &extension, shown)?, docx::Tracked::default()))
 }
 
-/// Works out the update; writes it unless asked for a dry run or a problem stops it.
+/// The most an edited report may weigh (a .docx with pictures is some MB).
+pub const INPUT_MAX: u64 = 64 << 20;
+
+/// Works out the update from `options.file`; writes it unless asked for a dry run or a problem
+/// stops it.
 pub fn import_into(options: &Options) -> Result<Summary> {
     let shown = options.file.display().to_string();
+    let mut bytes = Vec::new();
+    std::fs::File::open(&options.file)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, INPUT_MAX), &mut bytes))
+        .map_err(|e| Error::io(&shown, e))?;
+    import_bytes(options, bytes, &shown)
+}
+
+/// [`import_into`] with the file's bytes given (an upload of `zongjie serve`); `shown` names it.
+pub fn import_bytes(options: &Options, bytes: Vec<u8>, shown: &str) -> Result<Summary> {
+    let shown = shown.to_string();
     let ws = Workspace::open(&options.root)?;
     let period = options.period;
     if !ws.periods.contains_key(&period) {
         return Err(Error::Stopped(t!("import.into_no_period", period = period).into_owned()));
     }
-    let (input, tracked) = read_edited(options, &shown)?;
+    let (input, tracked) = read_edited(options, bytes, &shown)?;
     let report =
         marks::with_all_values(|| pipeline::prepare_with(&ws, period, Prepare { marked: true, ..Default::default() }))?;
     let Some(marked) = report.marked.clone() else {
@@ -374,6 +384,79 @@ pub fn import_into(options: &Options) -> Result<Summary> {
         summary.written = files.write(&ws.root)?;
     }
     Ok(summary)
+}
+
+impl Summary {
+    /// The summary as lines, in the user's language: what was read, what changed, what to do
+    /// next. The CLI prints them; `zongjie serve` shows them before anything is written.
+    pub fn lines(&self, dry_run: bool) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let period = self.period.map(|p| p.to_string()).unwrap_or_default();
+        let t = &self.tracked;
+        if t.changes() > 0 {
+            out.push(
+                t!("import.into_tracked", n = t.changes(), ins = t.insertions, del = t.deletions, moves = t.moves)
+                    .into_owned(),
+            );
+        }
+        if !t.comments.is_empty() {
+            out.push(t!("import.into_comments", n = t.comments.len()).into_owned());
+            for (start, text) in &t.comments {
+                out.push(t!("import.into_comment", start = start, text = text).into_owned());
+            }
+        }
+        out.push(
+            t!(
+                "import.into_paragraphs",
+                unchanged = self.unchanged,
+                changed = self.changed.len(),
+                added = self.added.len(),
+                deleted = self.deleted.len()
+            )
+            .into_owned(),
+        );
+        out.extend(self.changed.iter().map(|p| t!("import.into_para_changed", start = p).into_owned()));
+        out.extend(self.added.iter().map(|p| t!("import.into_para_added", start = p).into_owned()));
+        out.extend(self.deleted.iter().map(|p| t!("import.into_para_deleted", start = p).into_owned()));
+        out.push(t!("import.into_kept_figures", n = self.kept.len()).into_owned());
+        if !self.new_figures.is_empty() {
+            out.push(t!("import.into_new_figures", n = self.new_figures.len(), period = period).into_owned());
+            for (name, value, label) in &self.new_figures {
+                out.push(t!("import.into_new_figure", name = name, value = value, label = label).into_owned());
+            }
+        }
+        if !self.hand.is_empty() {
+            out.push(t!("import.into_accepted", n = self.hand.len()).into_owned());
+            for h in &self.hand {
+                out.push(
+                    t!(
+                        "import.into_accepted_one",
+                        figure = named(&h.name, &h.label),
+                        old = h.old,
+                        new = h.new,
+                        source = h.source
+                    )
+                    .into_owned(),
+                );
+            }
+        }
+        if !self.removed.is_empty() {
+            out.push(t!("import.into_removed", n = self.removed.len()).into_owned());
+            for (name, label) in &self.removed {
+                out.push(t!("import.into_removed_one", figure = named(name, label)).into_owned());
+            }
+        }
+        let checks: Vec<&String> = self.checks.iter().chain(&self.differences).collect();
+        if !checks.is_empty() {
+            out.push(t!("import.into_checks", n = checks.len()).into_owned());
+            out.extend(checks.into_iter().map(|c| format!("  {c}")));
+        }
+        out.push(t!("import.into_template", folder = self.template_folder, period = period).into_owned());
+        if dry_run {
+            out.push(t!("import.into_dry_run").into_owned());
+        }
+        out
+    }
 }
 
 /// The message for a hand change, refused or needing --accept-edits.
