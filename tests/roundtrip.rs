@@ -310,3 +310,34 @@ fn serve_shows_the_summary_of_an_edited_report_before_writing_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(common::markdown(root, "2024H1"), edited);
 }
+
+/// A township table written by a loop comes back as the loop when its text is unchanged, so
+/// next period's rows come from next period's sheet; the whole report comes back unchanged.
+#[test]
+fn an_unchanged_report_comes_back_as_it_was_with_its_township_table_loop() {
+    let ws = common::sample_workspace();
+    let root = ws.path();
+    let t = root.join("templates/civil-affairs-h1/report.md.j2");
+    let rows = "附表：各乡镇城乡低保情况\n\n| 乡镇 | 低保户数 | 低保金（万元） |\n| :--- | ---: | ---: |\n{% for r in 表格.低保分乡镇.rows %}\n| {{ r.乡镇 }} | {{ r.户数 }} | {{ r.金额 }} |\n{% endfor %}\n| 合计 | {{ 表格.低保分乡镇.total.户数 }} | {{ 表格.低保分乡镇.total.金额 }} |\n\n## 二、围绕老有所养";
+    std::fs::write(&t, std::fs::read_to_string(&t).unwrap().replace("## 二、围绕老有所养", rows)).unwrap();
+    let out = zongjie(root, &["build", "2024H1", "--format", "md,docx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = common::markdown(root, "2024H1");
+    let docx = file_with_ext(&root.join("output/2024H1"), "docx");
+    let out = zongjie(root, &["import", docx.to_str().unwrap(), "--into", "2024H1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = stdout(&out);
+    assert!(summary.starts_with("paragraphs: 44 unchanged, 0 changed, 0 new, 0 deleted\n"), "{summary}");
+    assert!(!summary.contains("please check"), "{summary}");
+    let template = template_of(root, "templates/civil-affairs-h1-2024H1");
+    assert!(
+        template.contains(
+            "{% for r in 表格.低保分乡镇.rows %}\n| {{ r.乡镇 }} | {{ r.户数 }} | {{ r.金额 }} |\n{% endfor %}\n"
+        ),
+        "{template}"
+    );
+    assert!(template.contains("{{ 低保.人数 | 同比 }}"), "{template}");
+    let out = zongjie(root, &["build", "2024H1", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(common::markdown(root, "2024H1"), before);
+}

@@ -102,6 +102,8 @@ pub enum TemplatedBlock {
     Table(Vec<Vec<Piece>>, Vec<Vec<Vec<Piece>>>),
     /// The 落款 lines.
     Signature(Vec<Vec<Piece>>),
+    /// Template text kept as it was written (`import --into`: an unchanged table with its loop).
+    Raw(String),
     /// A township table: its header as written, the table's name, the label column's key and
     /// each column's key, and the total row's label.
     Township {

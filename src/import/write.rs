@@ -68,6 +68,12 @@ pub fn template(doc: &Templated) -> String {
                     out.push_str(&row(r));
                 }
             }
+            TemplatedBlock::Raw(text) => {
+                out.push_str(text);
+                if !text.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
             TemplatedBlock::Township { header, name, keys, label, total } => {
                 let cells = |h: &[String]| h.iter().map(|c| escape_markdown(c)).collect::<Vec<_>>().join(" | ");
                 out.push_str(&format!("| {} |\n", cells(header)));

@@ -277,6 +277,10 @@ pub fn import_bytes(options: &Options, bytes: Vec<u8>, shown: &str) -> Result<Su
     let mut summary = Summary { period: Some(period), tracked, ..Default::default() };
     let mut blocks: Vec<TemplatedBlock> = Vec::new();
     let mut title = Vec::new();
+    // The template's tables, in order, with their loops: an unchanged table keeps its source, so
+    // that next period's rows come from next period's sheet.
+    let sources = table_sources(&report.template.text);
+    let old_tables: Vec<usize> = (0..old.len()).filter(|&i| old[i].kind == UnitKind::Table).collect();
     for (j, unit) in new.iter_mut().enumerate() {
         let paired = pairs[j].map(|i| &old[i]);
         match paired {
@@ -295,6 +299,28 @@ pub fn import_bytes(options: &Options, bytes: Vec<u8>, shown: &str) -> Result<Su
         let tokens = paired.map(|o| align::tokens(&o.text)).unwrap_or_default();
         let para = (j + 1, start_of(&unit.text));
         if kind == UnitKind::Table {
+            let ordinal = pairs[j].and_then(|i| old_tables.iter().position(|&t| t == i));
+            let unchanged = paired.is_some_and(|o| marks::strip(&o.text) == unit.text);
+            if let (true, Some(k), true) = (unchanged, ordinal, sources.len() == old_tables.len()) {
+                if let Some(o) = paired {
+                    for tok in align::tokens(&o.text) {
+                        if let Tok::Mark(m, _) = tok {
+                            work.kept.insert(m);
+                        }
+                    }
+                    for row in &o.cells {
+                        for cell in row {
+                            for tok in align::tokens(cell) {
+                                if let Tok::Mark(m, _) = tok {
+                                    work.kept.insert(m);
+                                }
+                            }
+                        }
+                    }
+                }
+                blocks.push(TemplatedBlock::Raw(sources[k].clone()));
+                continue;
+            }
             let same_shape = paired.is_some_and(|o| {
                 o.cells.len() == unit.cells.len() && o.cells.iter().zip(&unit.cells).all(|(a, b)| a.len() == b.len())
             });
@@ -934,6 +960,38 @@ impl<'a> Work<'a> {
             data_edits,
         })
     }
+}
+
+/// The tables of a template as written: each run of lines that are table rows (`| … |`) or
+/// statements between them (`{% for %}`, `{% endfor %}`), holding at least two rows.
+fn table_sources(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut flush = |current: &mut Vec<&str>| {
+        // Statements after the last row belong to what follows.
+        while current.last().is_some_and(|l| !l.trim_start().starts_with('|')) {
+            current.pop();
+        }
+        if current.iter().filter(|l| l.trim_start().starts_with('|')).count() >= 2 {
+            out.push(current.join("\n") + "\n");
+        }
+        current.clear();
+    };
+    for line in template.lines() {
+        let t = line.trim_start();
+        let row = t.starts_with('|');
+        let statement = t.starts_with("{%") && t.ends_with("%}") && !current.is_empty();
+        if row || statement {
+            if !row && current.is_empty() {
+                continue;
+            }
+            current.push(line);
+        } else {
+            flush(&mut current);
+        }
+    }
+    flush(&mut current);
+    out
 }
 
 /// The `{% set %}` statements of a template before its title line (comments left out).
