@@ -111,7 +111,7 @@ fn python_docx_edits_come_back_and_every_figure_not_edited_keeps_its_name() {
     let lost: Vec<&String> = before.difference(&after).collect();
     assert_eq!(
         lost,
-        vec!["婚姻登记.离婚", "婚姻登记.结婚", "收养.登记", "收养.评估"].iter().collect::<Vec<_>>(),
+        ["婚姻登记.离婚", "婚姻登记.结婚", "收养.登记", "收养.评估"].iter().collect::<Vec<_>>(),
         "{lost:?}"
     );
     // The old template is untouched; zongjie.yaml applies the new one from 2024H1 on.

@@ -67,13 +67,16 @@ fn dropped(name: &str) -> bool {
     )
 }
 
+/// Each comment's id with the start of the paragraph it is anchored in.
+type Anchors = Vec<(String, String)>;
+
 /// The main part with its tracked changes accepted, the counts, and each comment's id with the
 /// start of its paragraph.
-fn clean(xml: &str) -> Option<(String, Tracked, Vec<(String, String)>)> {
+fn clean(xml: &str) -> Option<(String, Tracked, Anchors)> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut writer = quick_xml::Writer::new(Vec::new());
     let mut tracked = Tracked::default();
-    let mut anchors: Vec<(String, String)> = Vec::new();
+    let mut anchors: Anchors = Vec::new();
     let mut open_anchors: Vec<String> = Vec::new();
     let (mut skip, mut in_ppr, mut merge, mut pending_end, mut skip_ppr) = (0usize, false, false, false, false);
     let (mut paragraph, mut in_text) = (String::new(), false);
