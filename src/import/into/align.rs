@@ -185,6 +185,23 @@ pub fn pair(old: &[String], new: &[String], same_kind: impl Fn(usize, usize) -> 
             out[j] = Some(i);
         }
     }
+    // A paragraph rewritten in place, between two that were paired in order: the one left in
+    // that place, when a fifth alike. A number changed there is then still seen as changed.
+    for j in 0..new.len() {
+        if out[j].is_some() {
+            continue;
+        }
+        let before = if j == 0 { None } else { out[j - 1] };
+        let Some(i) = before.map(|b| b + 1).filter(|&i| i < old.len() && !used[i]) else { continue };
+        let after_fits = match new.get(j + 1) {
+            None => i + 1 == old.len() || used[i + 1..].iter().all(|u| *u),
+            Some(_) => out[j + 1].is_none_or(|a| a == i + 1),
+        };
+        if after_fits && same_kind(i, j) && similarity(&old[i], &new[j]) >= 0.2 {
+            used[i] = true;
+            out[j] = Some(i);
+        }
+    }
     out
 }
 
@@ -212,5 +229,9 @@ mod tests {
         let old = vec!["一、甲".to_string(), "乙乙乙乙乙丙丙丙".to_string(), "丁".to_string()];
         let new = vec!["乙乙乙乙乙丙丙戊".to_string(), "一、甲".to_string(), "全新的".to_string()];
         assert_eq!(pair(&old, &new, |_, _| true), vec![Some(1), Some(0), None]);
+        // Rewritten in place: paired by its place when a fifth alike.
+        let old = vec!["一、甲".to_string(), "城乡低保11900户，累计发放低保金".to_string(), "二、乙".to_string()];
+        let new = vec!["一、甲".to_string(), "今年全县共有城乡低保11950户".to_string(), "二、乙".to_string()];
+        assert_eq!(pair(&old, &new, |_, _| true), vec![Some(0), Some(1), Some(2)]);
     }
 }

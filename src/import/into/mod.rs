@@ -1034,7 +1034,7 @@ struct Span {
 
 /// A digit or a Chinese numeral: what a value that is a number is written with.
 fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十百千两".contains(c)
+    c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十百千万亿两".contains(c)
 }
 
 /// Runs of numerals (and a decimal point inside digits) in `text[from..to]`, as byte spans.
