@@ -211,6 +211,11 @@ impl Site {
                 let mut current = recorded.inputs.clone();
                 for (path, hash) in current.iter_mut() {
                     let rel = Path::new(path);
+                    // zongjie.yaml is recorded by the settings the period uses, not its bytes.
+                    if path == CONFIG_FILE {
+                        *hash = archive::sha256(self.workspace.config.used_by(period).as_bytes());
+                        continue;
+                    }
                     if path.starts_with('<')
                         || rel.is_absolute()
                         || !rel.components().all(|c| matches!(c, std::path::Component::Normal(_)))

@@ -123,11 +123,6 @@ pub struct Config {
     /// How dates are written: `2012` (2024年7月5日, the default) or `1999` (二〇二四年七月五日).
     #[serde(default)]
     pub date_style: DateStyle,
-    /// Template folders by the first period they apply to (`2025H1: templates/x-2025H1`): from
-    /// that period on, periods of its kind use the folder; earlier ones keep the folder they were
-    /// built with (`zongjie import --into` adds an entry, so that the archive stays verifiable).
-    #[serde(default)]
-    pub template_from: BTreeMap<String, serde_saphyr::Spanned<String>>,
     /// Per-period date style, for reissuing reports made under the older standard.
     #[serde(default)]
     pub period_date_style: BTreeMap<String, serde_saphyr::Spanned<DateStyle>>,
@@ -138,6 +133,11 @@ pub struct Config {
     /// 仿宋_GB2312, 宋体; digits in each role's font unless `latin` names one).
     #[serde(default)]
     pub docx_fonts: crate::workspace::config::DocxFonts,
+    /// Template folders by the first period they apply to (`2025H1: templates/x-2025H1`): from
+    /// that period on, periods of its kind use the folder; earlier ones keep the folder they were
+    /// built with (`zongjie import --into` adds an entry, so that the archive stays verifiable).
+    #[serde(default)]
+    pub template_from: BTreeMap<String, serde_saphyr::Spanned<String>>,
 }
 
 /// An opened workspace.
