@@ -228,7 +228,19 @@ fn a_libreoffice_save_changes_nothing_and_the_next_period_keeps_its_year_on_year
     let summary = import_and_check(&py, root, &lo, &expected, &[]);
     assert!(summary.contains("new figures: 3 "), "{summary}");
     // The next period, from the same data one year on: every kept 同比 is still written.
+    // `new` makes the folder from 2024H1's files (the new figures' file too) with the values
+    // cleared; the statistician's values are then this year's again, a year on.
+    let out = zongjie(root, &["new", "2025H1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     let next = root.join("data/2025H1");
+    assert!(next.join("修改稿新增.yaml").exists());
+    // (`new` writes a workbook's blank sheet as CSV; the values come back as the workbook.)
+    for entry in std::fs::read_dir(&next).unwrap() {
+        let path = entry.unwrap().path();
+        if !root.join("data/2024H1").join(path.file_name().unwrap()).exists() {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
     common::copy_tree(&root.join("data/2024H1"), &next);
     let _ = std::fs::remove_dir_all(next.join(".versions"));
     for entry in std::fs::read_dir(&next).unwrap() {
