@@ -348,7 +348,8 @@ fn an_unchanged_report_comes_back_as_it_was_with_its_township_table_loop() {
         ),
         "{template}"
     );
-    assert!(template.contains("{{ 低保.人数 | 同比 }}"), "{template}");
+    // An unchanged paragraph keeps its source: conditions and filters as written.
+    assert!(template.contains("{% if 低保.人数.上年 is defined %}（人数{{ 低保.人数 | 同比 }}）{% endif %}"), "{template}");
     let out = zongjie(root, &["build", "2024H1", "--format", "md"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(common::markdown(root, "2024H1"), before);

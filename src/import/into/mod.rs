@@ -277,10 +277,15 @@ pub fn import_bytes(options: &Options, bytes: Vec<u8>, shown: &str) -> Result<Su
     let mut summary = Summary { period: Some(period), tracked, ..Default::default() };
     let mut blocks: Vec<TemplatedBlock> = Vec::new();
     let mut title = Vec::new();
+    let mut title_raw: Option<String> = None;
     // The template's tables, in order, with their loops: an unchanged table keeps its source, so
     // that next period's rows come from next period's sheet.
     let sources = table_sources(&report.template.text);
     let old_tables: Vec<usize> = (0..old.len()).filter(|&i| old[i].kind == UnitKind::Table).collect();
+    // The template's own source of each built paragraph, when found: an unchanged paragraph keeps
+    // it, with its conditions ({% if x.上年 is defined %}) and filters as written.
+    let sources_of = work.chunk_sources(&old);
+    let mut signature_written = false;
     for (j, unit) in new.iter_mut().enumerate() {
         let paired = pairs[j].map(|i| &old[i]);
         match paired {
@@ -298,6 +303,33 @@ pub fn import_bytes(options: &Options, bytes: Vec<u8>, shown: &str) -> Result<Su
         };
         let tokens = paired.map(|o| align::tokens(&o.text)).unwrap_or_default();
         let para = (j + 1, start_of(&unit.text));
+        if let (Some(i), Some(o)) = (pairs[j], paired) {
+            if marks::strip(&o.text) == unit.text && kind != UnitKind::Table {
+                if let Some(source) = &sources_of[i] {
+                    for tok in &tokens {
+                        if let Tok::Mark(m, _) = tok {
+                            work.kept.insert(*m);
+                        }
+                    }
+                    if kind == UnitKind::Signature {
+                        if !signature_written {
+                            blocks.push(TemplatedBlock::Raw(source.clone()));
+                        }
+                        signature_written = true;
+                        continue;
+                    }
+                    if kind == UnitKind::Title {
+                        title_raw = Some(source.clone());
+                        continue;
+                    }
+                    if let UnitKind::Heading(level) = kind {
+                        work.namer.heading(&unit.text, level == Level::Part);
+                    }
+                    blocks.push(TemplatedBlock::Raw(source.clone()));
+                    continue;
+                }
+            }
+        }
         if kind == UnitKind::Table {
             let ordinal = pairs[j].and_then(|i| old_tables.iter().position(|&t| t == i));
             let unchanged = paired.is_some_and(|o| marks::strip(&o.text) == unit.text);
@@ -403,7 +435,7 @@ pub fn import_bytes(options: &Options, bytes: Vec<u8>, shown: &str) -> Result<Su
         return Err(Error::Stopped(format!("{}\n{}", refused.join("\n"), t!("import.into_nothing_written"))));
     }
     let doc = Templated { title, blocks };
-    let files = work.files(&doc, &summary, &report)?;
+    let files = work.files(&doc, title_raw.as_deref(), &summary, &report)?;
     summary.template_folder = files.folder.clone();
     summary.differences = trial(&ws, period, &files, &plain_new)?;
     if !options.dry_run {
@@ -681,6 +713,155 @@ impl<'a> Work<'a> {
         None
     }
 
+    /// For each built paragraph, the template text that wrote it, when it is found: the
+    /// template's body in blocks (split at blank lines, a block running on while its `{% if %}`
+    /// or `{% for %}` is open), each rendered alone after the `{% set %}` preamble, matched in
+    /// order with the paragraphs. A block that writes nothing this period goes with the next
+    /// paragraph found, so a paragraph shown only in other periods is kept.
+    fn chunk_sources(&mut self, old: &[Unit]) -> Vec<Option<String>> {
+        let mut out = vec![None; old.len()];
+        let text = &self.report.template.text;
+        let body = match text.find("\n# ") {
+            Some(at) => &text[at + 1..],
+            None if text.starts_with("# ") => text.as_str(),
+            None => return out,
+        };
+        let mut chunks: Vec<String> = Vec::new();
+        let mut current = String::new();
+        let depth = |s: &str| -> i64 {
+            let mut d = 0i64;
+            let mut rest = s;
+            while let Some(at) = rest.find("{%") {
+                let tail = &rest[at + 2..];
+                let end = tail.find("%}").unwrap_or(tail.len());
+                let inner = tail[..end].trim_start_matches('-').trim();
+                let word = inner.split_whitespace().next().unwrap_or("");
+                match word {
+                    "if" | "for" | "macro" | "call" | "filter" | "raw" => d += 1,
+                    "set" if !inner.contains('=') => d += 1,
+                    "endif" | "endfor" | "endmacro" | "endcall" | "endfilter" | "endraw" | "endset" => d -= 1,
+                    _ => {}
+                }
+                rest = &tail[end.min(tail.len())..];
+            }
+            d
+        };
+        for piece in body.split("\n\n") {
+            if !current.is_empty() {
+                current.push_str("\n\n");
+            }
+            current.push_str(piece);
+            if depth(&current) <= 0 {
+                let c = std::mem::take(&mut current);
+                if !c.trim().is_empty() {
+                    chunks.push(c.trim_matches('\n').to_string());
+                }
+            }
+        }
+        if !current.trim().is_empty() {
+            return out;
+        }
+        // Each chunk's blocks for this period.
+        let rendered: Vec<Option<Document>> = chunks
+            .iter()
+            .map(|c| {
+                let markdown = template::render_expression(
+                    &format!("{}{c}\n", self.preamble),
+                    &self.report.figures,
+                    &self.report.sheets,
+                    &self.report.catalog,
+                    self.style,
+                )
+                .ok()?;
+                let markdown =
+                    if markdown.trim_start().starts_with("# ") { markdown } else { format!("# T\n\n{markdown}") };
+                crate::render::document::parse(&markdown, "chunk").ok()
+            })
+            .collect();
+        let plain = |u: &Unit| marks::strip(&u.text);
+        let mut c = 0usize;
+        let mut pending: Vec<usize> = Vec::new();
+        let mut i = 0usize;
+        while i < old.len() && c < chunks.len() {
+            let unit = &old[i];
+            let Some(doc) = &rendered[c] else { return out };
+            let is_title = doc.title != "T" || chunks[c].trim_start().starts_with("# ");
+            let found: Option<usize> = match unit.kind {
+                UnitKind::Title if is_title && doc.title == plain(unit) && doc.blocks.is_empty() => Some(1),
+                _ if is_title => None,
+                _ if doc.blocks.is_empty() => {
+                    // Writes nothing this period: goes with the next paragraph.
+                    pending.push(c);
+                    c += 1;
+                    continue;
+                }
+                UnitKind::Heading(level) => {
+                    matches!(&doc.blocks[..], [Block::Heading { level: l, text }] if *l == level && *text == plain(unit))
+                        .then_some(1)
+                }
+                UnitKind::Paragraph(None) => {
+                    matches!(&doc.blocks[..], [Block::Paragraph { lead: None, text }] if *text == plain(unit)).then_some(1)
+                }
+                UnitKind::Paragraph(Some(level)) => {
+                    let next = rendered.get(c + 1).and_then(|d| d.as_ref());
+                    match (&doc.blocks[..], next.map(|d| &d.blocks[..])) {
+                        ([Block::Heading { level: l, text: lead }], Some([Block::Paragraph { lead: None, text }]))
+                            if *l == level && format!("{lead}{text}") == plain(unit) =>
+                        {
+                            Some(2)
+                        }
+                        _ => None,
+                    }
+                }
+                UnitKind::Signature => match &doc.blocks[..] {
+                    [Block::Signature { lines }] => {
+                        let n = lines.len();
+                        let all = (0..n).all(|k| old.get(i + k).is_some_and(|u| u.kind == UnitKind::Signature && plain(u) == lines[k]));
+                        if all {
+                            let source = pending.drain(..).map(|p| chunks[p].clone()).chain([chunks[c].clone()]).collect::<Vec<_>>().join("\n\n");
+                            for k in 0..n {
+                                out[i + k] = Some(source.clone());
+                            }
+                            i += n;
+                            c += 1;
+                            continue;
+                        }
+                        None
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            match found {
+                Some(n) => {
+                    let source = pending
+                        .drain(..)
+                        .map(|p| chunks[p].clone())
+                        .chain(chunks[c..c + n].iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join("\n\n");
+                    out[i] = Some(source);
+                    i += 1;
+                    c += n;
+                }
+                None => {
+                    // Not this chunk's paragraph: a table (its own source) or one the chunk
+                    // does not write alone; the chunks are given up from here.
+                    if unit.kind == UnitKind::Table {
+                        i += 1;
+                        // The table's chunk.
+                        if matches!(&doc.blocks[..], [Block::Table { .. }]) {
+                            c += 1;
+                        }
+                        continue;
+                    }
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// How a mark's value is made, when it is not one figure's value from a YAML line of this
     /// period: what to change instead.
     fn computed(&self, mark: usize, text: &str) -> Option<String> {
@@ -914,9 +1095,20 @@ impl<'a> Work<'a> {
     }
 
     /// The files of the update.
-    fn files(&self, doc: &Templated, summary: &Summary, report: &pipeline::Report) -> Result<Files> {
+    fn files(
+        &self,
+        doc: &Templated,
+        title_raw: Option<&str>,
+        summary: &Summary,
+        report: &pipeline::Report,
+    ) -> Result<Files> {
         let period = report.period;
         let mut template_text = write::template(doc);
+        // The title as the template wrote it, when it is unchanged.
+        if let (Some(raw), Some(at)) = (title_raw, template_text.find("\n# ")) {
+            let end = template_text[at + 1..].find('\n').map_or(template_text.len(), |e| at + 1 + e);
+            template_text.replace_range(at + 1..end, raw.trim_end());
+        }
         if let Some(first) = template_text.find("-#}\n") {
             template_text = format!(
                 "{{#- {} -#}}\n{}{}",
@@ -937,7 +1129,11 @@ impl<'a> Work<'a> {
         } else {
             let base = old_folder.rsplit('/').next().unwrap_or("report").to_string();
             let suffix = format!("-{period}");
-            let base = base.strip_suffix(&suffix).unwrap_or(&base).to_string();
+            // One folder name per first period: an earlier import's period suffix is replaced.
+            let base = match base.rsplit_once('-') {
+                Some((stem, tail)) if tail.parse::<Period>().is_ok() => stem.to_string(),
+                _ => base,
+            };
             let folder = format!("templates/{base}{suffix}");
             (folder.clone(), Some(ws_config_entry(&folder)))
         };
