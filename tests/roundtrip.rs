@@ -349,8 +349,36 @@ fn an_unchanged_report_comes_back_as_it_was_with_its_township_table_loop() {
         "{template}"
     );
     // An unchanged paragraph keeps its source: conditions and filters as written.
-    assert!(template.contains("{% if 低保.人数.上年 is defined %}（人数{{ 低保.人数 | 同比 }}）{% endif %}"), "{template}");
+    assert!(
+        template.contains("{% if 低保.人数.上年 is defined %}（人数{{ 低保.人数 | 同比 }}）{% endif %}"),
+        "{template}"
+    );
     let out = zongjie(root, &["build", "2024H1", "--format", "md"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(common::markdown(root, "2024H1"), before);
+}
+
+/// A paragraph split in two keeps the names of the values in both halves; a sentence added
+/// with two numbers gives two new figures; the edited Markdown comes back byte for byte.
+#[test]
+fn a_split_paragraph_keeps_its_figures_in_both_halves() {
+    let ws = common::sample_workspace();
+    let root = ws.path();
+    let out = zongjie(root, &["build", "2024H1", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let edited = common::markdown(root, "2024H1")
+        .replace("，累计发放低保金6584.32万元，同比增长3.4%；二是", "。\n\n全县累计发放低保金6584.32万元，同比增长3.4%；二是")
+        .replace("保障1389人次；", "保障1389人次；今年还为3户5人发放了临时救助金；");
+    let file = root.join("修改稿.md");
+    std::fs::write(&file, &edited).unwrap();
+    let out = zongjie(root, &["import", file.to_str().unwrap(), "--into", "2024H1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = stdout(&out);
+    assert!(summary.starts_with("paragraphs: 40 unchanged, 2 changed, 1 new, 0 deleted\n"), "{summary}");
+    assert!(summary.contains("figures kept with their names and data: 91\n"), "{summary}");
+    assert!(summary.contains("new figures: 2 "), "{summary}");
+    assert!(!summary.contains("figures whose text was deleted"), "{summary}");
+    let out = zongjie(root, &["build", "2024H1", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(common::markdown(root, "2024H1"), edited);
 }

@@ -301,7 +301,19 @@ pub fn import_bytes(options: &Options, bytes: Vec<u8>, shown: &str) -> Result<Su
             (_, UnitKind::Unknown) => classify(&unit.text),
             (_, kind) => (kind, unit.lead),
         };
-        let tokens = paired.map(|o| align::tokens(&o.text)).unwrap_or_default();
+        // A new paragraph split off another one (or a copy of one) keeps the values it shares
+        // with the most alike built paragraph; nothing else is read from that alignment.
+        let twin = match paired {
+            None if kind != UnitKind::Table => (0..old.len())
+                .filter(|&i| old[i].kind != UnitKind::Table && old[i].kind != UnitKind::Title)
+                .map(|i| (i, align::similarity(&plain_old[i], &unit.text)))
+                .filter(|(_, s)| *s >= 0.3)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| &old[i]),
+            _ => None,
+        };
+        work.secondary = twin.is_some();
+        let tokens = paired.or(twin).map(|o| align::tokens(&o.text)).unwrap_or_default();
         let para = (j + 1, start_of(&unit.text));
         if let (Some(i), Some(o)) = (pairs[j], paired) {
             if marks::strip(&o.text) == unit.text && kind != UnitKind::Table {
@@ -614,6 +626,8 @@ struct Work<'a> {
     accepted: BTreeMap<String, (String, u64, String, String)>,
     checks: Vec<String>,
     shown: String,
+    /// The paragraph is aligned with a built one paired elsewhere (a split or a copy).
+    secondary: bool,
 }
 
 impl<'a> Work<'a> {
@@ -634,6 +648,7 @@ impl<'a> Work<'a> {
             accepted: BTreeMap::new(),
             checks: Vec::new(),
             shown: shown.to_string(),
+            secondary: false,
         }
     }
 
@@ -961,6 +976,10 @@ impl<'a> Work<'a> {
             }
         }
         close(&mut hunk, &mut hunks);
+        if self.secondary {
+            // Aligned with a paragraph paired elsewhere: only its kept values count.
+            hunks.clear();
+        }
         // In each hunk, a value replaced by a number is a hand change.
         let found = numbers::scan(text, self.report.period.year);
         for (deleted, start, end) in hunks {
