@@ -19,12 +19,52 @@ pub struct ImportArgs {
     /// The template folder's name under templates/ (default: the file's name).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+    /// Update this period's template, catalog and data from an edited copy of its report.
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["period", "name"])]
+    pub into: Option<Period>,
+    /// With --into: write numbers changed by hand into the data files they came from.
+    #[arg(long, requires = "into")]
+    pub accept_edits: bool,
+    /// With --into: refuse a document that still holds tracked changes.
+    #[arg(long, requires = "into")]
+    pub no_tracked: bool,
+    /// With --into: show the summary, write nothing.
+    #[arg(long, requires = "into")]
+    pub dry_run: bool,
     #[command(flatten)]
     pub workspace: WorkspaceArgs,
 }
 
+/// Runs `import --into`: the update, then the summary a secretary can act on.
+fn run_into(args: ImportArgs, period: Period) -> anyhow::Result<ExitCode> {
+    use zongjie::import::into;
+    let options = into::Options {
+        file: args.file,
+        root: args.workspace.root,
+        period,
+        accept_edits: args.accept_edits,
+        no_tracked: args.no_tracked,
+        dry_run: args.dry_run,
+    };
+    let s = into::import_into(&options)?;
+    for line in s.lines(options.dry_run) {
+        say!("{line}");
+    }
+    if options.dry_run {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for path in &s.written {
+        say!("{}", tr!("cli.wrote", path = path));
+    }
+    say!("{}", tr!("import.into_next", period = period));
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Runs `import`: writes the files, then the summary (figures by kind, what to check).
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(period) = args.into {
+        return run_into(args, period);
+    }
     let options =
         zongjie::import::Options { file: args.file, root: args.workspace.root, name: args.name, period: args.period };
     let summary = zongjie::import::import(&options)?;

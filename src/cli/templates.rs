@@ -8,10 +8,13 @@ use zongjie::workspace::bundled;
 
 /// Arguments of `templates`.
 #[derive(Debug, Args)]
-pub struct TemplatesArgs {}
+pub struct TemplatesArgs {
+    #[command(flatten)]
+    pub workspace: super::WorkspaceArgs,
+}
 
 /// Runs `templates`.
-pub fn run(_args: TemplatesArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: TemplatesArgs) -> anyhow::Result<ExitCode> {
     for template in bundled::ALL {
         let catalog = Catalog::parse(template.catalog, &template.dir()).map_err(zongjie::error::Error::Input)?;
         let kinds: Vec<String> = catalog.applies_to.iter().map(|(k, _)| k.code().to_string()).collect();
@@ -26,5 +29,22 @@ pub fn run(_args: TemplatesArgs) -> anyhow::Result<ExitCode> {
         );
     }
     say!("{}", tr!("templates.how"));
+    // In a workspace: which template each period uses (a template_from: entry of zongjie.yaml
+    // gives later periods another folder, earlier ones keep theirs).
+    let root = &args.workspace.root;
+    if root.join("data").is_dir() {
+        if let Ok(ws) = zongjie::workspace::Workspace::open(root) {
+            if !ws.periods.is_empty() {
+                say!("{}", tr!("templates.in_workspace"));
+            }
+            for period in ws.all_periods() {
+                let used = match ws.template_for(period) {
+                    Ok((template, _, _)) => template.name,
+                    Err(e) => e.to_string(),
+                };
+                say!("  {:<10}{used}", period.to_string());
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

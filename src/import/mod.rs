@@ -9,6 +9,7 @@
 //! listed for the user to check. At the end the new workspace is built in memory and compared
 //! with the report read.
 
+pub mod into;
 pub mod naming;
 pub mod numbers;
 pub mod read;
@@ -101,6 +102,8 @@ pub enum TemplatedBlock {
     Table(Vec<Vec<Piece>>, Vec<Vec<Vec<Piece>>>),
     /// The 落款 lines.
     Signature(Vec<Vec<Piece>>),
+    /// Template text kept as it was written (`import --into`: an unchanged table with its loop).
+    Raw(String),
     /// A township table: its header as written, the table's name, the label column's key and
     /// each column's key, and the total row's label.
     Township {
@@ -361,6 +364,51 @@ struct Collector {
     /// The current 一、 heading and the topic of the innermost heading.
     part: String,
     topic: String,
+    /// Names a new figure may not take (`import --into`: the catalog's).
+    taken: std::collections::BTreeSet<String>,
+    /// When set (`import --into`), only numbers overlapping these byte ranges of the text are
+    /// new figures; the others were the template's own text and stay text.
+    wanted: Option<Vec<(usize, usize)>>,
+}
+
+/// The numbers of new or edited text as new figures, named and checked as `import` names and
+/// checks them (for `import --into`).
+pub struct NewNumbers(Collector);
+
+impl NewNumbers {
+    /// A namer for `period`'s text; `taken` are the names already in the catalog.
+    pub fn new(period: Period, shown: &str, taken: std::collections::BTreeSet<String>) -> NewNumbers {
+        let mut c = Collector::new(period, shown);
+        c.taken = taken;
+        NewNumbers(c)
+    }
+
+    /// Notes a heading (its topic names the figures under it); `part` for an 一、 heading.
+    pub fn heading(&mut self, text: &str, part: bool) {
+        if part {
+            self.0.part = text.to_string();
+        }
+        self.0.topic = naming::topic(text);
+    }
+
+    /// `text` in pieces: the numbers overlapping `inserted` (byte ranges) are new figures, the
+    /// rest is text.
+    pub fn text(&mut self, text: &str, inserted: Vec<(usize, usize)>, line: usize) -> Vec<Piece> {
+        self.0.wanted = Some(inserted);
+        let pieces = self.0.text(text, line);
+        self.0.wanted = None;
+        pieces
+    }
+
+    /// The new figures so far.
+    pub fn figures(&self) -> &[NewFigure] {
+        &self.0.figures
+    }
+
+    /// What to check (a number kept as text, an approximation).
+    pub fn checks(&self) -> &[String] {
+        &self.0.checks
+    }
 }
 
 impl Collector {
@@ -382,6 +430,8 @@ impl Collector {
             text_only: std::collections::BTreeSet::new(),
             part: String::new(),
             topic: "报告".into(),
+            taken: Default::default(),
+            wanted: None,
         }
     }
 
@@ -669,6 +719,15 @@ impl Collector {
         let mut sentence = String::new();
         for f in numbers::scan(segment, self.period.year) {
             pieces.push(Piece::Text(segment[last..f.start].to_string()));
+            if let Some(wanted) = &self.wanted {
+                let (a, b) = (from + f.start, from + f.end);
+                if !wanted.iter().any(|&(s, e)| s < b && a < e) {
+                    // The template's own text: stays as it was written.
+                    pieces.push(Piece::Text(segment[f.start..f.end].to_string()));
+                    last = f.end;
+                    continue;
+                }
+            }
             let before = &text[..from + f.start];
             let mut subject = naming::subject(before);
             // 11900户20750人: the second number has the first one's words.
@@ -840,7 +899,8 @@ impl Collector {
             }
         }
         let (candidates, base) = self.candidates(proposed);
-        let free = |c: &String| self.by_name.get(c).is_none_or(|&i| same(&self.figures[i]));
+        // A name the catalog already has (import --into) is never given to a new figure.
+        let free = |c: &String| !self.taken.contains(c) && self.by_name.get(c).is_none_or(|&i| same(&self.figures[i]));
         if let Some(c) = candidates.iter().find(|c| free(c)) {
             return c.clone();
         }

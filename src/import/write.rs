@@ -41,7 +41,7 @@ impl Files {
 }
 
 /// Text of the template: the Markdown `build` writes, with each figure an expression.
-fn template(doc: &Templated) -> String {
+pub fn template(doc: &Templated) -> String {
     let mut out = String::from(
         "{#- 由 zongjie import 从一份报告生成。标题层级：## 一、  ### （一）  #### 1.  ##### （1）；以“。”结尾的\n    （一）级标题与后面的段落排成一段。报告中的每个数字都来自数据（见 catalog.yaml）。 -#}\n",
     );
@@ -66,6 +66,12 @@ fn template(doc: &Templated) -> String {
                 out.push_str(&format!("| {} |\n", rule.join(" | ")));
                 for r in rows {
                     out.push_str(&row(r));
+                }
+            }
+            TemplatedBlock::Raw(text) => {
+                out.push_str(text);
+                if !text.ends_with('\n') {
+                    out.push('\n');
                 }
             }
             TemplatedBlock::Township { header, name, keys, label, total } => {
@@ -232,7 +238,7 @@ fn catalog(period: Period, title: &str, figures: &[NewFigure], tables: &[NewTabl
 }
 
 /// The data: figures by group, in the order the report names them, each with its label.
-fn data(period: Period, title: &str, figures: &[NewFigure]) -> String {
+pub fn data(period: Period, title: &str, figures: &[NewFigure]) -> String {
     let mut out = format!(
         "# {}（{period}）：由 zongjie import 从报告中读出的数值；# 后是目录中的说明。\n",
         title.replace('\n', " ")

@@ -41,6 +41,8 @@ pub struct Report {
     pub inputs: Vec<InputFile>,
     /// The figures the template uses, sorted by name.
     pub used: Vec<String>,
+    /// The township sheets read (the template's `表格`).
+    pub sheets: Vec<sheets::Sheet>,
     /// Things to look at that do not stop the build (a change of more than half against last year).
     pub warnings: Vec<Problem>,
     /// The document with each figure's value marked, for the preview of `zongjie serve`
@@ -147,6 +149,7 @@ pub fn prepare_with(ws: &Workspace, period: Period, with: Prepare<'_>) -> Result
         document,
         inputs,
         used,
+        sheets,
         warnings,
         marked,
     })

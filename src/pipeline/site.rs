@@ -157,8 +157,11 @@ impl Site {
             report.inputs.iter().map(|f| (f.path.clone(), archive::sha256(&f.bytes))).collect();
         inputs.insert(report.template.name.clone(), archive::sha256(report.template.text.as_bytes()));
         inputs.insert(report.catalog_source.name.clone(), archive::sha256(report.catalog_source.text.as_bytes()));
-        if let Some(bytes) = &self.workspace.config_bytes {
-            inputs.insert(CONFIG_FILE.to_string(), archive::sha256(bytes));
+        // Only the settings this period uses: a setting for a later period (`template_from:`)
+        // does not change an earlier period's inputs.
+        if self.workspace.config_bytes.is_some() {
+            let used = self.workspace.config.used_by(report.period);
+            inputs.insert(CONFIG_FILE.to_string(), archive::sha256(used.as_bytes()));
         }
         for r in renderers {
             inputs.extend(r.inputs());
@@ -222,6 +225,11 @@ impl Site {
                 let mut current = recorded.inputs.clone();
                 for (path, hash) in current.iter_mut() {
                     let rel = Path::new(path);
+                    // zongjie.yaml is recorded by the settings the period uses, not its bytes.
+                    if path == CONFIG_FILE {
+                        *hash = archive::sha256(self.workspace.config.used_by(period).as_bytes());
+                        continue;
+                    }
                     if path.starts_with('<')
                         || rel.is_absolute()
                         || !rel.components().all(|c| matches!(c, std::path::Component::Normal(_)))

@@ -17,6 +17,7 @@
 //! | `POST /p/{period}/build` | md, pdf and docx, as `zongjie build --format md,pdf,docx` |
 //! | `POST /p/{period}/new` | the same period next year, as `zongjie new` |
 //! | `POST /p/{period}/upload?name=…` | a data file, checked with the period before it is saved |
+//! | `POST /p/{period}/import?name=…&apply=0\|1&accept=0\|1` | an edited report: `import --into`'s summary first, written with `apply=1` |
 //! | `GET /stamp` | changes when a file of the workspace changes (the page polls it) |
 //! | `GET /assets/…`, `GET /fonts/…` | the page's script and style, the bundled fonts |
 
@@ -30,6 +31,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 mod actions;
+mod edited;
 mod files;
 mod pages;
 pub mod security;
@@ -67,6 +69,7 @@ pub fn router(state: Arc<State>) -> axum::Router {
         .route("/p/{period}/build", post(actions::build))
         .route("/p/{period}/new", post(actions::new_period))
         .route("/p/{period}/upload", post(actions::upload))
+        .route("/p/{period}/import", post(edited::import_edited))
         .route("/stamp", get(files::stamp))
         .route("/assets/{name}", get(files::asset))
         .route("/fonts/{name}", get(files::font))

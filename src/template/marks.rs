@@ -57,6 +57,18 @@ struct Marking {
 thread_local! {
     /// Set while a marked rendering runs on this thread.
     static MARKING: RefCell<Option<Marking>> = const { RefCell::new(None) };
+    /// Set while values that are no figure (`{{ period.year }}`) are marked too, with no
+    /// figures: `import --into` must know every value the template wrote.
+    static ALL_VALUES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every value marked, figures or not (a mark of no figure is a value such as
+/// `{{ period.year }}`); the preview never asks for it.
+pub fn with_all_values<T>(f: impl FnOnce() -> T) -> T {
+    ALL_VALUES.set(true);
+    let out = f();
+    ALL_VALUES.set(false);
+    out
 }
 
 /// Whether a marked rendering runs on this thread.
@@ -83,7 +95,7 @@ pub(super) fn wrap(own: Option<MarkedFigure>, text: String) -> String {
         if let Some(own) = own {
             figures = vec![own];
         }
-        if figures.is_empty() || text.is_empty() || text.chars().any(is_mark) {
+        if (figures.is_empty() && !ALL_VALUES.get()) || text.is_empty() || text.chars().any(is_mark) {
             return text;
         }
         m.marks.push(figures);

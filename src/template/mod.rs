@@ -781,6 +781,37 @@ pub fn render_marked(
     Ok((markdown?, marks))
 }
 
+/// The expressions of a template's `{{ … }}` tags, in order, each once (whitespace markers
+/// taken off): what `import --into` tries against each value of the marked rendering.
+pub fn expressions(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let expr = after[..end].trim_start_matches('-').trim_end_matches('-').trim().to_string();
+        if !expr.is_empty() && !out.contains(&expr) {
+            out.push(expr);
+        }
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+/// A piece of template text (an expression `{{ expr }}` after the template's `{% set %}`
+/// statements) rendered with the period's figures and tables: Markdown-escaped text, or the
+/// reason it cannot stand alone (a loop's variable).
+pub fn render_expression(
+    text: &str,
+    figures: &Figures,
+    tables: &[crate::data::sheets::Sheet],
+    catalog: &Catalog,
+    date_style: DateStyle,
+) -> Result<String, Problem> {
+    let source = TemplateSource { name: "expression".into(), text: text.to_string() };
+    render(&source, figures, tables, catalog, date_style)
+}
+
 /// A value's text in a marked rendering: a figure is marked as itself (with any mark
 /// characters its data held removed), other values with the figures their filters read.
 fn marked_value(value: &Value, text: String) -> String {

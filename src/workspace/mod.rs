@@ -137,6 +137,11 @@ pub struct Config {
     /// or `xlsx` (the 填报表, see `zongjie form`).
     #[serde(default)]
     pub data_form: DataForm,
+    /// Template folders by the first period they apply to (`2025H1: templates/x-2025H1`): from
+    /// that period on, periods of its kind use the folder; earlier ones keep the folder they were
+    /// built with (`zongjie import --into` adds an entry, so that the archive stays verifiable).
+    #[serde(default)]
+    pub template_from: BTreeMap<String, serde_saphyr::Spanned<String>>,
 }
 
 /// The shape of a new period's data (`data_form:` in zongjie.yaml).
@@ -206,10 +211,68 @@ pub fn parse_config(text: &str) -> Result<Config> {
         }
     }
     config.period_date_style = styles;
+    let mut from = BTreeMap::new();
+    for (key, folder) in std::mem::take(&mut config.template_from) {
+        match key.parse::<Period>() {
+            Ok(period) => {
+                from.insert(period.to_string(), folder);
+            }
+            Err(why) => {
+                return Err(Problem::at(
+                    Source::new(CONFIG_FILE, folder.referenced.line()),
+                    t!("workspace.bad_template_from_period", key = key, why = why),
+                )
+                .into())
+            }
+        }
+    }
+    config.template_from = from;
     Ok(config)
 }
 
 impl Config {
+    /// The `template_from:` entry that applies to `period`: the latest one of its kind at or
+    /// before it, with its first period and its line.
+    pub fn template_from(&self, period: Period) -> Option<(Period, &serde_saphyr::Spanned<String>)> {
+        self.template_from
+            .iter()
+            .filter_map(|(key, folder)| key.parse::<Period>().ok().map(|p| (p, folder)))
+            .filter(|(p, _)| p.span == period.span && *p <= period)
+            .max_by_key(|(p, _)| *p)
+    }
+
+    /// The part of the settings a period's report depends on, as canonical text: the template
+    /// folder chosen for it, its date style, the fonts. The manifest hashes this instead of the
+    /// whole file, so that a setting for another period (a `template_from:` entry added later)
+    /// leaves the period's inputs unchanged.
+    pub fn used_by(&self, period: Period) -> String {
+        let kind = period.span.code();
+        let folder = match self.template_from(period) {
+            Some((_, folder)) => Some(folder.value.as_str()),
+            None => self.template_folder(kind),
+        };
+        let style = self.period_date_style.get(&period.to_string()).map_or(self.date_style, |s| s.value);
+        let font = |f: &Option<serde_saphyr::Spanned<String>>| f.as_ref().map_or(String::new(), |f| f.value.clone());
+        let f = &self.fonts;
+        let d = &self.docx_fonts;
+        format!(
+            "template: {}\ndate_style: {style:?}\nfonts: {} | {} | {} | {} | {} | {}\ndocx_fonts: {} | {} | {} | {} | {} | {}\n",
+            folder.unwrap_or(""),
+            font(&f.body),
+            font(&f.title),
+            font(&f.hei),
+            font(&f.kai),
+            font(&f.page_number),
+            font(&f.fallback),
+            d.title,
+            d.hei,
+            d.kai,
+            d.body,
+            d.page_number,
+            d.latin.as_deref().unwrap_or("")
+        )
+    }
+
     /// The template folder zongjie.yaml names for a kind of period (`H1`, `year`…), if any.
     pub fn template_folder(&self, kind: &str) -> Option<&str> {
         match &self.template {
@@ -342,6 +405,9 @@ impl Workspace {
             text.lines().position(|l| l.trim_start().starts_with("template:")).map_or(0, |i| i as u64 + 1)
         };
         let folder = match &self.config.template {
+            _ if self.config.template_from(period).is_some() => {
+                self.config.template_from(period).map(|(_, f)| (f.value.clone(), f.referenced.line()))
+            }
             Some(TemplateSetting::One(folder)) => Some((folder.clone(), template_line())),
             Some(TemplateSetting::ByKind(folders)) => match folders.get(kind) {
                 Some(folder) => Some((folder.value.clone(), folder.referenced.line())),

@@ -170,6 +170,47 @@ document.addEventListener("change", async (e) => {
   list(document.getElementById("upload-problems"), reply.problems);
 });
 
+// ---- an edited report (import --into): the summary first, written on a second click ----------
+let edited = null;
+
+function importUrl(apply) {
+  const accept = document.getElementById("accept-edits");
+  return "/p/" + encodeURIComponent(period()) + "/import?name=" + encodeURIComponent(edited.name) +
+    "&apply=" + (apply ? 1 : 0) + "&accept=" + (accept && accept.checked ? 1 : 0);
+}
+
+async function summarise() {
+  const apply = document.getElementById("edited-apply");
+  apply.hidden = true;
+  if (!edited) return;
+  const reply = await post(importUrl(false), edited);
+  say("edited-result", reply);
+  apply.hidden = !(reply.ok && reply.confirm);
+}
+
+document.addEventListener("change", async (e) => {
+  if (!period()) return;
+  if (e.target.id === "edited") {
+    edited = e.target.files[0] || null;
+    await summarise();
+  } else if (e.target.id === "accept-edits") {
+    await summarise();
+  }
+});
+
+document.addEventListener("click", async (e) => {
+  if (!e.target.closest || !e.target.closest("button#edited-apply") || !edited || !period()) return;
+  const apply = document.getElementById("edited-apply");
+  apply.hidden = true;
+  const reply = await post(importUrl(true), edited);
+  say("edited-result", reply);
+  if (reply.ok) {
+    edited = null;
+    document.getElementById("edited").value = "";
+    await refresh();
+  }
+});
+
 // ---- live: refresh when a file of the workspace changes ----------------------------------
 let stamp = document.body.dataset.stamp;
 let refreshing = false;
@@ -184,11 +225,11 @@ async function refresh() {
     const live = page.getElementById("live");
     if (!live) return;
     // What the user has just been told stays.
-    const keep = ["result", "upload-result", "upload-problems"].map((id) => document.getElementById(id));
+    const keep = ["result", "upload-result", "upload-problems", "edited-result"].map((id) => document.getElementById(id));
     const kept = keep.map((n) => (n ? [n.className, n.innerHTML] : null));
     document.getElementById("live").replaceWith(document.importNode(live, true));
     keep.forEach((_, i) => {
-      const n = document.getElementById(["result", "upload-result", "upload-problems"][i]);
+      const n = document.getElementById(["result", "upload-result", "upload-problems", "edited-result"][i]);
       if (n && kept[i]) { n.className = kept[i][0]; n.innerHTML = kept[i][1]; }
     });
     stamp = page.body.dataset.stamp;
