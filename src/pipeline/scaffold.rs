@@ -76,7 +76,13 @@ fn empty_yaml(catalog: &Catalog, template: &str) -> String {
     let mut out =
         String::from("# 每个值都要填写。计数写整数；金额写明“元”或“万元”；百分比写成 85.5%；日期写成 2024-07-05。\n");
     // Where the report first uses each figure (unused ones last, in catalog order).
-    let first_use = |name: &str| template.find(name).unwrap_or(usize::MAX);
+    // The {% set %} statements before the title are no place in the report: a figure they use
+    // comes where the report first names it, or after the others.
+    let body = template.find("\n# ").map_or(0, |at| at + 1);
+    let first_use = |name: &str| {
+        template[body..].find(name).map(|at| at + body).or_else(|| template.find(name).map(|at| template.len() + at))
+    };
+    let first_use = |name: &str| first_use(name).unwrap_or(usize::MAX);
     let mut names: Vec<(&String, usize)> =
         catalog.figures.iter().filter(|(_, d)| d.decl.is_typed()).map(|(n, _)| (n, first_use(n))).collect();
     names.sort_by_key(|(_, at)| *at);

@@ -52,8 +52,8 @@ pub fn table_bytes(
             ws.write_string(r as u32 + 1, c as u16, text)?;
         }
     }
-    for c in 0..headers.len() {
-        let widest = rows.iter().filter_map(|r| r.get(c)).map(|t| width(t)).max().unwrap_or(0).max(width(headers[c]));
+    for (c, header) in headers.iter().enumerate() {
+        let widest = rows.iter().filter_map(|r| r.get(c)).map(|t| width(t)).max().unwrap_or(0).max(width(header));
         ws.set_column_width(c as u16, (widest as f64 + 2.0).min(60.0))?;
     }
     ws.set_freeze_panes(1, 0)?;
