@@ -21,16 +21,6 @@ fn workspace_taking_last_years_annual_figure() -> tempfile::TempDir {
     ws
 }
 
-fn markdown(ws: &std::path::Path, period: &str) -> String {
-    let dir = ws.join("output").join(period);
-    let md = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "md"))
-        .unwrap();
-    std::fs::read_to_string(md).unwrap()
-}
-
 #[test]
 fn a_half_year_report_quotes_last_years_annual_figure_from_its_data() {
     let ws = workspace_taking_last_years_annual_figure();

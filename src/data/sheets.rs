@@ -607,8 +607,8 @@ fn unreadable_workbook(bytes: &[u8], ext: &str) -> String {
 }
 
 /// Whether an Excel number format shows the value as a percentage (0.00%), ignoring a % that
-/// is quoted or escaped as literal text.
-fn is_percent_format(code: &str) -> bool {
+/// is quoted or escaped as literal text. The 填报表's reader (data::form) reads cells alike.
+pub(crate) fn is_percent_format(code: &str) -> bool {
     let mut quoted = false;
     let mut escaped = false;
     for c in code.chars() {

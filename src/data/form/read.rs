@@ -6,7 +6,7 @@
 //! last year's column are never read. Township sheets are left to `data::sheets`.
 
 use super::{COL_NAME, COL_UNIT, COL_VALUE, GUIDE_SHEET, HEADERS};
-use crate::data::sheets::{column_letters, split_header};
+use crate::data::sheets::{column_letters, is_percent_format, split_header};
 use crate::error::{Problem, Source};
 use crate::model::{Catalog, FigureDecl, Kind};
 use crate::values::units::{self, Unit};
@@ -248,21 +248,6 @@ fn cell_text(cell: &calamine::Data, formula: Option<&String>, format: &str) -> C
         Data::Error(e) => CellText::Problem(t!("form.excel_error", error = e.to_string()).into_owned()),
         other => CellText::Text(other.to_string()),
     }
-}
-
-/// Whether a number format shows a percentage (a % not quoted or escaped).
-fn is_percent_format(code: &str) -> bool {
-    let (mut quoted, mut escaped) = (false, false);
-    for c in code.chars() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '"' => quoted = !quoted,
-            '%' if !quoted => return true,
-            _ => {}
-        }
-    }
-    false
 }
 
 /// The decimals a number format always shows: `0.00` → 2, `0.0%` → 1, General → 0.
