@@ -107,6 +107,22 @@ fn the_period_page_in_chromium() {
         })
         .await;
 
+        // The workspace page's own words are set in the served 黑体: a machine without Chinese
+        // fonts (as this one may be) would otherwise show boxes.
+        client.goto(&url).await.unwrap();
+        let fonts = "return document.fonts.ready.then(() => [getComputedStyle(document.body).fontFamily, \
+                     [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family).join(','), \
+                     document.fonts.check('16px \"ZJ Hei\"', document.body.innerText.slice(0, 50))])";
+        let seen = client.execute(fonts, vec![]).await.unwrap();
+        assert!(seen[0].as_str().unwrap().starts_with("\"ZJ Hei\""), "{seen}");
+        assert!(seen[1].as_str().unwrap().contains("ZJ Hei"), "the page's 黑体 was loaded and used: {seen}");
+        assert_eq!(seen[2], serde_json::Value::Bool(true), "{seen}");
+        let shot = client.screenshot().await.unwrap();
+        assert!(shot.starts_with(b"\x89PNG"), "a screenshot of the workspace page");
+        let kept = Path::new(env!("CARGO_TARGET_TMPDIR")).join("workspace-page.png");
+        std::fs::write(&kept, &shot).unwrap();
+        eprintln!("the workspace page as chromium shows it: {}", kept.display());
+
         // The period page: a figure's details show its source file:line.
         client.goto(&format!("{url}p/2024H1")).await.unwrap();
         let title = text_of(&client, "article.gongwen h1.title").await.unwrap();
