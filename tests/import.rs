@@ -223,6 +223,34 @@ fn a_trailing_zero_as_written_is_kept_by_a_fixed_figure() {
 }
 
 #[test]
+fn a_report_dated_before_its_periods_end_is_dated_after_its_data() {
+    // A year report dated 2024年12月18日 with figures 截至11月底, a half-year report dated 6月25日
+    // with 1—5月 figures: normal. The 落款 stays one date figure, the report date.
+    let dir = tempfile::tempdir().unwrap();
+    for (title, body, date, period) in [
+        (
+            "梧桐县人社局2024年工作总结和2025年工作计划",
+            "截至11月底，全县养老保险参保人数达45678人。",
+            "2024年12月18日",
+            "2024",
+        ),
+        ("梧桐县人社局2024年上半年工作总结", "1—5月，全县城镇新增就业1234人。", "2024年6月25日", "2024H1"),
+    ] {
+        let file = dir.path().join(format!("{period}.txt"));
+        let text = format!(
+            "{title}\n今年以来，我局扎实推进各项工作。\n一、就业工作\n{body}\n梧桐县人力资源和社会保障局\n{date}\n"
+        );
+        std::fs::write(&file, text).unwrap();
+        let (ws, said, found) = import_and_build(&file, &[]);
+        assert_eq!(found, period);
+        assert!(!said.contains("is not a report date"), "{said}");
+        let template = std::fs::read_to_string(template_dir(ws.path()).join("report.md.j2")).unwrap();
+        assert!(template.ends_with("{{ 落款.日期 | 日期 }}\n:::\n"), "{template}");
+        assert!(markdown(ws.path(), period).contains(date));
+    }
+}
+
+#[test]
 fn dates_of_the_signature_in_either_style() {
     let text = std::fs::read_to_string(fixture("import").join("renshe-h1.txt")).unwrap();
     let dir = tempfile::tempdir().unwrap();
