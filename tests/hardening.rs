@@ -4,71 +4,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
+use common::serve::*;
 use common::{sample_workspace, sample_workspace_all, stderr, workspace, zongjie, zongjie_in};
 use std::path::Path;
-use std::sync::Arc;
-use tower::ServiceExt;
-use zongjie::serve::{router, State};
-
-const HOST: &str = "127.0.0.1:8787";
-const ORIGIN: &str = "http://127.0.0.1:8787";
-
-struct Answer {
-    status: StatusCode,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
-    }
-}
-
-fn state(root: &Path) -> Arc<State> {
-    zongjie::i18n::set(zongjie::i18n::Lang::Chinese);
-    State::new(root.to_path_buf(), 8787)
-}
-
-fn send(state: &Arc<State>, request: Request<Body>) -> Answer {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-        let response = router(state.clone()).oneshot(request).await.unwrap();
-        let status = response.status();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
-        Answer { status, body }
-    })
-}
-
-fn get(state: &Arc<State>, uri: &str) -> Answer {
-    send(state, Request::get(uri).header(header::HOST, HOST).body(Body::empty()).unwrap())
-}
-
-fn post(state: &Arc<State>, uri: &str, body: Vec<u8>) -> Answer {
-    send(
-        state,
-        Request::post(uri).header(header::HOST, HOST).header(header::ORIGIN, ORIGIN).body(Body::from(body)).unwrap(),
-    )
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn upload(state: &Arc<State>, period: &str, name: &str, body: &[u8]) -> Answer {
-    post(state, &format!("/p/{period}/upload?name={}", encode(name)), body.to_vec())
-}
 
 fn texts(value: &serde_json::Value) -> Vec<String> {
     value.as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap().to_string()).collect()

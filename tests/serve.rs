@@ -6,78 +6,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use common::serve::*;
 use common::{sample_workspace, zongjie};
 use std::path::Path;
-use std::sync::Arc;
-use tower::ServiceExt;
-use zongjie::serve::{router, State};
-
-const PORT: u16 = 8787;
-const HOST: &str = "127.0.0.1:8787";
-const ORIGIN: &str = "http://127.0.0.1:8787";
-
-/// The server's answer: status, content type, body.
-struct Answer {
-    status: StatusCode,
-    content_type: String,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn text(&self) -> String {
-        String::from_utf8(self.body.clone()).expect("UTF-8")
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
-    }
-}
-
-fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
-}
-
-fn state(root: &Path) -> Arc<State> {
-    // The server's messages are Chinese unless asked otherwise, like the CLI's.
-    zongjie::i18n::set(zongjie::i18n::Lang::Chinese);
-    State::new(root.to_path_buf(), PORT)
-}
-
-fn send(state: &Arc<State>, request: Request<Body>) -> Answer {
-    block_on(async {
-        let response = router(state.clone()).oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let content_type =
-            headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
-        Answer { status, content_type, headers, body }
-    })
-}
-
-fn get(state: &Arc<State>, uri: &str) -> Answer {
-    send(state, Request::get(uri).header(header::HOST, HOST).body(Body::empty()).unwrap())
-}
-
-fn post(state: &Arc<State>, uri: &str, body: Vec<u8>) -> Answer {
-    send(
-        state,
-        Request::post(uri).header(header::HOST, HOST).header(header::ORIGIN, ORIGIN).body(Body::from(body)).unwrap(),
-    )
-}
-
-/// `s` percent-encoded for a URL (every byte outside ASCII letters, digits and `-._`).
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
 
 /// The text of the preview's article, one block a line, as `Document::plain_text` gives it.
 fn preview_text(page: &str) -> String {

@@ -2,6 +2,7 @@
 //! the real `zongjie` binary on it.
 #![allow(dead_code)]
 
+pub mod serve;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
