@@ -200,6 +200,36 @@ fn a_sheet_spanning_the_whole_grid_is_refused_not_allocated() {
     assert!(get(&state, "/p/2024H1").status == StatusCode::OK);
 }
 
+#[test]
+fn a_form_with_a_sheet_spanning_the_whole_grid_is_refused_not_allocated() {
+    // The 填报表 reads its sheets itself (a scratch sheet too): the same size rule holds there.
+    use std::io::{Read, Write};
+    let bytes = workbook_with_cell("XFD1048576", None);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).unwrap();
+        if name == "xl/workbook.xml" {
+            text = String::from_utf8(text).unwrap().replace("name=\"特困分乡镇\"", "name=\"草稿\"").into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&text).unwrap();
+    }
+    let ws = sample_workspace();
+    std::fs::write(ws.path().join("data/2024H1/填报表.xlsx"), out.finish().unwrap().into_inner()).unwrap();
+    let out = zongjie_in("zh-CN", ws.path(), &["check", "2024H1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("错误：data/2024H1/填报表.xlsx：工作表 草稿 的范围是 A1:XFD1048576（1048576 行 × 16384 列）"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 // 6. ---------------------------------------------------------------------------------------
 
 #[test]

@@ -415,20 +415,9 @@ fn read_workbook(
     tables: &BTreeMap<String, TableDecl>,
 ) -> Result<Vec<(String, Grid)>, Problem> {
     use calamine::Reader;
-    if let Some(unpacked) = unpacked_size(bytes).filter(|&n| n > WORKBOOK_UNPACKED_LIMIT) {
-        let mb = (unpacked / (1 << 20)).to_string();
-        let limit = (WORKBOOK_UNPACKED_LIMIT >> 20).to_string();
-        return Err(Problem::at(Source::file(file), t!("sheets.workbook_too_big", mb = mb, limit = limit)));
-    }
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|_| Problem::at(Source::file(file), unreadable_workbook(bytes, ext)))?;
+    let mut book = open_workbook(bytes, file, ext)?;
     let metadata = book.sheets_metadata().to_vec();
-    // Hidden sheets are never read: what a statistician sees in Excel is what the report uses.
-    let visible: Vec<String> = metadata
-        .iter()
-        .filter(|m| m.visible == calamine::SheetVisible::Visible && m.typ == calamine::SheetType::WorkSheet)
-        .map(|m| m.name.clone())
-        .collect();
+    let visible = visible_sheets(&book);
     let mut found = Vec::new();
     for sheet in &visible {
         // A sheet named after a table, or the only sheet of a workbook named after one.
@@ -439,14 +428,7 @@ fn read_workbook(
         } else {
             continue;
         };
-        // calamine makes a cell for every place between the first and the last cell: two cells
-        // at A1 and XFD1048576 would take 512 GiB. The size is known before anything is read.
-        if let calamine::Sheets::Xlsx(xlsx) = &mut book {
-            sheet_size(xlsx, sheet, file)?;
-        }
-        let range = book
-            .worksheet_range(sheet)
-            .map_err(|_| Problem::at(Source::file(file), t!("sheets.sheet_unreadable", sheet = sheet).to_string()))?;
+        let range = sheet_range(&mut book, sheet, file)?;
         let formulas = book.worksheet_formula(sheet).ok();
         let styles = book.worksheet_style(sheet).ok();
         let (first_row, first_col) = range.start().map(|(r, c)| (r as usize, c as usize)).unwrap_or((0, 0));
@@ -516,6 +498,48 @@ fn read_workbook(
         }
     }
     Ok(found)
+}
+
+/// A workbook as calamine reads it from memory.
+pub(crate) type Workbook<'a> = calamine::Sheets<std::io::Cursor<&'a [u8]>>;
+
+/// Opens a workbook, after refusing one that unpacks to more than [`WORKBOOK_UNPACKED_LIMIT`];
+/// every reader of a period's workbooks (township sheets, the 填报表) opens them here.
+pub(crate) fn open_workbook<'a>(bytes: &'a [u8], file: &str, ext: &str) -> Result<Workbook<'a>, Problem> {
+    if let Some(unpacked) = unpacked_size(bytes).filter(|&n| n > WORKBOOK_UNPACKED_LIMIT) {
+        let mb = (unpacked / (1 << 20)).to_string();
+        let limit = (WORKBOOK_UNPACKED_LIMIT >> 20).to_string();
+        return Err(Problem::at(Source::file(file), t!("sheets.workbook_too_big", mb = mb, limit = limit)));
+    }
+    calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|_| Problem::at(Source::file(file), unreadable_workbook(bytes, ext)))
+}
+
+/// The worksheets a statistician sees: hidden sheets are never read, so what Excel shows is
+/// what the report uses.
+pub(crate) fn visible_sheets(book: &Workbook<'_>) -> Vec<String> {
+    use calamine::Reader;
+    book.sheets_metadata()
+        .iter()
+        .filter(|m| m.visible == calamine::SheetVisible::Visible && m.typ == calamine::SheetType::WorkSheet)
+        .map(|m| m.name.clone())
+        .collect()
+}
+
+/// A sheet's cells, once its size is known to be readable: calamine makes a cell for every
+/// place between the first and the last cell, and two cells at A1 and XFD1048576 would take
+/// 512 GiB. The size is checked before anything is read.
+pub(crate) fn sheet_range(
+    book: &mut Workbook<'_>,
+    sheet: &str,
+    file: &str,
+) -> Result<calamine::Range<calamine::Data>, Problem> {
+    use calamine::Reader;
+    if let calamine::Sheets::Xlsx(xlsx) = book {
+        sheet_size(xlsx, sheet, file)?;
+    }
+    book.worksheet_range(sheet)
+        .map_err(|_| Problem::at(Source::file(file), t!("sheets.sheet_unreadable", sheet = sheet).to_string()))
 }
 
 /// The most cells a sheet may span (its rows times its columns, from the first cell to the

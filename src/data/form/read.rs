@@ -6,7 +6,7 @@
 //! last year's column are never read. Township sheets are left to `data::sheets`.
 
 use super::{COL_NAME, COL_UNIT, COL_VALUE, GUIDE_SHEET, HEADERS};
-use crate::data::sheets::{column_letters, is_percent_format, split_header};
+use crate::data::sheets::{self, column_letters, is_percent_format, split_header};
 use crate::error::{Problem, Source};
 use crate::model::{Catalog, FigureDecl, Kind};
 use crate::values::units::{self, Unit};
@@ -50,21 +50,24 @@ pub fn read(bytes: &[u8], file: &str, catalog: &Catalog) -> (FormValues, Vec<Pro
     use calamine::Reader;
     let mut out = FormValues::default();
     let mut problems = Vec::new();
-    let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
+    // A workbook that cannot be opened (or unpacks too large) is said by data::sheets.
+    let Ok(mut book) = sheets::open_workbook(bytes, file, "xlsx") else {
         return (out, problems);
     };
-    let metadata = book.sheets_metadata().to_vec();
-    let visible: Vec<String> = metadata
-        .iter()
-        .filter(|m| m.visible == calamine::SheetVisible::Visible && m.typ == calamine::SheetType::WorkSheet)
-        .map(|m| m.name.clone())
-        .collect();
+    let visible = sheets::visible_sheets(&book);
     let mut first_cell: BTreeMap<String, Source> = BTreeMap::new();
     for sheet in &visible {
         if sheet == GUIDE_SHEET || catalog.tables.contains_key(sheet) {
             continue;
         }
-        let Ok(range) = book.worksheet_range(sheet) else { continue };
+        // Never a sheet too large to hold: its span is checked before it is read.
+        let range = match sheets::sheet_range(&mut book, sheet, file) {
+            Ok(range) => range,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
         let formulas = book.worksheet_formula(sheet).ok();
         let styles = book.worksheet_style(sheet).ok();
         let Some((top, left)) = range.start() else { continue };
