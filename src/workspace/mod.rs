@@ -195,39 +195,31 @@ pub fn parse_config(text: &str) -> Result<Config> {
     }
     // Periods as zongjie writes them (2024h1 → 2024H1); a key that is no period would
     // silently never apply.
-    let mut styles = BTreeMap::new();
-    for (key, style) in std::mem::take(&mut config.period_date_style) {
-        match key.parse::<Period>() {
-            Ok(period) => {
-                styles.insert(period.to_string(), style);
-            }
-            Err(why) => {
-                return Err(Problem::at(
-                    Source::new(CONFIG_FILE, style.referenced.line()),
-                    t!("workspace.bad_date_style_period", key = key, why = why),
-                )
-                .into())
-            }
-        }
-    }
-    config.period_date_style = styles;
-    let mut from = BTreeMap::new();
-    for (key, folder) in std::mem::take(&mut config.template_from) {
-        match key.parse::<Period>() {
-            Ok(period) => {
-                from.insert(period.to_string(), folder);
-            }
-            Err(why) => {
-                return Err(Problem::at(
-                    Source::new(CONFIG_FILE, folder.referenced.line()),
-                    t!("workspace.bad_template_from_period", key = key, why = why),
-                )
-                .into())
-            }
-        }
-    }
-    config.template_from = from;
+    config.period_date_style =
+        by_period(std::mem::take(&mut config.period_date_style), "workspace.bad_date_style_period")?;
+    config.template_from = by_period(std::mem::take(&mut config.template_from), "workspace.bad_template_from_period")?;
     Ok(config)
+}
+
+/// A setting keyed by period with each key written as zongjie writes periods (2024h1 → 2024H1);
+/// a key that is no period is refused at its line with the message `refusal`.
+fn by_period<T>(
+    settings: BTreeMap<String, serde_saphyr::Spanned<T>>,
+    refusal: &str,
+) -> Result<BTreeMap<String, serde_saphyr::Spanned<T>>> {
+    let mut checked = BTreeMap::new();
+    for (key, value) in settings {
+        match key.parse::<Period>() {
+            Ok(period) => {
+                checked.insert(period.to_string(), value);
+            }
+            Err(why) => {
+                let line = value.referenced.line();
+                return Err(Problem::at(Source::new(CONFIG_FILE, line), t!(refusal, key = key, why = why)).into());
+            }
+        }
+    }
+    Ok(checked)
 }
 
 impl Config {
