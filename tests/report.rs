@@ -170,6 +170,8 @@ fn sample_reports_have_no_seed_typos_and_agree_with_each_other() {
         for typo in typos {
             assert!(!md.contains(typo), "{period}: “{typo}” in the report");
         }
+        // 同比 is not put in brackets: 20580人，人数同比下降2.7%.
+        assert!(!md.contains("（人数同比") && !md.contains("（同比"), "{period}: a 同比 in brackets");
         let title = md.lines().next().unwrap();
         let year = &period[..4];
         assert!(title.contains(&format!("{year}年")), "{period}: the title carries the year: {title}");
