@@ -1424,9 +1424,8 @@ impl Files {
                 if rel != CONFIG_FILE {
                     let versions = dir.join(crate::data::replace::VERSIONS);
                     let kept = archive::keep_copy(&dir, &name, &versions).map_err(|e| Error::io(rel.clone(), e))?;
-                    written.push(
-                        t!("import.into_kept", path = crate::data::relative(root, &kept.join(&name))).into_owned(),
-                    );
+                    // The copy is a file written too, listed where it now is.
+                    written.push(crate::data::relative(root, &kept.join(&name)));
                 }
             }
             archive::write_files(&dir, &[Output { name, bytes }])?;
