@@ -8,7 +8,7 @@ use common::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use zongjie::render::pdf::layout;
+use zongjie::render::page::layout;
 
 fn part(docx: &Path, name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
@@ -242,7 +242,7 @@ fn the_signature_and_the_table_sit_where_the_pdf_puts_them() {
     assert!(out.status.success(), "{}", stderr(&out));
     let xml = part(&file_with_ext(&ws.path().join("output/2024H1"), "docx"), "word/document.xml");
     let doc = zongjie::render::document::parse(&markdown(ws.path(), "2024H1"), "r").unwrap();
-    let pdf = zongjie::render::pdf::PdfRenderer::new(zongjie::render::pdf::fonts::FontSet::bundled());
+    let pdf = zongjie::render::pdf::PdfRenderer::new(zongjie::render::page::fonts::FontSet::bundled());
     let laid = pdf.layout(&doc).unwrap();
     let twips = |pt: f32| (pt * 20.0).round() as i64;
 

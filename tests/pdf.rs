@@ -5,7 +5,8 @@ mod common;
 use common::*;
 use std::path::PathBuf;
 use std::process::Command;
-use zongjie::render::pdf::{fonts::FontSet, layout, PdfRenderer};
+use zongjie::render::page::{fonts::FontSet, layout};
+use zongjie::render::pdf::PdfRenderer;
 
 fn run(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool)
@@ -183,11 +184,12 @@ fn a_heading_at_the_foot_of_a_page_moves_to_the_next_with_a_line() {
                 .chars()
                 .map(|ch| layout::Placed {
                     ch,
-                    font: layout::FontRef::Role(zongjie::render::pdf::fonts::Role::Body),
+                    font: layout::FontRef::Role(zongjie::render::page::fonts::Role::Body),
                     gid: 1,
                     size: 16.0,
                     x: 0.0,
                     advance: 16.0,
+                    mark: layout::Mark { node: 1, part: layout::Part::Text },
                 })
                 .collect();
             self

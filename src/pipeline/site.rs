@@ -9,7 +9,7 @@ use crate::error::{Error, Problem, Result};
 use crate::pipeline::{self, Prepare, Report};
 use crate::render::docx::DocxRenderer;
 use crate::render::markdown::MarkdownRenderer;
-use crate::render::pdf::fonts::FontSet;
+use crate::render::page::fonts::FontSet;
 use crate::render::pdf::PdfRenderer;
 use crate::render::Renderer;
 use crate::values::period::Period;
@@ -108,7 +108,7 @@ impl Site {
     pub fn check(&self, period: Period) -> Result<Report> {
         let report = self.prepare(period)?;
         if let Ok((pdf, _)) = self.fonted() {
-            if let Err(crate::render::pdf::layout::MissingGlyphs(missing)) = pdf.layout(&report.document) {
+            if let Err(crate::render::page::layout::MissingGlyphs(missing)) = pdf.layout(&report.document) {
                 return Err(Error::Input(missing_glyph_problems(&report, &missing)));
             }
         }

@@ -19,8 +19,8 @@
 use super::Renderer;
 use crate::error::{Error, Result};
 use crate::render::document::{Align, Block, Document, Level};
-use crate::render::pdf::fonts::{FontSet, Role};
-use crate::render::pdf::layout::{self, Geometry, BODY_SIZE, CELL_PAD, SMALL_SIZE, TITLE_SIZE};
+use crate::render::page::fonts::{FontSet, Role};
+use crate::render::page::layout::{self, Geometry, BODY_SIZE, CELL_PAD, SMALL_SIZE, TITLE_SIZE};
 use crate::workspace::config::DocxFonts;
 use chrono::Datelike;
 use std::io::Write;

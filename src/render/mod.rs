@@ -7,6 +7,7 @@ pub mod document;
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod page;
 pub mod pdf;
 
 /// Appends one character of text to XML or HTML, escaped where markup would read it (`&`, `<`,

@@ -145,7 +145,7 @@ pub(super) async fn asset(path: PathResult<String>) -> Result<Response, Failure>
 /// `page_number`), cached by the browser: the bytes never change within a binary.
 pub(super) async fn font(path: PathResult<String>) -> Result<Response, Failure> {
     let Path(name) = path.map_err(super::bad_path)?;
-    use crate::render::pdf::fonts::Role;
+    use crate::render::page::fonts::Role;
     let role = Role::ALL.into_iter().find(|r| name.strip_suffix(".otf") == Some(r.key()));
     let Some(role) = role else { return Err(Failure::new(StatusCode::NOT_FOUND, t!("serve.not_found"))) };
     let mut response = (StatusCode::OK, role.bundled().1).into_response();

@@ -5,11 +5,9 @@
 //! wider than a line, took only TrueType outlines (the Fandol CFF fonts failed) and embedded each
 //! font whole (28.6 MB for four); krilla takes CFF as it is, subsets, and can check PDF/A.
 
-pub mod fonts;
-pub mod layout;
-
-use self::fonts::{FontSet, Role};
-use self::layout::{FontRef, Geometry, Layout, MissingGlyphs, Placed, MM, SMALL_SIZE};
+use super::page::fonts::FontSet;
+use super::page::layout::{self, FontRef, Geometry, Layout, MissingGlyphs};
+use super::page::model::{self, Pages, TextRun, RULE_WIDTH};
 use super::Renderer;
 use crate::error::{Error, Result};
 use crate::render::document::Document;
@@ -23,10 +21,6 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::SerializeSettings;
 use rust_i18n::t;
 use std::collections::BTreeMap;
-
-/// Where the baseline sits inside a line of the grid, as a fraction of the font size from the
-/// top of the glyph box (CJK faces put the em box's bottom about 0.12 em below the baseline).
-const ASCENT: f32 = 0.88;
 
 /// Renders the document as a PDF/A-2b file in the official layout.
 pub struct PdfRenderer {
@@ -45,6 +39,15 @@ impl PdfRenderer {
     /// Lays the document out without drawing it (for checks and tests).
     pub fn layout(&self, doc: &Document) -> std::result::Result<Layout, MissingGlyphs> {
         layout::layout(doc, &self.fonts, self.geometry)
+    }
+
+    /// The document's pages of positioned glyphs, checked that every glyph drawn can be drawn:
+    /// what the PDF (and any other paged format) draws.
+    pub fn pages(&self, doc: &Document) -> Result<Pages> {
+        let laid = self.layout(doc).map_err(|MissingGlyphs(missing)| Error::MissingGlyphs(missing))?;
+        let pages = model::pages(&laid, &self.fonts, self.geometry);
+        self.check_outlines(&pages)?;
+        Ok(pages)
     }
 
     fn krilla_font(&self, font: FontRef, cache: &mut BTreeMap<FontRef, Font>) -> Result<Font> {
@@ -66,10 +69,8 @@ impl PdfRenderer {
 impl PdfRenderer {
     /// Fails, naming the config line, when a configured font maps a character drawn here to an
     /// outline it cannot read: a damaged font must never leave a blank where text should be.
-    fn check_outlines(&self, laid: &Layout) -> Result<()> {
-        let numbers: String = (1..=laid.pages.len()).map(|n| format!("— {n} —")).collect();
-        let page_numbers = numbers.chars().map(|c| (FontRef::Role(Role::PageNumber), c));
-        let drawn = laid.rows.iter().flat_map(|r| r.glyphs.iter().map(|g| (g.font, g.ch))).chain(page_numbers);
+    fn check_outlines(&self, pages: &Pages) -> Result<()> {
+        let drawn = pages.pages.iter().flat_map(|p| &p.runs).flat_map(|r| r.glyphs.iter().map(|g| (r.font, g.ch)));
         let mut seen = std::collections::BTreeSet::new();
         let mut problems: Vec<crate::error::Problem> = Vec::new();
         for (font, c) in drawn {
@@ -107,8 +108,7 @@ impl Renderer for PdfRenderer {
     }
 
     fn render(&self, doc: &Document) -> Result<Vec<u8>> {
-        let laid = self.layout(doc).map_err(|MissingGlyphs(missing)| Error::MissingGlyphs(missing))?;
-        self.check_outlines(&laid)?;
+        let pages = self.pages(doc)?;
         let geo = self.geometry;
         let configuration = ConfigurationBuilder::new()
             .with_archival_validator(Archival::A2_B)
@@ -131,60 +131,28 @@ impl Renderer for PdfRenderer {
         }
         pdf.set_metadata(metadata);
         let mut font_cache = BTreeMap::new();
-        let pitch = geo.pitch();
-        for (index, page_rows) in laid.pages.iter().enumerate() {
+        for page_model in &pages.pages {
             let settings =
                 PageSettings::from_wh(geo.page_width, geo.page_height).ok_or_else(|| internal("page size".into()))?;
             let mut page = pdf.start_page_with(settings);
             let mut surface = page.surface();
-            let left = geo.left(index);
-            for (line, &row_index) in page_rows.iter().enumerate() {
-                let row = &laid.rows[row_index];
-                let top = geo.top + line as f32 * pitch;
-                for run in runs(&row.glyphs) {
-                    let size = run[0].size;
-                    let baseline = top + (pitch - size) / 2.0 + size * ASCENT;
-                    let font = self.krilla_font(run[0].font, &mut font_cache)?;
-                    draw_run(&mut surface, run, left, baseline, font);
+            for run in &page_model.runs {
+                let font = self.krilla_font(run.font, &mut font_cache)?;
+                draw_run(&mut surface, run, font);
+            }
+            if !page_model.lines.is_empty() {
+                let mut path = PathBuilder::new();
+                for l in &page_model.lines {
+                    path.move_to(l.x0, l.y0);
+                    path.line_to(l.x1, l.y1);
                 }
-                if !row.rules.is_empty() {
-                    let mut path = PathBuilder::new();
-                    for r in &row.rules {
-                        path.move_to(left + r.x0, top + r.y0);
-                        path.line_to(left + r.x1, top + r.y1);
-                    }
-                    if let Some(path) = path.finish() {
-                        surface.set_fill(None);
-                        surface.set_stroke(Some(Stroke { width: 0.75, ..Stroke::default() }));
-                        surface.draw_path(&path);
-                        surface.set_stroke(None);
-                    }
+                if let Some(path) = path.finish() {
+                    surface.set_fill(None);
+                    surface.set_stroke(Some(Stroke { width: RULE_WIDTH, ..Stroke::default() }));
+                    surface.draw_path(&path);
+                    surface.set_stroke(None);
                 }
             }
-            // — n —: 4号 宋体, 7 mm below the type area, odd pages right and even pages left,
-            // one character in (GB/T 9704 7.5).
-            let label = format!("— {} —", index + 1);
-            let role = Role::PageNumber;
-            let loaded = self.fonts.get(role);
-            let mut x = 0.0;
-            let mut glyphs = Vec::new();
-            for ch in label.chars() {
-                let (gid, em) = loaded.glyph(ch).unwrap_or((0, 0.5));
-                glyphs.push(Placed {
-                    ch,
-                    font: FontRef::Role(role),
-                    gid,
-                    size: SMALL_SIZE,
-                    x,
-                    advance: em * SMALL_SIZE,
-                });
-                x += em * SMALL_SIZE;
-            }
-            let inset = SMALL_SIZE;
-            let label_x = if index % 2 == 0 { left + geo.width - inset - x } else { left + inset };
-            let baseline = geo.top + geo.height + 7.0 * MM + SMALL_SIZE * ASCENT;
-            let font = self.krilla_font(FontRef::Role(role), &mut font_cache)?;
-            draw_run(&mut surface, &glyphs, label_x, baseline, font);
             surface.finish();
             page.finish();
         }
@@ -227,33 +195,17 @@ fn internal(detail: String) -> Error {
     Error::Render(t!("render.internal", format = "PDF", detail = detail).to_string())
 }
 
-/// Splits a row's glyphs into runs of the same font and size, one draw call each.
-fn runs(glyphs: &[Placed]) -> Vec<&[Placed]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=glyphs.len() {
-        if i == glyphs.len() || glyphs[i].font != glyphs[start].font || glyphs[i].size != glyphs[start].size {
-            if i > start {
-                out.push(&glyphs[start..i]);
-            }
-            start = i;
-        }
-    }
-    out
-}
-
 /// Draws one run at its glyphs' positions, with the text attached for extraction.
-fn draw_run(surface: &mut krilla::surface::Surface<'_>, run: &[Placed], left: f32, baseline: f32, font: Font) {
-    let size = run[0].size;
+fn draw_run(surface: &mut krilla::surface::Surface<'_>, run: &TextRun, font: Font) {
+    let size = run.size;
     let mut text = String::new();
-    let mut glyphs = Vec::with_capacity(run.len());
-    for (k, g) in run.iter().enumerate() {
+    let mut glyphs = Vec::with_capacity(run.glyphs.len());
+    for (k, g) in run.glyphs.iter().enumerate() {
         let start = text.len();
         text.push(g.ch);
-        let next_x = run.get(k + 1).map(|n| n.x).unwrap_or(g.x + g.advance);
         glyphs.push(KrillaGlyph::new(
             GlyphId::new(u32::from(g.gid)),
-            (next_x - g.x) / size,
+            run.step(k) / size,
             0.0,
             0.0,
             0.0,
@@ -261,7 +213,7 @@ fn draw_run(surface: &mut krilla::surface::Surface<'_>, run: &[Placed], left: f3
             None,
         ));
     }
-    surface.draw_glyphs(Point::from_xy(left + run[0].x, baseline), &glyphs, font, &text, size, false);
+    surface.draw_glyphs(Point::from_xy(run.glyphs[0].x, run.baseline), &glyphs, font, &text, size, false);
 }
 
 #[cfg(test)]

@@ -7,6 +7,42 @@
 use super::fonts::{FontSet, Role};
 use crate::render::document::{Align, Block, Document, Level};
 
+/// What a glyph belongs to in the report's structure, so that tagged outputs (PDF/UA, OFD) can
+/// group the glyphs of one paragraph, heading or table cell, across lines and pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mark {
+    /// The node: 0 is the title, `i + 1` is the document's block `i`.
+    pub node: usize,
+    /// Which part of that node.
+    pub part: Part,
+}
+
+/// The part of a node a glyph is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    /// The title (all its lines).
+    Title,
+    /// A heading standing on its own lines.
+    Heading(Level),
+    /// A run-in heading at the start of a paragraph: （一）……。 followed by text.
+    Lead(Level),
+    /// The text of a paragraph.
+    Text,
+    /// A table cell: its row (0 is the header) and column.
+    Cell {
+        /// The table row, 0 being the header row.
+        row: usize,
+        /// The column.
+        column: usize,
+    },
+    /// A line of the 落款: 0 the unit, 1 the date.
+    Signature(usize),
+}
+
+impl Mark {
+    const TITLE: Mark = Mark { node: 0, part: Part::Title };
+}
+
 /// Points per millimetre.
 pub const MM: f32 = 72.0 / 25.4;
 
@@ -96,6 +132,8 @@ pub struct Placed {
     pub x: f32,
     /// Natural advance in points.
     pub advance: f32,
+    /// Where in the report's structure the glyph belongs.
+    pub mark: Mark,
 }
 
 /// A line segment relative to a row's top-left corner (table rules).
@@ -181,11 +219,12 @@ struct Style {
     size: f32,
     /// Set on the 28-character grid (body sizes); the title and page numbers are not.
     grid: bool,
+    mark: Mark,
 }
 
 impl Style {
-    fn body(role: Role) -> Self {
-        Style { role, size: BODY_SIZE, grid: true }
+    fn body(role: Role, mark: Mark) -> Self {
+        Style { role, size: BODY_SIZE, grid: true, mark }
     }
 }
 
@@ -199,6 +238,7 @@ struct Piece {
     width: f32,
     /// Natural advance.
     advance: f32,
+    mark: Mark,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -225,9 +265,10 @@ pub fn layout(doc: &Document, fonts: &FontSet, geo: Geometry) -> Result<Layout, 
         let keep_with_next_block = matches!(doc.blocks.get(i + 1), Some(Block::Signature { .. }))
             || matches!((block, doc.blocks.get(i + 1)), (Block::Paragraph { .. }, Some(Block::Table { .. })));
         let start = l.rows.len();
+        let node = i + 1;
         match block {
             Block::Heading { level, text } => {
-                let style = Style::body(heading_role(*level));
+                let style = Style::body(heading_role(*level), Mark { node, part: Part::Heading(*level) });
                 let pieces = l.shape(&[(text.as_str(), style)]);
                 l.paragraph(&pieces, 2.0, LineAlign::Justify);
                 for row in &mut l.rows[start..] {
@@ -237,14 +278,17 @@ pub fn layout(doc: &Document, fonts: &FontSet, geo: Geometry) -> Result<Layout, 
             Block::Paragraph { lead, text } => {
                 let mut runs: Vec<(&str, Style)> = Vec::new();
                 if let Some((level, lead)) = lead {
-                    runs.push((lead.as_str(), Style::body(heading_role(*level))));
+                    runs.push((
+                        lead.as_str(),
+                        Style::body(heading_role(*level), Mark { node, part: Part::Lead(*level) }),
+                    ));
                 }
-                runs.push((text.as_str(), Style::body(Role::Body)));
+                runs.push((text.as_str(), Style::body(Role::Body, Mark { node, part: Part::Text })));
                 let pieces = l.shape(&runs);
                 l.paragraph(&pieces, 2.0, LineAlign::Justify);
             }
-            Block::Table { header, rows, align } => l.table(header, rows, align),
-            Block::Signature { lines } => l.signature(lines),
+            Block::Table { header, rows, align } => l.table(node, header, rows, align),
+            Block::Signature { lines } => l.signature(node, lines),
         }
         if keep_with_next_block {
             if let Some(last) = l.rows.last_mut() {
@@ -283,7 +327,7 @@ impl Layouter<'_> {
                 };
                 let advance = em * style.size;
                 let width = if style.grid { advance * grid_scale } else { advance };
-                pieces.push(Piece { ch, font, gid, size: style.size, width, advance });
+                pieces.push(Piece { ch, font, gid, size: style.size, width, advance, mark: style.mark });
             }
         }
         pieces
@@ -339,7 +383,8 @@ impl Layouter<'_> {
         pieces
             .iter()
             .map(|p| {
-                let placed = Placed { ch: p.ch, font: p.font, gid: p.gid, size: p.size, x, advance: p.advance };
+                let placed =
+                    Placed { ch: p.ch, font: p.font, gid: p.gid, size: p.size, x, advance: p.advance, mark: p.mark };
                 x += p.width + extra;
                 placed
             })
@@ -361,7 +406,7 @@ impl Layouter<'_> {
     /// The title: 2号 centred; a long title breaks into balanced lines, at a natural point
     /// (after the issuing unit's name) where there is one. One blank line follows.
     fn title(&mut self, title: &str) {
-        let style = Style { role: Role::Title, size: TITLE_SIZE, grid: false };
+        let style = Style { role: Role::Title, size: TITLE_SIZE, grid: false, mark: Mark::TITLE };
         let pieces = self.shape(&[(title, style)]);
         let width = self.geo.width;
         let chars: Vec<char> = pieces.iter().map(|p| p.ch).collect();
@@ -377,9 +422,12 @@ impl Layouter<'_> {
     /// 落款: a blank line, the issuing unit right-aligned two characters in, the date on the next
     /// line starting two characters right of the unit (GB/T 9704 7.3.5.2); a date longer than
     /// that allows is set two characters in and the unit moves left with it.
-    fn signature(&mut self, lines: &[String]) {
-        let shaped: Vec<Vec<Piece>> =
-            lines.iter().map(|l| self.shape(&[(l.as_str(), Style::body(Role::Body))])).collect();
+    fn signature(&mut self, node: usize, lines: &[String]) {
+        let shaped: Vec<Vec<Piece>> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| self.shape(&[(l.as_str(), Style::body(Role::Body, Mark { node, part: Part::Signature(i) }))]))
+            .collect();
         let widths: Vec<f32> = shaped.iter().map(|p| p.iter().map(|g| g.width).sum()).collect();
         self.rows.push(Row { keep_with_next: true, ..Row::default() });
         let count = shaped.len();
@@ -391,7 +439,7 @@ impl Layouter<'_> {
 
     /// A ruled table in 4号: 黑体 header centred, figures right-aligned, text left-aligned; each
     /// table row keeps its lines together and the header keeps with the first body row.
-    fn table(&mut self, header: &[String], body: &[Vec<String>], align: &[Align]) {
+    fn table(&mut self, node: usize, header: &[String], body: &[Vec<String>], align: &[Align]) {
         let id = self.tables;
         self.tables += 1;
         let pitch = self.geo.pitch();
@@ -400,20 +448,22 @@ impl Layouter<'_> {
         if columns == 0 {
             return;
         }
-        let cell_style = |is_header: bool| Style {
+        let cell_style = |is_header: bool, row: usize, column: usize| Style {
             role: if is_header { Role::Hei } else { Role::Body },
             size: SMALL_SIZE,
             grid: false,
+            mark: Mark { node, part: Part::Cell { row, column } },
         };
         let all_rows: Vec<(bool, &[String])> =
             std::iter::once((true, header)).chain(body.iter().map(|r| (false, r.as_slice()))).collect();
         let shaped: Vec<(bool, Vec<Vec<Piece>>)> = all_rows
             .iter()
-            .map(|(h, cells)| {
+            .enumerate()
+            .map(|(r, (h, cells))| {
                 (
                     *h,
                     (0..columns)
-                        .map(|c| self.shape(&[(cells.get(c).map(String::as_str).unwrap_or(""), cell_style(*h))]))
+                        .map(|c| self.shape(&[(cells.get(c).map(String::as_str).unwrap_or(""), cell_style(*h, r, c))]))
                         .collect(),
                 )
             })
