@@ -166,6 +166,7 @@ fn sample_reports_have_no_seed_typos_and_agree_with_each_other() {
         "流浪乞讨人员整治",
         // The second reading: sentences copied from the seed's year into every year.
         "逐步向其他乡镇推广",
+        "等方面作用",
         "该项工作正在推进中",
     ];
     for period in ["2022H1", "2022", "2023H1", "2023", "2024H1", "2024"] {
