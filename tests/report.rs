@@ -164,6 +164,10 @@ fn sample_reports_have_no_seed_typos_and_agree_with_each_other() {
         "新出台的未成年人保护法",
         "县城乡养老服务三级中心（站）运行意见",
         "流浪乞讨人员整治",
+        // The second reading: sentences copied from the seed's year into every year.
+        "逐步向其他乡镇推广",
+        "等方面作用",
+        "该项工作正在推进中",
     ];
     for period in ["2022H1", "2022", "2023H1", "2023", "2024H1", "2024"] {
         let md = markdown(ws.path(), period);
@@ -209,9 +213,250 @@ fn sample_report_states_the_2024h1_figures() {
         "2023年，承保单位共计支付护理费41.8万元",
         "合计床位600张，建筑面积32000平方米。",
         "推动“自治、法治、德治”融合。",
+        // Issue 25, second reading: the report says what happened since, with this period's data.
+        "上半年清理整治不规范地名9处。二是推广地名文化。《梧桐地名故事》于2023年出版后，组织开展地名文化进校园、进社区活动，留住乡愁记忆。",
+        "继续享受增加的5万元运营补贴，智慧养老服务已推广到8个乡镇。",
+        "殡殓服务能力提升至6000具/年。",
+        "2021年11月签订施工合同，2021年12月正式动工，工期2年。",
+        "2022年委托三里乡人民政府实施征地拆迁，截至6月底，项目已完成立项和环评批复，初步设计已通过评审，正在编制施工图设计和项目概算。",
+        "将着力推进项目开工前的各项准备工作，通过县发改委及时向上级发改部门申报项目建设资金，力争2025年开工建设。",
     ] {
         assert!(md.contains(expected), "missing: {expected}");
     }
+}
+
+/// The sentences issue 25's second reading changed in the other five sample reports.
+#[test]
+fn sample_reports_of_every_period_state_their_own_progress() {
+    let ws = sample_workspace_all();
+    let out = zongjie(ws.path(), &["build", "--all", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (period, expected) in [
+        ("2022H1", "通过乡镇征集整理我县优秀地名故事，持续推进编纂工作，计划2023年完成定稿出版。"),
+        ("2022H1", "登记志愿者48600余人，"),
+        ("2022H1", "服务2300余人，补贴覆盖面达到86%。"),
+        ("2024", "服务2500余人，补贴覆盖面达到91%；"),
+        ("2022H1", "截至6月底，项目累计完成投资2900万元，占一期计划投资的43%；综合楼主体已完工，告别厅正在进行二层建设，火化间基础已完工、正在进行火化机烟道施工预埋，预计2023年12月全面完工。"),
+        ("2022H1", "2022年委托三里乡人民政府实施征地拆迁，截至6月底，征地工作已基本完成。"),
+        ("2023H1", "截至6月底，全县城乡低保12155户21304人，人数同比下降1.9%，累计发放低保金6367.81万元，同比增长5.2%。"),
+        ("2023H1", "失能特困人员集中供养率达到62.84%，同比提高1.2个百分点。"),
+        ("2023H1", "通过乡镇征集整理我县优秀地名故事，书稿已进入审校阶段，计划年内完成定稿出版。"),
+        ("2023H1", "上半年清理整治不规范地名12处。"),
+        ("2023H1", "截至6月底，征地拆迁已全面完成，项目已获立项批复，正在开展环境影响评价和方案设计。"),
+        ("2022", "一是稳步提高保障标准。城市低保标准提高到每人每月680元，农村低保标准提高到每人每年7800元。"),
+        ("2022", "截至12月底，征地拆迁工作已基本完成，正在推进立项、环评、设计等前期工作，并通过县发改委积极向上级申报项目建设资金。"),
+        ("2023", "截至12月底，项目已完成立项和环评批复，初步设计正在编制，并通过县发改委积极向上级申报项目建设资金。"),
+        ("2023", "智慧居家养老服务中心运行平稳，试点机构在原有日常运营补贴的基础上增加运营补贴5万元，智慧养老服务已推广到7个乡镇。"),
+        ("2024", "建成后殡殓服务能力提升至6000具/年。"),
+        ("2024", "截至12月底，初步设计和施工图设计已完成，项目概算已报县财政评审，并通过县发改委积极向上级申报项目建设资金。"),
+        ("2024", "全力推进养老综合体项目开工前的各项准备工作，力争2025年开工建设；"),
+    ] {
+        assert!(markdown(ws.path(), period).contains(expected), "{period}: missing: {expected}");
+    }
+}
+
+/// Each figure's exact value in a period, as `zongjie figures` prints it.
+fn figure_values(root: &std::path::Path, period: &str) -> Vec<(String, String)> {
+    let out = zongjie(root, &["figures", period, "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut cells = l.split(',');
+            Some((cells.next()?.to_string(), cells.next()?.to_string()))
+        })
+        .collect()
+}
+
+/// Runs of ASCII digits (with a decimal point inside) in a text, each with the text after it.
+fn numbers_in(text: &str) -> Vec<(String, &str)> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        let tail = &rest[start..];
+        let len = tail
+            .char_indices()
+            .find(|&(i, c)| {
+                !(c.is_ascii_digit() || (c == '.' && tail[i + 1..].starts_with(|d: char| d.is_ascii_digit())))
+            })
+            .map_or(tail.len(), |(i, _)| i);
+        found.push((tail[..len].to_string(), &tail[len..]));
+        rest = &tail[len..];
+    }
+    found
+}
+
+/// Issue 25: the classes of mistake a reader checking the six sample reports looks for, so that a
+/// new one of the same kind fails here: 余 or 超过 on an exact figure, trailing zeros, 同比 in brackets,
+/// 月份, 截至6月 without 底, a doubled word, a plan dated before the report, and a sentence with
+/// a 截至 or 同比 copied from a report of another year.
+#[test]
+fn no_sample_report_has_a_number_form_or_sentence_a_reader_would_mark() {
+    let ws = sample_workspace_all();
+    let out = zongjie(ws.path(), &["build", "--all", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let periods = ["2022H1", "2022", "2023H1", "2023", "2024H1", "2024"];
+    for period in periods {
+        let md = markdown(ws.path(), period);
+        let values = figure_values(ws.path(), period);
+        let year: u32 = period[..4].parse().unwrap();
+        for (number, after) in numbers_in(&md) {
+            // 余 and 超过 say “more than”: never with a figure's exact value.
+            let before = &md[..md.len() - after.len() - number.len()];
+            if after.starts_with('余') || before.ends_with("超过") {
+                let exact: Vec<&String> = values.iter().filter(|(_, v)| *v == number).map(|(n, _)| n).collect();
+                assert!(exact.is_empty(), "{period}: 超过/余 with {number}, the exact value of {exact:?}");
+            }
+            // No trailing zeros (156.0万元, 42.0%): the sample has no `fixed: true` figure.
+            assert!(!(number.contains('.') && number.ends_with('0')), "{period}: {number} with a trailing zero");
+            // A plan, a target or an expected date is not before the report's year.
+            if after.starts_with('年') && number.len() == 4 {
+                if ["计划", "力争", "预计"].iter().any(|w| before.ends_with(w)) {
+                    assert!(number.parse::<u32>().unwrap() >= year, "{period}: a plan for {number}年");
+                }
+            }
+        }
+        assert!(!md.contains("月份"), "{period}: 月份 (1—6月, 8月)");
+        for (at, _) in md.match_indices("截至") {
+            let rest = &md[at + "截至".len()..];
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits > 0 {
+                assert!(rest[digits..].starts_with("月底"), "{period}: 截至 a month without 底");
+            }
+        }
+        for (at, _) in md.match_indices('（') {
+            let inside = md[at..].split('）').next().unwrap();
+            assert!(!inside.contains("同比"), "{period}: 同比 in brackets: {inside}）");
+        }
+        let chars: Vec<char> = md.chars().collect();
+        for len in 2..=4 {
+            for i in 0..chars.len().saturating_sub(2 * len) {
+                let (a, b) = (&chars[i..i + len], &chars[i + len..i + 2 * len]);
+                if a == b && a.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c)) {
+                    panic!("{period}: a doubled word: {}", a.iter().chain(b).collect::<String>());
+                }
+            }
+        }
+        for typo in ["，，", "。。", "，。", "、等", "编撰"] {
+            assert!(!md.contains(typo), "{period}: “{typo}”");
+        }
+    }
+    // Reports of the same kind in different years share no sentence that says where things stand
+    // (截至…) or how they changed (同比): such a sentence copied from last year dates the report.
+    let sentences = |period: &str| -> Vec<String> {
+        markdown(ws.path(), period)
+            .split(['。', '；', '\n'])
+            .filter(|s| s.contains("截至") || s.contains("同比"))
+            .map(str::to_string)
+            .collect()
+    };
+    // Nor the same changes: 2023H1 and 2024H1 once both said 人数同比下降2.6% … 同比增长3.4% …
+    // 同比提高1.5个百分点, a year of data that looks copied.
+    let changes = |period: &str| -> Vec<String> {
+        markdown(ws.path(), period)
+            .split(['，', '。', '；'])
+            .filter(|s| s.contains("同比"))
+            .map(str::to_string)
+            .collect()
+    };
+    for kind in [["2022H1", "2023H1", "2024H1"], ["2022", "2023", "2024"]] {
+        for (i, a) in kind.iter().enumerate() {
+            for b in &kind[i + 1..] {
+                let later = sentences(b);
+                for s in sentences(a) {
+                    assert!(!later.contains(&s), "{a} and {b} both say: {s}");
+                }
+                let (ca, cb) = (changes(a), changes(b));
+                assert!(ca.is_empty() || ca != cb, "{a} and {b} give the same 同比: {ca:?}");
+            }
+        }
+    }
+}
+
+/// The rules issue 25's second reading added: each catches data that would make a report
+/// contradict itself or another report, at the data file's line.
+#[test]
+fn sample_rules_catch_contradicting_data() {
+    for (file, from, to, period, message) in [
+        (
+            "data/2024/社会事务.yaml",
+            "火化数: 4588",
+            "火化数: 6100",
+            "2024",
+            "error: data/2024/社会事务.yaml:22: 殡葬.火化数 (本年火化遗体): 6100具 must not exceed 殡葬综合体.殡殓服务能力, 6000具",
+        ),
+        (
+            "data/2024/社会救助.yaml",
+            "新增户数: 1012",
+            "新增户数: 1013",
+            "2024",
+            "rule '低保.户数 + 低保.退出户数 == 低保.户数@上年 + 低保.新增户数'",
+        ),
+        (
+            "data/2024/社会救助.yaml",
+            "城市保障标准: 760元",
+            "城市保障标准: 700元",
+            "2024",
+            "700元 must be at least 低保.城市保障标准, 720元 (data/2023/社会救助.yaml:5)",
+        ),
+        (
+            "data/2024/基层治理.yaml",
+            "总数: 455",
+            "总数: 467",
+            "2024",
+            "rule '社会组织.总数 <= 社会组织.总数@上年 + 社会组织.今年登记'",
+        ),
+        (
+            "data/2024H1/基层治理.yaml",
+            "总数: 447",
+            "总数: 460",
+            "2024H1",
+            "460家 must not exceed 社会组织.总数, 431家 (data/2023/基层治理.yaml:8) + 社会组织.今年登记, 22家",
+        ),
+        (
+            "data/2024/养老服务.yaml",
+            "  覆盖乡镇数: 9\n",
+            "  覆盖乡镇数: 7\n",
+            "2024",
+            "rule '智慧养老.覆盖乡镇数 >= 智慧养老.覆盖乡镇数@H1'",
+        ),
+        (
+            "data/2024/基层治理.yaml",
+            "整治不规范地名: 21",
+            "整治不规范地名: 8",
+            "2024",
+            "rule '地名管理.整治不规范地名 >= 地名管理.整治不规范地名@H1'",
+        ),
+    ] {
+        let ws = sample_workspace_all();
+        let path = ws.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        let out = zongjie(ws.path(), &["check", period]);
+        assert_eq!(out.status.code(), Some(1), "{file}: {to}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{file}: {to}:\n{}", stderr(&out));
+    }
+}
+
+/// A 低保 standard equal to last year's is 保持在, not 提高到.
+#[test]
+fn an_unchanged_standard_is_kept_not_raised() {
+    let ws = sample_workspace_all();
+    let path = ws.path().join("data/2024/社会救助.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let city = text.replace("城市保障标准: 760元", "城市保障标准: 720元");
+    std::fs::write(&path, &city).unwrap();
+    let out = zongjie(ws.path(), &["build", "2024", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(markdown(ws.path(), "2024")
+        .contains("一是稳步提高保障标准。城市低保标准保持在每人每月720元，农村低保标准提高到每人每年8760元。"));
+    std::fs::write(&path, city.replace("农村保障标准: 8760元", "农村保障标准: 8280元")).unwrap();
+    let out = zongjie(ws.path(), &["build", "2024", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(markdown(ws.path(), "2024")
+        .contains("一是保持保障标准稳定。城市低保标准保持在每人每月720元，农村低保标准保持在每人每年8280元。"));
 }
 
 #[test]
