@@ -57,7 +57,7 @@ fn a_taken_figure_typed_again_missing_there_or_of_another_kind_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains(
-            "data/2024H1/社会救助.yaml:3: 特困.护理费 (上年承保单位支付的住院护理费): is taken from another period's data (特困.护理费@上年year, templates/civil-affairs-h1/catalog.yaml:34); remove it from this data file"
+            "data/2024H1/社会救助.yaml:3: 特困.护理费 (上年承保单位支付的住院护理费): is taken from another period's data (特困.护理费@上年全年, templates/civil-affairs-h1/catalog.yaml:34); remove it from this data file"
         ),
         "{}",
         stderr(&out)
@@ -71,7 +71,7 @@ fn a_taken_figure_typed_again_missing_there_or_of_another_kind_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains(
-            "templates/civil-affairs-h1/catalog.yaml:34: 特困.护理费 (上年承保单位支付的住院护理费): is taken from 特困.护理费@上年year, but the data of 2023 does not give 特困.护理费; fill it in there"
+            "templates/civil-affairs-h1/catalog.yaml:34: 特困.护理费 (上年承保单位支付的住院护理费): is taken from 特困.护理费@上年全年, but the data of 2023 does not give 特困.护理费; fill it in there"
         ),
         "{}",
         stderr(&out)
@@ -79,7 +79,7 @@ fn a_taken_figure_typed_again_missing_there_or_of_another_kind_is_refused() {
     std::fs::remove_dir_all(ws.path().join("data/2023")).unwrap();
     let out = zongjie(ws.path(), &["check", "2024H1"]);
     assert!(
-        stderr(&out).contains("is taken from 特困.护理费@上年year, but data/ has no folder for 2023; add that period's data, or change from: in the catalog"),
+        stderr(&out).contains("is taken from 特困.护理费@上年全年, but data/ has no folder for 2023; add that period's data, or change from: in the catalog"),
         "{}",
         stderr(&out)
     );
@@ -89,7 +89,7 @@ fn a_taken_figure_typed_again_missing_there_or_of_another_kind_is_refused() {
     std::fs::write(&catalog, text.replace("from: 特困.护理费@上年全年", "from: 特困.人数@前年全年")).unwrap();
     let out = zongjie(ws.path(), &["check", "2024H1"]);
     assert!(
-        stderr(&out).contains("is taken from 特困.人数@前年year, which is a count in 人 there, not an amount of money in 万元; take a figure of the same kind and unit"),
+        stderr(&out).contains("is taken from 特困.人数@前年全年, which is a count in 人 there, not an amount of money in 万元; take a figure of the same kind and unit"),
         "{}",
         stderr(&out)
     );

@@ -17,16 +17,18 @@ pub type FigureLookup<'a> = dyn Fn(&FigureRef) -> Option<Arc<Figure>> + 'a;
 pub fn check_rules(rules: &[&Rule], figure: &FigureLookup) -> Vec<Problem> {
     let mut problems = Vec::new();
     for rule in rules {
-        let side = |terms: &[Term]| -> Option<(Decimal, Vec<Arc<Figure>>)> {
+        // Each figure with the name the rule gives it, so that 低保.户数@上年 is told apart
+        // from this period's 低保.户数 in the message.
+        let side = |terms: &[Term]| -> Option<(Decimal, Vec<(Arc<Figure>, String)>)> {
             let mut constant = Decimal::ZERO;
             let mut figs = Vec::new();
             for term in terms {
                 match term {
                     Term::Number(n) => constant += n,
-                    Term::Figure(f) => figs.push(figure(f)?),
+                    Term::Figure(f) => figs.push((figure(f)?, f.to_string())),
                 }
             }
-            let sum = figs.iter().map(|f| f.value.as_decimal()).sum::<Option<Decimal>>()?;
+            let sum = figs.iter().map(|(f, _)| f.value.as_decimal()).sum::<Option<Decimal>>()?;
             Some((sum + constant, figs))
         };
         let (Some((left, lfigs)), Some((right, rfigs))) = (side(&rule.left), side(&rule.right)) else {
@@ -39,24 +41,27 @@ pub fn check_rules(rules: &[&Rule], figure: &FigureLookup) -> Vec<Problem> {
     problems
 }
 
-fn rule_problem(rule: &Rule, left: Decimal, lfigs: &[Arc<Figure>], right: Decimal, rfigs: &[Arc<Figure>]) -> Problem {
+/// A rule term's figure with the name the rule gives it (`低保.户数@上年`).
+type Named = (Arc<Figure>, String);
+
+fn rule_problem(rule: &Rule, left: Decimal, lfigs: &[Named], right: Decimal, rfigs: &[Named]) -> Problem {
     // The problem sits on the first figure of the rule: "低保.户数: 120户 must not exceed
     // 低保.人数, 100人 (file:line); rule '…' (catalog:line)".
-    let first = lfigs.first().or(rfigs.first()).expect("the catalog only accepts rules that name a figure");
+    let (first, _) = lfigs.first().or(rfigs.first()).expect("the catalog only accepts rules that name a figure");
     let amount = |f: &Figure| format!("{}{}", f.entered_number(), f.decl.display_unit());
-    let describe = |figs: &[Arc<Figure>], total: Decimal, skip_first: bool| -> String {
+    let describe = |figs: &[Named], total: Decimal, skip_first: bool| -> String {
         let named: Vec<String> = figs
             .iter()
             .enumerate()
-            .map(|(i, f)| {
+            .map(|(i, (f, name))| {
                 if skip_first && i == 0 {
                     amount(f)
                 } else {
-                    t!("figures.rule_term", name = f.name, amount = amount(f), source = f.source).into()
+                    t!("figures.rule_term", name = name, amount = amount(f), source = f.source).into()
                 }
             })
             .collect();
-        let constant = total - figs.iter().filter_map(|f| f.value.as_decimal()).sum::<Decimal>();
+        let constant = total - figs.iter().filter_map(|(f, _)| f.value.as_decimal()).sum::<Decimal>();
         let mut parts = named;
         if !constant.is_zero() || figs.is_empty() {
             parts.push(constant.normalize().to_string());

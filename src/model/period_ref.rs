@@ -59,7 +59,8 @@ impl PeriodRef {
 }
 
 impl fmt::Display for PeriodRef {
-    /// The canonical form: `上期`, `上年`, `H1`, `上年year`.
+    /// The canonical form, as a reader of a message would write it: `上期`, `上年`, `H1`,
+    /// `上年全年`, `前年上半年` (a kind after a year part in words, never `上年year`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PeriodRef::Previous => f.write_str("上期"),
@@ -70,6 +71,7 @@ impl fmt::Display for PeriodRef {
                     _ => f.write_str("前年")?,
                 }
                 match kind {
+                    Some(kind) if *years_back > 0 => f.write_str(Period { year: 2000, span: *kind }.part_name()),
                     Some(kind) => f.write_str(kind.code()),
                     None => Ok(()),
                 }
@@ -101,7 +103,13 @@ mod tests {
         assert_eq!(PeriodRef::parse("Q5"), None);
         assert_eq!(PeriodRef::parse(""), None);
         assert_eq!(PeriodRef::parse("去年"), None);
-        assert_eq!(PeriodRef::parse("上年H1").unwrap().to_string(), "上年H1");
+        assert_eq!(PeriodRef::parse("上年H1").unwrap().to_string(), "上年上半年");
+        assert_eq!(PeriodRef::parse("上年year").unwrap().to_string(), "上年全年");
+        assert_eq!(PeriodRef::parse("H1").unwrap().to_string(), "H1");
+        for text in ["上期", "上年", "H1", "上年全年", "前年上半年", "上年第三季度"] {
+            let shown = PeriodRef::parse(text).unwrap().to_string();
+            assert_eq!(PeriodRef::parse(&shown), PeriodRef::parse(text), "{shown} reads back as {text}");
+        }
         assert_eq!(PeriodRef::LAST_YEAR.to_string(), "上年");
         assert_eq!(PeriodRef::parse("上年"), Some(PeriodRef::LAST_YEAR));
     }
