@@ -289,7 +289,7 @@ fn approximate_forms_dates_and_codes_are_read_and_listed_to_check() {
         "参保{{ 城乡居民基本养老保险参保.人数 }}万人",
         "畅通12345热线、110联动",
         "《2024年社保基金管理风险专项整治方案》",
-        "{{ 创业担保贷款持续.日期 | 月日 }}，举办“春风行动”专场招聘会",
+        "{{ 创业担保贷款.日期 | 月日 }}，举办“春风行动”专场招聘会",
     ] {
         assert!(template.contains(expected), "{expected}\n{template}");
     }
