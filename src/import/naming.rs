@@ -261,7 +261,11 @@ pub fn phrase(text: &str, max: usize) -> String {
     {
         ws.drain(..tail);
     }
-    names_something(&ws).then(|| ws.iter().map(|w| w.text.as_str()).collect()).unwrap_or_default()
+    if names_something(&ws) {
+        ws.iter().map(|w| w.text.as_str()).collect()
+    } else {
+        String::new()
+    }
 }
 
 /// Whether words can be a subject: two characters at least, and not one word that names nothing
@@ -290,7 +294,11 @@ pub fn after(text: &str) -> String {
     let text = text.strip_prefix("正式").unwrap_or(&text);
     let ws = trim(words::words(text));
     let ws = leading(&ws, 8);
-    names_something(ws).then(|| ws.iter().map(|w| w.text.as_str()).collect()).unwrap_or_default()
+    if names_something(ws) {
+        ws.iter().map(|w| w.text.as_str()).collect()
+    } else {
+        String::new()
+    }
 }
 
 /// The first words of a phrase, at most `max` characters (the first word whole in any case).

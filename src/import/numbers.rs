@@ -263,6 +263,9 @@ fn chinese(text: &str, at: usize) -> Option<Found> {
         return None;
     }
     let rest = &text[at + len..];
+    if !rest.starts_with(['成', '余', '多']) {
+        return None;
+    }
     // The words around: the numeral starts a word of the clause, and 九成 ends one (一成不变 is
     // no figure).
     const STOPS: [char; 7] = ['，', '。', '；', '：', '、', ',', ';'];
