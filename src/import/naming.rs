@@ -207,7 +207,10 @@ fn trim(mut ws: Vec<Word>) -> Vec<Word> {
             let two = ws.get(..2).map(|w| format!("{}{}", w[0].text, w[1].text));
             if two.as_deref().is_some_and(|t| LEADING.contains(&t)) && ws.len() > 2 {
                 ws.drain(..2);
-            } else if (LEADING.contains(&first.text.as_str()) || first.leads()) && ws.len() > 1 {
+            } else if ws.len() > 1
+                // 因病救助: one character before another is one word the dictionary cut (因/病).
+                && (LEADING.contains(&first.text.as_str()) || (first.leads() && (first.len() > 1 || ws[1].len() > 1)))
+            {
                 ws.remove(0);
             } else {
                 break;
@@ -593,6 +596,7 @@ mod tests {
         assert_eq!(subject("参保率达"), "参保率");
         assert_eq!(subject("义务教育巩固率保持在"), "义务教育巩固率");
         assert_eq!(subject("全县共有幼儿园"), "幼儿园");
+        assert_eq!(subject("其中因病救助"), "因病救助");
         assert_eq!(after("年6月底前完成医共体总医院挂牌运行"), "完成医共体总医院");
         assert_eq!(change_to("%降至"), Some("降至"));
         assert_eq!(change_to("个，"), None);
