@@ -824,7 +824,7 @@ fn names_are_whole_words_without_function_words_or_digits() {
 #[ignore]
 fn measure_names_of_catalogs_in_a_folder() {
     let Ok(dir) = std::env::var("ZONGJIE_MEASURE") else { return };
-    for file in ["seed-filled.txt", "renshe-h1.txt", "weijian-2023.gbk.txt", "jiaoyu-h1.txt"] {
+    for file in ["seed-filled.txt", "renshe-h1.txt", "weijian-2023.gbk.txt", "jiaoyu-h1.txt", "forms.txt"] {
         let stem = file.trim_end_matches(".txt");
         let Ok(catalog) = std::fs::read_to_string(Path::new(&dir).join(format!("{stem}.catalog.yaml"))) else {
             continue;
