@@ -14,6 +14,7 @@ pub mod naming;
 pub mod numbers;
 pub mod read;
 pub mod structure;
+pub mod words;
 pub mod write;
 
 use crate::error::{Error, Problem, Result, Source};
@@ -350,6 +351,9 @@ struct Collector {
     /// trying every number before it (10,000 figures of one base took 23 s).
     numbered: std::collections::HashMap<(String, String), String>,
     next_number: std::collections::HashMap<String, usize>,
+    /// Other names for the figure being added when its proposed name is another figure's: its
+    /// own words (after the number, its clause, its part), before a number is added.
+    alternatives: Vec<String>,
     checks: Vec<String>,
     /// Township tables found.
     tables: Vec<NewTable>,
@@ -422,6 +426,7 @@ impl Collector {
             years: BTreeMap::new(),
             numbered: std::collections::HashMap::new(),
             next_number: std::collections::HashMap::new(),
+            alternatives: Vec::new(),
             checks: Vec::new(),
             chinese_dates: false,
             split_dates: false,
@@ -717,6 +722,8 @@ impl Collector {
         let mut carried = String::new();
         // The subject of the sentence so far, for a change stated after it.
         let mut sentence = String::new();
+        // The name of the number before, for 由70%降至60% (完成率, 完成率降至).
+        let mut last_name = String::new();
         for f in numbers::scan(segment, self.period.year) {
             pieces.push(Piece::Text(segment[last..f.start].to_string()));
             if let Some(wanted) = &self.wanted {
@@ -745,14 +752,27 @@ impl Collector {
             }
             carried = subject.clone();
             // 同比增长4.0%: a change of what the sentence was about (发放低保金.同比增长).
-            let proposed = match naming::change_of(&subject, &sentence) {
-                Some(name) if matches!(f.kind, Kind::Percent | Kind::Quantity | Kind::Count | Kind::Money) => name,
+            let measure = matches!(f.kind, Kind::Percent | Kind::Quantity | Kind::Count | Kind::Money);
+            let proposed = match (naming::change_to(between), naming::change_of(&subject, &sentence)) {
+                (Some(verb), _) if measure && last > 0 && !last_name.is_empty() => format!("{last_name}{verb}"),
+                (_, Some(name)) if measure => name,
                 _ => self.proposed(&f, &subject),
             };
+            last_name = proposed.clone();
+            // The clause's own words, for a name another figure already has.
+            let clause = segment[..f.start].rfind(['，', '。', '；', ',', ';']).map_or(0, |i| i + 1);
+            let clause = (clause..=f.start).find(|i| segment.is_char_boundary(*i)).unwrap_or(f.start);
+            self.alternatives = naming::alternatives(
+                &proposed,
+                &segment[clause..f.start],
+                &segment[f.end..],
+                &naming::topic(&self.part),
+            );
             if !naming::is_change(&subject) && !subject.is_empty() && matches!(f.role, Role::Plain) {
                 sentence = subject.clone();
             }
             pieces.extend(self.figure(segment, &f, proposed, line));
+            self.alternatives.clear();
             last = f.end;
         }
         pieces.push(Piece::Text(segment[last..].to_string()));
@@ -846,6 +866,13 @@ impl Collector {
                 use chrono::Datelike;
                 Some(format!("{}月{}日", d.month(), d.day()))
             }
+            (Some("千分位"), _) => Some(crate::values::number::grouped(&figure.display())),
+            (Some("成"), FigureValue::Decimal(d)) => crate::values::words::in_cheng(*d).ok(),
+            (Some("中文数字"), _) => {
+                let shown = figures::in_display_unit(decl, parsed.as_decimal()?);
+                let whole = u64::try_from(shown.normalize()).ok().filter(|_| shown.fract().is_zero())?;
+                Some(crate::values::words::chinese_number(whole))
+            }
             (Some(filter), _) => {
                 let (word, place) = filter.split_once("(\"")?;
                 let place = place.trim_end_matches("\")");
@@ -903,6 +930,12 @@ impl Collector {
         let free = |c: &String| !self.taken.contains(c) && self.by_name.get(c).is_none_or(|&i| same(&self.figures[i]));
         if let Some(c) = candidates.iter().find(|c| free(c)) {
             return c.clone();
+        }
+        // Told apart by their own words; a number only when the words are the same.
+        for other in &self.alternatives {
+            if let Some(c) = self.candidates(other).0.into_iter().next().filter(|c| free(c)) {
+                return c;
+            }
         }
         if let Some(name) = self.numbered.get(&(base.clone(), signature(decl, value))) {
             return name.clone();

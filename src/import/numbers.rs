@@ -138,6 +138,14 @@ pub fn scan(text: &str, year: i32) -> Vec<Found> {
             _ => {}
         }
         if !is_digit(c) {
+            // 九成, 十余场, 六千余万元: Chinese numerals that state a quantity.
+            if title_depth == 0 {
+                if let Some(f) = chinese(text, i) {
+                    i = f.end;
+                    found.push(f);
+                    continue;
+                }
+            }
             i += c.len_utf8();
             continue;
         }
@@ -155,7 +163,153 @@ pub fn scan(text: &str, year: i32) -> Vec<Found> {
         i = more.last().map_or(num.end, |f| f.end).max(num.end);
         found.append(&mut more);
     }
+    ranges(text, &mut found);
     found
+}
+
+/// 2-3个, 15%-20%, 2至3万元: the two ends of a range are two figures of the same kind and unit
+/// (the first takes the unit written after the second), 下限 and 上限 of what the unit counts. A
+/// range of months (1—11月) is the period's, read in [`classify`].
+fn ranges(text: &str, found: &mut [Found]) {
+    for i in 1..found.len() {
+        let (a, b) = (&found[i - 1], &found[i]);
+        let plain = |f: &Found| {
+            f.role == Role::Plain
+                && f.filter.is_none()
+                && matches!(f.kind, Kind::Count | Kind::Money | Kind::Percent | Kind::Quantity)
+        };
+        if !plain(a) || !plain(b) {
+            continue;
+        }
+        // Between them: a range sign, after the first one's own % or unit if it repeats it.
+        let between = &text[a.end..b.start];
+        let own = match a.kind {
+            Kind::Percent => between.strip_prefix(['%', '％']),
+            _ => a.unit.as_deref().and_then(|u| between.strip_prefix(u)),
+        }
+        .unwrap_or(between);
+        if own.chars().count() != 1 || !own.starts_with(RANGE) {
+            continue;
+        }
+        let mut first = found[i - 1].clone();
+        if own.len() == between.len() && first.unit.is_none() && first.kind != Kind::Percent {
+            // 2-3个: the first end as if written with the second one's unit.
+            let end = text[b.start..].find(|c: char| !is_digit(c) && c != '.').map_or(text.len(), |e| b.start + e);
+            let synthetic = format!("{}{}", &text[first.start..first.end], &text[end..]);
+            let num = Num { start: 0, end: first.end - first.start };
+            let Some(mut read) = quantity(&synthetic, num, &text[..first.start]).pop() else { continue };
+            if read.filter.is_some() || read.kind != b.kind || read.unit != b.unit {
+                continue;
+            }
+            read.start = first.start;
+            read.end = first.end;
+            first = read;
+        } else if first.kind != b.kind || first.unit != b.unit {
+            continue;
+        }
+        first.attr = format!("{}下限", b.attr);
+        found[i - 1] = first;
+        found[i].attr = format!("{}上限", found[i].attr);
+    }
+}
+
+/// The value of Chinese numerals: 九 → 9, 二十 → 20, 六千 → 6000, 一百零五 → 105 (below 万).
+fn chinese_value(numerals: &str) -> Option<u64> {
+    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u64);
+    let mut total = 0;
+    let mut current: Option<u64> = None;
+    for c in numerals.chars() {
+        let place = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            '零' => {
+                current = None;
+                continue;
+            }
+            '两' => {
+                current = Some(2);
+                continue;
+            }
+            _ => {
+                current = Some(digit(c)?);
+                continue;
+            }
+        };
+        total += current.take().unwrap_or(1) * place;
+    }
+    Some(total + current.unwrap_or(0))
+}
+
+/// A quantity in Chinese numerals at byte `at`: 九成 (a percentage, written back by the 成
+/// filter), 十余场 and 六千余万元 (a count or money, written back by the 中文数字 filter, 余 or 多
+/// kept in the text). Ordinals and names (一是, 第三, 三农, 一站式, 十四五) stay text: only a
+/// numeral that starts a word and is followed by 成 or by 余/多 and a unit is read.
+fn chinese(text: &str, at: usize) -> Option<Found> {
+    const NUMERALS: &str = "〇零一二两三四五六七八九十百千";
+    let before = text[..at].chars().next_back();
+    if before.is_some_and(|c| NUMERALS.contains(c) || matches!(c, '第' | '初' | '万' | '亿') || c.is_ascii_digit())
+    {
+        return None;
+    }
+    let len: usize = text[at..].chars().take_while(|c| NUMERALS.contains(*c)).map(char::len_utf8).sum();
+    if len == 0 {
+        return None;
+    }
+    let numerals = &text[at..at + len];
+    let n = chinese_value(numerals)?;
+    // Written as the filter writes it (二十, not 廿 or 两十).
+    if n == 0 || crate::values::words::chinese_number(n) != numerals {
+        return None;
+    }
+    let rest = &text[at + len..];
+    if !rest.starts_with(['成', '余', '多']) {
+        return None;
+    }
+    // The words around: the numeral starts a word of the clause, and 九成 ends one (一成不变 is
+    // no figure).
+    const STOPS: [char; 7] = ['，', '。', '；', '：', '、', ',', ';'];
+    let clause_start =
+        text[..at].char_indices().rev().find(|(_, c)| STOPS.contains(c)).map_or(0, |(i, c)| i + c.len_utf8());
+    let clause_end = rest.find(STOPS).map_or(text.len(), |i| at + len + i);
+    let cuts: Vec<usize> =
+        super::words::boundaries(&text[clause_start..clause_end]).into_iter().map(|b| b + clause_start).collect();
+    if !cuts.contains(&at) {
+        return None;
+    }
+    if rest.starts_with('成') && (1..=10).contains(&n) {
+        let end = at + len + '成'.len_utf8();
+        if !cuts.contains(&end) {
+            return None;
+        }
+        let mut f = plain(at, end, Kind::Percent, format!("{}%", n * 10), "比例");
+        f.decimals = Some(0);
+        f.filter = Some("成".into());
+        return Some(f);
+    }
+    let approx = rest.strip_prefix('余').or_else(|| rest.strip_prefix('多'))?;
+    let (kind, unit) = if let Some(u) = ["亿元", "万元", "千元", "元"].into_iter().find(|u| approx.starts_with(u))
+    {
+        (Kind::Money, u.to_string())
+    } else if let Some(u) = longest(approx, &MEASURES) {
+        (Kind::Quantity, u.to_string())
+    } else if let Some(u) = longest(approx, &COUNTS) {
+        (Kind::Count, u.to_string())
+    } else {
+        return None;
+    };
+    let mut f = plain(at, at + len, kind, n.to_string(), &attribute(kind, &unit));
+    match kind {
+        Kind::Money => {
+            f.value = format!("{n}{unit}");
+            f.decimals = Some(0);
+        }
+        Kind::Quantity => f.decimals = Some(0),
+        _ => {}
+    }
+    f.unit = Some(unit);
+    f.filter = Some("中文数字".into());
+    Some(f)
 }
 
 /// A number that is part of a name or code: next to Latin letters (H1N1, 5G, COVID-19), in a
@@ -230,7 +384,17 @@ fn classify(text: &str, num: Num, year: i32) -> Vec<Found> {
                     return vec![f];
                 }
             }
-            return vec![plain(num.start, num.end, Kind::Year, d, "年份")];
+            // 2019年至2020年: the years a span starts and ends in.
+            let next =
+                after_range(text, base).filter(|n| year_of(text, *n).is_some() && text[n.end..].starts_with('年'));
+            let attr = if next.is_some() {
+                "起始年份"
+            } else if before.strip_suffix(RANGE).is_some_and(|b| b.ends_with('年')) {
+                "结束年份"
+            } else {
+                "年份"
+            };
+            return vec![plain(num.start, num.end, Kind::Year, d, attr)];
         }
         // 2019—2021年: the first year of a range.
         if let Some(next) = after_range(text, num.end) {
@@ -315,10 +479,10 @@ fn text_figure(text: &str, num: Num) -> Found {
 /// Counts, money, percentages and quantities: the unit after the number (after spaces, a
 /// magnitude 万/亿 and an approximate 余/多), and 约/近/超 before it.
 fn quantity(text: &str, num: Num, before: &str) -> Vec<Found> {
-    let number = digits(text, num);
-    if number.contains(',') {
-        return vec![text_figure(text, num)];
-    }
+    // 1,132.92亿元: the figure's value without the separators, written back grouped.
+    let written = digits(text, num);
+    let grouped = written.contains(',');
+    let number = written.replace(',', "");
     let spaces = text[num.end..].len() - text[num.end..].trim_start_matches(' ').len();
     let after_spaces = num.end + spaces;
     let rest = &text[after_spaces..];
@@ -390,6 +554,10 @@ fn quantity(text: &str, num: Num, before: &str) -> Vec<Found> {
             found.unit = (!base_unit.is_empty()).then_some(base_unit.clone());
             found.value = if magnitude_unit { format!("{number}{base_unit}") } else { number.clone() };
         }
+    }
+    if grouped {
+        found.filter = Some("千分位".into());
+        return vec![found];
     }
     // 2500余人, 约3000人, 3万余人: the approximate filters, at the place the number is rounded to.
     if let (Some(word), None) = (approx, decimals) {
@@ -546,12 +714,50 @@ mod tests {
         );
     }
 
+    /// Issue 25, item 7: grouped digits, ranges, rates, 由…降至…, Chinese numerals.
+    #[test]
+    fn forms_reports_write() {
+        let s = |t: &str, k: Kind, u: Option<&str>, d: Option<u32>, v: &str, f: Option<&str>| {
+            (t.to_string(), k, u.map(String::from), d, v.to_string(), f.map(String::from))
+        };
+        assert_eq!(
+            shown("完成1,132.92亿元，设置2-3个岗位，占比15%-20%，补贴880元/月、8700元/年，由70%降至60%"),
+            vec![
+                s("1,132.92", Kind::Money, Some("亿元"), Some(2), "1132.92亿元", Some("千分位")),
+                s("2", Kind::Count, Some("个"), None, "2", None),
+                s("3", Kind::Count, Some("个"), None, "3", None),
+                s("15", Kind::Percent, None, None, "15%", None),
+                s("20", Kind::Percent, None, None, "20%", None),
+                s("880", Kind::Money, Some("元"), Some(0), "880元", None),
+                s("8700", Kind::Money, Some("元"), Some(0), "8700元", None),
+                s("70", Kind::Percent, None, None, "70%", None),
+                s("60", Kind::Percent, None, None, "60%", None),
+            ]
+        );
+        let attrs: Vec<String> = scan("设置2-3个岗位，占比15%-20%", 2024).into_iter().map(|f| f.attr).collect();
+        assert_eq!(attrs, ["个数下限", "个数上限", "比例下限", "比例上限"]);
+        assert_eq!(
+            shown("九成以上的项目，开展宣讲十余场，争取资金六千余万元，二十多个村"),
+            vec![
+                s("九成", Kind::Percent, None, Some(0), "90%", Some("成")),
+                s("十", Kind::Count, Some("场"), None, "10", Some("中文数字")),
+                s("六千", Kind::Money, Some("万元"), Some(0), "6000万元", Some("中文数字")),
+                s("二十", Kind::Count, Some("个"), None, "20", Some("中文数字")),
+            ]
+        );
+        // 1—11月 is the period's months, not a quantity.
+        let months: Vec<(Kind, Role)> = scan("1—11月，1-11月", 2024).into_iter().map(|f| (f.kind, f.role)).collect();
+        assert_eq!(months, [(Kind::Month, Role::FirstMonth), (Kind::Month, Role::AsOfMonth)].repeat(2));
+    }
+
     #[test]
     fn names_codes_and_titles_stay_text() {
         assert!(shown("拨打12345热线，防控H1N1，出台《2024年工作方案》，〔2024〕3号，5G基站").is_empty());
         assert_eq!(shown("1—6月").iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["1", "6"]);
         assert_eq!(shown("2019年至2021年")[0].1, Kind::Year);
-        assert_eq!(shown("共1,234人")[0].1, Kind::Text);
+        assert_eq!(shown("共1,234人")[0].5.as_deref(), Some("千分位"));
+        // Ordinals and names in Chinese numerals stay text.
+        assert!(shown("一是抓好“三农”工作，第三季度，“十四五”规划，“一站式”服务，一成不变").is_empty());
         // 6月30号 is a day, 15号文件 a name.
         assert_eq!(shown("6月30号，15号文件").iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["6", "30"]);
     }

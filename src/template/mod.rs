@@ -352,7 +352,27 @@ pub fn environment(date_style: DateStyle) -> Environment<'static> {
     env.add_function(compare::FUNCTION, compare_chain);
     env.add_filter("fixed", fixed);
     env.add_filter("序号", |v: Value| whole_number(&v).map(crate::values::words::chinese_number));
-    env.add_filter("中文数字", |v: Value| whole_number(&v).map(crate::values::words::chinese_number));
+    // 十余场, 六千余万元: a count or an amount whole in its unit, written in Chinese numerals.
+    env.add_filter("中文数字", |v: Value| -> Result<String, minijinja::Error> {
+        if let Some(f) = v.downcast_object_ref::<FigureObject>() {
+            if let (FigureValue::Decimal(d), Kind::Money | Kind::Quantity) = (&f.figure.value, f.figure.decl.kind) {
+                f.touched();
+                let shown = figures::in_display_unit(&f.figure.decl, *d);
+                return u64::try_from(shown.normalize())
+                    .ok()
+                    .filter(|_| shown.fract().is_zero())
+                    .map(crate::values::words::chinese_number)
+                    .ok_or_else(|| invalid(t!("template.not_whole", value = shown.normalize()).into()));
+            }
+        }
+        whole_number(&v).map(crate::values::words::chinese_number)
+    });
+    // 1,132.92亿元: the figure as written, its whole part grouped by thousands.
+    env.add_filter("千分位", |v: Value| -> Result<String, minijinja::Error> {
+        let f = figure_of(&v)?;
+        numeric(f, "千分位")?;
+        Ok(crate::values::number::grouped(&f.display()))
+    });
     env.add_filter("同比", |v: Value, fallback: Option<String>, words: Kwargs| {
         compare(&v, Against::LastYear, false, fallback, words)
     });

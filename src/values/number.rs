@@ -25,6 +25,21 @@ pub fn format_decimal(value: Decimal, decimals: Option<u32>) -> String {
     }
 }
 
+/// A number as written with its whole part grouped by thousands: 1132.92 → 1,132.92.
+pub fn grouped(number: &str) -> String {
+    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let (whole, tail) = rest.split_at(digits);
+    let mut out = String::from(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out + tail
+}
+
 /// A number as a report writes it: rounded half-up once at `decimals`, without the trailing
 /// zeros nobody writes (156.0万元 is 156万元, 同比增长4.0% is 4%) unless `fixed` asks for the
 /// places to be kept (a table column, a figure declared `fixed: true`).

@@ -86,6 +86,28 @@ pub fn chinese_number(n: u64) -> String {
         11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
         20..=99 if n % 10 == 0 => format!("{}十", DIGITS[(n / 10) as usize]),
         20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
+        // 一百零五, 一百一十, 一千二百, 六千: one 零 for the places skipped inside.
+        100..=9999 => {
+            let mut out = String::new();
+            let mut zero = false;
+            for (place, word) in [(1000, "千"), (100, "百"), (10, "十"), (1, "")] {
+                let digit = (n / place % 10) as usize;
+                if digit == 0 {
+                    zero = !out.is_empty();
+                    continue;
+                }
+                if zero && n % (place * 10) != 0 {
+                    out.push('零');
+                }
+                zero = false;
+                out.push_str(DIGITS[digit]);
+                out.push_str(word);
+                if n % place == 0 {
+                    break;
+                }
+            }
+            out
+        }
         _ => n.to_string(),
     }
 }
@@ -195,6 +217,11 @@ mod tests {
         assert_eq!(zero, WordsError::RatioZero { a: d("0"), b: d("3") });
         assert_eq!(zero.to_string(), "a ratio needs two numbers above 0, but they are 0 and 3");
         assert_eq!(in_cheng(d("70")).unwrap(), "七成");
+        let words: Vec<String> = [10, 20, 105, 110, 1005, 1050, 1200, 6000, 9999].map(chinese_number).into();
+        assert_eq!(
+            words,
+            ["十", "二十", "一百零五", "一百一十", "一千零五", "一千零五十", "一千二百", "六千", "九千九百九十九"]
+        );
         assert_eq!(in_cheng(d("2.50")).unwrap_err(), WordsError::ChengRange(d("2.5")));
     }
 }
