@@ -278,7 +278,7 @@ fn a_years_cumulative_figure_below_its_first_half_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: data/2024/社会救助.yaml:18: 临时救助.人次 (本年临时救助人次): 2805人次 must be at least 临时救助.人次, 99999人次 (data/2024H1/社会救助.yaml:8); rule '临时救助.人次 >= 临时救助.人次@H1' (templates/civil-affairs-annual/catalog.yaml:229)\n2024: failed\n"
+        "error: data/2024/社会救助.yaml:18: 临时救助.人次 (本年临时救助人次): 2805人次 must be at least 临时救助.人次@H1, 99999人次 (data/2024H1/社会救助.yaml:8); rule '临时救助.人次 >= 临时救助.人次@H1' (templates/civil-affairs-annual/catalog.yaml:229)\n2024: failed\n"
     );
     // Without the first half's data the rule is not checked.
     std::fs::remove_dir_all(ws.path().join("data/2024H1")).unwrap();

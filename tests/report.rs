@@ -398,7 +398,7 @@ fn sample_rules_catch_contradicting_data() {
             "城市保障标准: 760元",
             "城市保障标准: 700元",
             "2024",
-            "700元 must be at least 低保.城市保障标准, 720元 (data/2023/社会救助.yaml:5)",
+            "700元 must be at least 低保.城市保障标准@上年, 720元 (data/2023/社会救助.yaml:5)",
         ),
         (
             "data/2024/基层治理.yaml",
@@ -412,7 +412,7 @@ fn sample_rules_catch_contradicting_data() {
             "总数: 447",
             "总数: 460",
             "2024H1",
-            "460家 must not exceed 社会组织.总数, 431家 (data/2023/基层治理.yaml:8) + 社会组织.今年登记, 22家",
+            "460家 must not exceed 社会组织.总数@上年全年, 431家 (data/2023/基层治理.yaml:8) + 社会组织.今年登记, 22家",
         ),
         (
             "data/2024/养老服务.yaml",
