@@ -379,3 +379,54 @@ pub fn write_workspace(extracted: &Extracted, dir: &Path, shown: &str) -> Result
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_relative_names_are_safe() {
+        for good in ["zongjie.yaml", "data/2024/社会救助.yaml", "templates/x/report.md.j2"] {
+            assert!(safe_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "../evil.yaml",
+            "data/../../evil.yaml",
+            "/etc/passwd",
+            "C:/evil.yaml",
+            "c:evil",
+            "data\\..\\evil",
+            "data//x",
+            "./x",
+            "data/.",
+            "a\0b",
+        ] {
+            assert!(!safe_name(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_deflated_stream_is_inflated_only_up_to_the_bound() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&vec![b'0'; 1 << 20]).unwrap();
+        let mut dict = lopdf::Dictionary::new();
+        dict.set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+        let stream = lopdf::Stream::new(dict, z.finish().unwrap());
+        assert!(matches!(stream_bytes(&stream, 1000), Err(StreamError::TooLarge)));
+        assert_eq!(stream_bytes(&stream, 1 << 20).ok().map(|b| b.len()), Some(1 << 20));
+        let garbage = lopdf::Stream::new(stream.dict.clone(), b"not deflate".to_vec());
+        assert!(matches!(stream_bytes(&garbage, 1000), Err(StreamError::Bad(_))));
+    }
+
+    #[test]
+    fn anything_that_is_not_a_report_pdf_is_refused_without_a_panic() {
+        let cases: [&[u8]; 5] =
+            [b"", b"%PDF-", b"%PDF-1.7\n1 0 obj\n<<", b"%PDF-1.7\ntrailer<</Root 1 0 R>>", &[0xff; 64]];
+        for bytes in cases {
+            let e = read_pdf_bytes(bytes, "x.pdf").unwrap_err().to_string();
+            assert!(e.contains("x.pdf"), "{e}");
+        }
+    }
+}
