@@ -159,8 +159,8 @@ impl Site {
         inputs.insert(report.catalog_source.name.clone(), archive::sha256(report.catalog_source.text.as_bytes()));
         // Only the settings this period uses: a setting for a later period (`template_from:`)
         // does not change an earlier period's inputs.
-        if let Some(bytes) = &self.workspace.config_bytes {
-            inputs.insert(CONFIG_FILE.to_string(), archive::sha256(self.config_used(report.period, bytes).as_bytes()));
+        if self.workspace.config_bytes.is_some() {
+            inputs.insert(CONFIG_FILE.to_string(), archive::sha256(self.config_used(report.period).as_bytes()));
         }
         for r in renderers {
             inputs.extend(r.inputs());
@@ -231,8 +231,7 @@ impl Site {
                     let rel = Path::new(path);
                     // zongjie.yaml is recorded by the settings the period uses, not its bytes.
                     if path == CONFIG_FILE {
-                        let bytes = self.workspace.config_bytes.as_deref().unwrap_or_default();
-                        *hash = archive::sha256(self.config_used(period, bytes).as_bytes());
+                        *hash = archive::sha256(self.config_used(period).as_bytes());
                         continue;
                     }
                     if path.starts_with('<')
@@ -266,13 +265,14 @@ impl Site {
     }
 
     /// What of zongjie.yaml a period's report depends on, as the manifest hashes it: the
-    /// settings it uses ([`crate::workspace::Config::used_by`]), or the whole file when the PDF
-    /// carries it (`attach_sources`), whose every byte is then in the PDF.
-    fn config_used(&self, period: Period, bytes: &[u8]) -> String {
+    /// settings it uses ([`crate::workspace::Config::used_by`]), and, when the PDF carries its
+    /// sources, that they are attached (the settings attached are derived from the same ones).
+    fn config_used(&self, period: Period) -> String {
+        let used = self.workspace.config.used_by(period);
         if self.workspace.config.pdf.attach_sources {
-            format!("attach_sources\n{}", archive::sha256(bytes))
+            format!("{used}pdf: attach_sources\n")
         } else {
-            self.workspace.config.used_by(period)
+            used
         }
     }
 

@@ -12,6 +12,7 @@ use crate::archive;
 use crate::error::{Error, Result};
 use crate::pipeline::Report;
 use crate::render::{Attachment, Relation};
+use crate::template::TemplateSource;
 use crate::values::period::Period;
 use crate::workspace::{Workspace, CONFIG_FILE};
 use rust_i18n::t;
@@ -72,21 +73,8 @@ pub fn attachments(ws: &Workspace, report: &Report, fonts: &[(String, String)]) 
             (input.bytes.clone(), Relation::Data, format!("报告的数据文件 {}", input.path)),
         );
     }
-    // The template and catalog of every other period the report reads: a figure taken from
-    // last year's annual report (`from:`) is read through that period's catalog, which the
-    // build then loads, template and all.
-    let mut templates = vec![(report.template.clone(), report.catalog_source.clone())];
-    let read_from: std::collections::BTreeSet<Period> = report
-        .inputs
-        .iter()
-        .filter_map(|f| ws.periods.iter().find(|(_, dir)| f.path.starts_with(&format!("{dir}/"))).map(|(p, _)| *p))
-        .filter(|p| *p != report.period)
-        .collect();
-    for period in read_from {
-        if let Ok((template, catalog, _)) = ws.template_for(period) {
-            templates.push((template, catalog));
-        }
-    }
+    let templates: Vec<(TemplateSource, TemplateSource)> =
+        templates_read(ws, report).into_iter().map(|(_, t, c)| (t, c)).collect();
     let sources = templates.iter().flat_map(|(t, c)| [(t, "生成报告所用的模板"), (c, "报告的数据项目录")]);
     for (source, what) in sources {
         if source.name.starts_with('<') {
@@ -98,9 +86,10 @@ pub fn attachments(ws: &Workspace, report: &Report, fonts: &[(String, String)]) 
             );
         }
     }
-    if let Some(bytes) = &ws.config_bytes {
-        files.insert(CONFIG_FILE.to_string(), (bytes.clone(), Relation::Source, "工作区设置 zongjie.yaml".to_string()));
-    }
+    files.insert(
+        CONFIG_FILE.to_string(),
+        (settings(ws, report).into_bytes(), Relation::Source, "生成本报告所用的设置（zongjie.yaml）".to_string()),
+    );
     for (name, hash) in fonts {
         not_attached.insert(name.clone(), hash.clone());
     }
@@ -133,6 +122,89 @@ pub fn attachments(ws: &Workspace, report: &Report, fonts: &[(String, String)]) 
         relation,
         description,
     }));
+    out
+}
+
+/// The template and catalog of the report's period and of every other period it reads, by
+/// period: a figure taken from last year's annual report (`from:`) is read through that
+/// period's catalog, which the build then loads, template and all.
+fn templates_read(ws: &Workspace, report: &Report) -> Vec<(Period, TemplateSource, TemplateSource)> {
+    let mut out = vec![(report.period, report.template.clone(), report.catalog_source.clone())];
+    let read_from: std::collections::BTreeSet<Period> = report
+        .inputs
+        .iter()
+        .filter_map(|f| ws.periods.iter().find(|(_, dir)| f.path.starts_with(&format!("{dir}/"))).map(|(p, _)| *p))
+        .filter(|p| *p != report.period)
+        .collect();
+    for period in read_from {
+        if let Ok((template, catalog, _)) = ws.template_for(period) {
+            out.push((period, template, catalog));
+        }
+    }
+    out
+}
+
+/// The settings the report was built with, written as a zongjie.yaml: the template folder of
+/// its period and of every other period it reads (as `template_from:` entries), its date style,
+/// the fonts, the DOCX font names, and `pdf: {attach_sources: true}`. Attached in place of the
+/// workspace's own file, whose other lines (a template for a later period, added by `import
+/// --into`) would otherwise change every earlier PDF; built again from the extracted workspace,
+/// it comes out the same, byte for byte.
+pub fn settings(ws: &Workspace, report: &Report) -> String {
+    let q = |s: &str| serde_json::to_string(s).expect("a string serialises");
+    let mut out = format!("# 生成 {} 报告所用的设置，由 zongjie 写入报告 PDF。\n", report.period);
+    let mut folders: BTreeMap<String, String> = BTreeMap::new();
+    for (period, template, catalog) in templates_read(ws, report) {
+        let dir = ws.periods.get(&period).map(|d| format!("{d}/")).unwrap_or_default();
+        // The folder the catalog (else the template) came from, unless it is the period's own
+        // folder or the bundled one, which need no setting.
+        let folder = [&catalog.name, &template.name]
+            .into_iter()
+            .filter(|n| !n.starts_with('<') && (dir.is_empty() || !n.starts_with(&dir)))
+            .find_map(|n| n.rsplit_once('/').map(|(f, _)| f.to_string()));
+        if let Some(folder) = folder {
+            folders.insert(period.to_string(), folder);
+        }
+    }
+    if !folders.is_empty() {
+        out.push_str("template_from:\n");
+        for (period, folder) in &folders {
+            out.push_str(&format!("  {}: {}\n", q(period), q(folder)));
+        }
+    }
+    let style = match ws.date_style(report.period) {
+        crate::values::words::DateStyle::Arabic => "2012",
+        crate::values::words::DateStyle::Chinese => "1999",
+    };
+    out.push_str(&format!("date_style: {}\n", q(style)));
+    let f = &ws.config.fonts;
+    let fonts = [
+        ("body", &f.body),
+        ("title", &f.title),
+        ("hei", &f.hei),
+        ("kai", &f.kai),
+        ("page_number", &f.page_number),
+        ("fallback", &f.fallback),
+    ];
+    if fonts.iter().any(|(_, v)| v.is_some()) {
+        out.push_str("fonts:\n");
+        for (role, v) in fonts {
+            if let Some(v) = v {
+                out.push_str(&format!("  {role}: {}\n", q(&v.value)));
+            }
+        }
+    }
+    let d = &ws.config.docx_fonts;
+    out.push_str("docx_fonts:\n");
+    for (role, v) in
+        [("title", &d.title), ("hei", &d.hei), ("kai", &d.kai), ("body", &d.body), ("page_number", &d.page_number)]
+    {
+        out.push_str(&format!("  {role}: {}\n", q(v)));
+    }
+    if let Some(latin) = &d.latin {
+        out.push_str(&format!("  latin: {}\n", q(latin)));
+    }
+    out.push_str("pdf:\n  attach_sources: true\n");
     out
 }
 
@@ -359,9 +431,6 @@ pub fn write_workspace(extracted: &Extracted, dir: &Path, shown: &str) -> Result
         Err(e) => return Err(Error::io(shown, e)),
     }
     let mut written = Vec::new();
-    // The period folder exists even when every data file of it came from elsewhere.
-    let period_dir = dir.join("data").join(&extracted.sources.period);
-    std::fs::create_dir_all(&period_dir).map_err(|e| Error::io(shown, e))?;
     for (name, bytes) in &extracted.files {
         debug_assert!(safe_name(name));
         let path = dir.join(name);
