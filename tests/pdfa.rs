@@ -268,6 +268,14 @@ fn verify_a_pdf_rebuilds_it_and_names_an_altered_attachment() {
     assert!(out.status.success(), "{}", stderr(&out));
 
     let Some(python) = python() else { return };
+    // Pages altered, sources intact: the rebuild differs, and says which zongjie wrote it.
+    let pages = elsewhere.path().join("页面.pdf");
+    std::fs::copy(&pdf, &pages).unwrap();
+    pikepdf(python, &pages, "pdf.pages[0].Rotate = 90\n");
+    let out = zongjie(elsewhere.path(), &["verify", "页面.pdf"]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("the sources are intact, but a rebuild") && said.contains("zongjie 0"), "{said}");
     pikepdf(
         python,
         &copy,
