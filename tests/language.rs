@@ -150,8 +150,8 @@ fn usage_errors_are_ours_in_both_languages_and_exit_2() {
         ),
         (
             &["verify", "--all", "2024H1"],
-            "错误：--all 不能与 [PERIOD]... 同时使用\n用法：zongjie verify [选项] [PERIOD]...\n详细说明请运行 zongjie verify --help\n",
-            "error: the argument '--all' cannot be used with '[PERIOD]...'\nUsage: zongjie verify [OPTIONS] [PERIOD]...\nFor more information, try 'zongjie verify --help'.\n",
+            "错误：--all 不能与 [PERIOD|REPORT.pdf]... 同时使用\n用法：zongjie verify [选项] [PERIOD|REPORT.pdf]...\n详细说明请运行 zongjie verify --help\n",
+            "error: the argument '--all' cannot be used with '[PERIOD|REPORT.pdf]...'\nUsage: zongjie verify [OPTIONS] [PERIOD|REPORT.pdf]...\nFor more information, try 'zongjie verify --help'.\n",
         ),
     ];
     for (args, zh, en) in cases {

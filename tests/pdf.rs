@@ -77,10 +77,13 @@ fn a4_pages_embedded_subset_fonts_and_metadata() {
         "the date is the report's, not the clock's: {info}"
     );
     let meta = run("pdfinfo", &["-meta", pdf]);
+    // The sample attaches its sources (pdf: {attach_sources: true}): PDF/A-3b; without them
+    // PDF/A-2b (tests/pdfa.rs). PDF/UA-1 either way.
     assert!(
-        meta.contains("<pdfaid:part>2</pdfaid:part>") && meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
-        "PDF/A-2b: {meta}"
+        meta.contains("<pdfaid:part>3</pdfaid:part>") && meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "PDF/A-3b: {meta}"
     );
+    assert!(meta.contains("<pdfuaid:part>1</pdfuaid:part>"), "PDF/UA-1: {meta}");
     assert!(meta.contains("zh-CN"), "language: {meta}");
     let fonts = run("pdffonts", &[pdf]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();

@@ -23,6 +23,7 @@ macro_rules! tell {
 
 pub mod build;
 pub mod check;
+pub mod extract;
 pub mod figures;
 pub mod form;
 pub mod import;
@@ -70,6 +71,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Turn a past report (.docx, .txt, .md) into a template, a catalog and a period's data.
     Import(import::ImportArgs),
+    /// Recreate a report's workspace from the sources its PDF carries.
+    Extract(extract::ExtractArgs),
 }
 
 /// Options every subcommand shares.
@@ -110,6 +113,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::ReferenceDocx(args) => reference_docx::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Import(args) => import::run(args),
+        Command::Extract(args) => extract::run(args),
     };
     let code = match result {
         Ok(code) => code,

@@ -3,9 +3,11 @@
 //! document and writes nothing until every stage and every renderer has succeeded.
 
 pub mod form;
+pub mod rebuild;
 pub mod review;
 pub mod scaffold;
 pub mod site;
+pub mod sources;
 mod taken;
 
 use crate::data::sheets;

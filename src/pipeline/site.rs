@@ -6,12 +6,12 @@
 use crate::archive::{self, Finding, Manifest, Output, Written};
 use crate::data;
 use crate::error::{Error, Problem, Result};
-use crate::pipeline::{self, Prepare, Report};
+use crate::pipeline::{self, sources, Prepare, Report};
 use crate::render::docx::DocxRenderer;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::page::fonts::FontSet;
 use crate::render::pdf::PdfRenderer;
-use crate::render::Renderer;
+use crate::render::{Attachment, Renderer};
 use crate::values::period::Period;
 use crate::workspace::config::CONFIG_FILE;
 use crate::workspace::Workspace;
@@ -160,8 +160,7 @@ impl Site {
         // Only the settings this period uses: a setting for a later period (`template_from:`)
         // does not change an earlier period's inputs.
         if self.workspace.config_bytes.is_some() {
-            let used = self.workspace.config.used_by(report.period);
-            inputs.insert(CONFIG_FILE.to_string(), archive::sha256(used.as_bytes()));
+            inputs.insert(CONFIG_FILE.to_string(), archive::sha256(self.config_used(report.period).as_bytes()));
         }
         for r in renderers {
             inputs.extend(r.inputs());
@@ -187,7 +186,8 @@ impl Site {
             ];
         }
         // file_stem has kept the file names well inside the file systems' limit.
-        let outputs = render(&report, &renderers)?;
+        let attached = self.attachments(&report);
+        let outputs = render(&report, &renderers, &attached)?;
         let new = archive::NewReport {
             tool: format!("zongjie {}", env!("CARGO_PKG_VERSION")),
             period: period.to_string(),
@@ -212,7 +212,11 @@ impl Site {
             .into_iter()
             .filter(|r| recorded.outputs.keys().any(|name| name.ends_with(&format!(".{}", r.extension()))))
             .collect();
-        match self.prepare(period).and_then(|report| render(&report, &wanted).map(|outputs| (report, outputs))) {
+        let rebuilt = self.prepare(period).and_then(|report| {
+            let attached = self.attachments(&report);
+            render(&report, &wanted, &attached).map(|outputs| (report, outputs))
+        });
+        match rebuilt {
             Ok((report, outputs)) => {
                 let inputs = self.input_hashes(&report, &wanted);
                 Ok(archive::compare(&dir, &recorded, &inputs, &outputs))
@@ -227,7 +231,7 @@ impl Site {
                     let rel = Path::new(path);
                     // zongjie.yaml is recorded by the settings the period uses, not its bytes.
                     if path == CONFIG_FILE {
-                        *hash = archive::sha256(self.workspace.config.used_by(period).as_bytes());
+                        *hash = archive::sha256(self.config_used(period).as_bytes());
                         continue;
                     }
                     if path.starts_with('<')
@@ -251,6 +255,27 @@ impl Site {
         }
     }
 
+    /// The files the period's PDF carries (`pdf: {attach_sources: true}`), else none.
+    pub fn attachments(&self, report: &Report) -> Vec<Attachment> {
+        if !self.workspace.config.pdf.attach_sources {
+            return Vec::new();
+        }
+        let fonts = self.fonted().map(|(pdf, _)| pdf.inputs()).unwrap_or_default();
+        sources::attachments(&self.workspace, report, &fonts)
+    }
+
+    /// What of zongjie.yaml a period's report depends on, as the manifest hashes it: the
+    /// settings it uses ([`crate::workspace::Config::used_by`]), and, when the PDF carries its
+    /// sources, that they are attached (the settings attached are derived from the same ones).
+    fn config_used(&self, period: Period) -> String {
+        let used = self.workspace.config.used_by(period);
+        if self.workspace.config.pdf.attach_sources {
+            format!("{used}pdf: attach_sources\n")
+        } else {
+            used
+        }
+    }
+
     /// A folder as messages name it: inside the workspace relative to it, else as given.
     fn shown(&self, dir: &Path) -> String {
         let root = &self.workspace.root;
@@ -263,11 +288,11 @@ impl Site {
 
 /// Runs each renderer on the report's document; a character no font has is named at the figure
 /// (or template) it came from.
-pub fn render(report: &Report, renderers: &[&dyn Renderer]) -> Result<Vec<Output>> {
+pub fn render(report: &Report, renderers: &[&dyn Renderer], attached: &[Attachment]) -> Result<Vec<Output>> {
     let stem = pipeline::file_stem(&report.document.title);
     renderers
         .iter()
-        .map(|r| match r.render(&report.document) {
+        .map(|r| match r.render_attached(&report.document, attached) {
             Ok(bytes) => Ok(Output { name: format!("{stem}.{}", r.extension()), bytes }),
             Err(Error::MissingGlyphs(missing)) => Err(Error::Input(missing_glyph_problems(report, &missing))),
             Err(e) => Err(e),

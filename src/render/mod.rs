@@ -32,4 +32,33 @@ pub trait Renderer: Sync {
     fn inputs(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// Renders the document carrying the files it was made from, for a format that can hold
+    /// them (the PDF's associated files, issue 26); the others ignore them.
+    fn render_attached(&self, doc: &Document, attached: &[Attachment]) -> Result<Vec<u8>> {
+        let _ = attached;
+        self.render(doc)
+    }
+}
+
+/// A file a report was made from, to travel inside an output that can hold it: the pipeline
+/// gathers them (it knows the workspace), the renderer only embeds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The workspace-relative path, with `/` (`data/2024/社会救助.yaml`).
+    pub name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// How the report relates to it.
+    pub relation: Relation,
+    /// What the file is, for a reader of the PDF (PDF/UA asks for a description).
+    pub description: String,
+}
+
+/// How a report relates to an attached file (the PDF's AFRelationship).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// The report was written from it: template, catalog, settings, the list of sources.
+    Source,
+    /// Its figures are printed in the report: the data files.
+    Data,
 }

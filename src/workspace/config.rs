@@ -65,3 +65,14 @@ impl Default for DocxFonts {
         }
     }
 }
+
+/// The PDF's settings (`pdf:` in zongjie.yaml).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PdfConfig {
+    /// Attach the report's sources (data files of the period and of the periods it compares
+    /// with, template, catalog, zongjie.yaml and a list of them with their sha256) to its PDF as
+    /// PDF/A-3 associated files, so that `zongjie extract` and `zongjie verify REPORT.pdf` can
+    /// rebuild it from the PDF alone (issue 26). Off by default.
+    pub attach_sources: bool,
+}

@@ -142,6 +142,9 @@ pub struct Config {
     /// built with (`zongjie import --into` adds an entry, so that the archive stays verifiable).
     #[serde(default)]
     pub template_from: BTreeMap<String, serde_saphyr::Spanned<String>>,
+    /// PDF settings: `attach_sources: true` carries the report's sources inside its PDF.
+    #[serde(default)]
+    pub pdf: crate::workspace::config::PdfConfig,
 }
 
 /// The shape of a new period's data (`data_form:` in zongjie.yaml).

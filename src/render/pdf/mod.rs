@@ -7,20 +7,24 @@
 
 use super::page::fonts::FontSet;
 use super::page::layout::{self, FontRef, Geometry, Layout, MissingGlyphs};
-use super::page::model::{self, Pages, TextRun, RULE_WIDTH};
-use super::Renderer;
+use super::page::model::{self, Artifact, Pages, TextRun, RULE_WIDTH};
+use super::{Attachment, Relation, Renderer};
 use crate::error::{Error, Result};
 use crate::render::document::Document;
-use krilla::configure::{Archival, ConfigurationBuilder, ValidationError};
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, ValidationError};
+use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
 use krilla::error::KrillaError;
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::paint::Stroke;
+use krilla::tagging::{ArtifactType, ContentTag, SpanTag};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::SerializeSettings;
 use rust_i18n::t;
 use std::collections::BTreeMap;
+
+mod tags;
 
 /// Renders the document as a PDF/A-2b file in the official layout.
 pub struct PdfRenderer {
@@ -108,22 +112,31 @@ impl Renderer for PdfRenderer {
     }
 
     fn render(&self, doc: &Document) -> Result<Vec<u8>> {
+        self.render_attached(doc, &[])
+    }
+
+    fn render_attached(&self, doc: &Document, attached: &[Attachment]) -> Result<Vec<u8>> {
         let pages = self.pages(doc)?;
         let geo = self.geometry;
+        // PDF/A-2b, or PDF/A-3b when sources are attached (PDF/A-2 allows only PDF/A files
+        // inside); PDF/UA-1 in both, so the tags below are checked by krilla as well.
+        let archival = if attached.is_empty() { Archival::A2_B } else { Archival::A3_B };
         let configuration = ConfigurationBuilder::new()
-            .with_archival_validator(Archival::A2_B)
+            .with_archival_validator(archival)
+            .with_accessibility_validator(Accessibility::UA1)
             .finish()
             .map_err(|e| internal(format!("PDF/A configuration: {e:?}")))?;
-        let settings = SerializeSettings { configuration, ..SerializeSettings::default() };
+        let settings = SerializeSettings { configuration, enable_tagging: true, ..SerializeSettings::default() };
         let mut pdf = krilla::Document::new_with(settings);
         let mut metadata = Metadata::new()
             .title(doc.title.clone())
             .language("zh-CN".into())
             .creator(format!("zongjie {}", env!("CARGO_PKG_VERSION")));
-        if let Some(date) = doc.date {
+        let date = doc.date.map(|date| {
             use chrono::Datelike;
-            let date =
-                krilla::metadata::DateTime::new(date.year() as u16).month(date.month() as u8).day(date.day() as u8);
+            krilla::metadata::DateTime::new(date.year() as u16).month(date.month() as u8).day(date.day() as u8)
+        });
+        if let Some(date) = date {
             metadata = metadata.creation_date(date);
         }
         if let Some(author) = doc.author() {
@@ -131,14 +144,31 @@ impl Renderer for PdfRenderer {
         }
         pdf.set_metadata(metadata);
         let mut font_cache = BTreeMap::new();
-        for page_model in &pages.pages {
+        let mut tags = tags::Collector::default();
+        for (index, page_model) in pages.pages.iter().enumerate() {
             let settings =
                 PageSettings::from_wh(geo.page_width, geo.page_height).ok_or_else(|| internal("page size".into()))?;
             let mut page = pdf.start_page_with(settings);
             let mut surface = page.surface();
             for run in &page_model.runs {
                 let font = self.krilla_font(run.font, &mut font_cache)?;
+                // Furniture is marked as an artifact, outside the structure; everything else is
+                // a marked span given to its node of the structure tree.
+                let tag = match (run.artifact, run.mark) {
+                    (Some(Artifact::PageNumber), _) => {
+                        ContentTag::Artifact(krilla::tagging::Artifact::with_kind(ArtifactType::PageNumber))
+                    }
+                    (Some(Artifact::RepeatedHeader), _) | (None, None) => {
+                        ContentTag::Artifact(krilla::tagging::Artifact::with_kind(ArtifactType::PaginationOther))
+                    }
+                    (None, Some(_)) => ContentTag::Span(SpanTag::empty()),
+                };
+                let id = surface.start_tagged(tag);
                 draw_run(&mut surface, run, font);
+                surface.end_tagged();
+                if let (None, Some(mark)) = (run.artifact, run.mark) {
+                    tags.add(mark, id, index, run);
+                }
             }
             if !page_model.lines.is_empty() {
                 let mut path = PathBuilder::new();
@@ -147,23 +177,61 @@ impl Renderer for PdfRenderer {
                     path.line_to(l.x1, l.y1);
                 }
                 if let Some(path) = path.finish() {
+                    // The rules only draw the table the structure already says.
+                    surface
+                        .start_tagged(ContentTag::Artifact(krilla::tagging::Artifact::with_kind(ArtifactType::Layout)));
                     surface.set_fill(None);
                     surface.set_stroke(Some(Stroke { width: RULE_WIDTH, ..Stroke::default() }));
                     surface.draw_path(&path);
                     surface.set_stroke(None);
+                    surface.end_tagged();
                 }
             }
             surface.finish();
             page.finish();
         }
-        pdf.finish().map_err(|e| self.finish_error(e, &font_cache))
+        let (tree, outline) = tags.finish(doc);
+        pdf.set_tag_tree(tree);
+        pdf.set_outline(outline);
+        for file in attached {
+            pdf.embed_file(embedded(file, date));
+        }
+        let standard = if attached.is_empty() { "PDF/A-2b, PDF/UA-1" } else { "PDF/A-3b, PDF/UA-1" };
+        pdf.finish().map_err(|e| self.finish_error(e, &font_cache, standard))
+    }
+}
+
+/// An attached source as krilla embeds it: its path, type, description and relation; dated
+/// with the report (PDF/A-3 asks for a date, and the clock would change the bytes).
+fn embedded(file: &Attachment, date: Option<krilla::metadata::DateTime>) -> EmbeddedFile {
+    let mime = match file.name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
+        Some(e) if e == "csv" => "text/csv",
+        Some(e) if e == "yaml" || e == "yml" => "application/yaml",
+        Some(e) if e == "json" => "application/json",
+        Some(e) if e == "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some(e) if e == "j2" || e == "md" || e == "txt" => "text/plain",
+        _ => "application/octet-stream",
+    };
+    EmbeddedFile {
+        path: file.name.clone(),
+        mime_type: MimeType::new(mime),
+        description: Some(file.description.clone()),
+        association_kind: match file.relation {
+            Relation::Source => AssociationKind::Source,
+            Relation::Data => AssociationKind::Data,
+        },
+        data: file.bytes.clone().into(),
+        modification_date: Some(date.unwrap_or_else(|| krilla::metadata::DateTime::new(2000).month(1).day(1))),
+        // Deflate is deterministic; a workbook is a zip already.
+        compress: Some(mime != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        location: None,
     }
 }
 
 impl PdfRenderer {
     /// What a failure to write the PDF means for the user: a font that cannot be embedded (a
     /// font file from zongjie.yaml), or else a fault of the program.
-    fn finish_error(&self, error: KrillaError, cache: &BTreeMap<FontRef, Font>) -> Error {
+    fn finish_error(&self, error: KrillaError, cache: &BTreeMap<FontRef, Font>, standard: &str) -> Error {
         let name = |font: &Font| {
             let role = cache.iter().find(|(_, f)| *f == font).map(|(r, _)| *r)?;
             Some(match role {
@@ -181,10 +249,28 @@ impl PdfRenderer {
             }),
             _ => None,
         };
-        match message {
+        match (message, &error) {
             // The font chosen in zongjie.yaml is at fault, not zongjie: said as it is.
-            Some(message) => Error::Stopped(message.to_string()),
-            None => internal(format!("{error:?}")),
+            (Some(message), _) => Error::Stopped(message.to_string()),
+            // Never a PDF that claims a standard it does not meet: each cause is named.
+            (None, KrillaError::Validation(errors)) => {
+                let font = |f: &Font| name(f).unwrap_or_else(|| "?".into());
+                let causes: Vec<String> = errors
+                    .iter()
+                    .map(|(e, _)| match e {
+                        ValidationError::ContainsNotDefGlyph(f, _, text) => {
+                            t!("render.pdfa_notdef", font = font(f), text = text).to_string()
+                        }
+                        ValidationError::NoCodepointMapping(f, ..)
+                        | ValidationError::InvalidCodepointMapping(f, ..) => {
+                            t!("render.pdfa_no_text", font = font(f)).to_string()
+                        }
+                        other => format!("{other:?}"),
+                    })
+                    .collect();
+                Error::Stopped(t!("render.pdfa_failed", standard = standard, causes = causes.join("; ")).to_string())
+            }
+            (None, _) => internal(format!("{error:?}")),
         }
     }
 }
