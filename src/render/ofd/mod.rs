@@ -367,6 +367,36 @@ fn internal(e: impl std::fmt::Display) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::document::Block;
+
+    #[test]
+    fn a_font_whose_licence_forbids_embedding_is_named() {
+        // The bundled 仿宋 with its OS/2 fsType set to 2: "restricted licence, no embedding".
+        let mut bytes = crate::render::page::fonts::Role::Body.bundled().1.to_vec();
+        let tables = u16::from_be_bytes([bytes[4], bytes[5]]) as usize;
+        let os2 = (0..tables)
+            .map(|i| 12 + 16 * i)
+            .find(|&record| &bytes[record..record + 4] == b"OS/2")
+            .map(|record| u32::from_be_bytes(bytes[record + 8..record + 12].try_into().unwrap()) as usize)
+            .expect("an OS/2 table");
+        bytes[os2 + 8..os2 + 10].copy_from_slice(&2u16.to_be_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("仿宋.otf"), bytes).unwrap();
+        let config: crate::workspace::config::FontConfig =
+            crate::yaml::parse("body: 仿宋.otf\n", "zongjie.yaml").unwrap();
+        let renderer = OfdRenderer::new(FontSet::load(&config, dir.path()).unwrap());
+        let doc = Document {
+            title: "标题".into(),
+            blocks: vec![Block::Paragraph { lead: None, text: "正文。".into() }],
+            date: None,
+            appendix: Vec::new(),
+        };
+        let err = renderer.render(&doc).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the licence of the font 仿宋.otf does not allow embedding it in an OFD; choose another font file in zongjie.yaml (fonts:)"
+        );
+    }
 
     #[test]
     fn lengths_are_millimetres_to_the_micrometre() {
