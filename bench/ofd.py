@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Benchmark of the OFD beside the PDF (issue 27): `zongjie build --format pdf` and `--format ofd`
-on the sample report, N times each as a user runs them, with the size of each file and of the
+on the sample report (the latest period, 2024), N times each as a user runs them, with the size of each file and of the
 fonts embedded in it.
 
     cargo build --release && python3 bench/ofd.py [--runs 30]
@@ -14,7 +14,9 @@ from build import ROOT, font_stream_bytes, sample_workspace  # noqa: E402
 
 
 def output(work: str, ext: str) -> str:
-    folder = os.path.join(work, "output", "2024H1")
+    # The latest period, which `build` with no period builds (2024, as bench/build.py).
+    out = os.path.join(work, "output")
+    folder = os.path.join(out, sorted(os.listdir(out))[-1])
     return os.path.join(folder, next(n for n in os.listdir(folder) if n.endswith("." + ext)))
 
 
