@@ -155,7 +155,7 @@ fn cmap(mapped: &BTreeMap<char, u16>) -> Vec<u8> {
 /// An OpenType font of these tables: sorted by tag, each 4-byte aligned with its checksum, and
 /// `head`'s checkSumAdjustment set over the whole file.
 fn sfnt(version: [u8; 4], mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
-    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    tables.sort_by_key(|a| a.0);
     let n = tables.len() as u16;
     let entry_selector = 15 - n.leading_zeros() as u16;
     let search_range = 16 * (1u16 << entry_selector);
