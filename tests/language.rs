@@ -140,8 +140,8 @@ fn usage_errors_are_ours_in_both_languages_and_exit_2() {
         ),
         (
             &["build", "--format", "xls"],
-            "错误：--format <FORMAT> 不能写“xls”；可以写：md、pdf、docx\n详细说明请运行 zongjie build --help\n",
-            "error: invalid value 'xls' for '--format <FORMAT>'; possible values: md, pdf, docx\nFor more information, try 'zongjie build --help'.\n",
+            "错误：--format <FORMAT> 不能写“xls”；可以写：md、pdf、docx、ofd\n详细说明请运行 zongjie build --help\n",
+            "error: invalid value 'xls' for '--format <FORMAT>'; possible values: md, pdf, docx, ofd\nFor more information, try 'zongjie build --help'.\n",
         ),
         (
             &["new"],

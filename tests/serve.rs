@@ -217,13 +217,13 @@ fn build_writes_the_same_files_as_the_cli_and_downloads_only_what_the_manifest_l
     let names: Vec<String> = common::snapshot(&out).into_iter().map(|(n, _)| n).collect();
     let wrote: Vec<String> =
         reply["messages"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
-    assert_eq!(wrote.len(), 4, "{wrote:?}");
+    assert_eq!(wrote.len(), 5, "md, pdf, docx, ofd and the manifest: {wrote:?}");
     for name in &names {
         assert!(wrote.contains(&format!("已写出 output/2024H1/{name}")), "{name} in {wrote:?}");
     }
     // The CLI's build of the same data: the same bytes, file for file.
     let other = sample_workspace();
-    assert!(zongjie(other.path(), &["build", "2024H1", "--format", "md,pdf,docx"]).status.success());
+    assert!(zongjie(other.path(), &["build", "2024H1", "--format", "md,pdf,docx,ofd"]).status.success());
     assert_eq!(common::snapshot(&out), common::snapshot(&other.path().join("output/2024H1")));
     // Built again: nothing written.
     let again = post(&state, "/p/2024H1/build", Vec::new()).json();
@@ -236,6 +236,11 @@ fn build_writes_the_same_files_as_the_cli_and_downloads_only_what_the_manifest_l
     assert_eq!(download.content_type, "application/pdf");
     assert_eq!(download.body, std::fs::read(&pdf).unwrap());
     assert!(download.headers[header::CONTENT_DISPOSITION].to_str().unwrap().ends_with(&encode(name)));
+    let ofd = common::file_with_ext(&out, "ofd");
+    let download = get(&state, &format!("/p/2024H1/files/{}", encode(ofd.file_name().unwrap().to_str().unwrap())));
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.content_type, "application/ofd");
+    assert_eq!(download.body, std::fs::read(&ofd).unwrap());
     // Nothing else: not the manifest, not a path out of the folder, not a file put there by hand.
     std::fs::write(out.join("extra.pdf"), b"%PDF").unwrap();
     for uri in [

@@ -208,6 +208,8 @@ pub enum Format {
     Pdf,
     /// Word document in 公文 styles.
     Docx,
+    /// OFD (GB/T 33190, 开放版式文档) of the PDF's pages.
+    Ofd,
 }
 
 impl From<Format> for zongjie::pipeline::site::Format {
@@ -216,6 +218,7 @@ impl From<Format> for zongjie::pipeline::site::Format {
             Format::Md => zongjie::pipeline::site::Format::Md,
             Format::Pdf => zongjie::pipeline::site::Format::Pdf,
             Format::Docx => zongjie::pipeline::site::Format::Docx,
+            Format::Ofd => zongjie::pipeline::site::Format::Ofd,
         }
     }
 }

@@ -16,7 +16,7 @@ const OFFICE_README: &str = "# 工作总结工作区\n\n\
 本文件夹由 `zongjie init` 生成。\n\n\
 1. 在 `data/<期间>/` 中填写数据：YAML 文件中每个空着的值、CSV 表中每个空着的单元格都要填上；金额写明“元”或“万元”。\n\
 2. 运行 `zongjie check`：一次列出所有尚未填写或填写有误的地方（文件、行号、指标）。\n\
-3. 运行 `zongjie build`：在 `output/<期间>/` 生成 Markdown、PDF（公文格式）与 manifest.json；加 `--format md,pdf,docx` 同时生成 Word 文档。\n\
+3. 运行 `zongjie build`：在 `output/<期间>/` 生成 Markdown、PDF（公文格式）与 manifest.json；加 `--format md,pdf,docx` 同时生成 Word 文档，再加 `,ofd` 生成 OFD 版式文档（GB/T 33190）。\n\
 4. 运行 `zongjie figures`：逐项核对报告中的每个数字及其来源和同比。\n\
 5. 下一期开始时运行 `zongjie new 2025H2`：复制上一期的数据文件并清空所有数值。\n\n\
 模板在 `templates/civil-affairs-h1/`（report.md.j2 与 catalog.yaml），可以按本单位的措辞修改；某一期需要不同措辞时，把模板复制到该期的数据文件夹中。\n";

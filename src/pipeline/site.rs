@@ -9,6 +9,7 @@ use crate::error::{Error, Problem, Result};
 use crate::pipeline::{self, sources, Prepare, Report};
 use crate::render::docx::DocxRenderer;
 use crate::render::markdown::MarkdownRenderer;
+use crate::render::ofd::OfdRenderer;
 use crate::render::page::fonts::FontSet;
 use crate::render::pdf::PdfRenderer;
 use crate::render::{Attachment, Renderer};
@@ -29,11 +30,13 @@ pub enum Format {
     Pdf,
     /// Word document in 公文 styles.
     Docx,
+    /// OFD (GB/T 33190) of the PDF's pages.
+    Ofd,
 }
 
 impl Format {
     /// Every format, in the order renderers run and manifests list them.
-    pub const ALL: [Format; 3] = [Format::Md, Format::Pdf, Format::Docx];
+    pub const ALL: [Format; 4] = [Format::Md, Format::Pdf, Format::Docx, Format::Ofd];
 }
 
 /// What [`Site::build`] writes, and where.
@@ -63,7 +66,7 @@ pub struct Site {
     /// The PDF and DOCX renderers, made with the configured fonts the first time a format that
     /// needs them is asked for: a font problem stops only what asks for PDF or DOCX. The outcome
     /// is kept, failure too, so every period of a build sees the fonts as they were first read.
-    fonted: OnceLock<Result<(PdfRenderer, DocxRenderer)>>,
+    fonted: OnceLock<Result<(PdfRenderer, DocxRenderer, OfdRenderer)>>,
 }
 
 // `build --all` builds periods on several threads with one site.
@@ -107,7 +110,7 @@ impl Site {
     /// to the builds that draw with them.
     pub fn check(&self, period: Period) -> Result<Report> {
         let report = self.prepare(period)?;
-        if let Ok((pdf, _)) = self.fonted() {
+        if let Ok((pdf, _, _)) = self.fonted() {
             if let Err(crate::render::page::layout::MissingGlyphs(missing)) = pdf.layout(&report.document) {
                 return Err(Error::Input(missing_glyph_problems(&report, &missing)));
             }
@@ -127,8 +130,9 @@ impl Site {
     fn renderer(&self, format: Format) -> Result<&dyn Renderer> {
         match format {
             Format::Md => Ok(&MarkdownRenderer),
-            Format::Pdf => self.fonted().map(|(pdf, _)| pdf as &dyn Renderer),
-            Format::Docx => self.fonted().map(|(_, docx)| docx as &dyn Renderer),
+            Format::Pdf => self.fonted().map(|(pdf, _, _)| pdf as &dyn Renderer),
+            Format::Docx => self.fonted().map(|(_, docx, _)| docx as &dyn Renderer),
+            Format::Ofd => self.fonted().map(|(_, _, ofd)| ofd as &dyn Renderer),
         }
     }
 
@@ -139,13 +143,17 @@ impl Site {
         Format::ALL.into_iter().filter(|f| !asked.contains(f)).filter_map(|f| self.renderer(f).ok()).collect()
     }
 
-    fn fonted(&self) -> Result<&(PdfRenderer, DocxRenderer)> {
+    fn fonted(&self) -> Result<&(PdfRenderer, DocxRenderer, OfdRenderer)> {
         let ws = &self.workspace;
         let loaded = self.fonted.get_or_init(|| {
-            // Loaded (and checked) once: the PDF embeds them, the DOCX measures with them, so
-            // both place the 落款 alike.
+            // Loaded (and checked) once: the PDF and the OFD embed them, the DOCX measures with
+            // them, so all three place the 落款 alike.
             let fonts = FontSet::load(&ws.config.fonts, &ws.root)?;
-            Ok((PdfRenderer::new(fonts.clone()), DocxRenderer::new(ws.config.docx_fonts.clone(), fonts)))
+            Ok((
+                PdfRenderer::new(fonts.clone()),
+                DocxRenderer::new(ws.config.docx_fonts.clone(), fonts.clone()),
+                OfdRenderer::new(fonts),
+            ))
         });
         loaded.as_ref().map_err(again)
     }

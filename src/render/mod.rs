@@ -7,6 +7,7 @@ pub mod document;
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod ofd;
 pub mod page;
 pub mod pdf;
 
@@ -24,7 +25,7 @@ pub fn escape_markup_char(out: &mut String, c: char) {
 
 /// An output format of the report. Renderers are shared by the threads of `build --all`.
 pub trait Renderer: Sync {
-    /// The file extension of the output (`md`, `pdf`, `docx`).
+    /// The file extension of the output (`md`, `pdf`, `docx`, `ofd`).
     fn extension(&self) -> &'static str;
     /// Renders the document.
     fn render(&self, doc: &Document) -> Result<Vec<u8>>;

@@ -1,4 +1,4 @@
-//! What the page's buttons do: build (as `zongjie build --format md,pdf,docx`), start the next
+//! What the page's buttons do: build (as `zongjie build --format md,pdf,docx,ofd`), start the next
 //! period (as `zongjie new`), and take an uploaded data file, checked with its period before it
 //! is saved. Each holds the workspace lock, so a build here and one from the command line never
 //! interleave; each answers JSON for the page's script.
@@ -48,7 +48,7 @@ pub(super) async fn build(
 ) -> Result<Response, Failure> {
     let Path(period) = path.map_err(super::bad_path)?;
     on_period(state, period, move |site, period| {
-        // Every format, as `zongjie build --format md,pdf,docx`; a font problem is said before
+        // Every format, as `zongjie build --format md,pdf,docx,ofd`; a font problem is said before
         // the lock is waited for.
         site.load_renderers(&Format::ALL)?;
         let ws = &site.workspace;

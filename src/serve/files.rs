@@ -49,6 +49,7 @@ fn content_type(name: &str) -> &'static str {
     match std::path::Path::new(name).extension().and_then(|e| e.to_str()) {
         Some("pdf") => "application/pdf",
         Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("ofd") => "application/ofd",
         Some("md") => "text/markdown; charset=utf-8",
         _ => "application/octet-stream",
     }

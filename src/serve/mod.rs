@@ -14,7 +14,7 @@
 //! | `GET /p/{period}` | preview, problems, figures, outputs, upload |
 //! | `GET /p/{period}/figures.csv` | the figures as `zongjie figures --format csv` |
 //! | `GET /p/{period}/files/{name}` | an output the period's manifest lists |
-//! | `POST /p/{period}/build` | md, pdf and docx, as `zongjie build --format md,pdf,docx` |
+//! | `POST /p/{period}/build` | md, pdf, docx and ofd, as `zongjie build --format md,pdf,docx,ofd` |
 //! | `POST /p/{period}/new` | the same period next year, as `zongjie new` |
 //! | `POST /p/{period}/upload?name=…` | a data file, checked with the period before it is saved |
 //! | `POST /p/{period}/import?name=…&apply=0\|1&accept=0\|1` | an edited report: `import --into`'s summary first, written with `apply=1` |
