@@ -268,7 +268,7 @@ impl Site {
         if !self.workspace.config.pdf.attach_sources {
             return Vec::new();
         }
-        let fonts = self.fonted().map(|(pdf, _)| pdf.inputs()).unwrap_or_default();
+        let fonts = self.fonted().map(|(pdf, _, _)| pdf.inputs()).unwrap_or_default();
         sources::attachments(&self.workspace, report, &fonts)
     }
 
