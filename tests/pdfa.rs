@@ -322,7 +322,10 @@ fn pdfs_that_cannot_be_extracted_are_refused_with_nothing_written() {
     refuse(&root.join("notes.pdf"), "is not a PDF");
     let bytes = std::fs::read(&pdf).unwrap();
     std::fs::write(root.join("damaged.pdf"), [&bytes[..9], &b"garbage"[..]].concat()).unwrap();
-    refuse(&root.join("damaged.pdf"), "is damaged");
+    refuse(
+        &root.join("damaged.pdf"),
+        "damaged.pdf is damaged and cannot be read (its cross-reference table or objects cannot be read); use an intact copy of the report's PDF",
+    );
     // zongjie's, without sources.
     let plain = sample(false);
     build(plain.path(), &[]);

@@ -311,10 +311,11 @@ fn no_sample_report_has_a_number_form_or_sentence_a_reader_would_mark() {
             // No trailing zeros (156.0万元, 42.0%): the sample has no `fixed: true` figure.
             assert!(!(number.contains('.') && number.ends_with('0')), "{period}: {number} with a trailing zero");
             // A plan, a target or an expected date is not before the report's year.
-            if after.starts_with('年') && number.len() == 4 {
-                if ["计划", "力争", "预计"].iter().any(|w| before.ends_with(w)) {
-                    assert!(number.parse::<u32>().unwrap() >= year, "{period}: a plan for {number}年");
-                }
+            if after.starts_with('年')
+                && number.len() == 4
+                && ["计划", "力争", "预计"].iter().any(|w| before.ends_with(w))
+            {
+                assert!(number.parse::<u32>().unwrap() >= year, "{period}: a plan for {number}年");
             }
         }
         assert!(!md.contains("月份"), "{period}: 月份 (1—6月, 8月)");

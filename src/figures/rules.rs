@@ -19,7 +19,7 @@ pub fn check_rules(rules: &[&Rule], figure: &FigureLookup) -> Vec<Problem> {
     for rule in rules {
         // Each figure with the name the rule gives it, so that 低保.户数@上年 is told apart
         // from this period's 低保.户数 in the message.
-        let side = |terms: &[Term]| -> Option<(Decimal, Vec<(Arc<Figure>, String)>)> {
+        let side = |terms: &[Term]| -> Option<(Decimal, Vec<Named>)> {
             let mut constant = Decimal::ZERO;
             let mut figs = Vec::new();
             for term in terms {

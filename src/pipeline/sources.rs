@@ -247,10 +247,12 @@ pub fn read_pdf_bytes(bytes: &[u8], shown: &str) -> Result<Extracted> {
     let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(bytes));
     let doc = match loaded {
         Ok(Ok(doc)) => doc,
-        Ok(Err(e)) => return Err(stop(t!("sources.damaged", pdf = shown, why = e.to_string()))),
-        Err(_) => return Err(stop(t!("sources.damaged", pdf = shown, why = "unreadable structure"))),
+        // The reader's own wording (English, about xref offsets) would tell a user nothing: the
+        // message says which part of the file could not be read.
+        Ok(Err(_)) | Err(_) => return Err(stop(t!("sources.damaged", pdf = shown, why = t!("sources.why_structure")))),
     };
-    let embedded = embedded_files(&doc).map_err(|why| stop(t!("sources.damaged", pdf = shown, why = why)))?;
+    let embedded = embedded_files(&doc)
+        .map_err(|_| stop(t!("sources.damaged", pdf = shown, why = t!("sources.why_attachments"))))?;
     let Some(list) = embedded.get(MANIFEST) else {
         let ours = creator(&doc).is_some_and(|c| c.starts_with("zongjie"));
         return Err(stop(if ours {
@@ -263,7 +265,7 @@ pub fn read_pdf_bytes(bytes: &[u8], shown: &str) -> Result<Extracted> {
     let mut read = |name: &str, stream: &lopdf::Stream| -> Result<Vec<u8>> {
         let data = stream_bytes(stream, MAX_FILE).map_err(|why| match why {
             StreamError::TooLarge => stop(t!("sources.too_large", pdf = shown, name = name, max = MAX_FILE >> 20)),
-            StreamError::Bad(why) => stop(t!("sources.damaged", pdf = shown, why = format!("{name}: {why}"))),
+            StreamError::Bad => stop(t!("sources.damaged", pdf = shown, why = t!("sources.why_stream", name = name))),
         })?;
         total += data.len() as u64;
         if total > MAX_TOTAL {
@@ -313,8 +315,13 @@ pub fn safe_name(name: &str) -> bool {
 
 enum StreamError {
     TooLarge,
-    Bad(String),
+    /// Not deflate data, or a filter zongjie does not write.
+    Bad,
 }
+
+/// The PDF's list of attached files is not a name tree of file specifications (the message says
+/// so in the user's words; the reader's own wording is not shown).
+struct MalformedAttachments;
 
 /// A stream's bytes, inflated when it is deflated, never more than `max`.
 fn stream_bytes(stream: &lopdf::Stream, max: u64) -> std::result::Result<Vec<u8>, StreamError> {
@@ -335,20 +342,23 @@ fn stream_bytes(stream: &lopdf::Stream, max: u64) -> std::result::Result<Vec<u8>
             flate2::read::ZlibDecoder::new(stream.content.as_slice())
                 .take(max + 1)
                 .read_to_end(&mut out)
-                .map_err(|e| StreamError::Bad(e.to_string()))?;
+                .map_err(|_| StreamError::Bad)?;
             if out.len() as u64 > max {
                 return Err(StreamError::TooLarge);
             }
             Ok(out)
         }
-        _ => Err(StreamError::Bad("unsupported filter".into())),
+        _ => Err(StreamError::Bad),
     }
 }
 
 /// The PDF's embedded files by name (the catalog's /Names /EmbeddedFiles name tree), each the
 /// stream of its file specification.
-fn embedded_files(doc: &lopdf::Document) -> std::result::Result<BTreeMap<String, &lopdf::Stream>, String> {
-    let catalog = doc.catalog().map_err(|e| e.to_string())?;
+fn embedded_files(
+    doc: &lopdf::Document,
+) -> std::result::Result<BTreeMap<String, &lopdf::Stream>, MalformedAttachments> {
+    let bad = |_| MalformedAttachments;
+    let catalog = doc.catalog().map_err(bad)?;
     let Ok(names) = catalog.get_deref(b"Names", doc).and_then(lopdf::Object::as_dict) else {
         return Ok(BTreeMap::new());
     };
@@ -361,18 +371,18 @@ fn embedded_files(doc: &lopdf::Document) -> std::result::Result<BTreeMap<String,
     while let Some((node, depth)) = pending.pop() {
         visited += 1;
         if depth > 32 || visited > 10_000 {
-            return Err("name tree too deep".into());
+            return Err(MalformedAttachments);
         }
         if let Ok(kids) = node.get(b"Kids").and_then(lopdf::Object::as_array) {
             for kid in kids {
-                let kid = doc.dereference(kid).map_err(|e| e.to_string())?.1.as_dict().map_err(|e| e.to_string())?;
+                let kid = doc.dereference(kid).map_err(bad)?.1.as_dict().map_err(bad)?;
                 pending.push((kid, depth + 1));
             }
         }
         if let Ok(pairs) = node.get(b"Names").and_then(lopdf::Object::as_array) {
             for pair in pairs.chunks(2) {
-                let [key, spec] = pair else { return Err("odd name tree".into()) };
-                let spec = doc.dereference(spec).map_err(|e| e.to_string())?.1.as_dict().map_err(|e| e.to_string())?;
+                let [key, spec] = pair else { return Err(MalformedAttachments) };
+                let spec = doc.dereference(spec).map_err(bad)?.1.as_dict().map_err(bad)?;
                 // The name a reader shows: /UF, else /F, else the name tree's key.
                 let name = [spec.get(b"UF").ok(), spec.get(b"F").ok(), Some(key)]
                     .into_iter()
@@ -380,12 +390,12 @@ fn embedded_files(doc: &lopdf::Document) -> std::result::Result<BTreeMap<String,
                     .filter_map(text_string)
                     .find(|n| !n.is_empty())
                     .unwrap_or_default();
-                let ef = spec.get_deref(b"EF", doc).and_then(lopdf::Object::as_dict).map_err(|e| e.to_string())?;
+                let ef = spec.get_deref(b"EF", doc).and_then(lopdf::Object::as_dict).map_err(bad)?;
                 let stream = ef
                     .get_deref(b"UF", doc)
                     .or_else(|_| ef.get_deref(b"F", doc))
                     .and_then(lopdf::Object::as_stream)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(bad)?;
                 out.insert(name, stream);
             }
         }
@@ -486,7 +496,7 @@ mod tests {
         assert!(matches!(stream_bytes(&stream, 1000), Err(StreamError::TooLarge)));
         assert_eq!(stream_bytes(&stream, 1 << 20).ok().map(|b| b.len()), Some(1 << 20));
         let garbage = lopdf::Stream::new(stream.dict.clone(), b"not deflate".to_vec());
-        assert!(matches!(stream_bytes(&garbage, 1000), Err(StreamError::Bad(_))));
+        assert!(matches!(stream_bytes(&garbage, 1000), Err(StreamError::Bad)));
     }
 
     #[test]
