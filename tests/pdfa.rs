@@ -376,6 +376,14 @@ stream.write(zlib.compress(b"0" * (40 << 20)), filter=pikepdf.Name.FlateDecode)
 "#,
     );
     refuse(&target, "larger than");
+    // The list of sources is not zongjie's: said with where it stops making sense.
+    let target = root.join("list.pdf");
+    std::fs::copy(&pdf, &target).unwrap();
+    pikepdf(python, &target, "spec(\"zongjie-sources.json\").EF.F.write(b'{\"tool\": 5, oops')\n");
+    refuse(
+        &target,
+        "list.pdf: the attached list zongjie-sources.json cannot be read (not zongjie's list of sources at line 1, column 10); the PDF was altered after zongjie wrote it",
+    );
 }
 
 /// A valid one-page PDF as another program writes it, with its cross-reference table.

@@ -274,8 +274,11 @@ pub fn read_pdf_bytes(bytes: &[u8], shown: &str) -> Result<Extracted> {
         Ok(data)
     };
     let list_bytes = read(MANIFEST, list)?;
-    let sources: Sources = serde_json::from_slice(&list_bytes)
-        .map_err(|e| stop(t!("sources.bad_manifest", pdf = shown, name = MANIFEST, why = e.to_string())))?;
+    let sources: Sources = serde_json::from_slice(&list_bytes).map_err(|e| {
+        // Where the list stops making sense, not serde_json's English.
+        let why = t!("sources.why_list_at", line = e.line(), column = e.column());
+        stop(t!("sources.bad_manifest", pdf = shown, name = MANIFEST, why = why))
+    })?;
     for name in embedded.keys().map(String::as_str).chain(sources.files.iter().map(|f| f.name.as_str())) {
         if name != MANIFEST && !safe_name(name) {
             return Err(stop(t!("sources.unsafe_name", pdf = shown, name = name)));
