@@ -16,14 +16,12 @@
 //! paragraphs "Body Text", the signature "落款", so a secretary restyles the whole report in one
 //! place whichever way it was made. Every style pandoc emits is defined.
 
-use super::Renderer;
+use super::{escape_markup, Renderer};
 use crate::error::{Error, Result};
 use crate::render::document::{Align, Block, Document, Level};
 use crate::render::page::fonts::{FontSet, Role};
 use crate::render::page::layout::{self, Geometry, BODY_SIZE, CELL_PAD, SMALL_SIZE, TITLE_SIZE};
 use crate::workspace::config::DocxFonts;
-use chrono::Datelike;
-use std::io::Write;
 use std::sync::Arc;
 
 /// What an office PC without a font falls back to, and how Word classes it: (name, alternative
@@ -155,35 +153,12 @@ impl Sheet {
 }
 
 fn package(parts: &[(&str, String)], date: Option<chrono::NaiveDate>) -> Result<Vec<u8>> {
-    // Entry times come from the report date (or a fixed epoch), never the clock.
-    let time = date
-        .and_then(|d| zip::DateTime::from_date_and_time(d.year() as u16, d.month() as u8, d.day() as u8, 0, 0, 0).ok())
-        .unwrap_or_default();
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, xml) in parts {
-        zip.start_file(*name, options).map_err(internal)?;
-        zip.write_all(xml.as_bytes()).map_err(internal)?;
-    }
-    let cursor = zip.finish().map_err(internal)?;
-    Ok(cursor.into_inner())
-}
-
-/// Escapes text for XML.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        super::escape_markup_char(&mut out, c);
-    }
-    out
+    super::zip_container(parts.iter().map(|(name, xml)| (*name, xml.as_bytes())), date).map_err(internal)
 }
 
 fn run(text: &str, style: Option<&str>) -> String {
     let rpr = style.map(|s| format!("<w:rPr><w:rStyle w:val=\"{s}\"/></w:rPr>")).unwrap_or_default();
-    format!("<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(text))
+    format!("<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>", escape_markup(text))
 }
 
 fn paragraph(style: &str, extra_ppr: &str, runs: &str) -> String {
@@ -388,10 +363,10 @@ fn footer_xml(odd: bool) -> String {
 /// A style's fonts: the Chinese font in the East Asian slot, and digits and Latin letters in the
 /// configured Latin font or else in that same Chinese font.
 fn fonts_xml(east_asia: &str, latin: Option<&str>) -> String {
-    let l = esc(latin.unwrap_or(east_asia));
+    let l = escape_markup(latin.unwrap_or(east_asia));
     format!(
         "<w:rFonts w:ascii=\"{l}\" w:hAnsi=\"{l}\" w:eastAsia=\"{}\" w:cs=\"{l}\" w:hint=\"eastAsia\"/>",
-        esc(east_asia)
+        escape_markup(east_asia)
     )
 }
 
@@ -721,8 +696,8 @@ fn settings_xml() -> String {
 <w:noLineBreaksAfter w:lang=\"zh-CN\" w:val=\"{}\"/><w:noLineBreaksBefore w:lang=\"zh-CN\" w:val=\"{}\"/>\
 <w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
 <w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:settings>",
-        esc(layout::NO_END),
-        esc(layout::NO_START)
+        escape_markup(layout::NO_END),
+        escape_markup(layout::NO_START)
     )
 }
 
@@ -741,10 +716,10 @@ fn font_table_xml(f: &DocxFonts) -> String {
         let chinese = !name.is_ascii();
         let (alt, family, pitch) =
             KNOWN_FONTS.iter().find(|k| k.0 == name).map(|k| (k.1, k.2, k.3)).unwrap_or(("", "auto", "variable"));
-        let alt = if alt.is_empty() { String::new() } else { format!("<w:altName w:val=\"{}\"/>", esc(alt)) };
+        let alt = if alt.is_empty() { String::new() } else { format!("<w:altName w:val=\"{}\"/>", escape_markup(alt)) };
         xml.push_str(&format!(
             "<w:font w:name=\"{}\">{alt}<w:charset w:val=\"{}\"/><w:family w:val=\"{family}\"/><w:pitch w:val=\"{pitch}\"/></w:font>",
-            esc(name),
+            escape_markup(name),
             if chinese { "86" } else { "00" }
         ));
     }
@@ -756,8 +731,8 @@ fn font_table_xml(f: &DocxFonts) -> String {
 /// Simplified Chinese script included, so "theme fonts" in Word are the report's.
 fn theme_xml(f: &DocxFonts) -> String {
     let font = |chinese: &str| {
-        let latin = esc(f.latin.as_deref().unwrap_or(chinese));
-        let chinese = esc(chinese);
+        let latin = escape_markup(f.latin.as_deref().unwrap_or(chinese));
+        let chinese = escape_markup(chinese);
         format!("<a:latin typeface=\"{latin}\"/><a:ea typeface=\"{chinese}\"/><a:cs typeface=\"\"/><a:font script=\"Hans\" typeface=\"{chinese}\"/>")
     };
     let colour = |name: &str, rgb: &str| format!("<a:{name}><a:srgbClr val=\"{rgb}\"/></a:{name}>");
@@ -797,13 +772,13 @@ fn core_properties(doc: &Document) -> String {
         .date
         .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
         .unwrap_or_else(|| "1980-01-01T00:00:00Z".into());
-    let author = doc.author().map(esc).unwrap_or_default();
+    let author = doc.author().map(escape_markup).unwrap_or_default();
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
 <dc:title>{}</dc:title><dc:creator>{author}</dc:creator><cp:lastModifiedBy>{author}</cp:lastModifiedBy><dc:language>zh-CN</dc:language>\
 <dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:modified></cp:coreProperties>",
-        esc(&doc.title)
+        escape_markup(&doc.title)
     )
 }
 

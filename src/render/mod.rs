@@ -23,6 +23,39 @@ pub fn escape_markup_char(out: &mut String, c: char) {
     }
 }
 
+/// Text escaped for XML (text and attribute values), as the DOCX and OFD parts write it.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        escape_markup_char(&mut out, c);
+    }
+    out
+}
+
+/// A zip container (the DOCX, the OFD) in memory: entries deflated in the order given, dated with
+/// the report date (the zip epoch without one), never the clock, and mode 644, so the same report
+/// gives the same bytes.
+pub fn zip_container<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    date: Option<chrono::NaiveDate>,
+) -> zip::result::ZipResult<Vec<u8>> {
+    use chrono::Datelike;
+    use std::io::Write;
+    let time = date
+        .and_then(|d| zip::DateTime::from_date_and_time(d.year() as u16, d.month() as u8, d.day() as u8, 0, 0, 0).ok())
+        .unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file(name, options)?;
+        zip.write_all(bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
 /// An output format of the report. Renderers are shared by the threads of `build --all`.
 pub trait Renderer: Sync {
     /// The file extension of the output (`md`, `pdf`, `docx`, `ofd`).

@@ -22,13 +22,12 @@ use super::page::fonts::{FontSet, LoadedFont};
 use super::page::layout::{FontRef, MM};
 use super::page::model::{Artifact, Line, Page, Pages, TextRun, RULE_WIDTH};
 use super::pdf::PdfRenderer;
-use super::{escape_markup_char, Renderer};
+use super::{escape_markup, escape_markup_char, Renderer};
 use crate::error::{Error, Result};
 use crate::render::document::Document;
 use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 /// The OFD namespace of GB/T 33190-2016.
 const NS: &str = "http://www.ofdspec.org/2016";
@@ -154,8 +153,8 @@ fn write(doc: &Document, pages: &Pages, fonts: &FontSet) -> Result<Vec<u8>> {
             res,
             "<ofd:Font ID=\"{}\" FontName=\"{}\" FamilyName=\"{}\"><ofd:FontFile>{}</ofd:FontFile></ofd:Font>",
             e.id,
-            escaped(&e.name),
-            escaped(&e.family),
+            escape_markup(&e.name),
+            escape_markup(&e.family),
             e.file
         );
     }
@@ -173,9 +172,9 @@ fn write(doc: &Document, pages: &Pages, fonts: &FontSet) -> Result<Vec<u8>> {
     hasher_input.extend_from_slice(doc.title.as_bytes());
     let doc_id = crate::archive::sha256(&hasher_input)[..32].to_string();
 
-    let mut info = format!("<ofd:DocID>{doc_id}</ofd:DocID><ofd:Title>{}</ofd:Title>", escaped(&doc.title));
+    let mut info = format!("<ofd:DocID>{doc_id}</ofd:DocID><ofd:Title>{}</ofd:Title>", escape_markup(&doc.title));
     if let Some(author) = doc.author() {
-        let _ = write!(info, "<ofd:Author>{}</ofd:Author>", escaped(author));
+        let _ = write!(info, "<ofd:Author>{}</ofd:Author>", escape_markup(author));
     }
     if let Some(date) = doc.date {
         let _ = write!(info, "<ofd:CreationDate>{}</ofd:CreationDate>", date.format("%Y-%m-%d"));
@@ -332,31 +331,10 @@ fn path_object(out: &mut String, line: &Line, ids: &mut Ids) {
     );
 }
 
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        escape_markup_char(&mut out, c);
-    }
-    out
-}
-
 /// The zip container (GB/T 33190 chapter 6), entries in a fixed order with the report date (or
 /// the zip epoch) as their time: the same report gives the same bytes.
 fn package(entries: &[(String, Vec<u8>)], date: Option<chrono::NaiveDate>) -> Result<Vec<u8>> {
-    use chrono::Datelike;
-    let time = date
-        .and_then(|d| zip::DateTime::from_date_and_time(d.year() as u16, d.month() as u8, d.day() as u8, 0, 0, 0).ok())
-        .unwrap_or_default();
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in entries {
-        zip.start_file(name.as_str(), options).map_err(internal)?;
-        zip.write_all(bytes).map_err(internal)?;
-    }
-    Ok(zip.finish().map_err(internal)?.into_inner())
+    super::zip_container(entries.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())), date).map_err(internal)
 }
 
 /// Writing the zip into memory fails only through a fault of the program.
@@ -371,20 +349,8 @@ mod tests {
 
     #[test]
     fn a_font_whose_licence_forbids_embedding_is_named() {
-        // The bundled 仿宋 with its OS/2 fsType set to 2: "restricted licence, no embedding".
-        let mut bytes = crate::render::page::fonts::Role::Body.bundled().1.to_vec();
-        let tables = u16::from_be_bytes([bytes[4], bytes[5]]) as usize;
-        let os2 = (0..tables)
-            .map(|i| 12 + 16 * i)
-            .find(|&record| &bytes[record..record + 4] == b"OS/2")
-            .map(|record| u32::from_be_bytes(bytes[record + 8..record + 12].try_into().unwrap()) as usize)
-            .expect("an OS/2 table");
-        bytes[os2 + 8..os2 + 10].copy_from_slice(&2u16.to_be_bytes());
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("仿宋.otf"), bytes).unwrap();
-        let config: crate::workspace::config::FontConfig =
-            crate::yaml::parse("body: 仿宋.otf\n", "zongjie.yaml").unwrap();
-        let renderer = OfdRenderer::new(FontSet::load(&config, dir.path()).unwrap());
+        let (_dir, fonts) = crate::render::page::fonts::restricted_body_font();
+        let renderer = OfdRenderer::new(fonts);
         let doc = Document {
             title: "标题".into(),
             blocks: vec![Block::Paragraph { lead: None, text: "正文。".into() }],

@@ -308,3 +308,22 @@ fn not_usable(e: ttf_parser::FaceParsingError, index: u32) -> FontUnusable {
         F::MalformedFont | F::NoHeadTable | F::NoHheaTable | F::NoMaxpTable => FontUnusable::Malformed,
     }
 }
+
+/// The bundled 仿宋 with its OS/2 fsType set to 2 ("restricted licence, no embedding"), written
+/// as 仿宋.otf into a folder and configured for the body: what the writers' licence tests load.
+#[cfg(test)]
+pub fn restricted_body_font() -> (tempfile::TempDir, FontSet) {
+    let mut bytes = Role::Body.bundled().1.to_vec();
+    let tables = u16::from_be_bytes([bytes[4], bytes[5]]) as usize;
+    let os2 = (0..tables)
+        .map(|i| 12 + 16 * i)
+        .find(|&record| &bytes[record..record + 4] == b"OS/2")
+        .map(|record| u32::from_be_bytes(bytes[record + 8..record + 12].try_into().unwrap()) as usize)
+        .expect("an OS/2 table");
+    bytes[os2 + 8..os2 + 10].copy_from_slice(&2u16.to_be_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("仿宋.otf"), bytes).unwrap();
+    let config: FontConfig = crate::yaml::parse("body: 仿宋.otf\n", "zongjie.yaml").unwrap();
+    let fonts = FontSet::load(&config, dir.path()).unwrap();
+    (dir, fonts)
+}

@@ -307,27 +307,10 @@ mod tests {
     use super::*;
     use crate::render::document::{Block, Document};
 
-    /// The font file with its OS/2 fsType set to 2: "restricted licence, no embedding".
-    fn restricted(font: &[u8]) -> Vec<u8> {
-        let mut bytes = font.to_vec();
-        let tables = u16::from_be_bytes([bytes[4], bytes[5]]) as usize;
-        let os2 = (0..tables)
-            .map(|i| 12 + 16 * i)
-            .find(|&record| &bytes[record..record + 4] == b"OS/2")
-            .map(|record| u32::from_be_bytes(bytes[record + 8..record + 12].try_into().unwrap()) as usize)
-            .expect("an OS/2 table");
-        bytes[os2 + 8..os2 + 10].copy_from_slice(&2u16.to_be_bytes());
-        bytes
-    }
-
     #[test]
     fn a_font_whose_licence_forbids_embedding_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let bundled = include_bytes!("../../../fonts/fandol/FandolFang-Regular.otf");
-        std::fs::write(dir.path().join("仿宋.otf"), restricted(bundled)).unwrap();
-        let config: crate::workspace::config::FontConfig =
-            crate::yaml::parse("body: 仿宋.otf\n", "zongjie.yaml").unwrap();
-        let renderer = PdfRenderer::new(FontSet::load(&config, dir.path()).unwrap());
+        let (_dir, fonts) = crate::render::page::fonts::restricted_body_font();
+        let renderer = PdfRenderer::new(fonts);
         let doc = Document {
             title: "标题".into(),
             blocks: vec![Block::Paragraph { lead: None, text: "正文。".into() }],
