@@ -295,6 +295,28 @@ stream.write(stream.read_bytes().replace(b"\n", b"\n# edited\n", 1))
     assert!(!elsewhere.path().join("ws").exists());
 }
 
+#[test]
+fn extract_does_not_write_into_a_workspaces_own_folders_and_names_its_default_folder() {
+    let ws = sample(true);
+    build(ws.path(), &[]);
+    let pdf = pdf_of(ws.path(), "2024H1");
+    let before = listing(&ws.path().join("data"));
+    let out = zongjie(ws.path(), &["extract", pdf.to_str().unwrap(), "data/2025H1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("data/2025H1 is inside the data/, templates/ or output/ folder of the workspace"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(listing(&ws.path().join("data")), before, "nothing written");
+    // A report without the .pdf extension: the folder is not the file's own name.
+    let place = tempfile::tempdir().unwrap();
+    std::fs::copy(&pdf, place.path().join("报告")).unwrap();
+    let out = zongjie(place.path(), &["extract", "报告"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(place.path().join("报告.来源/zongjie.yaml").is_file());
+}
+
 /// Everything under `dir`, by relative path.
 fn listing(dir: &Path) -> Vec<String> {
     snapshot(dir).into_iter().map(|(n, _)| n).collect()
@@ -376,6 +398,33 @@ stream.write(zlib.compress(b"0" * (40 << 20)), filter=pikepdf.Name.FlateDecode)
 "#,
     );
     refuse(&target, "larger than");
+    // The same name attached twice, the second with other bytes: which one is meant cannot be told.
+    let target = root.join("twice.pdf");
+    std::fs::copy(&pdf, &target).unwrap();
+    pikepdf(
+        python,
+        &target,
+        r#"
+names.append(pikepdf.String("data/2024H1/社会救助.yaml"))
+names.append(pikepdf.AttachedFileSpec(pdf, b"x: 1\n", filename="data/2024H1/社会救助.yaml").obj)
+"#,
+    );
+    refuse(
+        &target,
+        "twice.pdf: two attachments are named data/2024H1/社会救助.yaml; nothing was written. The PDF was not written by zongjie or was altered",
+    );
+    // A name with a control character is refused and shown escaped, never sent to the terminal.
+    let target = root.join("control.pdf");
+    std::fs::copy(&pdf, &target).unwrap();
+    pikepdf(
+        python,
+        &target,
+        r#"
+names.append(pikepdf.String("data/2024H1/\x1b[31mred.yaml"))
+names.append(pikepdf.AttachedFileSpec(pdf, b"x: 1\n", filename="data/2024H1/\x1b[31mred.yaml").obj)
+"#,
+    );
+    refuse(&target, r#"the attachment name "data/2024H1/\u{1b}[31mred.yaml" cannot be written safely"#);
     // The list of sources is not zongjie's: said with where it stops making sense.
     let target = root.join("list.pdf");
     std::fs::copy(&pdf, &target).unwrap();

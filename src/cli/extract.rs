@@ -19,6 +19,20 @@ pub struct ExtractArgs {
     pub dir: Option<PathBuf>,
 }
 
+/// A folder here named as the PDF without `.pdf`; a PDF named otherwise (no extension, `.pdf`
+/// alone) gets `NAME.来源`, never its own name, which the file itself may hold.
+fn default_dir(pdf: &std::path::Path) -> PathBuf {
+    let is_pdf = pdf.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    match (is_pdf, pdf.file_stem()) {
+        (true, Some(stem)) => PathBuf::from(stem),
+        _ => {
+            let mut name = pdf.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "report".into());
+            name.push(".来源");
+            PathBuf::from(name)
+        }
+    }
+}
+
 /// Runs `extract`.
 pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let shown = args.pdf.display().to_string();
@@ -27,10 +41,11 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         let files = extracted.altered.join(tr!("cli.usage.list_separator").as_str());
         anyhow::bail!(tr!("sources.altered", pdf = shown, files = files));
     }
-    let dir = args.dir.unwrap_or_else(|| {
-        PathBuf::from(args.pdf.file_stem().map(|s| s.to_os_string()).unwrap_or_else(|| "report".into()))
-    });
+    let dir = args.dir.unwrap_or_else(|| default_dir(&args.pdf));
     let dir_shown = dir.display().to_string();
+    if let Some(workspace) = sources::enclosing_workspace(&dir) {
+        anyhow::bail!(tr!("sources.inside_workspace", dir = dir_shown, workspace = workspace.display()));
+    }
     let written = sources::write_workspace(&extracted, &dir, &dir_shown)?;
     for name in &written {
         say!("{}", tr!("cli.extract.wrote", path = dir.join(name).display()));

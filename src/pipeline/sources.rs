@@ -19,7 +19,7 @@ use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 /// The attached list of the sources.
 pub const MANIFEST: &str = "zongjie-sources.json";
@@ -251,9 +251,19 @@ pub fn read_pdf_bytes(bytes: &[u8], shown: &str) -> Result<Extracted> {
         // message says which part of the file could not be read.
         Ok(Err(_)) | Err(_) => return Err(stop(t!("sources.damaged", pdf = shown, why = t!("sources.why_structure")))),
     };
-    let embedded = embedded_files(&doc)
-        .map_err(|_| stop(t!("sources.damaged", pdf = shown, why = t!("sources.why_attachments"))))?;
+    // lopdf opens a PDF whose password is empty; under any other password its names and
+    // streams stay locked, and that is what the user is told, not "damaged" or "not ours".
+    let locked = || doc.is_encrypted().then(|| stop(t!("sources.encrypted", pdf = shown)));
+    let (embedded, twice) = embedded_files(&doc).map_err(|_| {
+        locked().unwrap_or_else(|| stop(t!("sources.damaged", pdf = shown, why = t!("sources.why_attachments"))))
+    })?;
+    if let Some(name) = twice.first() {
+        return Err(stop(t!("sources.attached_twice", pdf = shown, name = name)));
+    }
     let Some(list) = embedded.get(MANIFEST) else {
+        if let Some(locked) = locked() {
+            return Err(locked);
+        }
         let ours = creator(&doc).is_some_and(|c| c.starts_with("zongjie"));
         return Err(stop(if ours {
             t!("sources.no_sources", pdf = shown)
@@ -281,8 +291,16 @@ pub fn read_pdf_bytes(bytes: &[u8], shown: &str) -> Result<Extracted> {
     })?;
     for name in embedded.keys().map(String::as_str).chain(sources.files.iter().map(|f| f.name.as_str())) {
         if name != MANIFEST && !safe_name(name) {
-            return Err(stop(t!("sources.unsafe_name", pdf = shown, name = name)));
+            // Debug form: a control character in the name is shown escaped, never sent raw.
+            return Err(stop(t!("sources.unsafe_name", pdf = shown, name = format!("{name:?}"))));
         }
+    }
+    let listed: Vec<&str> = sources.files.iter().map(|f| f.name.as_str()).collect();
+    if let Some((a, b)) = clashing(&listed) {
+        return Err(stop(t!("sources.names_clash", pdf = shown, a = a, b = b)));
+    }
+    if sources.period.parse::<crate::values::period::Period>().is_err() {
+        return Err(stop(t!("sources.bad_period", pdf = shown, period = format!("{:?}", sources.period))));
     }
     let mut files = BTreeMap::new();
     let mut altered = Vec::new();
@@ -304,16 +322,66 @@ fn stop(message: impl Into<String>) -> Error {
 }
 
 /// A name that stays inside the folder it is written to: relative, plain parts only, `/` as
-/// the separator, no drive or backslash (which Windows reads as a separator).
+/// the separator, no drive or backslash (which Windows reads as a separator); and a name every
+/// system can write and a terminal can show: no control or direction-changing characters, no part
+/// ending in a dot or space, no device name of Windows (CON, NUL, COM1…), no part over 255 bytes.
 pub fn safe_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() < 1024
         && !name.contains('\\')
         && !name.contains(':')
-        && !name.contains('\0')
+        && !name.chars().any(|c| c.is_control() || invisible_direction(c))
         && !name.starts_with('/')
         && Path::new(name).components().all(|c| matches!(c, Component::Normal(_)))
-        && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+        && name.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part.len() <= 255
+                && !part.ends_with('.')
+                && !part.ends_with(' ')
+                && !windows_device(part)
+        })
+}
+
+/// Characters that change the direction text is shown in, so a name could show as another.
+fn invisible_direction(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// CON, PRN, AUX, NUL, COM1–COM9, LPT1–LPT9, with any extension: Windows opens a device for them.
+fn windows_device(part: &str) -> bool {
+    let base = part.split('.').next().unwrap_or(part).trim_end().to_ascii_uppercase();
+    matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (base.len() == 4
+            && (base.starts_with("COM") || base.starts_with("LPT"))
+            && base.as_bytes()[3].is_ascii_digit()
+            && base.as_bytes()[3] != b'0')
+}
+
+/// Two names that cannot both be written: the same name up to letter case (one file on Windows
+/// and macOS), or one name a folder of the other (`data` and `data/2024/x.yaml`).
+fn clashing<'a>(names: &[&'a str]) -> Option<(&'a str, &'a str)> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for name in names {
+        if let Some(other) = seen.insert(name.to_lowercase(), name) {
+            return Some((other, name));
+        }
+    }
+    for name in names {
+        let lower = name.to_lowercase();
+        let mut folder = String::new();
+        for part in lower.split('/').take(lower.split('/').count() - 1) {
+            if !folder.is_empty() {
+                folder.push('/');
+            }
+            folder.push_str(part);
+            if let Some(file) = seen.get(&folder) {
+                return Some((file, name));
+            }
+        }
+    }
+    None
 }
 
 enum StreamError {
@@ -325,6 +393,9 @@ enum StreamError {
 /// The PDF's list of attached files is not a name tree of file specifications (the message says
 /// so in the user's words; the reader's own wording is not shown).
 struct MalformedAttachments;
+
+/// The PDF's attached files by name, and the names attached more than once.
+type Attachments<'a> = (BTreeMap<String, &'a lopdf::Stream>, Vec<String>);
 
 /// A stream's bytes, inflated when it is deflated, never more than `max`.
 fn stream_bytes(stream: &lopdf::Stream, max: u64) -> std::result::Result<Vec<u8>, StreamError> {
@@ -357,18 +428,17 @@ fn stream_bytes(stream: &lopdf::Stream, max: u64) -> std::result::Result<Vec<u8>
 
 /// The PDF's embedded files by name (the catalog's /Names /EmbeddedFiles name tree), each the
 /// stream of its file specification.
-fn embedded_files(
-    doc: &lopdf::Document,
-) -> std::result::Result<BTreeMap<String, &lopdf::Stream>, MalformedAttachments> {
+fn embedded_files(doc: &lopdf::Document) -> std::result::Result<Attachments<'_>, MalformedAttachments> {
     let bad = |_| MalformedAttachments;
     let catalog = doc.catalog().map_err(bad)?;
     let Ok(names) = catalog.get_deref(b"Names", doc).and_then(lopdf::Object::as_dict) else {
-        return Ok(BTreeMap::new());
+        return Ok((BTreeMap::new(), Vec::new()));
     };
     let Ok(tree) = names.get_deref(b"EmbeddedFiles", doc).and_then(lopdf::Object::as_dict) else {
-        return Ok(BTreeMap::new());
+        return Ok((BTreeMap::new(), Vec::new()));
     };
     let mut out = BTreeMap::new();
+    let mut twice = Vec::new();
     let mut pending = vec![(tree, 0usize)];
     let mut visited = 0usize;
     while let Some((node, depth)) = pending.pop() {
@@ -399,11 +469,15 @@ fn embedded_files(
                     .or_else(|_| ef.get_deref(b"F", doc))
                     .and_then(lopdf::Object::as_stream)
                     .map_err(bad)?;
-                out.insert(name, stream);
+                if out.contains_key(&name) {
+                    twice.push(name);
+                } else {
+                    out.insert(name, stream);
+                }
             }
         }
     }
-    Ok(out)
+    Ok((out, twice))
 }
 
 /// A PDF text string: UTF-16BE after its byte order mark, UTF-8 after its own, else (as PDF
@@ -429,37 +503,75 @@ fn creator(doc: &lopdf::Document) -> Option<String> {
     text_string(info.get_deref(b"Creator", doc).ok()?)
 }
 
-/// Writes the extracted files into `dir`, which must be missing or empty: the workspace of the
-/// report, as it was when it was built. Returns the paths written, relative to `dir`.
+/// Writes the extracted files into `dir` (named `shown` in messages), which must be new or empty.
+/// All or nothing: the files go into a hidden folder beside `dir` that takes its name only when
+/// every file is written, so a failure (a full disk, a name the system refuses) leaves `dir` as it
+/// was and the same command can be run again.
 pub fn write_workspace(extracted: &Extracted, dir: &Path, shown: &str) -> Result<Vec<String>> {
-    match std::fs::read_dir(dir) {
+    let existed = match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
                 return Err(stop(t!("sources.dir_not_empty", dir = shown)));
             }
+            true
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(shown, e))?;
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(Error::io(shown, e)),
+    };
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(shown, e))?;
+    let leaf = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staging = parent.join(format!(".{leaf}.zongjie-extract-{}", std::process::id()));
+    std::fs::create_dir(&staging).map_err(|e| Error::io(shown, e))?;
+    let written = write_files(extracted, &staging, shown).and_then(|written| {
+        if existed {
+            std::fs::remove_dir(dir).map_err(|e| Error::io(shown, e))?;
+        }
+        std::fs::rename(&staging, dir).map_err(|e| Error::io(shown, e))?;
+        Ok(written)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+        if existed && !dir.exists() {
+            let _ = std::fs::create_dir(dir);
+        }
     }
+    written
+}
+
+/// Writes every file under `into`; messages name them as under `shown`, the folder asked for.
+fn write_files(extracted: &Extracted, into: &Path, shown: &str) -> Result<Vec<String>> {
     let mut written = Vec::new();
     for (name, bytes) in &extracted.files {
         debug_assert!(safe_name(name));
-        let path = dir.join(name);
+        let path = into.join(name);
+        let named = |e| Error::io(format!("{shown}/{name}"), e);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(format!("{shown}/{name}"), e))?;
+            std::fs::create_dir_all(parent).map_err(named)?;
         }
         // create_new: never follows or replaces anything that appeared meanwhile.
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| Error::io(format!("{shown}/{name}"), e))?;
-        std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io(format!("{shown}/{name}"), e))?;
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(named)?;
+        std::io::Write::write_all(&mut file, bytes).map_err(named)?;
         written.push(name.clone());
     }
     Ok(written)
+}
+
+/// The zongjie workspace whose own folders (`data/`, `templates/`, `output/`) `dir` would be
+/// inside, if any: a workspace extracted there would become a period, a template or an archived
+/// output of that workspace (`data/2025H1` would be read as a period with a zongjie.yaml in it).
+pub fn enclosing_workspace(dir: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(dir).ok()?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .filter(|a| ["data", "templates", "output"].iter().any(|own| a.ends_with(own)))
+        .filter_map(Path::parent)
+        .find(|root| root.join("zongjie.yaml").is_file())
+        .map(Path::to_path_buf)
 }
 
 #[cfg(test)]
@@ -468,7 +580,13 @@ mod tests {
 
     #[test]
     fn only_plain_relative_names_are_safe() {
-        for good in ["zongjie.yaml", "data/2024/社会救助.yaml", "templates/x/report.md.j2"] {
+        for good in [
+            "zongjie.yaml",
+            "data/2024/社会救助.yaml",
+            "templates/x/report.md.j2",
+            "data/2024/CONSOLE.yaml",
+            "data/COM0",
+        ] {
             assert!(safe_name(good), "{good}");
         }
         for bad in [
@@ -483,9 +601,49 @@ mod tests {
             "./x",
             "data/.",
             "a\0b",
+            "data/2024H1/a\nb.yaml",
+            "data/\u{1b}[31mRED.yaml",
+            "data/\u{202e}lmay.exe",
+            "data/2024H1/CON",
+            "data/nul.txt",
+            "data/LPT1.yaml",
+            "data/单位.yaml. ",
+            "data/单位.yaml.",
+            &format!("data/{}.yaml", "长".repeat(90)),
         ] {
             assert!(!safe_name(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_write_that_fails_halfway_leaves_the_folder_as_it_was() {
+        let place = tempfile::tempdir().unwrap();
+        // "a" as a file, then "a/b" under it: the second write fails after the first succeeded.
+        let files: BTreeMap<String, Vec<u8>> =
+            [("a".to_string(), b"1".to_vec()), ("a/b".to_string(), b"2".to_vec())].into_iter().collect();
+        let sources = Sources { tool: "zongjie".into(), period: "2024H1".into(), files: vec![], not_attached: vec![] };
+        let extracted = Extracted { sources, files, altered: vec![] };
+        for existed in [false, true] {
+            let dir = place.path().join("ws");
+            if existed {
+                std::fs::create_dir(&dir).unwrap();
+            }
+            assert!(write_workspace(&extracted, &dir, "ws").is_err());
+            assert_eq!(dir.exists(), existed, "the folder is as it was");
+            if existed {
+                assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "and still empty");
+                std::fs::remove_dir(&dir).unwrap();
+            }
+            assert_eq!(std::fs::read_dir(place.path()).unwrap().count(), 0, "no staging folder is left");
+        }
+    }
+
+    #[test]
+    fn names_that_cannot_both_be_written_are_found() {
+        assert_eq!(clashing(&["data/2024/x.yaml", "zongjie.yaml"]), None);
+        assert_eq!(clashing(&["data/a.yaml", "DATA/a.yaml"]), Some(("data/a.yaml", "DATA/a.yaml")));
+        assert_eq!(clashing(&["data", "data/2024/x.yaml"]), Some(("data", "data/2024/x.yaml")));
+        assert_eq!(clashing(&["t/r.j2/x", "t/r.j2"]), Some(("t/r.j2", "t/r.j2/x")));
     }
 
     #[test]
