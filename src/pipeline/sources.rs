@@ -469,10 +469,11 @@ fn embedded_files(doc: &lopdf::Document) -> std::result::Result<Attachments<'_>,
                     .or_else(|_| ef.get_deref(b"F", doc))
                     .and_then(lopdf::Object::as_stream)
                     .map_err(bad)?;
-                if out.contains_key(&name) {
-                    twice.push(name);
-                } else {
-                    out.insert(name, stream);
+                match out.entry(name) {
+                    std::collections::btree_map::Entry::Occupied(seen) => twice.push(seen.key().clone()),
+                    std::collections::btree_map::Entry::Vacant(new) => {
+                        new.insert(stream);
+                    }
                 }
             }
         }
