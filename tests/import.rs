@@ -896,3 +896,27 @@ fn number_forms_of_real_reports_are_figures() {
     assert!(text.contains("完成2,345.6亿元"), "{text}");
     assert!(text.contains("开展政策宣讲二十余场，九成以上的重点项目"), "{text}");
 }
+
+#[test]
+fn bare_numbers_are_not_one_figure_and_misgrouped_digits_stay_as_written() {
+    // 第3季度 and the 3 of 1/3 have no unit that says what they count: equal values, but two
+    // figures, so a new quarter cannot change the fraction. 1,2345 is grouped as no one writes
+    // it: it stays text rather than becoming the figures 1 and 2345.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bare.txt");
+    std::fs::write(
+        &file,
+        "梧桐县民政局2024年上半年工作总结\n\n一、基本情况\n\n全年分第3季度，完成1/3。全县共有低保对象1,2345人，低保户11900户，其中城市低保户11900户。\n\n梧桐县民政局\n2024年7月5日\n",
+    )
+    .unwrap();
+    let (ws, _, period) = import_and_build(&file, &["--period", "2024H1"]);
+    let template = std::fs::read_to_string(template_dir(ws.path()).join("report.md.j2")).unwrap();
+    let line = template.lines().find(|l| l.contains("季度")).unwrap();
+    let names: Vec<&str> =
+        line.match_indices("{{ ").map(|(i, _)| &line[i + 3..i + 3 + line[i + 3..].find(" }}").unwrap()]).collect();
+    assert_eq!(names.len(), 5, "{line}");
+    assert_ne!(names[0], names[2], "第3 and the 3 of 1/3 are two figures: {line}");
+    assert!(names.iter().all(|n| !n.contains('/')), "{line}");
+    assert!(line.contains("低保对象1,2345人"), "{line}");
+    assert!(markdown(ws.path(), &period).contains("全年分第3季度，完成1/3。全县共有低保对象1,2345人"));
+}

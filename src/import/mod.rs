@@ -917,8 +917,15 @@ impl Collector {
 
     /// The name a figure gets: the proposed one, or the same figure's, or one made unique.
     fn name_for(&self, proposed: &str, decl: &FigureDecl, value: &str) -> String {
+        // A number written with no unit (第3季度, 完成1/3) says nothing of what it counts, so an
+        // equal one of the same bare name is another figure, not the same one written again.
+        let counted = !matches!(decl.kind, Kind::Count | Kind::Quantity | Kind::Text) || decl.unit.is_some();
         let same = |f: &NewFigure| {
-            f.value == value && f.decl.kind == decl.kind && f.decl.unit == decl.unit && f.decl.decimals == decl.decimals
+            counted
+                && f.value == value
+                && f.decl.kind == decl.kind
+                && f.decl.unit == decl.unit
+                && f.decl.decimals == decl.decimals
         };
         if decl.kind == Kind::Year {
             if let Some(name) = self.years.get(value) {
@@ -953,6 +960,13 @@ impl Collector {
     /// The names a proposed name may take as it is, and the base a number is added to.
     fn candidates(&self, proposed: &str) -> (Vec<String>, String) {
         let (group, key) = proposed.split_once('.').unwrap_or(("报告", proposed));
+        // A name part holds words only: a mark between them (完成1/3 gives 完成/数) is dropped.
+        let word = |part: &str| -> String { part.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect() };
+        let (group, key) = (word(group), word(key));
+        let (group, key) = (if group.is_empty() { "报告".to_string() } else { group }, key);
+        let key =
+            if key.is_empty() || key.starts_with(|c: char| c.is_ascii_digit()) { format!("数{key}") } else { key };
+        let (group, key) = (group.as_str(), key.as_str());
         // The template's own names and minijinja's words cannot be a figure's.
         let reserved = |part: &str| GLOBALS.contains(&part) || KEYWORDS.contains(&part.to_ascii_lowercase().as_str());
         let group = if reserved(group) { format!("报告{group}") } else { group.to_string() };

@@ -159,12 +159,30 @@ pub fn scan(text: &str, year: i32) -> Vec<Found> {
             i = end;
             continue;
         }
+        if let Some(end) = misgrouped(text, num) {
+            // 1,2345 or 12,34: digits grouped as no one writes them. Which number is meant
+            // cannot be told, so the text stays as written rather than becoming two figures.
+            i = end;
+            continue;
+        }
         let mut more = classify(text, num, year);
         i = more.last().map_or(num.end, |f| f.end).max(num.end);
         found.append(&mut more);
     }
     ranges(text, &mut found);
     found
+}
+
+/// Where a run of digits and commas ends when a comma inside it is not a thousands separator
+/// (`1,2345`, `12,34`); `None` for a number read whole.
+fn misgrouped(text: &str, num: Num) -> Option<usize> {
+    let rest = &text[num.end..];
+    let mut after = rest.strip_prefix(',')?.chars();
+    if !after.next().is_some_and(is_digit) {
+        return None;
+    }
+    let run = rest.chars().take_while(|c| *c == ',' || is_digit(*c)).map(char::len_utf8).sum::<usize>();
+    Some(num.end + run)
 }
 
 /// 2-3个, 15%-20%, 2至3万元: the two ends of a range are two figures of the same kind and unit
@@ -756,6 +774,8 @@ mod tests {
         assert_eq!(shown("1—6月").iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["1", "6"]);
         assert_eq!(shown("2019年至2021年")[0].1, Kind::Year);
         assert_eq!(shown("共1,234人")[0].5.as_deref(), Some("千分位"));
+        // Grouped as no one writes: left as text, not split into 1 and 2345.
+        assert!(shown("低保对象1,2345人，另有12,34户").is_empty());
         // Ordinals and names in Chinese numerals stay text.
         assert!(shown("一是抓好“三农”工作，第三季度，“十四五”规划，“一站式”服务，一成不变").is_empty());
         // 6月30号 is a day, 15号文件 a name.
