@@ -365,24 +365,22 @@ fn pdfs_that_cannot_be_extracted_are_refused_with_nothing_written() {
     assert_eq!(listing(&root.join("full")), vec!["keep.txt".to_string()]);
 
     let Some(python) = python() else { return };
+    // A copy of the report with one more attachment, named by a Python string literal.
+    let with_attachment = |file: &str, name: &str| -> PathBuf {
+        let target = root.join(file);
+        std::fs::copy(&pdf, &target).unwrap();
+        let script = format!(
+            "names.append(pikepdf.String({name}))\nnames.append(pikepdf.AttachedFileSpec(pdf, b\"x: 1\\n\", filename={name}).obj)\n"
+        );
+        pikepdf(python, &target, &script);
+        target
+    };
     for (file, name, expect) in [
         ("dotdot.pdf", "../evil.yaml", "outside the folder"),
         ("absolute.pdf", "/tmp/zongjie-evil.yaml", "outside the folder"),
         ("nested.pdf", "data/../../evil.yaml", "outside the folder"),
     ] {
-        let target = root.join(file);
-        std::fs::copy(&pdf, &target).unwrap();
-        pikepdf(
-            python,
-            &target,
-            &format!(
-                r#"
-names.append(pikepdf.String({name:?}))
-names.append(pikepdf.AttachedFileSpec(pdf, b"x: 1\n", filename={name:?}).obj)
-"#
-            ),
-        );
-        refuse(&target, expect);
+        refuse(&with_attachment(file, &format!("{name:?}")), expect);
         assert!(!Path::new("/tmp/zongjie-evil.yaml").exists());
     }
     // A huge attachment (deflated small: it must not be inflated whole).
@@ -399,31 +397,13 @@ stream.write(zlib.compress(b"0" * (40 << 20)), filter=pikepdf.Name.FlateDecode)
     );
     refuse(&target, "larger than");
     // The same name attached twice, the second with other bytes: which one is meant cannot be told.
-    let target = root.join("twice.pdf");
-    std::fs::copy(&pdf, &target).unwrap();
-    pikepdf(
-        python,
-        &target,
-        r#"
-names.append(pikepdf.String("data/2024H1/社会救助.yaml"))
-names.append(pikepdf.AttachedFileSpec(pdf, b"x: 1\n", filename="data/2024H1/社会救助.yaml").obj)
-"#,
-    );
+    let target = with_attachment("twice.pdf", "\"data/2024H1/社会救助.yaml\"");
     refuse(
         &target,
         "twice.pdf: two attachments are named data/2024H1/社会救助.yaml; nothing was written. The PDF was not written by zongjie or was altered",
     );
     // A name with a control character is refused and shown escaped, never sent to the terminal.
-    let target = root.join("control.pdf");
-    std::fs::copy(&pdf, &target).unwrap();
-    pikepdf(
-        python,
-        &target,
-        r#"
-names.append(pikepdf.String("data/2024H1/\x1b[31mred.yaml"))
-names.append(pikepdf.AttachedFileSpec(pdf, b"x: 1\n", filename="data/2024H1/\x1b[31mred.yaml").obj)
-"#,
-    );
+    let target = with_attachment("control.pdf", r#""data/2024H1/\x1b[31mred.yaml""#);
     refuse(&target, r#"the attachment name "data/2024H1/\u{1b}[31mred.yaml" cannot be written safely"#);
     // The list of sources is not zongjie's: said with where it stops making sense.
     let target = root.join("list.pdf");
