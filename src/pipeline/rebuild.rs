@@ -50,7 +50,8 @@ pub fn verify_pdf(path: &Path, shown: &str) -> Result<(Sources, PdfVerdict)> {
 }
 
 fn rebuild(extracted: &Extracted, tmp: &Path, given: &[u8]) -> Result<PdfVerdict> {
-    write_workspace(extracted, tmp, &tmp.display().to_string())?;
+    // Messages name the folder by what it is for: its path is a temporary one the user never chose.
+    write_workspace(extracted, tmp, &t!("sources.rebuild_folder"))?;
     let outcome = (|| {
         let site = Site::open(tmp)?;
         let period: crate::values::period::Period = extracted
