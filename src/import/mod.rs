@@ -960,17 +960,18 @@ impl Collector {
     /// The names a proposed name may take as it is, and the base a number is added to.
     fn candidates(&self, proposed: &str) -> (Vec<String>, String) {
         let (group, key) = proposed.split_once('.').unwrap_or(("报告", proposed));
-        // A name part holds words only: a mark between them (完成1/3 gives 完成/数) is dropped.
-        let word = |part: &str| -> String { part.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect() };
-        let (group, key) = (word(group), word(key));
-        let (group, key) = (if group.is_empty() { "报告".to_string() } else { group }, key);
-        let key =
-            if key.is_empty() || key.starts_with(|c: char| c.is_ascii_digit()) { format!("数{key}") } else { key };
-        let (group, key) = (group.as_str(), key.as_str());
-        // The template's own names and minijinja's words cannot be a figure's.
+        // A name part holds words only (完成1/3 gives 完成/数 without the mark); one that is empty,
+        // begins with a digit, or is the template's own name or a minijinja word gets a prefix.
         let reserved = |part: &str| GLOBALS.contains(&part) || KEYWORDS.contains(&part.to_ascii_lowercase().as_str());
-        let group = if reserved(group) { format!("报告{group}") } else { group.to_string() };
-        let key = if reserved(key) { format!("数{key}") } else { key.to_string() };
+        let part = |text: &str, prefix: &str| -> String {
+            let words: String = text.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
+            if words.is_empty() || words.starts_with(|c: char| c.is_ascii_digit()) || reserved(&words) {
+                format!("{prefix}{words}")
+            } else {
+                words
+            }
+        };
+        let (group, key) = (part(group, "报告"), part(key, "数"));
         let mut candidates = vec![format!("{group}.{key}")];
         if group != self.topic && !self.topic.is_empty() {
             candidates.push(format!("{}.{group}{key}", self.topic));

@@ -370,15 +370,9 @@ fn clashing<'a>(names: &[&'a str]) -> Option<(&'a str, &'a str)> {
     }
     for name in names {
         let lower = name.to_lowercase();
-        let mut folder = String::new();
-        for part in lower.split('/').take(lower.split('/').count() - 1) {
-            if !folder.is_empty() {
-                folder.push('/');
-            }
-            folder.push_str(part);
-            if let Some(file) = seen.get(&folder) {
-                return Some((file, name));
-            }
+        // Each folder the name is in: what comes before each of its slashes.
+        if let Some(file) = lower.match_indices('/').find_map(|(i, _)| seen.get(&lower[..i])) {
+            return Some((file, name));
         }
     }
     None
