@@ -36,6 +36,17 @@ def sample_workspace() -> str:
     return work
 
 
+def time_runs(cmd: list, runs: int) -> list:
+    """Wall times in ms of `runs` runs of `cmd`, after one run that warms the page cache."""
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=50)
@@ -46,12 +57,7 @@ def main():
         sys.exit(f"{args.bin} not found: run cargo build --release first")
     work = sample_workspace()
     cmd = [args.bin, "build", "--format", args.format, "--root", work]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # warm the page cache
-    times = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        times.append((time.perf_counter() - start) * 1000)
+    times = time_runs(cmd, args.runs)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     times.sort()
     print(f"runs            {args.runs} ({args.format})")

@@ -7,10 +7,10 @@ fonts embedded in it.
 
 Prints one line per format: median and min wall time, file size, embedded font bytes.
 """
-import argparse, os, statistics, subprocess, sys, time, zipfile
+import argparse, os, statistics, sys, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from build import ROOT, font_stream_bytes, sample_workspace  # noqa: E402
+from build import ROOT, font_stream_bytes, sample_workspace, time_runs  # noqa: E402
 
 
 def output(work: str, ext: str) -> str:
@@ -30,13 +30,8 @@ def main():
     for fmt in ("pdf", "ofd"):
         work = sample_workspace()
         cmd = [args.bin, "build", "--format", fmt, "--root", work]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # warm the page cache
-        times = []
-        for _ in range(args.runs):
-            # As bench/build.py: a build renders the report before it finds it unchanged.
-            start = time.perf_counter()
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-            times.append((time.perf_counter() - start) * 1000)
+        # As bench/build.py: a build renders the report before it finds it unchanged.
+        times = time_runs(cmd, args.runs)
         path = output(work, fmt)
         data = open(path, "rb").read()
         if fmt == "pdf":

@@ -96,20 +96,6 @@ fn a_template_that_doubles_a_text_in_memory_is_stopped_before_it_takes_the_machi
     );
 }
 
-/// The mini workspace with a second period, 2023H1, whose template doubles a text in memory in
-/// 2024H1 only.
-fn one_period_past_the_memory_budget() -> tempfile::TempDir {
-    let ws = workspace("mini");
-    copy_tree(&ws.path().join("data/2024H1"), &ws.path().join("data/2023H1"));
-    let data = ws.path().join("data/2023H1/救助.yaml");
-    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("2024-07-05", "2023-07-05")).unwrap();
-    let template = ws.path().join("tmpl/report.md.j2");
-    let text = std::fs::read_to_string(&template).unwrap();
-    let doubling = r#"{% if period.name == "2024H1" %}{% set ns = namespace(s="x"*1000000) %}{% for i in range(30) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}{% endif %}"#;
-    std::fs::write(&template, format!("{doubling}\n{text}")).unwrap();
-    ws
-}
-
 #[test]
 fn a_period_past_the_memory_budget_fails_alone_while_build_all_builds_the_others() {
     // The budget stops the rendering thread, not the process: the other period is built.

@@ -681,14 +681,7 @@ fn resident_mb(pid: u32) -> Option<u64> {
 fn a_template_past_the_memory_budget_fails_its_page_and_the_server_goes_on() {
     // The real binary, whose allocator counts: the mini workspace with 2023H1 and 2024H1, whose
     // template doubles a text in memory in 2024H1 only.
-    let ws = common::workspace("mini");
-    common::copy_tree(&ws.path().join("data/2024H1"), &ws.path().join("data/2023H1"));
-    let data = ws.path().join("data/2023H1/救助.yaml");
-    std::fs::write(&data, std::fs::read_to_string(&data).unwrap().replace("2024-07-05", "2023-07-05")).unwrap();
-    let template = ws.path().join("tmpl/report.md.j2");
-    let text = std::fs::read_to_string(&template).unwrap();
-    let doubling = r#"{% if period.name == "2024H1" %}{% set ns = namespace(s="x"*1000000) %}{% for i in range(30) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}{% endif %}"#;
-    std::fs::write(&template, format!("{doubling}\n{text}")).unwrap();
+    let ws = common::one_period_past_the_memory_budget();
     let (server, line) = start(ws.path(), 0);
     let url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap_or_else(|| panic!("{line}"));
     let port: u16 = url.trim_start_matches("http://127.0.0.1:").trim_end_matches('/').parse().unwrap();
