@@ -400,7 +400,7 @@ stream.write(zlib.compress(b"0" * (40 << 20)), filter=pikepdf.Name.FlateDecode)
     let target = with_attachment("twice.pdf", "\"data/2024H1/社会救助.yaml\"");
     refuse(
         &target,
-        "twice.pdf: two attachments are named data/2024H1/社会救助.yaml; nothing was written. The PDF was not written by zongjie or was altered",
+        "twice.pdf: two attachments are named data/2024H1/社会救助.yaml; nothing was written. The PDF was not written by zongjie or was altered; use the archived original of the report's PDF",
     );
     // A name with a control character is refused and shown escaped, never sent to the terminal.
     let target = with_attachment("control.pdf", r#""data/2024H1/\x1b[31mred.yaml""#);
@@ -411,7 +411,7 @@ stream.write(zlib.compress(b"0" * (40 << 20)), filter=pikepdf.Name.FlateDecode)
     pikepdf(python, &target, "spec(\"zongjie-sources.json\").EF.F.write(b'{\"tool\": 5, oops')\n");
     refuse(
         &target,
-        "list.pdf: the attached list zongjie-sources.json cannot be read (not zongjie's list of sources at line 1, column 10); the PDF was altered after zongjie wrote it",
+        "list.pdf: the attached list zongjie-sources.json cannot be read (not zongjie's list of sources at line 1, column 10); the PDF was altered after zongjie wrote it; use the archived original of the report's PDF",
     );
 }
 
